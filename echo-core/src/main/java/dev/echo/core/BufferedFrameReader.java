@@ -1,0 +1,155 @@
+package dev.echo.core;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+
+/**
+ * The buffer machinery shared by both framings: one array, refilled with bulk reads, compacted so
+ * that the current frame starts at its front, grown only as far as a frame that passed the length
+ * check needs, and shrunk back after an unusually large frame.
+ */
+abstract class BufferedFrameReader implements FrameReader {
+    /** Initial and retained buffer size; a larger frame grows it for as long as it is needed. */
+    static final int DEFAULT_BUFFER_SIZE = 8 * 1024;
+
+    private final InputStream in;
+    private final int maxFrameLength;
+    private byte[] buf = new byte[DEFAULT_BUFFER_SIZE];
+    private int pos;
+    private int limit;
+    /** First byte of the frame being read; everything from here on survives a compaction. */
+    private int mark;
+    private long bytesRead;
+    private boolean hasFrame;
+    private int frameOffset;
+    private int frameLength;
+
+    BufferedFrameReader(InputStream in, int maxFrameLength) {
+        this.in = Objects.requireNonNull(in, "in");
+        if (maxFrameLength <= 0) {
+            throw new IllegalArgumentException("maxFrameLength must be a positive integer: " + maxFrameLength);
+        }
+        this.maxFrameLength = maxFrameLength;
+    }
+
+    @Override
+    public final int nextFrame() throws IOException {
+        hasFrame = false;
+        releaseLargeBuffer();
+        mark = pos;
+        if (pos == limit && fill() <= 0) {
+            return -1;
+        }
+        readFrame();
+        hasFrame = true;
+        return frameLength;
+    }
+
+    @Override
+    public final <T> T parseFrame(Parser<T> parser) throws InvalidProtocolBufferException {
+        if (!hasFrame) {
+            throw new IllegalStateException("no current frame: call nextFrame() first");
+        }
+        return parser.parseFrom(buf, mark + frameOffset, frameLength);
+    }
+
+    @Override
+    public final int bufferedBytes() {
+        return limit - pos;
+    }
+
+    @Override
+    public final long bytesRead() {
+        return bytesRead;
+    }
+
+    @Override
+    public final int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    /**
+     * Reads one frame starting at the current position: its header through {@link #readByte()},
+     * then its body through {@link #consumeBody}. Called only when at least one byte is buffered.
+     */
+    abstract void readFrame() throws IOException;
+
+    /** Reads one header byte; -1 at end of stream. */
+    final int readByte() throws IOException {
+        if (pos == limit && fill() <= 0) {
+            return -1;
+        }
+        return buf[pos++] & 0xff;
+    }
+
+    /** Header bytes of the current frame read so far. */
+    final int headerLength() {
+        return pos - mark;
+    }
+
+    /**
+     * Buffers a body of {@code bodyLength} bytes that follows the header and consumes it. The
+     * parsable frame is then {@code frameLength} bytes starting {@code frameOffset} bytes after the
+     * frame's first header byte. Throws {@link TruncatedFrameException} if the stream ends first.
+     */
+    final void consumeBody(int bodyLength, int frameOffset, int frameLength) throws IOException {
+        if (pos - mark + (long) bodyLength > buf.length - mark) {
+            makeRoom(pos - mark + bodyLength);
+        }
+        while (limit - pos < bodyLength) {
+            if (fill() <= 0) {
+                throw new TruncatedFrameException("frame body", limit - pos, bodyLength);
+            }
+        }
+        pos += bodyLength;
+        this.frameOffset = frameOffset;
+        this.frameLength = frameLength;
+    }
+
+    /** One bulk read, after moving the current frame to the front if the array is full. */
+    private int fill() throws IOException {
+        if (limit == buf.length) {
+            compact();
+        }
+        int n = in.read(buf, limit, buf.length - limit);
+        if (n > 0) {
+            limit += n;
+            bytesRead += n;
+        }
+        return n;
+    }
+
+    private void compact() {
+        if (mark == 0) {
+            return;
+        }
+        System.arraycopy(buf, mark, buf, 0, limit - mark);
+        limit -= mark;
+        pos -= mark;
+        mark = 0;
+    }
+
+    /** Makes the array hold a frame of {@code frameBytes} from the mark; it has passed the length check. */
+    private void makeRoom(int frameBytes) {
+        compact();
+        if (frameBytes > buf.length) {
+            byte[] bigger = new byte[frameBytes];
+            System.arraycopy(buf, 0, bigger, 0, limit);
+            buf = bigger;
+        }
+    }
+
+    private void releaseLargeBuffer() {
+        int remaining = limit - pos;
+        if (buf.length > DEFAULT_BUFFER_SIZE && remaining <= DEFAULT_BUFFER_SIZE) {
+            byte[] small = new byte[DEFAULT_BUFFER_SIZE];
+            System.arraycopy(buf, pos, small, 0, remaining);
+            buf = small;
+            pos = 0;
+            limit = remaining;
+        }
+    }
+}

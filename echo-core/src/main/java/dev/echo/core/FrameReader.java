@@ -1,0 +1,67 @@
+package dev.echo.core;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import java.io.IOException;
+
+/**
+ * Reads frames from a blocking stream, one at a time, into a buffer it reuses. Made by {@link
+ * Framing#newReader}. Not thread-safe: one reader belongs to one connection's reading thread.
+ *
+ * <p>Typical loop:
+ *
+ * <pre>{@code
+ * while (reader.nextFrame() >= 0) {
+ *     ClientMessage request = reader.parseFrame(ClientMessage.parser());
+ *     ...
+ * }
+ * }</pre>
+ */
+public interface FrameReader {
+
+    /** Default maximum frame length: 4 MiB, as in gRPC and Go's protodelim. */
+    int DEFAULT_MAX_FRAME_LENGTH = 4 * 1024 * 1024;
+
+    /**
+     * Reads the next whole frame.
+     *
+     * @return the frame's length in bytes (0 is a valid, empty frame), or -1 when the stream ended
+     *     cleanly at a frame boundary
+     * @throws FrameTooLargeException if the frame declares a length over the maximum; no buffer of
+     *     that size is allocated
+     * @throws MalformedFrameException if the frame header cannot be read
+     * @throws TruncatedFrameException if the stream ends inside the frame
+     * @throws IOException if the underlying stream fails
+     */
+    int nextFrame() throws IOException;
+
+    /**
+     * Parses the frame last returned by {@link #nextFrame()}, straight from the reader's buffer.
+     *
+     * @throws InvalidProtocolBufferException if the frame is not a valid message (including invalid
+     *     UTF-8 in a proto3 string); the reader stays usable and the next frame can be read
+     * @throws IllegalStateException if there is no current frame
+     */
+    <T> T parseFrame(Parser<T> parser) throws InvalidProtocolBufferException;
+
+    /**
+     * Reads and parses the next frame.
+     *
+     * @return the message, or null when the stream ended cleanly at a frame boundary
+     */
+    default <T> T read(Parser<T> parser) throws IOException {
+        return nextFrame() < 0 ? null : parseFrame(parser);
+    }
+
+    /**
+     * Bytes already taken from the stream but not yet returned as frames. A server can use it to
+     * flush its answers only when no pipelined request is waiting.
+     */
+    int bufferedBytes();
+
+    /** Total bytes taken from the underlying stream so far. */
+    long bytesRead();
+
+    /** The maximum frame length this reader accepts. */
+    int maxFrameLength();
+}

@@ -1,0 +1,50 @@
+package dev.echo.core;
+
+import dev.echo.core.proto.AddResponse;
+import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.proto.EchoMessage;
+import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.proto.ServerMessage;
+
+/**
+ * What the service answers, apart from any I/O: every server (blocking, Netty) calls this one
+ * place, so they cannot disagree.
+ *
+ * <ul>
+ *   <li>echo: the content, unchanged;
+ *   <li>add: the exact int32 sum, or {@code ADD_OVERFLOW} where it does not fit; never a wrapped sum;
+ *   <li>a message with neither: {@code EMPTY_REQUEST}.
+ * </ul>
+ */
+public final class RequestHandler {
+    private RequestHandler() {}
+
+    /** The one answer to {@code request}. Never null, never throws. */
+    public static ServerMessage handle(ClientMessage request) {
+        return switch (request.getMessageCase()) {
+            case ECHO_MESSAGE -> ServerMessage.newBuilder()
+                    .setEchoMessage(EchoMessage.newBuilder().setContent(request.getEchoMessage().getContent()))
+                    .build();
+            case ADD_REQUEST -> add(request.getAddRequest().getA(), request.getAddRequest().getB());
+            case MESSAGE_NOT_SET -> error(ErrorResponse.Code.EMPTY_REQUEST,
+                    "request has neither echo_message nor add_request");
+        };
+    }
+
+    private static ServerMessage add(int a, int b) {
+        int sum;
+        try {
+            sum = Math.addExact(a, b);
+        } catch (ArithmeticException overflow) {
+            return error(ErrorResponse.Code.ADD_OVERFLOW, a + " + " + b + " overflows int32");
+        }
+        return ServerMessage.newBuilder().setAddResponse(AddResponse.newBuilder().setResult(sum)).build();
+    }
+
+    /** An error answer with {@code code} and a human-readable {@code detail}. */
+    public static ServerMessage error(ErrorResponse.Code code, String detail) {
+        return ServerMessage.newBuilder()
+                .setError(ErrorResponse.newBuilder().setCode(code).setDetail(detail))
+                .build();
+    }
+}
