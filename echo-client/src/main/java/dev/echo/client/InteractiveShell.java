@@ -1,0 +1,64 @@
+package dev.echo.client;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.completer.ArgumentCompleter;
+import org.jline.reader.impl.completer.NullCompleter;
+import org.jline.reader.impl.completer.StringsCompleter;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * The JLine shell: line editing, history in a file, tab completion of command words, a prompt
+ * showing the endpoint. Ctrl-C at the prompt clears the line and while a command runs stops a
+ * {@code repeat}; Ctrl-D or {@code quit} leaves.
+ */
+final class InteractiveShell {
+    private InteractiveShell() {}
+
+    static int run(ClientConfig config, boolean timings, Path historyFile) throws IOException {
+        // exec (stty) needs no native access, so no JDK warnings about restricted methods.
+        try (Terminal terminal = TerminalBuilder.builder().system(true).providers("exec").build();
+             Session session = new Session(config, terminal.writer(), terminal.writer(), timings)) {
+            LineReader reader = LineReaderBuilder.builder()
+                    .terminal(terminal)
+                    .appName("echo-client")
+                    .completer(new ArgumentCompleter(new StringsCompleter(CommandParser.COMMANDS), NullCompleter.INSTANCE))
+                    .variable(LineReader.HISTORY_FILE, historyFile)
+                    .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // "Hello!" is text, not history
+                    .build();
+            terminal.handle(Terminal.Signal.INT, signal -> session.cancel());
+            PrintWriter out = terminal.writer();
+            out.println("echo-client: type help for the commands, Ctrl-D to leave");
+            session.connectNow();
+            while (true) {
+                String line;
+                try {
+                    line = reader.readLine(session.prompt());
+                } catch (UserInterruptException ctrlC) {
+                    continue;
+                } catch (EndOfFileException ctrlD) {
+                    break;
+                }
+                Command command;
+                try {
+                    command = CommandParser.parseLine(line);
+                } catch (UsageException e) {
+                    session.usageError(e);
+                    continue;
+                }
+                if (session.execute(command) == Outcome.QUIT) {
+                    break;
+                }
+            }
+            reader.getHistory().save();
+            terminal.flush();
+        }
+        return 0;
+    }
+}

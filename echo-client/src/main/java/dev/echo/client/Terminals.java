@@ -1,0 +1,52 @@
+package dev.echo.client;
+
+import java.io.Console;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+
+/**
+ * Where the shell's input comes from. On JDK 22 and later {@link System#console()} is not null even
+ * when stdin is redirected, and {@code Console.isTerminal()} (JDK 22+) is not in the Java 21 API we
+ * compile against, so it is looked up reflectively; on JDK 21 a non-null console already means both
+ * stdin and stdout are terminals. The system property {@code echo.client.interactive=true|false}
+ * overrides the guess.
+ */
+final class Terminals {
+    private Terminals() {}
+
+    /** True if stdin (and stdout) are a terminal, so the JLine shell should run. */
+    static boolean stdinIsTerminal() {
+        String forced = System.getProperty("echo.client.interactive");
+        if (forced != null && !forced.isBlank()) {
+            return Boolean.parseBoolean(forced.trim());
+        }
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            Method isTerminal = Console.class.getMethod("isTerminal");
+            return (Boolean) isTerminal.invoke(console);
+        } catch (NoSuchMethodException jdk21) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false; // cannot tell: the plain line-by-line mode works everywhere
+        }
+    }
+
+    /**
+     * The shell's history file: the system property {@code echo.client.history}, else the
+     * environment variable {@code ECHO_CLIENT_HISTORY}, else {@code ~/.echo_client_history}.
+     */
+    static Path historyFile() {
+        String property = System.getProperty("echo.client.history");
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
+        String env = System.getenv("ECHO_CLIENT_HISTORY");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".echo_client_history");
+    }
+}
