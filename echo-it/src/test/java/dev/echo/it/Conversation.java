@@ -1,0 +1,60 @@
+package dev.echo.it;
+
+import dev.echo.client.EchoClient;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Mixed echo and add requests whose every answer is known in advance, so that content and order are
+ * checked, not assumed: request {@code r} of client {@code c} echoes a text naming both (with a
+ * multi-byte character every few requests) or adds {@code c} and {@code r}.
+ */
+final class Conversation {
+    private Conversation() {}
+
+    /** Counts across many clients: requests sent, answers that were right, answers that were wrong. */
+    static final class Tally {
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong correct = new AtomicLong();
+        final AtomicLong wrong = new AtomicLong();
+
+        @Override
+        public String toString() {
+            return "sent=" + sent + ", correct=" + correct + ", wrong=" + wrong;
+        }
+    }
+
+    static String text(int client, int request) {
+        return "client " + client + " request " + request + (request % 7 == 0 ? " ✓ ünïcödé 🚀" : "");
+    }
+
+    /** One request and the check of its answer; a wrong answer throws AssertionError naming both. */
+    static void exchange(EchoClient client, int clientId, int request, Tally tally) throws IOException {
+        tally.sent.incrementAndGet();
+        if (request % 2 == 0) {
+            String expected = text(clientId, request);
+            String answer = client.echo(expected);
+            check(tally, expected.equals(answer), clientId, request, "echo '" + expected + "'", answer);
+        } else {
+            int answer = client.add(clientId, request);
+            check(tally, answer == clientId + request, clientId, request,
+                    "add " + clientId + " + " + request + " = " + (clientId + request), answer);
+        }
+    }
+
+    /** {@code requests} exchanges in order on one connection. */
+    static void run(EchoClient client, int clientId, int requests, Tally tally) throws IOException {
+        for (int r = 0; r < requests; r++) {
+            exchange(client, clientId, r, tally);
+        }
+    }
+
+    private static void check(Tally tally, boolean right, int client, int request, String expected, Object answer) {
+        if (!right) {
+            tally.wrong.incrementAndGet();
+            throw new AssertionError("client " + client + " request " + request + ": expected " + expected
+                    + ", got " + answer);
+        }
+        tally.correct.incrementAndGet();
+    }
+}

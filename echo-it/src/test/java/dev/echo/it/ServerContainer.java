@@ -1,0 +1,121 @@
+package dev.echo.it;
+
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ulimit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The server's image running in a container on the host network, listening on 127.0.0.1 at a port it
+ * picked itself (read back from its start line). The Dockerfile's ENTRYPOINT is kept; only the
+ * arguments are the test's.
+ */
+final class ServerContainer implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("echo-server listening on [^\\s:]+:(\\d+)");
+
+    private final GenericContainer<?> container;
+    private final int port;
+
+    private ServerContainer(GenericContainer<?> container, int port) {
+        this.container = container;
+        this.port = port;
+    }
+
+    /**
+     * Starts a container of {@link ServerImage} with {@code serverArgs} after {@code --host 127.0.0.1
+     * --port 0}, limited to {@code memoryBytes} (0 = no limit, no swap beyond it either).
+     */
+    static ServerContainer start(long memoryBytes, String... serverArgs) {
+        List<String> command = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0"));
+        command.addAll(List.of(serverArgs));
+        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(ServerImage.get()))
+                .withNetworkMode("host")
+                .withCommand(command.toArray(String[]::new))
+                .withCreateContainerCmdModifier(create -> {
+                    HostConfig host = create.getHostConfig() == null ? new HostConfig() : create.getHostConfig();
+                    host.withUlimits(List.of(new Ulimit("nofile", 20_000L, 20_000L)));
+                    if (memoryBytes > 0) {
+                        host.withMemory(memoryBytes).withMemorySwap(memoryBytes);
+                    }
+                    create.withHostConfig(host);
+                })
+                .waitingFor(Wait.forLogMessage(".*echo-server listening on .*", 1)
+                        .withStartupTimeout(Duration.ofSeconds(60)));
+        try {
+            container.start();
+        } catch (RuntimeException e) {
+            String logs = container.getContainerId() == null ? "(no container)" : container.getLogs();
+            container.stop();
+            throw new AssertionError("expected the server container to start and print its listening line; logs:\n"
+                    + logs, e);
+        }
+        Matcher matcher = LISTENING.matcher(container.getLogs());
+        if (!matcher.find()) {
+            String logs = container.getLogs();
+            container.stop();
+            throw new AssertionError("expected 'echo-server listening on 127.0.0.1:PORT' in the logs, got:\n" + logs);
+        }
+        return new ServerContainer(container, Integer.parseInt(matcher.group(1)));
+    }
+
+    int port() {
+        return port;
+    }
+
+    String id() {
+        return container.getContainerId();
+    }
+
+    String logs() {
+        return container.getLogs();
+    }
+
+    void pause() {
+        container.getDockerClient().pauseContainerCmd(id()).exec();
+    }
+
+    void unpause() {
+        container.getDockerClient().unpauseContainerCmd(id()).exec();
+    }
+
+    /** SIGKILL, as an OOM killer or a crashed host would. */
+    void kill() {
+        container.getDockerClient().killContainerCmd(id()).exec();
+    }
+
+    boolean isPaused() {
+        return Boolean.TRUE.equals(container.getDockerClient().inspectContainerCmd(id()).exec().getState().getPaused());
+    }
+
+    boolean isRunning() {
+        return Boolean.TRUE.equals(container.getDockerClient().inspectContainerCmd(id()).exec().getState().getRunning());
+    }
+
+    boolean wasOomKilled() {
+        return Boolean.TRUE.equals(container.getDockerClient().inspectContainerCmd(id()).exec().getState().getOOMKilled());
+    }
+
+    /** The container's memory use as {@code docker stats} reports it, for the test's report. */
+    String memoryUsage() {
+        return DockerCli.run(Duration.ofSeconds(30), "stats", "--no-stream", "--format", "{{.MemUsage}}", id())
+                .output().trim();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (isPaused()) {
+                unpause(); // a paused container cannot always be stopped
+            }
+        } catch (RuntimeException e) {
+            System.err.println("echo-it: could not check or unpause " + id() + ": " + e);
+        }
+        container.stop();
+    }
+}
