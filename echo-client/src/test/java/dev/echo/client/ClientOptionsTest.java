@@ -1,0 +1,58 @@
+package dev.echo.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.core.Framing;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClientOptionsTest {
+
+    @Test
+    void defaultsAreTheServersDefaults() throws UsageException {
+        ClientOptions options = ClientOptions.parse(new String[0]);
+        assertEquals(ClientConfig.builder().build(), options.config(), "no options: the ClientConfig defaults");
+        assertEquals("127.0.0.1:8080", options.config().endpoint(), "default endpoint as the server's");
+        assertEquals(Framing.DELIMITED, options.config().framing(), "default framing as the server's");
+        assertTrue(options.command().isEmpty(), "no command: shell or script");
+        assertTrue(options.timings(), "timings are printed by default");
+    }
+
+    @Test
+    void everyOptionIsApplied() throws UsageException {
+        ClientOptions options = ClientOptions.parse(new String[] {"--host", "localhost", "--port", "9000",
+                "--framing", "RAW", "--connect-timeout", "250ms", "--timeout", "2m", "--no-timing", "add", "-5", "3"});
+        assertEquals(ClientConfig.builder().host("localhost").port(9000).framing(Framing.RAW)
+                .connectTimeout(Duration.ofMillis(250)).readTimeout(Duration.ofMinutes(2)).build(),
+                options.config(), "each option reaches the config");
+        assertEquals(List.of("add", "-5", "3"), options.command(), "a negative number after the command is not an option");
+        assertFalse(options.timings(), "--no-timing");
+    }
+
+    @Test
+    void durationsAcceptTheUsualForms() throws UsageException {
+        assertEquals(Duration.ofSeconds(7), ClientOptions.duration("--timeout", "7"), "bare number = seconds");
+        assertEquals(Duration.ofSeconds(7), ClientOptions.duration("--timeout", "7s"), "seconds");
+        assertEquals(Duration.ofMillis(1500), ClientOptions.duration("--timeout", "PT1.5S"), "ISO-8601");
+        assertEquals(Duration.ZERO, ClientOptions.duration("--timeout", "0"), "zero = no limit");
+    }
+
+    @Test
+    void mistakesAreUsageErrorsNamingTheValue() {
+        assertTrue(assertThrows(UsageException.class, () -> ClientOptions.parse(new String[] {"--port", "70000"}))
+                .getMessage().contains("70000"), "port out of range names the value");
+        assertTrue(assertThrows(UsageException.class, () -> ClientOptions.parse(new String[] {"--port", "eighty"}))
+                .getMessage().contains("eighty"), "port not a number names the value");
+        assertTrue(assertThrows(UsageException.class, () -> ClientOptions.parse(new String[] {"--framing", "json"}))
+                .getMessage().contains("json"), "unknown framing names the value");
+        assertTrue(assertThrows(UsageException.class, () -> ClientOptions.parse(new String[] {"--timeout", "soon"}))
+                .getMessage().contains("soon"), "bad duration names the value");
+        assertTrue(assertThrows(UsageException.class, () -> ClientOptions.parse(new String[] {"--bogus"}))
+                .getMessage().contains("--bogus"), "unknown option names it");
+        assertThrows(UsageException.class, () -> ClientOptions.parse(new String[] {"--port"}), "missing value");
+    }
+}

@@ -1,0 +1,144 @@
+package dev.echo.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.core.Framing;
+import dev.echo.core.proto.AddResponse;
+import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.proto.EchoMessage;
+import dev.echo.core.proto.ServerMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The client against peers that misbehave: silent, gone, closing, sending garbage. */
+@Timeout(30)
+class EchoClientFailureTest {
+
+    @Test
+    void readTimeoutAgainstASilentPeerNamesEndpointAndTimeout() throws IOException {
+        try (SilentPeer peer = new SilentPeer(socket -> {});
+             EchoClient client = EchoClient.connect(peer.config().readTimeout(Duration.ofMillis(300)).build())) {
+            long start = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> client.echo("anyone there?"),
+                    "a peer that never answers must time out");
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals("127.0.0.1:" + peer.port() + ": no answer within 300ms", e.getMessage(),
+                    "timeout message names host:port and the timeout");
+            assertTrue(waitedMillis >= 250 && waitedMillis < 10_000, "expected to wait about 300 ms, waited " + waitedMillis);
+            assertFalse(client.isOpen(), "after a timeout the connection is closed: a late answer must not be "
+                    + "taken for the next request's");
+            IOException next = assertThrows(IOException.class, () -> client.echo("again"), "closed client refuses");
+            assertTrue(next.getMessage().contains("127.0.0.1:" + peer.port()), "names the endpoint: " + next.getMessage());
+        }
+    }
+
+    @Test
+    void connectionRefusedNamesEndpoint() throws IOException {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        IOException e = assertThrows(IOException.class, () -> EchoClient.connect("127.0.0.1", port),
+                "nothing listens on a port just closed");
+        assertEquals("cannot connect to 127.0.0.1:" + port + ": connection refused", e.getMessage(),
+                "refused message");
+    }
+
+    @Test
+    void unknownHostNamesEndpoint() {
+        IOException e = assertThrows(IOException.class,
+                () -> EchoClient.connect(ClientConfig.builder().host("no-such-host.invalid").build()),
+                "an unresolvable host cannot be connected to");
+        assertEquals("cannot connect to no-such-host.invalid:8080: unknown host", e.getMessage(), "unknown host message");
+    }
+
+    @Test
+    void cleanCloseWhileWaitingIsConnectionClosedException() throws IOException {
+        try (SilentPeer peer = new SilentPeer(socket -> {
+                    Framing.DELIMITED.newReader(socket.getInputStream()).nextFrame(); // take the request, then leave
+                    socket.close();
+                });
+             EchoClient client = EchoClient.connect(peer.config().build())) {
+            ConnectionClosedException e = assertThrows(ConnectionClosedException.class, () -> client.add(1, 2),
+                    "EOF at a frame boundary while an answer is awaited");
+            assertEquals("127.0.0.1:" + peer.port() + " closed the connection", e.getMessage(), "closed message");
+            assertFalse(client.isOpen(), "closed after the peer left");
+        }
+    }
+
+    @Test
+    void garbageFromServerIsAnIOExceptionNamingEndpoint() throws IOException {
+        byte[] badPrefix = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
+        try (SilentPeer peer = new SilentPeer(socket -> SilentPeer.write(socket, badPrefix));
+             EchoClient client = EchoClient.connect(peer.config().build())) {
+            IOException e = assertThrows(IOException.class, client::receive, "a malformed length prefix");
+            assertTrue(e.getMessage().startsWith("127.0.0.1:" + peer.port() + ": bad answer frame"),
+                    "expected endpoint and 'bad answer frame', got: " + e.getMessage());
+            assertFalse(client.isOpen(), "a broken stream closes the connection");
+        }
+    }
+
+    @Test
+    void answerOverTheClientsMaximumIsRejected() throws IOException {
+        ServerMessage big = ServerMessage.newBuilder()
+                .setEchoMessage(EchoMessage.newBuilder().setContent("x".repeat(1000))).build();
+        try (SilentPeer peer = new SilentPeer(socket -> SilentPeer.write(socket, Framing.DELIMITED.encode(big)));
+             EchoClient client = EchoClient.connect(peer.config().maxFrameBytes(100).build())) {
+            IOException e = assertThrows(IOException.class, client::receive, "a 1000-byte answer over a 100-byte max");
+            assertTrue(e.getMessage().startsWith("127.0.0.1:" + peer.port() + ": bad answer frame"),
+                    "expected endpoint and 'bad answer frame', got: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void answerOfTheWrongKindIsAnIOException() throws IOException {
+        ServerMessage addAnswer = ServerMessage.newBuilder().setAddResponse(AddResponse.newBuilder().setResult(3)).build();
+        try (SilentPeer peer = new SilentPeer(socket -> SilentPeer.write(socket, Framing.DELIMITED.encode(addAnswer)));
+             EchoClient client = EchoClient.connect(peer.config().build())) {
+            IOException e = assertThrows(IOException.class, () -> client.echo("hi"), "an add answer to an echo");
+            assertTrue(e.getMessage().contains("expected an echo answer"), "says what was expected: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void requestsGoOutInTheConfiguredFramingWithNoDelay() throws IOException {
+        ClientMessage request = ClientMessage.newBuilder().setEchoMessage(EchoMessage.newBuilder().setContent("raw")).build();
+        byte[] expected = Framing.RAW.encode(request);
+        try (SilentPeer peer = new SilentPeer(socket -> {});
+             EchoClient client = EchoClient.connect(peer.config().framing(Framing.RAW).build())) {
+            client.send(request);
+            client.flush();
+            Socket accepted = peer.acceptedSocket();
+            accepted.setSoTimeout(10_000);
+            InputStream in = accepted.getInputStream();
+            assertArrayEquals(expected, in.readNBytes(expected.length), "the raw frame, byte for byte");
+            assertEquals(1, client.requestsSent(), "one request counted");
+        }
+    }
+
+    @Test
+    void closeFromAnotherThreadAbortsABlockedReceive() throws Exception {
+        try (SilentPeer peer = new SilentPeer(socket -> {});
+             EchoClient client = EchoClient.connect(peer.config().readTimeout(Duration.ZERO).build())) {
+            Thread closer = Thread.ofVirtual().start(() -> {
+                peer.acceptedSocket();
+                client.close();
+            });
+            // Either the close lands before receive starts (closed client) or during it (socket closed).
+            IOException e = assertThrows(IOException.class, () -> client.echo("blocked"), "close must unblock the read");
+            assertTrue(e.getMessage().startsWith("127.0.0.1:" + peer.port()), "names the endpoint: " + e.getMessage());
+            closer.join(Duration.ofSeconds(10));
+            assertFalse(client.isOpen(), "closed");
+        }
+    }
+}
