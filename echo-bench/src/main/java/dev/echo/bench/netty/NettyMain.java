@@ -2,11 +2,11 @@ package dev.echo.bench.netty;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import dev.echo.bench.Help;
 import dev.echo.bench.StopSignals;
 import java.util.concurrent.CountDownLatch;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
@@ -37,13 +37,15 @@ public final class NettyMain {
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** Runs a command line; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         Options options = options();
         NettyEchoServer server;
         try {
             CommandLine cl = new DefaultParser().parse(options, args);
             if (cl.hasOption("help")) {
-                HelpFormatter.builder().get().printHelp("netty-echo", "The Netty peer server.", options, "", true);
+                out.print(Help.text("netty-echo [options]", "The Netty 4.2 peer server: the same protocol (delimited"
+                        + " framing) and answers as echo-server.", options, ""));
                 return 0;
             }
             if (!cl.getArgList().isEmpty()) {

@@ -1,0 +1,109 @@
+package dev.echo.bench.load;
+
+import dev.echo.bench.load.RequestScript.Verdict;
+import dev.echo.client.ClientConfig;
+import dev.echo.client.EchoClient;
+import dev.echo.core.proto.ServerMessage;
+import java.io.IOException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Drives one connection: keeps up to {@code pipeline} requests in flight, either as fast as answers
+ * come (closed loop) or at intended send times spaced by the per-connection share of {@code --rate};
+ * checks every answer against its {@link RequestScript}. On stop it sends nothing more and waits
+ * for the answers still in flight.
+ */
+final class ConnectionDriver implements Runnable {
+    private final int id;
+    private final LoadConfig config;
+    private final ClientConfig clientConfig;
+    private final RunState state;
+
+    ConnectionDriver(int id, LoadConfig config, ClientConfig clientConfig, RunState state) {
+        this.id = id;
+        this.config = config;
+        this.clientConfig = clientConfig;
+        this.state = state;
+    }
+
+    @Override
+    public void run() {
+        EchoClient client;
+        try {
+            client = EchoClient.connect(clientConfig);
+        } catch (IOException e) {
+            state.connectionErrors.increment();
+            state.problem(e.getMessage());
+            return;
+        } finally {
+            state.connectAttemptsDone.incrementAndGet();
+        }
+        state.connectionsOpened.incrementAndGet();
+        state.open.incrementAndGet();
+        try (client) {
+            drive(client);
+        } catch (IOException | RuntimeException e) {
+            state.connectionErrors.increment();
+            state.problem("connection " + id + ": " + e.getMessage());
+        } finally {
+            state.open.decrementAndGet();
+        }
+    }
+
+    private void drive(EchoClient client) throws IOException {
+        int pipeline = config.pipeline();
+        RequestScript script = new RequestScript(id, config.size(), config.echoWeight(), config.addWeight(), pipeline);
+        long[] sentAt = new long[pipeline];
+        long nextSend = 0;
+        long nextAnswer = 0;
+        boolean paced = config.openLoop();
+        long interval = paced ? Math.max(1, (long) (1e9 * config.connections() / config.rate())) : 0;
+        // A random phase, so that paced connections do not all send at the same instant.
+        long intended = System.nanoTime() + (paced ? ThreadLocalRandom.current().nextLong(interval) : 0);
+        while (true) {
+            int inFlight = (int) (nextSend - nextAnswer);
+            if (!state.stopping && inFlight < pipeline) {
+                if (!paced) {
+                    client.send(script.request(nextSend));
+                    sentAt[(int) (nextSend % pipeline)] = System.nanoTime();
+                    nextSend++;
+                    state.sent.increment();
+                    continue; // receive() flushes once the window is full
+                }
+                long now = System.nanoTime();
+                if (now >= intended) {
+                    client.send(script.request(nextSend));
+                    sentAt[(int) (nextSend % pipeline)] = intended; // corrects for coordinated omission
+                    intended += interval;
+                    nextSend++;
+                    state.sent.increment();
+                    continue;
+                }
+                if (inFlight == 0) {
+                    LockSupport.parkNanos(Math.min(intended - now, 50_000_000L));
+                    continue;
+                }
+            }
+            if (inFlight == 0) {
+                return; // stopping, and every answer is in
+            }
+            ServerMessage answer = client.receive();
+            long latency = System.nanoTime() - sentAt[(int) (nextAnswer % pipeline)];
+            state.latencyNanos.recordValue(Math.max(0, latency));
+            state.answered.increment();
+            Verdict verdict = script.verify(nextAnswer, answer);
+            if (verdict == Verdict.MISMATCH) {
+                state.mismatches.increment();
+                state.problem("connection " + id + ", request " + nextAnswer + ": expected the answer to "
+                        + script.request(nextAnswer).toString().replace('\n', ' ') + "but got "
+                        + answer.toString().replace('\n', ' '));
+            } else if (verdict == Verdict.ERROR_ANSWER) {
+                state.errorAnswers.increment();
+                state.problem("connection " + id + ", request " + nextAnswer + ": error answer "
+                        + answer.getError().getCode() + ": " + answer.getError().getDetail());
+            }
+            nextAnswer++;
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.echo.bench.scale;
+
+import dev.echo.bench.CliValues;
+import dev.echo.bench.Help;
+import dev.echo.bench.RepoJars;
+import dev.echo.bench.ServerProcess;
+import dev.echo.bench.UsageException;
+import dev.echo.bench.compare.ServerKind;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * {@code bin/echo-load scale}: one server process holds many connections (default 15,000), opened
+ * by several load-generator processes (a process may hold at most 20,000 files here), each
+ * connection sending one verified echo per second. Reports the server's resident memory and heap
+ * per connection, its open files, and the generators' p99.
+ */
+public final class ScaleMain {
+    private ScaleMain() {}
+
+    static Options options() {
+        Options o = new Options();
+        o.addOption(opt("root", "DIR", "repository folder holding the built jars (default: found from the working directory)"));
+        o.addOption(opt("connections", "N", "total connections (default 15000)"));
+        o.addOption(opt("processes", "P", "load-generator processes sharing them (default 2)"));
+        o.addOption(opt("duration", "D", "measured time, every connection open (default 30s)"));
+        o.addOption(opt("per-connection-rate", "R", "requests per second per connection (default 1)"));
+        o.addOption(opt("connect-rate", "R", "new connections per second per process (default 1000)"));
+        o.addOption(opt("server", "KIND", "virtual, platform or netty (default virtual)"));
+        o.addOption(opt("server-jvm-opts", "OPTS", "extra JVM options for the server process, space-separated"));
+        o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
+        return o;
+    }
+
+    private static Option opt(String name, String arg, String description) {
+        return Option.builder().longOpt(name).hasArg().argName(arg).desc(description).get();
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            CommandLine cl;
+            try {
+                cl = new DefaultParser().parse(options(), args);
+            } catch (ParseException e) {
+                throw new UsageException(e.getMessage());
+            }
+            if (cl.hasOption("help")) {
+                out.print(Help.text("echo-load scale [options]",
+                        "Holds many connections to one server process, each sending one verified echo per second,"
+                                + " and reports the server's memory per connection and the p99.", options(), ""));
+                return 0;
+            }
+            if (!cl.getArgList().isEmpty()) {
+                throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
+            }
+            int connections = CliValues.intValue(cl, "connections", 15_000);
+            int processes = CliValues.intValue(cl, "processes", 2);
+            Duration duration = CliValues.durationValue(cl, "duration", Duration.ofSeconds(30));
+            double perConnectionRate = CliValues.doubleValue(cl, "per-connection-rate", 1);
+            double connectRate = CliValues.doubleValue(cl, "connect-rate", 1000);
+            if (connections < 1 || processes < 1 || processes > connections || perConnectionRate <= 0
+                    || connectRate <= 0 || !duration.isPositive()) {
+                throw new UsageException("need connections >= processes >= 1, positive rates and duration");
+            }
+            if ((connections + processes - 1) / processes > 18_000) {
+                throw new UsageException((connections + processes - 1) / processes
+                        + " connections per process exceed the 20,000 open files a process may hold here:"
+                        + " use more --processes");
+            }
+            ServerKind kind;
+            try {
+                kind = ServerKind.parse(cl.getOptionValue("server", "virtual"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            RepoJars jars = RepoJars.locate(cl.getOptionValue("root"));
+            String jvm = cl.getOptionValue("server-jvm-opts", "").trim();
+            return scale(jars, kind, jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+")), connections, processes,
+                    duration, perConnectionRate, connectRate, out);
+        } catch (UsageException e) {
+            err.println("echo-load scale: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("echo-load scale: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("echo-load scale: interrupted");
+            return 1;
+        }
+    }
+
+    private static int scale(RepoJars jars, ServerKind kind, List<String> jvmOptions, int connections, int processes,
+                             Duration duration, double perConnectionRate, double connectRate, PrintStream out)
+            throws UsageException, IOException, InterruptedException {
+        Path benchJar = jars.benchJar();
+        String java = ServerProcess.javaBinary();
+        String jcmd = Path.of(java).resolveSibling("jcmd").toString();
+        Duration warmup = Duration.ofSeconds(3);
+        try (ServerProcess server = ServerProcess.start(kind.label(), kind.jar(jars), kind.mainClass(), jvmOptions,
+                kind.args(connections + 1000, connections + 1000), Duration.ofSeconds(30))) {
+            long pid = server.pid();
+            long baseRss = ProcStatus.rssKib(pid);
+            long baseHeap = ProcStatus.heapUsedAfterGcKib(jcmd, pid);
+            out.printf(Locale.ROOT, "server %s: pid %d, port %d; idle RSS %d MiB, heap after GC %d MiB%n",
+                    kind.label(), pid, server.port(), baseRss / 1024, baseHeap / 1024);
+
+            List<Process> generators = new ArrayList<>();
+            List<Path> jsonFiles = new ArrayList<>();
+            for (int i = 0; i < processes; i++) {
+                int share = connections / processes + (i < connections % processes ? 1 : 0);
+                Path json = Files.createTempFile("echo-scale-" + i + "-", ".json");
+                jsonFiles.add(json);
+                List<String> command = List.of(java, "-cp", benchJar.toString(), "dev.echo.bench.LoadMain",
+                        "--port", Integer.toString(server.port()), "--connections", Integer.toString(share),
+                        "--connect-rate", Double.toString(connectRate), "--rate",
+                        Double.toString(share * perConnectionRate), "--warmup", warmup.toMillis() + "ms",
+                        "--duration", duration.toMillis() + "ms", "--timeout", "30s", "--json", json.toString());
+                Process generator = new ProcessBuilder(command).redirectErrorStream(true).start();
+                generators.add(generator);
+                String prefix = "  gen" + (i + 1) + " ";
+                Thread.ofPlatform().daemon().start(() -> forward(generator, prefix, out));
+            }
+            // Every connection is open once the slower generator has connected and warmed up; sample
+            // the server's memory in the middle of the measured window.
+            int largestShare = (connections + processes - 1) / processes;
+            long connectMillis = (long) (largestShare * 1000 / connectRate);
+            long sampleAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectMillis + warmup.toMillis()
+                    + duration.toMillis() / 2);
+            long peakRss = 0;
+            long peakFiles = 0;
+            long loadedHeap = -1;
+            long loadedRss = -1;
+            long loadedFiles = -1;
+            while (generators.stream().anyMatch(Process::isAlive)) {
+                if (!server.isAlive()) {
+                    throw new IOException("the server exited under load; its output is in " + server.log());
+                }
+                peakRss = Math.max(peakRss, ProcStatus.rssKib(pid));
+                peakFiles = Math.max(peakFiles, ProcStatus.openFiles(pid));
+                if (loadedHeap < 0 && System.nanoTime() >= sampleAt) {
+                    loadedRss = ProcStatus.rssKib(pid);
+                    loadedFiles = ProcStatus.openFiles(pid);
+                    loadedHeap = ProcStatus.heapUsedAfterGcKib(jcmd, pid);
+                }
+                generators.getFirst().waitFor(1, TimeUnit.SECONDS);
+                if (!generators.getFirst().isAlive()) {
+                    generators.get(generators.size() - 1).waitFor(1, TimeUnit.SECONDS);
+                }
+            }
+            double responses = 0;
+            double requests = 0;
+            double mismatches = 0;
+            double errors = 0;
+            double worstP99 = 0;
+            double throughput = 0;
+            boolean allClean = true;
+            for (int i = 0; i < processes; i++) {
+                String json = Files.readString(jsonFiles.get(i));
+                if (json.isBlank()) {
+                    throw new IOException("load generator " + (i + 1) + " wrote no result (exit "
+                            + generators.get(i).exitValue() + ")");
+                }
+                requests += number(json, "requests");
+                responses += number(json, "responses");
+                mismatches += number(json, "mismatches");
+                errors += number(json, "errors");
+                throughput += number(json, "throughput_rps");
+                worstP99 = Math.max(worstP99, number(json, "p99"));
+                allClean &= generators.get(i).exitValue() == 0;
+            }
+            long connectionsHeld = loadedFiles;
+            out.printf(Locale.ROOT, """
+
+                    scale: %d connections to %s over %d load-generator processes, %.1f echo/s each, %d s measured
+                      requests %.0f  responses %.0f  mismatches %.0f  errors %.0f  -> %s
+                      throughput %.0f req/s  p99 %.1f us (worst of the processes; latency from intended send time)
+                      server open files at mid-run %d (peak %d)
+                      server RSS: idle %d MiB, loaded %d MiB (peak %d MiB) -> %.1f KiB per connection
+                      server heap after full GC: idle %.1f MiB, loaded %.1f MiB -> %.2f KiB per connection
+                    """, connections, kind.label(), processes, perConnectionRate, duration.toSeconds(), requests,
+                    responses, mismatches, errors, allClean ? "every answer verified" : "FAILED",
+                    throughput, worstP99, connectionsHeld, peakFiles, baseRss / 1024, loadedRss / 1024,
+                    peakRss / 1024, (loadedRss - baseRss) / (double) connections, baseHeap / 1024.0,
+                    loadedHeap / 1024.0, (loadedHeap - baseHeap) / (double) connections);
+            return allClean ? 0 : 1;
+        }
+    }
+
+    private static double number(String json, String field) throws IOException {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\":\\s*(-?[0-9.]+)").matcher(json);
+        if (!m.find()) {
+            throw new IOException("no " + field + " in the load generator's JSON");
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static void forward(Process process, String prefix, PrintStream out) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.println(prefix + line);
+            }
+        } catch (IOException e) {
+            out.println(prefix + "(output lost: " + e.getMessage() + ")");
+        }
+    }
+}
