@@ -1,0 +1,45 @@
+package dev.echo.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.echo.server.EchoServer;
+import dev.echo.server.ServerStats;
+import java.time.Duration;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Scenario 1, a server each: 20 servers start at once on port 0, each runs one original scenario,
+ * counts exactly what it served, and stops. The original's fixed port 8080 and an accept() that
+ * stop() could not unblock made exactly this fail.
+ */
+@Execution(ExecutionMode.CONCURRENT)
+class InterferenceOwnServerIT {
+    static final int RUNS = 20;
+
+    @ParameterizedTest
+    @EnumSource(OriginalScenarios.class)
+    void runsTwentyTimesAtOnceEachOnItsOwnServer(OriginalScenarios scenario) {
+        Parallel.run(RUNS, Duration.ofSeconds(60), i -> {
+            EchoServer server = InProcess.start();
+            try {
+                scenario.run(server.port());
+                InProcess.awaitSettled(server, scenario.connections, Duration.ofSeconds(10));
+                ServerStats stats = server.stats();
+                assertEquals(scenario.connections, stats.connectionsAccepted(), "expected the connections counted: " + stats);
+                assertEquals(scenario.echoes, stats.echoRequests(), "expected the echoes counted: " + stats);
+                assertEquals(scenario.adds, stats.addRequests(), "expected the adds counted: " + stats);
+            } finally {
+                long closing = System.nanoTime();
+                server.close();
+                long millis = (System.nanoTime() - closing) / 1_000_000;
+                assertEquals(false, server.isRunning(), "expected the server stopped after close()");
+                if (millis > 4_000) {
+                    throw new AssertionError("expected close() of an idle server within the 2 s grace + 2 s, took " + millis + " ms");
+                }
+            }
+        }).assertAllSucceeded("servers running " + scenario);
+    }
+}
