@@ -30,7 +30,7 @@ final class Session implements AutoCloseable {
     private EchoClient client;
     /** False after {@code disconnect}: requests are refused until {@code connect}. */
     private boolean wantConnected = true;
-    private long requestsSent;
+    private volatile long requestsSent; // read by status and, in tests, by another thread
     private long lastRoundTripNanos = -1;
     /** Round trips answered by the command now running; a command is retried only before its first. */
     private long answeredThisCommand;

@@ -1,0 +1,85 @@
+package dev.echo.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.server.EchoServer;
+import dev.echo.server.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Shell behaviour that needs control between commands: server restarts, Ctrl-C. */
+@Timeout(60)
+class SessionTest {
+    private final StringWriter answers = new StringWriter();
+    private final StringWriter notices = new StringWriter();
+
+    private Session session(int port) {
+        ClientConfig config = ClientConfig.builder().port(port).readTimeout(Duration.ofSeconds(20)).build();
+        return new Session(config, new PrintWriter(answers), new PrintWriter(notices), false);
+    }
+
+    private static EchoServer serverOn(int port) throws IOException {
+        return EchoServer.create(ServerConfig.builder().port(port).build()).start();
+    }
+
+    @Test
+    void afterAServerRestartTheNextCommandReconnectsOnceAndSaysSo() throws IOException, UsageException {
+        EchoServer first = serverOn(0);
+        int port = first.port();
+        try (Session session = session(port)) {
+            assertEquals(Outcome.OK, session.execute(CommandParser.parseLine("echo before")), "first server answers");
+            first.close();
+            try (EchoServer second = serverOn(port)) { // the same port, as a restarted server would
+                assertEquals(Outcome.OK, session.execute(CommandParser.parseLine("echo after")),
+                        "the command goes through on a new connection");
+                assertEquals("before\nafter\n", answers.toString(), "both answers printed");
+                assertEquals("127.0.0.1:" + port + " closed the connection; reconnected to 127.0.0.1:" + port + "\n",
+                        notices.toString(), "the reconnect is announced, once");
+                assertEquals(1, second.stats().echoRequests(), "the new server answered the retried request");
+            }
+            assertEquals(Outcome.FAILED, session.execute(CommandParser.parseLine("add 1 2")), "no server at all now");
+            assertTrue(notices.toString().endsWith("cannot connect to 127.0.0.1:" + port + ": connection refused\n"),
+                    "a failed reconnect says why: " + notices);
+        } finally {
+            first.close();
+        }
+    }
+
+    @Test
+    void cancelStopsARunningRepeatAndTheSessionGoesOn() throws Exception {
+        try (EchoServer server = serverOn(0); Session session = session(server.port())) {
+            Command repeat = CommandParser.parseLine("repeat 1000000 add 1 2");
+            CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(() -> session.execute(repeat));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (session.requestsSent() < 100 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(session.requestsSent() >= 100, "the repeat got going within 20 s");
+            session.cancel();
+            assertEquals(Outcome.OK, running.get(20, TimeUnit.SECONDS), "a cancelled repeat ends normally");
+            assertTrue(answers.toString().matches("cancelled after \\d+ of 1000000 add in .*\n"),
+                    "the summary says it was cancelled: " + answers);
+            assertTrue(session.requestsSent() < 1_000_000, "stopped early: " + session.requestsSent());
+            assertEquals(Outcome.OK, session.execute(CommandParser.parseLine("add 2 2")), "the shell goes on");
+            assertTrue(answers.toString().endsWith("\n4\n"), "and answers: " + answers);
+        }
+    }
+
+    @Test
+    void repeatStopsAtTheFirstErrorAnswer() throws Exception {
+        try (EchoServer server = serverOn(0); Session session = session(server.port())) {
+            assertEquals(Outcome.SERVER_ERROR, session.execute(CommandParser.parseLine("repeat 10 add 2147483647 1")),
+                    "an error answer ends the repeat");
+            assertEquals("error ADD_OVERFLOW: 2147483647 + 1 overflows int32 (after 0 of 10)\n", answers.toString(),
+                    "the error and how far it got");
+            assertEquals(1, server.stats().addRequests(), "no more requests after the error");
+        }
+    }
+}
