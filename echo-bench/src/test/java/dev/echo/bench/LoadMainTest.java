@@ -1,0 +1,102 @@
+package dev.echo.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.bench.load.LoadConfig;
+import dev.echo.core.Framing;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class LoadMainTest {
+
+    @Test
+    void defaultsAreOneClosedLoopConnectionToLocalhost8080() throws Exception {
+        LoadConfig config = LoadMain.parse(new String[0]).config();
+        assertEquals(LoadConfig.builder().build(), config, "expected the documented defaults");
+        assertEquals("127.0.0.1", config.host(), "expected host 127.0.0.1");
+        assertEquals(8080, config.port(), "expected port 8080");
+        assertEquals(1, config.connections(), "expected 1 connection");
+        assertEquals(Duration.ofSeconds(10), config.duration(), "expected 10 s");
+    }
+
+    @Test
+    void everyOptionIsParsed() throws Exception {
+        LoadMain.Invocation invocation = LoadMain.parse(new String[] {"--host", "127.0.0.2", "--port", "9000",
+                "--framing", "raw", "--connections", "64", "--connect-rate", "500", "--duration", "1500ms",
+                "--warmup", "0", "--rate", "10000", "--pipeline", "8", "--size", "1024", "--mix", "9:1",
+                "--timeout", "3s", "--json", "out.json", "--quiet"});
+        LoadConfig c = invocation.config();
+        assertEquals("127.0.0.2", c.host(), "expected --host");
+        assertEquals(9000, c.port(), "expected --port");
+        assertEquals(Framing.RAW, c.framing(), "expected --framing raw");
+        assertEquals(64, c.connections(), "expected --connections");
+        assertEquals(500.0, c.connectRate(), "expected --connect-rate");
+        assertEquals(Duration.ofMillis(1500), c.duration(), "expected --duration 1500ms");
+        assertEquals(Duration.ZERO, c.warmup(), "expected --warmup 0");
+        assertEquals(10_000.0, c.rate(), "expected --rate");
+        assertEquals(8, c.pipeline(), "expected --pipeline");
+        assertEquals(1024, c.size(), "expected --size");
+        assertEquals(9, c.echoWeight(), "expected echo weight 9");
+        assertEquals(1, c.addWeight(), "expected add weight 1");
+        assertEquals(Duration.ofSeconds(3), c.timeout(), "expected --timeout");
+        assertEquals("out.json", invocation.json().toString(), "expected --json");
+        assertTrue(!c.progress(), "expected --quiet to turn progress off");
+    }
+
+    @Test
+    void helpIsNotAnError() throws Exception {
+        assertNull(LoadMain.parse(new String[] {"--help"}), "expected --help to parse as a help request");
+        Captured run = Captured.run("--help");
+        assertEquals(0, run.code, "expected exit 0 for --help");
+        for (String option : new String[] {"--connections", "--connect-rate", "--duration", "--warmup", "--rate",
+                "--pipeline", "--size", "--mix", "--json", "--framing"}) {
+            assertTrue(run.out.contains(option), "expected --help to list " + option + ":\n" + run.out);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--port=x", "--port=0", "--connections=0", "--pipeline=-1", "--mix=1", "--mix=0:0",
+            "--duration=soon", "--framing=json", "--rate=-5", "--size=99999999", "--bogus", "extra"})
+    void aBadArgumentIsOneLineOnStderrAndExitCode2(String argument) {
+        Captured run = Captured.run(argument);
+        assertEquals(2, run.code, "expected exit 2 for " + argument);
+        assertEquals(1, run.err.strip().lines().count(), "expected exactly one line on stderr for " + argument + ": " + run.err);
+        assertTrue(run.err.startsWith("echo-load: "), "expected the line to name the tool: " + run.err);
+        assertEquals("", run.out, "expected nothing on stdout for " + argument);
+    }
+
+    @Test
+    void aBadArgumentNamesTheOptionAndTheValue() {
+        UsageException e = assertThrows(UsageException.class, () -> LoadMain.parse(new String[] {"--connections", "many"}),
+                "expected a usage error");
+        assertTrue(e.getMessage().contains("--connections") && e.getMessage().contains("many"),
+                "expected the option and the bad value in: " + e.getMessage());
+    }
+
+    @Test
+    void compareRefusesMissingJarsWithTheBuildCommand() {
+        Captured run = Captured.run("compare", "--root", System.getProperty("java.io.tmpdir"));
+        assertEquals(2, run.code, "expected exit 2 when a jar is missing");
+        assertTrue(run.err.contains("./mvnw") && run.err.strip().lines().count() == 1,
+                "expected one line naming the ./mvnw command: " + run.err);
+    }
+
+    /** Runs LoadMain with captured output. */
+    record Captured(int code, String out, String err) {
+        static Captured run(String... args) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = LoadMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+}

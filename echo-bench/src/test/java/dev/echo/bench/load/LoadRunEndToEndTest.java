@@ -1,0 +1,103 @@
+package dev.echo.bench.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.bench.netty.NettyEchoServer;
+import dev.echo.core.FrameReader;
+import dev.echo.core.FrameWriter;
+import dev.echo.core.Framing;
+import dev.echo.core.RequestHandler;
+import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.proto.EchoMessage;
+import dev.echo.core.proto.ServerMessage;
+import dev.echo.server.EchoServer;
+import dev.echo.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Short real runs over loopback: every answer verified, and a lying server caught. */
+class LoadRunEndToEndTest {
+
+    private static LoadConfig.Builder shortRun(int port) {
+        return LoadConfig.builder().port(port).connections(4).pipeline(2).mix(3, 1).warmup(Duration.ofMillis(300))
+                .duration(Duration.ofMillis(1200)).timeout(Duration.ofSeconds(10));
+    }
+
+    private static void assertClean(LoadResult result) {
+        assertEquals(0, result.mismatches(), "expected no mismatches: " + result.firstProblem());
+        assertEquals(0, result.errors(), "expected no errors: " + result.firstProblem());
+        assertTrue(result.responses() > 0, "expected some answers");
+        assertEquals(result.requests(), result.responses(), "expected every request answered");
+        assertEquals(4, result.connectionsOpened(), "expected 4 connections opened");
+        assertTrue(result.throughput() > 0, "expected a positive throughput");
+        assertTrue(result.latencyNanos().getTotalCount() > 0, "expected recorded latencies");
+        assertTrue(result.clean(), "expected a clean run:\n" + result.summary());
+    }
+
+    @Test
+    @Timeout(30)
+    void closedLoopAgainstEchoServerVerifiesEveryAnswer() throws Exception {
+        try (EchoServer server = EchoServer.create(ServerConfig.builder().port(0).build()).start()) {
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+            LoadResult result = new LoadRun(shortRun(server.port()).build(),
+                    new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+            assertClean(result);
+            assertTrue(progress.toString(StandardCharsets.UTF_8).contains("req/s"),
+                    "expected at least one progress line, got: " + progress);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void pacedRunAgainstTheNettyPeerVerifiesEveryAnswer() throws Exception {
+        try (NettyEchoServer server = new NettyEchoServer("127.0.0.1", 0, 1 << 20, 1).start()) {
+            LoadConfig config = shortRun(server.port()).rate(400).size(1024).progress(false).build();
+            LoadResult result = new LoadRun(config, System.out).run();
+            assertClean(result);
+            double expected = 400 * result.measuredSeconds();
+            assertTrue(result.measuredResponses() > expected * 0.5 && result.measuredResponses() < expected * 1.5,
+                    "expected about " + expected + " answers at 400/s, got " + result.measuredResponses());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aServerThatAnswersWrongIsCaughtAsMismatches() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread liar = Thread.ofVirtual().start(() -> answerEveryEchoWith("wrong", listener));
+            LoadConfig config = LoadConfig.builder().port(listener.getLocalPort()).warmup(Duration.ZERO)
+                    .duration(Duration.ofMillis(300)).progress(false).timeout(Duration.ofSeconds(5)).build();
+            LoadResult result = new LoadRun(config, System.out).run();
+            assertTrue(result.mismatches() > 0, "expected mismatches against a lying server");
+            assertFalse(result.clean(), "expected the run to be unclean");
+            assertTrue(result.firstProblem().contains("wrong"), "expected the problem to show the wrong answer: "
+                    + result.firstProblem());
+            liar.interrupt();
+        }
+    }
+
+    private static void answerEveryEchoWith(String content, ServerSocket listener) {
+        try (Socket socket = listener.accept()) {
+            FrameReader reader = Framing.DELIMITED.newReader(socket.getInputStream());
+            FrameWriter writer = Framing.DELIMITED.newWriter(socket.getOutputStream());
+            ServerMessage wrong = RequestHandler.handle(ClientMessage.newBuilder()
+                    .setEchoMessage(EchoMessage.newBuilder().setContent(content)).build());
+            while (reader.read(ClientMessage.parser()) != null) {
+                writer.write(wrong);
+                writer.flush();
+            }
+        } catch (IOException e) {
+            // the client went away: the test is over
+        }
+    }
+}
