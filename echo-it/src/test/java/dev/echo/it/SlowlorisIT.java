@@ -1,0 +1,100 @@
+package dev.echo.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.client.EchoClient;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.LongSummaryStatistics;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario 6: 200 clients trickle one byte per second; the idle timeout (2 s here) closes each of
+ * them, since none completes a frame in time, while 50 normal clients keep their full speed.
+ *
+ * <p>The server runs as its own process, as it would in production. In the test JVM, 50 clients
+ * and their server connections answering each other at full speed keep both carrier threads
+ * permanently busy with I/O wake-ups, and the socket-timeout wake-ups that end the trickling
+ * connections then wait behind them (observed: closed after 17 s, not 2 s).
+ */
+class SlowlorisIT {
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+    private static final int TRICKLERS = 200;
+    private static final int NORMAL = 50;
+    /** A 27-byte frame: at one byte per second it would take 27 s to complete. */
+    private static final byte[] FRAME = dev.echo.core.Framing.DELIMITED.encode(Requests.echo("one byte per second"));
+
+    @Test
+    void trickleClientsAreClosedByTheIdleTimeoutWhileNormalClientsKeepTheirSpeed() throws InterruptedException {
+        try (ServerProcess process = ServerProcess.start(List.of(), "--host", "127.0.0.1", "--port", "0",
+                "--idle-timeout", IDLE_TIMEOUT.toMillis() + "ms", "--log-level", "warn")) {
+            int port = process.awaitPort(Duration.ofSeconds(30));
+            AtomicInteger tricklersDone = new AtomicInteger();
+            Conversation.Tally normal = new Conversation.Tally();
+            AtomicLong slowestMillis = new AtomicLong();
+            ConcurrentLinkedQueue<Long> normalRequestsPerClient = new ConcurrentLinkedQueue<>();
+            Thread normalClients = Thread.ofVirtual().start(() -> Parallel.run(NORMAL, Duration.ofSeconds(60), i -> {
+                long requests = 0;
+                try (EchoClient client = Clients.connect(port)) {
+                    // Until every trickler is closed, and at most 100,000 requests.
+                    for (int r = 0; r < 100_000 && tricklersDone.get() < TRICKLERS; r++) {
+                        long start = System.nanoTime();
+                        Conversation.exchange(client, i, r, normal);
+                        slowestMillis.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+                        requests++;
+                    }
+                } finally {
+                    normalRequestsPerClient.add(requests);
+                }
+            }).assertAllSucceeded("normal clients beside the tricklers (" + normal + ")"));
+
+            ConcurrentLinkedQueue<Long> closedAfterMillis = new ConcurrentLinkedQueue<>();
+            Parallel.Outcome tricklers = Parallel.run(TRICKLERS, Duration.ofSeconds(30), i -> {
+                try (RawConnection connection = RawConnection.open(port)) {
+                    long start = System.nanoTime();
+                    // Paced by a 1 s read: it times out while the connection lives, and ends when the server closes it.
+                    connection.setReadTimeout(Duration.ofSeconds(1));
+                    for (int sent = 0; sent < FRAME.length; sent++) {
+                        try {
+                            connection.write(new byte[] {FRAME[sent]});
+                            if (connection.closedByServer()) {
+                                closedAfterMillis.add((System.nanoTime() - start) / 1_000_000);
+                                return;
+                            }
+                            throw new AssertionError("trickler " + i + " got an answer to an incomplete frame");
+                        } catch (SocketTimeoutException stillOpen) {
+                            // one more second, one more byte
+                        } catch (IOException writeFailed) {
+                            closedAfterMillis.add((System.nanoTime() - start) / 1_000_000); // reset by the server
+                            return;
+                        }
+                    }
+                    throw new AssertionError("trickler " + i + " completed its frame without being closed");
+                } finally {
+                    tricklersDone.incrementAndGet();
+                }
+            });
+            if (!normalClients.join(Duration.ofSeconds(60))) {
+                throw new AssertionError("expected the normal clients to finish within 60 s: " + normal);
+            }
+            tricklers.assertAllSucceeded("tricklers to be closed by the idle timeout");
+            LongSummaryStatistics closed = closedAfterMillis.stream().mapToLong(Long::longValue).summaryStatistics();
+            assertEquals(TRICKLERS, closed.getCount(), "expected every trickler closed: " + closed);
+            assertTrue(closed.getMin() >= IDLE_TIMEOUT.toMillis() - 200 && closed.getMax() <= IDLE_TIMEOUT.toMillis() + 4_000,
+                    "expected every trickler closed about " + IDLE_TIMEOUT.toMillis() + " ms after connecting: " + closed);
+
+            assertEquals(0, normal.wrong.get(), "expected every normal answer right: " + normal);
+            LongSummaryStatistics perClient = normalRequestsPerClient.stream().mapToLong(Long::longValue).summaryStatistics();
+            assertTrue(perClient.getCount() == NORMAL && perClient.getMin() >= 100,
+                    "expected each of " + NORMAL + " normal clients to make at least 100 requests meanwhile: " + perClient);
+            assertTrue(slowestMillis.get() < 1_000,
+                    "expected no normal request to take a second or more, the slowest took " + slowestMillis + " ms");
+        }
+    }
+}
