@@ -22,8 +22,9 @@ final class InteractiveShell {
     private InteractiveShell() {}
 
     static int run(ClientConfig config, boolean timings, Path historyFile) throws IOException {
-        // exec (stty) needs no native access, so no JDK warnings about restricted methods.
-        try (Terminal terminal = TerminalBuilder.builder().system(true).providers("exec").build();
+        // Only the exec provider (stty): the ffm and jni ones need native access, and without
+        // --enable-native-access the JDK prints warnings about restricted methods.
+        try (Terminal terminal = TerminalBuilder.builder().system(true).provider("exec").ffm(false).jni(false).build();
              Session session = new Session(config, terminal.writer(), terminal.writer(), timings)) {
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)

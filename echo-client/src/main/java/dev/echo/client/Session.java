@@ -27,7 +27,10 @@ final class Session implements AutoCloseable {
     private final PrintWriter notices;
     private final boolean timings;
     private ClientConfig target;
-    private EchoClient client;
+    /** Volatile: {@link #cancel()} closes it from another thread to abort a blocked round trip. */
+    private volatile EchoClient client;
+    /** A single round trip (not a repeat) is waiting for its answer. */
+    private volatile boolean singleInFlight;
     /** False after {@code disconnect}: requests are refused until {@code connect}. */
     private boolean wantConnected = true;
     private volatile long requestsSent; // read by status and, in tests, by another thread
@@ -35,6 +38,8 @@ final class Session implements AutoCloseable {
     /** Round trips answered by the command now running; a command is retried only before its first. */
     private long answeredThisCommand;
     private volatile boolean cancelled;
+    /** A connection was open once: opening another one later is a reconnect, and is announced. */
+    private boolean everConnected;
 
     Session(ClientConfig target, PrintWriter answers, PrintWriter notices, boolean timings) {
         this.target = target;
@@ -71,9 +76,17 @@ final class Session implements AutoCloseable {
         return Outcome.FAILED;
     }
 
-    /** Stops a running {@code repeat} before its next round trip. Safe from any thread. */
+    /**
+     * Stops a running {@code repeat} before its next round trip, or aborts a single round trip that
+     * waits for its answer by closing the connection (the next command reconnects). Safe from any
+     * thread.
+     */
     void cancel() {
         cancelled = true;
+        EchoClient current = client;
+        if (singleInFlight && current != null) {
+            current.close();
+        }
     }
 
     /** Connects now, announcing the result; for the interactive shell's start. */
@@ -120,14 +133,17 @@ final class Session implements AutoCloseable {
             return Outcome.FAILED;
         }
         if (!isConnected()) {
-            boolean lost = client != null;
-            if (!open(lost ? "reconnected to " : null)) {
+            if (!open(everConnected ? "reconnected to " : null)) {
                 return Outcome.FAILED;
             }
         }
         try {
             return task.run(client);
         } catch (IOException e) {
+            if (cancelled) {
+                notices.println("cancelled");
+                return Outcome.FAILED;
+            }
             if (answeredThisCommand > 0 || !serverWentAway(e)) {
                 notices.println(e.getMessage());
                 return Outcome.FAILED;
@@ -160,6 +176,7 @@ final class Session implements AutoCloseable {
             notices.println(e.getMessage());
             return false;
         }
+        everConnected = true;
         if (announce != null) {
             (announce.startsWith("connected") ? answers : notices).println(announce + target.endpoint());
         }
@@ -169,8 +186,14 @@ final class Session implements AutoCloseable {
     private Outcome roundTrip(EchoClient client, Command.Request request) throws IOException {
         ClientMessage message = toMessage(request);
         long start = System.nanoTime();
+        ServerMessage answer;
+        singleInFlight = true; // before the count, so that a count seen elsewhere implies it
         requestsSent++;
-        ServerMessage answer = client.call(message);
+        try {
+            answer = client.call(message);
+        } finally {
+            singleInFlight = false;
+        }
         long rtt = System.nanoTime() - start;
         lastRoundTripNanos = rtt;
         answeredThisCommand++;

@@ -128,13 +128,13 @@ class EchoClientFailureTest {
 
     @Test
     void closeFromAnotherThreadAbortsABlockedReceive() throws Exception {
-        try (SilentPeer peer = new SilentPeer(socket -> {});
-             EchoClient client = EchoClient.connect(peer.config().readTimeout(Duration.ZERO).build())) {
+        try (SilentPeer peer = new SilentPeer(socket -> {})) {
+            EchoClient client = EchoClient.connect(peer.config().readTimeout(Duration.ZERO).build());
             Thread closer = Thread.ofVirtual().start(() -> {
                 peer.acceptedSocket();
                 client.close();
             });
-            // Either the close lands before receive starts (closed client) or during it (socket closed).
+            // Either the close lands before the call (closed client) or during it (socket closed).
             IOException e = assertThrows(IOException.class, () -> client.echo("blocked"), "close must unblock the read");
             assertTrue(e.getMessage().startsWith("127.0.0.1:" + peer.port()), "names the endpoint: " + e.getMessage());
             closer.join(Duration.ofSeconds(10));

@@ -73,6 +73,21 @@ class SessionTest {
     }
 
     @Test
+    void cancelAbortsARoundTripThatWaitsForASilentServer() throws Exception {
+        try (SilentPeer peer = new SilentPeer(socket -> {}); Session session = session(peer.port())) {
+            CompletableFuture<Outcome> running =
+                    CompletableFuture.supplyAsync(() -> session.execute(new Command.Echo("anyone?")));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (session.requestsSent() < 1 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            session.cancel();
+            assertEquals(Outcome.FAILED, running.get(10, TimeUnit.SECONDS), "cancelled well before the 20 s timeout");
+            assertEquals("cancelled\n", notices.toString(), "says it was cancelled, nothing else");
+        }
+    }
+
+    @Test
     void repeatStopsAtTheFirstErrorAnswer() throws Exception {
         try (EchoServer server = serverOn(0); Session session = session(server.port())) {
             assertEquals(Outcome.SERVER_ERROR, session.execute(CommandParser.parseLine("repeat 10 add 2147483647 1")),
