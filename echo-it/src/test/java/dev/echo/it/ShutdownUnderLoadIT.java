@@ -1,0 +1,167 @@
+package dev.echo.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.client.ConnectionClosedException;
+import dev.echo.client.EchoClient;
+import dev.echo.core.RequestHandler;
+import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.proto.ErrorResponse.Code;
+import dev.echo.core.proto.ServerMessage;
+import dev.echo.server.EchoServer;
+import dev.echo.server.ThreadMode;
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Scenario 8: {@code close()} while 200 clients are mid-stream, pipelining small and large requests.
+ * Every request gets its full, correct answer, or SHUTTING_DOWN, or its client sees the connection
+ * end with no frame cut in half; close() keeps to the grace period and leaves no thread behind.
+ */
+class ShutdownUnderLoadIT {
+    private static final int CLIENTS = 200;
+    private static final Duration GRACE = Duration.ofSeconds(2);
+    private static final int BATCH = 4;
+
+    /** How each request ended. */
+    enum Outcome { ANSWERED, SHUTTING_DOWN, CLOSED_AT_FRAME_BOUNDARY, RESET_WITHOUT_PARTIAL_FRAME, NOT_SENT }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"virtual", "platform:256"})
+    void closeUnderLoadAnswersOrRefusesEveryRequestCleanly(String threads) throws Exception {
+        Map<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
+        for (Outcome outcome : Outcome.values()) {
+            outcomes.put(outcome, new AtomicLong());
+        }
+        Queue<String> resets = new ConcurrentLinkedQueue<>();
+        EchoServer server = InProcess.start(b -> b.shutdownGrace(GRACE).threadMode(ThreadMode.parse(threads)));
+        int port = server.port();
+        long closeMillis;
+        Parallel.Outcome clients;
+        try {
+            List<Parallel.Outcome> result = new ArrayList<>();
+            Thread load = Thread.ofVirtual().start(() -> result.add(Parallel.run(CLIENTS, Duration.ofSeconds(60),
+                    i -> talkUntilTheEnd(port, i, outcomes, resets))));
+            Await.until("2,000 answers before close()", Duration.ofSeconds(30),
+                    () -> outcomes.get(Outcome.ANSWERED).get() >= 2_000, outcomes::toString);
+            long start = System.nanoTime();
+            server.close();
+            closeMillis = (System.nanoTime() - start) / 1_000_000;
+            if (!load.join(Duration.ofSeconds(60))) {
+                throw new AssertionError("expected every client to end within 60 s of close(): " + outcomes);
+            }
+            clients = result.get(0);
+        } finally {
+            server.close();
+        }
+        clients.assertAllSucceeded("clients to see only clean outcomes " + outcomes);
+        assertTrue(closeMillis <= GRACE.toMillis() + 2_500,
+                "expected close() within the grace period of " + GRACE + " plus 2.5 s, took " + closeMillis + " ms");
+        assertEquals(0, server.stats().connectionsActive(), "expected no connection left after close(): " + server.stats());
+        List<String> left = Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.equals("echo-accept-" + port) || name.startsWith("echo-worker-" + port + "-"))
+                .toList();
+        assertEquals(List.of(), left, "expected no server thread alive after close()");
+        assertTrue(outcomes.get(Outcome.ANSWERED).get() >= 2_000, "expected the answers before close() counted: " + outcomes);
+        assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close(),
+                "expected the port closed after close()");
+        System.err.println("echo-it: shutdown under load (" + threads + "): close() took " + closeMillis + " ms; " + outcomes
+                + (resets.isEmpty() ? "" : "; resets: " + resets.stream().distinct().limit(3).toList()));
+    }
+
+    /** Batches of pipelined requests until the server ends the connection; every answer is checked. */
+    private static void talkUntilTheEnd(int port, int clientId, Map<Outcome, AtomicLong> outcomes,
+                                        Queue<String> resets) throws IOException {
+        try (EchoClient client = Clients.connect(port)) {
+            for (int batch = 0; batch < 1_000_000; batch++) {
+                List<ClientMessage> sent = new ArrayList<>(BATCH);
+                for (int k = 0; k < BATCH; k++) {
+                    int r = batch * BATCH + k;
+                    ClientMessage request = switch (r % 3) {
+                        case 0 -> Requests.echo(Conversation.text(clientId, r));
+                        case 1 -> Requests.add(clientId, r);
+                        default -> Requests.echo(("large " + r + " ").repeat(3_000)); // ~30 KB answer: several segments
+                    };
+                    try {
+                        client.send(request);
+                        sent.add(request);
+                    } catch (IOException e) {
+                        outcomes.get(Outcome.NOT_SENT).addAndGet(BATCH - k);
+                        break;
+                    }
+                }
+                for (int k = 0; k < sent.size(); k++) {
+                    ServerMessage answer;
+                    try {
+                        answer = client.receive();
+                    } catch (ConnectionClosedException e) {
+                        outcomes.get(Outcome.CLOSED_AT_FRAME_BOUNDARY).addAndGet(sent.size() - k);
+                        return;
+                    } catch (IOException e) {
+                        if (isBrokenFrame(e)) {
+                            throw new AssertionError("client " + clientId + ": a frame cut in half at close(): " + e, e);
+                        }
+                        // receive() flushes first: requests still buffered in a client whose send
+                        // failed (now or before) never left it.
+                        String message = String.valueOf(e.getMessage());
+                        boolean unsent = message.contains("cannot send") || message.endsWith("connection is closed");
+                        outcomes.get(unsent ? Outcome.NOT_SENT : Outcome.RESET_WITHOUT_PARTIAL_FRAME)
+                                .addAndGet(sent.size() - k);
+                        if (!unsent) {
+                            resets.add(e.getMessage());
+                        }
+                        return;
+                    }
+                    if (answer.hasError() && answer.getError().getCode() == Code.SHUTTING_DOWN) {
+                        outcomes.get(Outcome.SHUTTING_DOWN).incrementAndGet();
+                        assertThrows(ConnectionClosedException.class, client::receive,
+                                "expected the connection of client " + clientId + " to end after SHUTTING_DOWN");
+                        outcomes.get(Outcome.CLOSED_AT_FRAME_BOUNDARY).addAndGet(sent.size() - k - 1);
+                        return;
+                    }
+                    ServerMessage expected = RequestHandler.handle(sent.get(k));
+                    if (!expected.equals(answer)) {
+                        throw new AssertionError("client " + clientId + " batch " + batch + " request " + k
+                                + ": expected " + expected.getMessageCase() + " " + abbreviate(expected)
+                                + ", got " + abbreviate(answer));
+                    }
+                    outcomes.get(Outcome.ANSWERED).incrementAndGet();
+                }
+                assertFalse(sent.size() < BATCH && client.isOpen(), "expected a failed send to leave the client closed");
+                if (sent.size() < BATCH) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A truncated or unparseable answer: what "a response is never cut in half" rules out. */
+    private static boolean isBrokenFrame(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof dev.echo.core.FrameException || t instanceof com.google.protobuf.InvalidProtocolBufferException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String abbreviate(ServerMessage message) {
+        String text = message.toString().replace('\n', ' ');
+        return text.length() > 120 ? text.substring(0, 120) + "..." : text;
+    }
+}
