@@ -24,8 +24,14 @@ final class InteractiveShell {
     static int run(ClientConfig config, boolean timings, Path historyFile) throws IOException {
         // Only the exec provider (stty): the ffm and jni ones need native access, and without
         // --enable-native-access the JDK prints warnings about restricted methods.
-        try (Terminal terminal = TerminalBuilder.builder().system(true).provider("exec").ffm(false).jni(false).build();
-             Session session = new Session(config, terminal.writer(), terminal.writer(), timings)) {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).provider("exec").ffm(false).jni(false).build()) {
+            return run(terminal, config, timings, historyFile);
+        }
+    }
+
+    /** The shell on {@code terminal}; returns the exit code (0) at Ctrl-D, end of input or quit. */
+    static int run(Terminal terminal, ClientConfig config, boolean timings, Path historyFile) throws IOException {
+        try (Session session = new Session(config, terminal.writer(), terminal.writer(), timings)) {
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)
                     .appName("echo-client")
@@ -33,33 +39,41 @@ final class InteractiveShell {
                     .variable(LineReader.HISTORY_FILE, historyFile)
                     .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // "Hello!" is text, not history
                     .build();
-            terminal.handle(Terminal.Signal.INT, signal -> session.cancel());
+            Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> session.cancel());
             PrintWriter out = terminal.writer();
             out.println("echo-client: type help for the commands, Ctrl-D to leave");
             session.connectNow();
-            while (true) {
-                String line;
-                try {
-                    line = reader.readLine(session.prompt());
-                } catch (UserInterruptException ctrlC) {
-                    continue;
-                } catch (EndOfFileException ctrlD) {
-                    break;
-                }
-                Command command;
-                try {
-                    command = CommandParser.parseLine(line);
-                } catch (UsageException e) {
-                    session.usageError(e);
-                    continue;
-                }
-                if (session.execute(command) == Outcome.QUIT) {
-                    break;
-                }
+            try {
+                loop(reader, session);
+            } finally {
+                terminal.handle(Terminal.Signal.INT, previous);
+                reader.getHistory().save();
+                terminal.flush();
             }
-            reader.getHistory().save();
-            terminal.flush();
         }
         return 0;
+    }
+
+    private static void loop(LineReader reader, Session session) {
+        while (true) {
+            String line;
+            try {
+                line = reader.readLine(session.prompt());
+            } catch (UserInterruptException ctrlC) {
+                continue;
+            } catch (EndOfFileException ctrlD) {
+                return;
+            }
+            Command command;
+            try {
+                command = CommandParser.parseLine(line);
+            } catch (UsageException e) {
+                session.usageError(e);
+                continue;
+            }
+            if (session.execute(command) == Outcome.QUIT) {
+                return;
+            }
+        }
     }
 }
