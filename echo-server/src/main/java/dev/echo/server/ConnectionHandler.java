@@ -1,0 +1,276 @@
+package dev.echo.server;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.echo.core.FrameReader;
+import dev.echo.core.FrameTooLargeException;
+import dev.echo.core.FrameWriter;
+import dev.echo.core.Framing;
+import dev.echo.core.MalformedFrameException;
+import dev.echo.core.RequestHandler;
+import dev.echo.core.TruncatedFrameException;
+import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.proto.ServerMessage;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one connection on its own thread: read a frame, answer it, repeat. Answers are flushed
+ * when no pipelined request is waiting in the reader, and always before a read that may block, so
+ * a client never waits for an answer that sits in a buffer.
+ *
+ * <p>Shutdown: {@link #stopIfWaiting()} ends a connection that waits at a frame boundary at once;
+ * one that is inside a frame or an answer finishes it, and a frame completed after shutdown began
+ * is answered SHUTTING_DOWN. {@link #forceClose()} ends it wherever it is.
+ */
+final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.Listener {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+    /** Unique in the JVM, so that logs of servers running side by side never mix up connections. */
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** Where the connection is; guarded by {@link #lock}. */
+    private enum Phase {
+        /** At a frame boundary, nothing of the next frame received: safe to close on shutdown. */
+        WAITING,
+        /** Part of a frame received. */
+        READING,
+        /** Answering a complete frame. */
+        ANSWERING,
+        /** Closed, or being closed. */
+        DONE
+    }
+
+    final long id = IDS.incrementAndGet();
+    private final Socket socket;
+    private final ServerConfig config;
+    private final ServerCounters counters;
+    private final ConnectionRegistry registry;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Phase phase = Phase.WAITING;
+    private boolean shuttingDown;
+    private volatile Thread thread;
+
+    private FrameReader reader;
+    private FrameWriter writer;
+    private boolean unflushed;
+    private long bytesInCounted;
+    private long bytesOutCounted;
+
+    ConnectionHandler(Socket socket, ServerConfig config, ServerCounters counters, ConnectionRegistry registry) {
+        this.socket = socket;
+        this.config = config;
+        this.counters = counters;
+        this.registry = registry;
+    }
+
+    /** The thread serving this connection, or null before it started. */
+    Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public void run() {
+        Thread current = Thread.currentThread();
+        thread = current;
+        String poolName = current.isVirtual() ? null : current.getName();
+        if (poolName != null) {
+            current.setName("echo-conn-" + id);
+        }
+        try {
+            serve();
+        } catch (SocketTimeoutException e) {
+            log.debug("connection {}: closed: {} (idle timeout {})", id, e.getMessage(), config.idleTimeout());
+        } catch (TruncatedFrameException e) {
+            log.debug("connection {}: peer went away inside a frame: {}", id, e.getMessage());
+        } catch (IOException e) {
+            log.debug("connection {}: peer went away: {}", id, e.toString());
+        } catch (RuntimeException e) {
+            log.warn("connection {}: closed after an unexpected failure", id, e);
+        } finally {
+            close();
+            countBytes();
+            registry.remove(this);
+            if (poolName != null) {
+                current.setName(poolName);
+            }
+        }
+    }
+
+    private void serve() throws IOException {
+        socket.setTcpNoDelay(true);
+        Framing framing = config.framing();
+        writer = framing.newWriter(socket.getOutputStream());
+        FrameDeadlineInputStream in = new FrameDeadlineInputStream(socket, this);
+        reader = framing.newReader(in, config.maxFrameBytes());
+        long idleMillis = Math.max(1, config.idleTimeout().toMillis());
+        while (awaitFrame()) {
+            in.startFrame(idleMillis);
+            int length;
+            try {
+                length = reader.nextFrame();
+            } catch (FrameTooLargeException e) {
+                answerAndClose(ErrorResponse.Code.FRAME_TOO_LARGE, e.getMessage());
+                return;
+            } catch (MalformedFrameException e) {
+                answerAndClose(ErrorResponse.Code.MALFORMED_MESSAGE, e.getMessage());
+                return;
+            }
+            if (length < 0) {
+                flushAnswers();
+                log.debug("connection {}: closed by the peer", id);
+                return;
+            }
+            if (beginAnswer()) {
+                answerAndClose(ErrorResponse.Code.SHUTTING_DOWN, "server is shutting down");
+                return;
+            }
+            ClientMessage request;
+            try {
+                request = reader.parseFrame(ClientMessage.parser());
+            } catch (InvalidProtocolBufferException e) {
+                String detail = "frame of " + length + " bytes is not a valid ClientMessage: " + e.getMessage();
+                if (framing == Framing.RAW) {
+                    // Without a length prefix, a frame that does not parse leaves no trustworthy boundary.
+                    answerAndClose(ErrorResponse.Code.MALFORMED_MESSAGE, detail);
+                    return;
+                }
+                answer(null, RequestHandler.error(ErrorResponse.Code.MALFORMED_MESSAGE, detail));
+                continue;
+            }
+            answer(request.getMessageCase(), RequestHandler.handle(request));
+        }
+        flushAnswers();
+    }
+
+    private void answer(ClientMessage.MessageCase requestCase, ServerMessage answer) throws IOException {
+        writer.write(answer);
+        unflushed = true;
+        counters.answered(requestCase, answer);
+        if (reader.bufferedBytes() == 0) {
+            flushAnswers();
+        }
+        countBytes();
+    }
+
+    /** Sends one last error answer, then closes our side so the peer reads it before the end. */
+    private void answerAndClose(ErrorResponse.Code code, String detail) throws IOException {
+        log.debug("connection {}: {} ({}), closing", id, code, detail);
+        answer(null, RequestHandler.error(code, detail));
+        flushAnswers();
+        socket.shutdownOutput();
+    }
+
+    private void flushAnswers() throws IOException {
+        if (unflushed) {
+            writer.flush();
+            unflushed = false;
+        }
+    }
+
+    @Override
+    public void beforeRead() throws IOException {
+        flushAnswers();
+    }
+
+    @Override
+    public void bytesArrived() {
+        lock.lock();
+        try {
+            if (phase == Phase.WAITING) {
+                phase = Phase.READING;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** At a frame boundary: false if the server is shutting down and nothing of a next frame is here. */
+    private boolean awaitFrame() {
+        lock.lock();
+        try {
+            boolean partOfFrameBuffered = reader.bufferedBytes() > 0;
+            if (phase == Phase.DONE || (shuttingDown && !partOfFrameBuffered)) {
+                return false;
+            }
+            phase = partOfFrameBuffered ? Phase.READING : Phase.WAITING;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A whole frame arrived: true if the server began shutting down, so it must not be served. */
+    private boolean beginAnswer() {
+        lock.lock();
+        try {
+            phase = Phase.ANSWERING;
+            return shuttingDown;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Shutdown began: a connection waiting at a frame boundary ends now; any other ends at its next one. */
+    void stopIfWaiting() {
+        lock.lock();
+        try {
+            shuttingDown = true;
+            if (phase == Phase.WAITING) {
+                phase = Phase.DONE;
+                // Ends the blocked read with an end of stream; the output stays open for nothing
+                // but is closed by the connection's own thread.
+                shutdownInputQuietly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The grace period is over: closes the socket wherever the connection is. */
+    void forceClose() {
+        lock.lock();
+        try {
+            shuttingDown = true;
+            phase = Phase.DONE;
+        } finally {
+            lock.unlock();
+        }
+        close();
+    }
+
+    private void shutdownInputQuietly() {
+        try {
+            if (!socket.isClosed() && !socket.isInputShutdown()) {
+                socket.shutdownInput();
+            }
+        } catch (IOException e) {
+            log.debug("connection {}: shutting down input failed: {}", id, e.toString());
+        }
+    }
+
+    private void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("connection {}: close failed: {}", id, e.toString());
+        }
+    }
+
+    private void countBytes() {
+        if (reader != null) {
+            long in = reader.bytesRead();
+            counters.bytesIn.add(in - bytesInCounted);
+            bytesInCounted = in;
+        }
+        if (writer != null) {
+            long out = writer.bytesWritten();
+            counters.bytesOut.add(out - bytesOutCounted);
+            bytesOutCounted = out;
+        }
+    }
+}

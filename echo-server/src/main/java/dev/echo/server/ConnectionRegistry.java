@@ -1,0 +1,101 @@
+package dev.echo.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** The open connections of one server, so that shutdown can reach every one of them. */
+final class ConnectionRegistry {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition emptied = lock.newCondition();
+    private final Set<ConnectionHandler> open = ConcurrentHashMap.newKeySet();
+    private boolean shuttingDown;
+
+    /** Adds a new connection; false once shutdown began, in which case the caller closes it. */
+    boolean add(ConnectionHandler connection) {
+        lock.lock();
+        try {
+            if (shuttingDown) {
+                return false;
+            }
+            open.add(connection);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void remove(ConnectionHandler connection) {
+        lock.lock();
+        try {
+            open.remove(connection);
+            if (open.isEmpty()) {
+                emptied.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int size() {
+        return open.size();
+    }
+
+    /** Refuses new connections and ends every connection waiting at a frame boundary. */
+    void beginShutdown() {
+        List<ConnectionHandler> snapshot;
+        lock.lock();
+        try {
+            shuttingDown = true;
+            snapshot = new ArrayList<>(open);
+        } finally {
+            lock.unlock();
+        }
+        snapshot.forEach(ConnectionHandler::stopIfWaiting);
+    }
+
+    /** Closes every remaining connection's socket, even if closing one fails. */
+    int forceCloseAll() {
+        List<ConnectionHandler> snapshot = new ArrayList<>(open);
+        snapshot.forEach(ConnectionHandler::forceClose);
+        return snapshot.size();
+    }
+
+    /**
+     * Waits until no connection is open or {@code deadlineNanos} (a {@link System#nanoTime()} value)
+     * passes.
+     *
+     * @return true if every connection has ended
+     */
+    boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (!open.isEmpty()) {
+                long remaining = deadlineNanos - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                emptied.awaitNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Threads serving connections right now. */
+    List<Thread> threads() {
+        List<Thread> threads = new ArrayList<>();
+        for (ConnectionHandler connection : open) {
+            Thread thread = connection.thread();
+            if (thread != null) {
+                threads.add(thread);
+            }
+        }
+        return threads;
+    }
+}

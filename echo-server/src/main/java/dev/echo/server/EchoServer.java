@@ -1,0 +1,261 @@
+package dev.echo.server;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The blocking echo/add server: one platform thread ({@code echo-accept-PORT}) accepts, and every
+ * connection runs on its own thread, reading a frame, answering it, and repeating. Answers go out
+ * in request order, one per request; pipelined requests are answered without waiting for the client
+ * to read.
+ *
+ * <pre>{@code
+ * try (EchoServer server = EchoServer.create(ServerConfig.builder().port(0).build()).start()) {
+ *     int port = server.port();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link #start()} binds and returns; starting twice is harmless; a closed server
+ * cannot be started again. {@link #close()} stops gracefully: the listening socket closes first,
+ * connections waiting between frames close at once, requests already read are answered, a request
+ * completed during the grace period is answered SHUTTING_DOWN and its connection closes, and when
+ * the grace period is over every remaining connection is closed.
+ *
+ * <p>Thread-safe.
+ */
+public final class EchoServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EchoServer.class);
+    private static final AtomicLong INSTANCES = new AtomicLong();
+    /** How long close() waits for threads to end once their sockets are closed. */
+    private static final Duration THREAD_EXIT_WAIT = Duration.ofSeconds(2);
+    private static final int ACCEPT_BACKLOG = 1024;
+
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private final ServerConfig config;
+    private final long instance = INSTANCES.incrementAndGet();
+    private final ServerCounters counters = new ServerCounters();
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private volatile State state = State.NEW;
+    private ServerSocket listener;
+    private InetSocketAddress boundAddress;
+    private Thread acceptThread;
+    private ConnectionThreads connectionThreads;
+    private ObjectName mbeanName;
+
+    private EchoServer(ServerConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** A server for {@code config}, not yet listening. */
+    public static EchoServer create(ServerConfig config) {
+        return new EchoServer(config);
+    }
+
+    /**
+     * Binds the listening socket and starts accepting; returns at once. A second call on a running
+     * server does nothing.
+     *
+     * @return this server
+     * @throws BindException if the address is in use or cannot be bound; the message names it
+     * @throws IOException if the listening socket cannot be opened
+     * @throws IllegalStateException if the server was closed
+     */
+    public EchoServer start() throws IOException {
+        lifecycle.lock();
+        try {
+            if (state == State.RUNNING) {
+                return this;
+            }
+            if (state == State.CLOSED) {
+                throw new IllegalStateException("server was closed and cannot start again; create a new EchoServer");
+            }
+            ServerSocket socket = bind();
+            listener = socket;
+            boundAddress = (InetSocketAddress) socket.getLocalSocketAddress();
+            int port = socket.getLocalPort();
+            connectionThreads = ConnectionThreads.create(config.threadMode(), port);
+            acceptThread = Thread.ofPlatform().name("echo-accept-" + port)
+                    .unstarted(new AcceptLoop(socket, config, counters, registry, connectionThreads));
+            state = State.RUNNING;
+            registerMXBean();
+            acceptThread.start();
+            log.info("listening on {}:{} (framing={}, threads={})", boundAddress.getAddress().getHostAddress(), port,
+                    config.framing().cliName(), config.threadMode());
+            return this;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    private ServerSocket bind() throws IOException {
+        String where = config.host() + ":" + config.port();
+        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        if (address.isUnresolved()) {
+            throw new BindException("cannot listen on " + where + ": unknown host " + config.host());
+        }
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.bind(address, ACCEPT_BACKLOG);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            BindException failure = new BindException("cannot listen on " + where + ": " + reason.toLowerCase());
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+
+    /**
+     * The bound port: the real one when the config asked for port 0.
+     *
+     * @throws IllegalStateException if the server was never started
+     */
+    public int port() {
+        return address().getPort();
+    }
+
+    /**
+     * The bound address.
+     *
+     * @throws IllegalStateException if the server was never started
+     */
+    public InetSocketAddress address() {
+        InetSocketAddress address = boundAddress;
+        if (address == null) {
+            throw new IllegalStateException("server has not been started: call start() first");
+        }
+        return address;
+    }
+
+    /** The config this server was created with. */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** A snapshot of the counters since start. */
+    public ServerStats stats() {
+        return counters.snapshot(registry.size());
+    }
+
+    /** True between {@link #start()} and {@link #close()}. */
+    public boolean isRunning() {
+        return state == State.RUNNING;
+    }
+
+    /**
+     * Stops gracefully and returns within the shutdown grace period plus about two seconds: closes the
+     * listening socket, ends idle connections, lets requests already read be answered, and closes what
+     * remains when the grace period is over. Harmless on a server that is closed or was never started.
+     */
+    @Override
+    public void close() {
+        lifecycle.lock();
+        try {
+            if (state != State.RUNNING) {
+                state = State.CLOSED;
+                return;
+            }
+            state = State.CLOSED;
+            long graceDeadline = System.nanoTime() + config.shutdownGrace().toNanos();
+            closeListener();
+            try {
+                acceptThread.join(THREAD_EXIT_WAIT);
+                registry.beginShutdown();
+                if (!registry.awaitEmpty(graceDeadline)) {
+                    int forced = registry.forceCloseAll();
+                    log.info("port {}: grace period of {} over, closed {} connection(s) still busy",
+                            boundAddress.getPort(), config.shutdownGrace(), forced);
+                }
+                long exitDeadline = System.nanoTime() + THREAD_EXIT_WAIT.toNanos();
+                if (!registry.awaitEmpty(exitDeadline)) {
+                    log.warn("port {}: {} connection thread(s) did not end within {}", boundAddress.getPort(),
+                            registry.size(), THREAD_EXIT_WAIT);
+                }
+                connectionThreads.shutdown(exitDeadline);
+            } catch (InterruptedException e) {
+                registry.forceCloseAll();
+                Thread.currentThread().interrupt();
+            }
+            unregisterMXBean();
+            log.info("port {}: stopped", boundAddress.getPort());
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    private void closeListener() {
+        try {
+            listener.close();
+        } catch (IOException e) {
+            log.warn("closing the listening socket on port {} failed: {}", boundAddress.getPort(), e.toString());
+        }
+    }
+
+    private void registerMXBean() {
+        try {
+            MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName("dev.echo:type=EchoServer,port=" + boundAddress.getPort() + ",id=" + instance);
+            mbeans.registerMBean(new StandardMBean(new ServerMXBeanAdapter(this), EchoServerMXBean.class, true), name);
+            mbeanName = name;
+        } catch (JMException | RuntimeException e) {
+            log.warn("counters of port {} not published over JMX: {}", boundAddress.getPort(), e.toString());
+        }
+    }
+
+    private void unregisterMXBean() {
+        if (mbeanName == null) {
+            return;
+        }
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
+        } catch (JMException | RuntimeException e) {
+            log.warn("unregistering {} failed: {}", mbeanName, e.toString());
+        }
+        mbeanName = null;
+    }
+
+    /** The JMX name of this server's counters while it runs, or null. */
+    ObjectName mbeanName() {
+        return mbeanName;
+    }
+
+    /** Every thread this server has running now: the accept thread and the connection threads. */
+    List<Thread> threads() {
+        List<Thread> threads = new ArrayList<>();
+        Thread accept = acceptThread;
+        if (accept != null && accept.isAlive()) {
+            threads.add(accept);
+        }
+        threads.addAll(registry.threads());
+        ConnectionThreads pool = connectionThreads;
+        if (pool != null) {
+            threads.addAll(pool.threads());
+        }
+        return threads;
+    }
+
+    @Override
+    public String toString() {
+        InetSocketAddress address = boundAddress;
+        return "EchoServer[" + (address == null ? config.host() + ":" + config.port() : address) + ", " + state + "]";
+    }
+}

@@ -1,0 +1,164 @@
+package dev.echo.server;
+
+import dev.echo.core.proto.ErrorResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bin/echo-server}: parses the command line, starts an {@link EchoServer}, prints one line
+ * saying where it listens, and on SIGINT or SIGTERM closes it gracefully and prints one summary line.
+ * Exit codes: 0 after a normal stop, {@code --help} or {@code --version}; 2 for a bad argument or an
+ * address that cannot be bound (one line on stderr, no stack trace).
+ */
+public final class Main {
+    static final int EXIT_OK = 0;
+    static final int EXIT_USAGE = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs until SIGINT or SIGTERM; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CountDownLatch stop = new CountDownLatch(1);
+        return run(args, out, err, stop, () -> installSignalHandlers(stop));
+    }
+
+    /**
+     * Runs until {@code stop} opens. {@code beforeServing} runs once the server listens (signal
+     * handlers in production; nothing in tests, which open {@code stop} themselves).
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop, Runnable beforeServing) {
+        CommandLineOptions.Parsed parsed;
+        try {
+            parsed = CommandLineOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println(CommandLineOptions.NAME + ": " + e.getMessage() + " (try --help)");
+            return EXIT_USAGE;
+        }
+        if (parsed.help()) {
+            CommandLineOptions.printHelp(out);
+            return EXIT_OK;
+        }
+        if (parsed.version()) {
+            out.println(CommandLineOptions.NAME + " " + version());
+            return EXIT_OK;
+        }
+        configureLogging(parsed.logLevel());
+        EchoServer server = EchoServer.create(parsed.config());
+        try {
+            server.start();
+        } catch (IOException e) {
+            err.println(CommandLineOptions.NAME + ": " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        ScheduledExecutorService statsLogger = null;
+        try {
+            out.println(CommandLineOptions.NAME + " listening on " + hostAndPort(server) + " (framing="
+                    + parsed.config().framing().cliName() + ", threads=" + parsed.config().threadMode() + ")");
+            out.flush();
+            beforeServing.run();
+            if (parsed.statsInterval() != null) {
+                statsLogger = startStatsLogger(server, parsed.statsInterval());
+            }
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (statsLogger != null) {
+                statsLogger.shutdownNow();
+            }
+            server.close();
+        }
+        out.println(CommandLineOptions.NAME + " stopped: " + summary(server.stats()));
+        out.flush();
+        return EXIT_OK;
+    }
+
+    /** "12 connections served, 345 requests answered, errors: MALFORMED_MESSAGE=1" */
+    static String summary(ServerStats stats) {
+        List<String> errors = new ArrayList<>();
+        for (ErrorResponse.Code code : ErrorResponse.Code.values()) {
+            if (code != ErrorResponse.Code.UNRECOGNIZED && stats.errorCount(code) > 0) {
+                errors.add(code.name() + "=" + stats.errorCount(code));
+            }
+        }
+        return stats.connectionsAccepted() + " connections served, " + stats.requestsAnswered() + " requests answered, "
+                + stats.connectionsRejected() + " rejected, errors: " + (errors.isEmpty() ? "none" : String.join(" ", errors));
+    }
+
+    /** One line for the periodic log. */
+    static String snapshot(ServerStats stats) {
+        return "connections active=" + stats.connectionsActive() + " accepted=" + stats.connectionsAccepted()
+                + " rejected=" + stats.connectionsRejected() + ", requests echo=" + stats.echoRequests()
+                + " add=" + stats.addRequests() + " answered=" + stats.requestsAnswered() + ", errors=" + stats.errorTotal()
+                + ", bytes in=" + stats.bytesIn() + " out=" + stats.bytesOut();
+    }
+
+    private static String hostAndPort(EchoServer server) {
+        String host = server.address().getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
+    }
+
+    private static ScheduledExecutorService startStatsLogger(EchoServer server, Duration interval) {
+        Logger log = LoggerFactory.getLogger(Main.class);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                task -> Thread.ofPlatform().daemon(true).name("echo-stats").unstarted(task));
+        long millis = interval.toMillis();
+        scheduler.scheduleAtFixedRate(() -> log.info("stats: {}", snapshot(server.stats())), millis, millis,
+                TimeUnit.MILLISECONDS);
+        return scheduler;
+    }
+
+    /** Takes effect only if slf4j-simple has not started yet, which is the case when run from main. */
+    private static void configureLogging(String level) {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
+        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    @SuppressWarnings("removal")
+    private static void installSignalHandlers(CountDownLatch stop) {
+        for (String name : List.of("INT", "TERM")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+            } catch (IllegalArgumentException e) {
+                // This platform has no such signal; the other one, or a kill, still stops the server.
+                LoggerFactory.getLogger(Main.class).debug("cannot handle SIG{}: {}", name, e.getMessage());
+            }
+        }
+    }
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                Properties properties = new Properties();
+                properties.load(in);
+                return properties.getProperty("version", "unknown");
+            }
+        } catch (IOException e) {
+            // fall through to "unknown"
+        }
+        return "unknown";
+    }
+}

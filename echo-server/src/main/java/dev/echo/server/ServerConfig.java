@@ -1,0 +1,132 @@
+package dev.echo.server;
+
+import dev.echo.core.FrameReader;
+import dev.echo.core.Framing;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a server needs, fixed at creation. Build one with {@link #builder()}; every option has
+ * a default.
+ *
+ * @param host address to listen on; default {@code 127.0.0.1}, so nothing outside the machine gets
+ *     in unless asked
+ * @param port TCP port, 0 to 65535; 0 = any free port (see {@link EchoServer#port()}); default 8080
+ * @param framing how messages are delimited; default {@link Framing#DELIMITED}
+ * @param maxFrameBytes longest frame accepted, at least 1; default 4 MiB
+ * @param maxConnections connections served at once, at least 1; one more gets SERVER_BUSY; default 10,000
+ * @param idleTimeout how long a connection may take to deliver its next whole frame, positive;
+ *     default 5 minutes
+ * @param shutdownGrace how long {@link EchoServer#close()} lets connections finish, zero or positive;
+ *     default 5 seconds
+ * @param threadMode threads that run connections; default {@link ThreadMode#virtual()}
+ */
+public record ServerConfig(String host, int port, Framing framing, int maxFrameBytes, int maxConnections,
+                           Duration idleTimeout, Duration shutdownGrace, ThreadMode threadMode) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MAX_FRAME_BYTES = FrameReader.DEFAULT_MAX_FRAME_LENGTH;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+    /** @throws IllegalArgumentException naming the first bad value; NullPointerException for a null */
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(framing, "framing");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(threadMode, "threadMode");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank: '" + host + "'");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+        }
+        if (maxFrameBytes < 1) {
+            throw new IllegalArgumentException("maxFrameBytes must be a positive integer: " + maxFrameBytes);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be a positive integer: " + maxConnections);
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
+        }
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdownGrace must not be negative: " + shutdownGrace);
+        }
+    }
+
+    /** A builder holding every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values. */
+    public Builder toBuilder() {
+        return new Builder().host(host).port(port).framing(framing).maxFrameBytes(maxFrameBytes)
+                .maxConnections(maxConnections).idleTimeout(idleTimeout).shutdownGrace(shutdownGrace)
+                .threadMode(threadMode);
+    }
+
+    /** Collects values; {@link #build()} checks them. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private Framing framing = Framing.DELIMITED;
+        private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+        private ThreadMode threadMode = ThreadMode.virtual();
+
+        private Builder() {}
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder framing(Framing framing) {
+            this.framing = framing;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            this.maxFrameBytes = maxFrameBytes;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        public Builder shutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = shutdownGrace;
+            return this;
+        }
+
+        public Builder threadMode(ThreadMode threadMode) {
+            this.threadMode = threadMode;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first bad value */
+        public ServerConfig build() {
+            return new ServerConfig(host, port, framing, maxFrameBytes, maxConnections, idleTimeout,
+                    shutdownGrace, threadMode);
+        }
+    }
+}
