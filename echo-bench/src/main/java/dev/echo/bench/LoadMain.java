@@ -88,8 +88,10 @@ public final class LoadMain {
             return 0;
         }
         LoadResult result;
+        LoadRun run = new LoadRun(invocation.config(), out);
+        StopSignals.onTermOrInt(run::requestStop); // Ctrl-C: stop early, still print the summary
         try {
-            result = new LoadRun(invocation.config(), out).run();
+            result = run.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("echo-load: interrupted");

@@ -21,6 +21,7 @@ public final class LoadRun {
 
     private final LoadConfig config;
     private final PrintStream progress;
+    private volatile boolean stopRequested;
 
     /**
      * @param progress where progress lines go each second (ignored unless {@link LoadConfig#progress()})
@@ -30,8 +31,20 @@ public final class LoadRun {
         this.progress = progress;
     }
 
+    /**
+     * Ends the run early (e.g. on Ctrl-C): the measured window closes now, answers in flight are
+     * still awaited and checked, and {@link #run()} returns the result so far. Any thread may call it.
+     */
+    public void requestStop() {
+        stopRequested = true;
+        LockSupport.unpark(clock);
+    }
+
+    private volatile Thread clock;
+
     /** Runs to the end and returns what was measured. */
     public LoadResult run() throws InterruptedException {
+        clock = Thread.currentThread();
         RunState state = new RunState();
         ClientConfig clientConfig = ClientConfig.builder().host(config.host()).port(config.port())
                 .framing(config.framing()).connectTimeout(config.timeout()).readTimeout(config.timeout()).build();
@@ -73,7 +86,7 @@ public final class LoadRun {
                 measureEnd = now + config.duration().toNanos();
                 answeredAtStart = state.answered.sum();
             }
-            if (phase == Phase.MEASURING && now >= measureEnd) {
+            if ((phase == Phase.MEASURING && now >= measureEnd) || stopRequested) {
                 break;
             }
             if (now >= nextTick) {

@@ -113,7 +113,7 @@ public final class ScaleMain {
         Path benchJar = jars.benchJar();
         String java = ServerProcess.javaBinary();
         String jcmd = Path.of(java).resolveSibling("jcmd").toString();
-        Duration warmup = Duration.ofSeconds(3);
+        Duration warmup = Duration.ofSeconds(5);
         try (ServerProcess server = ServerProcess.start(kind.label(), kind.jar(jars), kind.mainClass(), jvmOptions,
                 kind.args(connections + 1000, connections + 1000), Duration.ofSeconds(30))) {
             long pid = server.pid();
@@ -138,12 +138,11 @@ public final class ScaleMain {
                 String prefix = "  gen" + (i + 1) + " ";
                 Thread.ofPlatform().daemon().start(() -> forward(generator, prefix, out));
             }
-            // Every connection is open once the slower generator has connected and warmed up; sample
-            // the server's memory in the middle of the measured window.
-            int largestShare = (connections + processes - 1) / processes;
-            long connectMillis = (long) (largestShare * 1000 / connectRate);
-            long sampleAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectMillis + warmup.toMillis()
-                    + duration.toMillis() / 2);
+            // Sample the server's memory as soon as it holds every connection: that is inside the
+            // generators' warmup, so the forced full GC of the heap reading does not land in the
+            // measured window (and so not in the p99).
+            long connectMillis = (long) (((connections + processes - 1) / processes) * 1000 / connectRate);
+            long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectMillis + 60_000);
             long peakRss = 0;
             long peakFiles = 0;
             long loadedHeap = -1;
@@ -153,17 +152,17 @@ public final class ScaleMain {
                 if (!server.isAlive()) {
                     throw new IOException("the server exited under load; its output is in " + server.log());
                 }
+                long files = ProcStatus.openFiles(pid);
                 peakRss = Math.max(peakRss, ProcStatus.rssKib(pid));
-                peakFiles = Math.max(peakFiles, ProcStatus.openFiles(pid));
-                if (loadedHeap < 0 && System.nanoTime() >= sampleAt) {
+                peakFiles = Math.max(peakFiles, files);
+                if (loadedHeap < 0 && (files >= connections || System.nanoTime() >= giveUpAt)) {
+                    loadedFiles = files;
                     loadedRss = ProcStatus.rssKib(pid);
-                    loadedFiles = ProcStatus.openFiles(pid);
                     loadedHeap = ProcStatus.heapUsedAfterGcKib(jcmd, pid);
+                    out.printf(Locale.ROOT, "server holds %d open files: RSS %d MiB, heap after GC %d MiB%n",
+                            files, loadedRss / 1024, loadedHeap / 1024);
                 }
-                generators.getFirst().waitFor(1, TimeUnit.SECONDS);
-                if (!generators.getFirst().isAlive()) {
-                    generators.get(generators.size() - 1).waitFor(1, TimeUnit.SECONDS);
-                }
+                generators.getLast().waitFor(loadedHeap < 0 ? 200 : 1000, TimeUnit.MILLISECONDS);
             }
             double responses = 0;
             double requests = 0;
@@ -192,7 +191,7 @@ public final class ScaleMain {
                     scale: %d connections to %s over %d load-generator processes, %.1f echo/s each, %d s measured
                       requests %.0f  responses %.0f  mismatches %.0f  errors %.0f  -> %s
                       throughput %.0f req/s  p99 %.1f us (worst of the processes; latency from intended send time)
-                      server open files at mid-run %d (peak %d)
+                      server open files when sampled %d (peak %d)
                       server RSS: idle %d MiB, loaded %d MiB (peak %d MiB) -> %.1f KiB per connection
                       server heap after full GC: idle %.1f MiB, loaded %.1f MiB -> %.2f KiB per connection
                     """, connections, kind.label(), processes, perConnectionRate, duration.toSeconds(), requests,
