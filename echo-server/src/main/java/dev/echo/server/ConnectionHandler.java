@@ -215,6 +215,16 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
         }
     }
 
+    /** True while part of a frame has arrived or a frame is being answered. */
+    boolean insideFrame() {
+        lock.lock();
+        try {
+            return phase == Phase.READING || phase == Phase.ANSWERING;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Shutdown began: a connection waiting at a frame boundary ends now; any other ends at its next one. */
     void stopIfWaiting() {
         lock.lock();

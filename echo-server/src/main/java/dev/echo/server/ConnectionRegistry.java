@@ -87,6 +87,20 @@ final class ConnectionRegistry {
         }
     }
 
+    /** Connections that have received part of a frame or are answering one. */
+    long countInsideFrame() {
+        return open.stream().filter(ConnectionHandler::insideFrame).count();
+    }
+
+    boolean isShuttingDown() {
+        lock.lock();
+        try {
+            return shuttingDown;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Threads serving connections right now. */
     List<Thread> threads() {
         List<Thread> threads = new ArrayList<>();

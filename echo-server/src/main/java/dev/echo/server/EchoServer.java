@@ -238,6 +238,16 @@ public final class EchoServer implements AutoCloseable {
         return mbeanName;
     }
 
+    /** Connections inside a frame right now; lets tests line up with a connection's progress. */
+    long connectionsInsideFrame() {
+        return registry.countInsideFrame();
+    }
+
+    /** True once close() has begun ending connections. */
+    boolean shutdownBegun() {
+        return registry.isShuttingDown();
+    }
+
     /** Every thread this server has running now: the accept thread and the connection threads. */
     List<Thread> threads() {
         List<Thread> threads = new ArrayList<>();

@@ -1,0 +1,93 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.core.proto.ErrorResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The connection limit and the idle timeout, silent and trickling. */
+class LimitsTest {
+    private static final Duration IDLE = Duration.ofMillis(300);
+
+    @Test
+    void connectionOverTheLimitGetsServerBusyAndTheOthersGoOn() throws Exception {
+        try (EchoServer server = TestServers.start(b -> b.maxConnections(2));
+             WireClient first = WireClient.connect(server);
+             WireClient second = WireClient.connect(server)) {
+            assertEquals("1", first.echo("1"), "expected the first client served");
+            assertEquals("2", second.echo("2"), "expected the second client served");
+            try (WireClient third = WireClient.connect(server)) {
+                third.expectError(ErrorResponse.Code.SERVER_BUSY);
+                third.expectClosed(Duration.ofSeconds(5));
+            }
+            assertEquals("1 again", first.echo("1 again"), "expected the first client undisturbed");
+            assertEquals("2 again", second.echo("2 again"), "expected the second client undisturbed");
+            assertEquals(1, server.stats().connectionsRejected(), "expected 1 rejected connection");
+            assertEquals(1, server.stats().errorCount(ErrorResponse.Code.SERVER_BUSY), "expected 1 SERVER_BUSY counted");
+
+            first.close();
+            TestServers.awaitTrue(Duration.ofSeconds(5), "1 active connection after the first client left",
+                    () -> server.stats().connectionsActive() == 1);
+            try (WireClient fourth = WireClient.connect(server)) {
+                assertEquals("4", fourth.echo("4"), "expected a client served again once a slot was free");
+            }
+        }
+    }
+
+    @Test
+    void silentConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        try (EchoServer server = TestServers.start(b -> b.idleTimeout(IDLE));
+             WireClient client = WireClient.connect(server)) {
+            long start = System.nanoTime();
+            client.expectClosed(Duration.ofSeconds(5));
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(elapsedMillis >= IDLE.toMillis() - 50,
+                    "expected the connection open for about the idle timeout of 300 ms, closed after " + elapsedMillis);
+            TestServers.awaitTrue(Duration.ofSeconds(5), "0 active connections",
+                    () -> server.stats().connectionsActive() == 0);
+        }
+    }
+
+    @Test
+    void activeConnectionIsNotClosedWhileFramesKeepComing() throws Exception {
+        try (EchoServer server = TestServers.start(b -> b.idleTimeout(IDLE));
+             WireClient client = WireClient.connect(server)) {
+            long end = System.nanoTime() + 3 * IDLE.toNanos();
+            int i = 0;
+            while (System.nanoTime() < end) {
+                assertEquals("tick " + i, client.echo("tick " + i), "expected every whole frame answered");
+                assertFalse(client.closedWithin(Duration.ofMillis(100)), "expected the connection to stay open");
+                i++;
+            }
+        }
+    }
+
+    @Test
+    void tricklingConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        try (EchoServer server = TestServers.start(b -> b.idleTimeout(IDLE));
+             WireClient client = WireClient.connect(server)) {
+            // A frame of 50 bytes sent one byte per 50 ms would take 2.5 s: far over 300 ms.
+            long start = System.nanoTime();
+            client.sendBytes(new byte[] {50});
+            boolean closed = false;
+            for (int sent = 0; sent < 50 && !closed; sent++) {
+                // Waiting for a close doubles as the pause between bytes.
+                closed = client.closedWithin(Duration.ofMillis(50));
+                if (!closed) {
+                    try {
+                        client.sendBytes(new byte[] {0x0a});
+                    } catch (java.io.IOException e) {
+                        closed = true; // reset: the server is gone
+                    }
+                }
+            }
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(closed, "expected a trickling client closed before its frame was complete");
+            assertTrue(elapsedMillis >= IDLE.toMillis() - 50 && elapsedMillis < 2_000,
+                    "expected the close about 300 ms after the frame began, got " + elapsedMillis + " ms");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The command line, run in-process: Main.run returns the exit code instead of exiting. */
+class MainTest {
+
+    /** Captures one stream as text. */
+    private static final class Captured {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+        String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private record Result(int exitCode, String out, String err) {}
+
+    private static Result run(String... args) {
+        Captured out = new Captured();
+        Captured err = new Captured();
+        int code = Main.run(args, out.stream, err.stream, new CountDownLatch(0), () -> {});
+        return new Result(code, out.text(), err.text());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "--port x", "--port 70000", "--port -1", "--framing json", "--threads platform:0", "--threads green",
+        "--idle-timeout 5", "--idle-timeout 0s", "--grace soon", "--max-frame-bytes 0", "--max-connections -3",
+        "--log-level loud", "--stats-interval 0ms", "--no-such-option", "--port", "extra-argument"
+    })
+    void badArgumentGivesOneLineOnStderrAndExitCode2(String line) {
+        Result result = run(line.split(" "));
+        assertEquals(2, result.exitCode(), "expected exit code 2 for '" + line + "'");
+        assertEquals("", result.out(), "expected nothing on stdout for '" + line + "'");
+        assertEquals(1, result.err().lines().count(), "expected exactly one line on stderr, got: " + result.err());
+        assertTrue(result.err().startsWith("echo-server: "), "expected the line to name the program, got: " + result.err());
+    }
+
+    @Test
+    void portInUseGivesOneLineOnStderrAndExitCode2() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Result result = run("--port", Integer.toString(taken.getLocalPort()));
+            assertEquals(2, result.exitCode(), "expected exit code 2 for a port in use");
+            assertEquals(1, result.err().lines().count(), "expected exactly one line on stderr, got: " + result.err());
+            assertTrue(result.err().contains("127.0.0.1:" + taken.getLocalPort()),
+                    "expected the line to name the address, got: " + result.err());
+        }
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        Result result = run("--help");
+        assertEquals(0, result.exitCode(), "expected exit code 0 for --help");
+        for (String expected : new String[] {"--host", "(default: 127.0.0.1", "--port", "(default: 8080)", "--framing",
+                "(default: delimited)", "--max-frame-bytes", "(default: 4194304)", "--max-connections", "(default: 10000)",
+                "--idle-timeout", "(default: 5m)", "--grace", "(default: 5s)", "--threads", "(default: virtual",
+                "--log-level", "(default: info)", "--stats-interval", "(default: off)", "--help", "--version"}) {
+            assertTrue(result.out().replaceAll("\\s+", " ").contains(expected),
+                    "expected --help to show '" + expected + "', got:\n" + result.out());
+        }
+    }
+
+    @Test
+    void versionPrintsTheVersion() {
+        Result result = run("--version");
+        assertEquals(0, result.exitCode(), "expected exit code 0 for --version");
+        assertTrue(result.out().matches("echo-server \\S+\\R"), "expected 'echo-server VERSION', got: " + result.out());
+    }
+
+    @Test
+    void runsUntilStoppedThenPrintsTheSummaryAndExits0() throws Exception {
+        Captured out = new Captured();
+        Captured err = new Captured();
+        CountDownLatch stop = new CountDownLatch(1);
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Thread.ofPlatform().name("test-main").start(() -> exit.complete(
+                Main.run(new String[] {"--port", "0", "--grace", "1s", "--stats-interval", "50ms"}, out.stream, err.stream,
+                        stop, () -> {})));
+        TestServers.awaitTrue(Duration.ofSeconds(10), "the listening line on stdout", () -> out.text().contains("\n"));
+        Matcher listening = Pattern.compile(
+                "echo-server listening on 127\\.0\\.0\\.1:(\\d+) \\(framing=delimited, threads=virtual\\)\\R").matcher(out.text());
+        assertTrue(listening.matches(), "expected exactly the listening line, got: " + out.text());
+        int port = Integer.parseInt(listening.group(1));
+        assertTrue(port > 0, "expected the real port, got " + port);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(dev.echo.core.Framing.DELIMITED.encode(WireClient.addRequest(10, 20)));
+            assertEquals(30, dev.echo.core.Framing.DELIMITED.newReader(socket.getInputStream())
+                    .read(dev.echo.core.proto.ServerMessage.parser()).getAddResponse().getResult(), "expected 30");
+        }
+        stop.countDown();
+        assertEquals(0, exit.get(10, TimeUnit.SECONDS), "expected exit code 0 after a stop");
+        String[] lines = out.text().split("\\R");
+        assertEquals(2, lines.length, "expected the listening line and the summary line, got: " + out.text());
+        assertEquals("echo-server stopped: 1 connections served, 1 requests answered, 0 rejected, errors: none", lines[1],
+                "expected the summary line");
+    }
+}

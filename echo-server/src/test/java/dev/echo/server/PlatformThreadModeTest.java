@@ -1,0 +1,58 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The bounded pool of platform threads, kept so that benchmarks can compare it with virtual threads. */
+class PlatformThreadModeTest {
+
+    @Test
+    void servesThreeClientsAtOnceOnAPool() throws Exception {
+        try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(4)))) {
+            ScenarioTest.assertServesClientsTogether(server, 3);
+        }
+    }
+
+    @Test
+    void connectionThreadIsANamedPlatformThread() throws Exception {
+        try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(2)));
+             WireClient client = WireClient.connect(server)) {
+            assertEquals("x", client.echo("x"), "expected the client served");
+            List<Thread> threads = server.threads();
+            assertTrue(threads.stream().anyMatch(t -> t.getName().startsWith("echo-conn-") && !t.isVirtual()),
+                    "expected a platform thread named echo-conn-ID, got " + threads);
+            assertTrue(threads.stream().anyMatch(t -> t.getName().equals("echo-accept-" + server.port())),
+                    "expected the accept thread named echo-accept-" + server.port() + ", got " + threads);
+        }
+    }
+
+    @Test
+    void connectionBeyondThePoolWaitsForAFreeThread() throws Exception {
+        try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(1)))) {
+            WireClient first = WireClient.connect(server);
+            assertEquals("first", first.echo("first"), "expected the first client served");
+            try (WireClient second = WireClient.connect(server)) {
+                second.send(WireClient.echoRequest("second"));
+                assertFalse(second.closedWithin(Duration.ofMillis(100)),
+                        "expected the second client queued, not answered or closed, while the only thread is busy");
+                first.close();
+                assertEquals("second", second.receive().getEchoMessage().getContent(),
+                        "expected the second client served once the thread was free");
+            }
+        }
+    }
+
+    @Test
+    void virtualModeRunsConnectionsOnVirtualThreads() throws Exception {
+        try (EchoServer server = TestServers.start(); WireClient client = WireClient.connect(server)) {
+            assertEquals("v", client.echo("v"), "expected the client served");
+            assertTrue(server.threads().stream().anyMatch(t -> t.isVirtual() && t.getName().startsWith("echo-conn-")),
+                    "expected a virtual thread named echo-conn-ID, got " + server.threads());
+        }
+    }
+}

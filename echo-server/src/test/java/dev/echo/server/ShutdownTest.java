@@ -1,0 +1,165 @@
+package dev.echo.server;
+
+import static dev.echo.server.WireClient.echoRequest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.echo.core.Framing;
+import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.proto.ServerMessage;
+import java.io.ByteArrayOutputStream;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Graceful shutdown: listener first, idle connections at once, requests in progress answered. */
+class ShutdownTest {
+
+    /** Runs close() on its own thread and returns when it has begun ending connections. */
+    private static CompletableFuture<Long> closeInBackground(EchoServer server) {
+        CompletableFuture<Long> closed = new CompletableFuture<>();
+        Thread.ofPlatform().name("test-close-" + server.port()).start(() -> {
+            long start = System.nanoTime();
+            server.close();
+            closed.complete((System.nanoTime() - start) / 1_000_000);
+        });
+        TestServers.awaitTrue(Duration.ofSeconds(5), "close() to begin ending connections", server::shutdownBegun);
+        return closed;
+    }
+
+    @Test
+    void requestCompletedDuringTheGracePeriodGetsShuttingDownAndItsConnectionCloses() throws Exception {
+        EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(10)));
+        try (WireClient client = WireClient.connect(server)) {
+            assertEquals("before", client.echo("before"), "expected an answer before shutdown");
+            byte[] frame = Framing.DELIMITED.encode(echoRequest("during shutdown"));
+            client.sendBytes(Arrays.copyOfRange(frame, 0, 4));
+            TestServers.awaitTrue(Duration.ofSeconds(5), "the server inside the client's frame",
+                    () -> server.connectionsInsideFrame() == 1);
+            CompletableFuture<Long> closed = closeInBackground(server);
+            client.sendBytes(Arrays.copyOfRange(frame, 4, frame.length));
+            client.expectError(ErrorResponse.Code.SHUTTING_DOWN);
+            client.expectClosed(Duration.ofSeconds(5));
+            long closeMillis = closed.get(5, TimeUnit.SECONDS);
+            assertTrue(closeMillis < 5_000, "expected close() to end once the last connection closed, well within "
+                    + "the 10 s grace period; took " + closeMillis + " ms");
+            assertEquals(1, server.stats().errorCount(ErrorResponse.Code.SHUTTING_DOWN), "expected 1 SHUTTING_DOWN counted");
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void connectionWaitingBetweenFramesIsClosedAtOnce() throws Exception {
+        EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(10)));
+        try (WireClient client = WireClient.connect(server)) {
+            assertEquals("idle now", client.echo("idle now"), "expected an answer before shutdown");
+            long start = System.nanoTime();
+            server.close();
+            long closeMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(closeMillis < 3_000, "expected close() not to wait out the 10 s grace period for an idle "
+                    + "connection; took " + closeMillis + " ms");
+            client.expectClosed(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void listenerIsClosedFirst() throws Exception {
+        EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(10)));
+        int port = server.port();
+        try (WireClient busy = WireClient.connect(server)) {
+            busy.sendBytes(new byte[] {20, 0x0a});
+            TestServers.awaitTrue(Duration.ofSeconds(5), "the server inside the client's frame",
+                    () -> server.connectionsInsideFrame() == 1);
+            CompletableFuture<Long> closed = closeInBackground(server);
+            try (java.net.Socket late = new java.net.Socket()) {
+                late.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2_000);
+                fail("expected no new connection accepted while shutting down");
+            } catch (java.net.ConnectException expected) {
+                // refused: the listener is gone while a connection is still finishing
+            }
+            busy.close();
+            closed.get(5, TimeUnit.SECONDS);
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void connectionStuckInsideAFrameIsClosedWhenTheGracePeriodEnds() throws Exception {
+        Duration grace = Duration.ofMillis(400);
+        EchoServer server = TestServers.start(b -> b.shutdownGrace(grace));
+        try (WireClient client = WireClient.connect(server)) {
+            client.sendBytes(new byte[] {20, 0x0a});
+            TestServers.awaitTrue(Duration.ofSeconds(5), "the server inside the client's frame",
+                    () -> server.connectionsInsideFrame() == 1);
+            long start = System.nanoTime();
+            server.close();
+            long closeMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(closeMillis >= grace.toMillis() - 50 && closeMillis < grace.toMillis() + 1_500,
+                    "expected close() to wait out the 400 ms grace period and then force the close; took "
+                            + closeMillis + " ms");
+            client.expectClosed(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void pipelinedRequestsDuringShutdownGetWholeAnswersInOrder() throws Exception {
+        EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(5)));
+        try (WireClient client = WireClient.connect(server)) {
+            ByteArrayOutputStream requests = new ByteArrayOutputStream();
+            int count = 20_000;
+            for (int i = 0; i < count; i++) {
+                requests.writeBytes(Framing.DELIMITED.encode(echoRequest("request " + i)));
+            }
+            // Another thread writes, so that this one can read while the server answers.
+            Thread writer = Thread.ofPlatform().name("test-pipeline-writer").start(() -> {
+                try {
+                    client.sendBytes(requests.toByteArray());
+                } catch (java.io.IOException e) {
+                    // the server may close before every request is sent; that is what is tested
+                }
+            });
+            assertEquals("request 0", client.receive().getEchoMessage().getContent(), "expected the first answer");
+            CompletableFuture<Long> closed = closeInBackground(server);
+            int answered = 1;
+            boolean shuttingDownSeen = false;
+            try {
+                ServerMessage answer;
+                while ((answer = readOrNull(client)) != null) {
+                    assertTrue(!shuttingDownSeen, "expected nothing after SHUTTING_DOWN, got " + answer);
+                    if (answer.hasError()) {
+                        assertEquals(ErrorResponse.Code.SHUTTING_DOWN, answer.getError().getCode(),
+                                "expected only SHUTTING_DOWN as an error, got " + answer);
+                        shuttingDownSeen = true;
+                    } else {
+                        assertEquals("request " + answered, answer.getEchoMessage().getContent(),
+                                "expected answer " + answered + " whole and in order");
+                        answered++;
+                    }
+                }
+            } catch (SocketException reset) {
+                // The server closed with our unsent requests unread: a reset after the last whole answer.
+            }
+            assertTrue(answered < count || !shuttingDownSeen, "expected SHUTTING_DOWN only if requests were left");
+            closed.get(10, TimeUnit.SECONDS);
+            writer.join(Duration.ofSeconds(5));
+        } finally {
+            server.close();
+        }
+    }
+
+    /** The next answer, or null at the end of the stream; a partial answer fails the test. */
+    private static ServerMessage readOrNull(WireClient client) throws java.io.IOException {
+        try {
+            return client.receiveOrNull();
+        } catch (dev.echo.core.TruncatedFrameException e) {
+            fail("expected whole answers only, got a cut one: " + e.getMessage());
+            return null;
+        }
+    }
+}
