@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class ServerProcess implements AutoCloseable {
         command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(jar.toString());
+        command.add(privateCopy(jar).toString());
         command.add(mainClass);
         command.addAll(args);
         Path log = Files.createTempFile("echo-bench-" + name.replaceAll("[^A-Za-z0-9]+", "-") + "-", ".log");
@@ -80,6 +81,17 @@ public final class ServerProcess implements AutoCloseable {
             throw new IOException(name + " did not start: it printed '" + line + "'; its output is in " + log);
         }
         return new ServerProcess(name, process, Integer.parseInt(m.group(1)), log);
+    }
+
+    /**
+     * A temporary copy of {@code jar}, deleted when this JVM exits: a process runs the copy, so that
+     * a rebuild of the module during a long benchmark cannot swap classes under it.
+     */
+    public static Path privateCopy(Path jar) throws IOException {
+        Path copy = Files.createTempFile("echo-bench-" + jar.getFileName().toString().replace(".jar", "") + "-", ".jar");
+        Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
+        copy.toFile().deleteOnExit();
+        return copy;
     }
 
     private static void copyOutput(Process process, CompletableFuture<String> firstLine, Path log) {

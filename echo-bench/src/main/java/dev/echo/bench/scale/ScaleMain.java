@@ -110,7 +110,7 @@ public final class ScaleMain {
     private static int scale(RepoJars jars, ServerKind kind, List<String> jvmOptions, int connections, int processes,
                              Duration duration, double perConnectionRate, double connectRate, PrintStream out)
             throws UsageException, IOException, InterruptedException {
-        Path benchJar = jars.benchJar();
+        Path benchJar = ServerProcess.privateCopy(jars.benchJar());
         String java = ServerProcess.javaBinary();
         String jcmd = Path.of(java).resolveSibling("jcmd").toString();
         Duration warmup = Duration.ofSeconds(5);
