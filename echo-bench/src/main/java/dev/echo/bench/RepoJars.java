@@ -1,5 +1,6 @@
 package dev.echo.bench;
 
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,16 +29,18 @@ public final class RepoJars {
         if (Files.isDirectory(cwd.resolve("echo-bench"))) {
             return new RepoJars(cwd);
         }
-        try {
-            // .../echo-bench/target/echo-bench.jar (or target/classes) -> the repository root
-            Path here = Path.of(RepoJars.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path p = here; p != null; p = p.getParent()) {
-                if (Files.isDirectory(p.resolve("echo-bench")) && Files.isDirectory(p.resolve("echo-server"))) {
-                    return new RepoJars(p);
+        // .../echo-bench/target/echo-bench.jar (or target/classes) -> the repository root
+        var source = RepoJars.class.getProtectionDomain().getCodeSource();
+        if (source != null && "file".equals(source.getLocation().getProtocol())) {
+            try {
+                for (Path p = Path.of(source.getLocation().toURI()); p != null; p = p.getParent()) {
+                    if (Files.isDirectory(p.resolve("echo-bench")) && Files.isDirectory(p.resolve("echo-server"))) {
+                        return new RepoJars(p);
+                    }
                 }
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException("cannot read the location of echo-bench: " + source.getLocation(), e);
             }
-        } catch (Exception ignored) {
-            // no code source location: fall back to the working directory
         }
         return new RepoJars(cwd);
     }
