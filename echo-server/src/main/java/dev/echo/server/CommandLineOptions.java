@@ -2,16 +2,18 @@ package dev.echo.server;
 
 import dev.echo.core.Framing;
 import java.io.PrintStream;
-import java.io.PrintWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.help.HelpFormatter;
+import org.apache.commons.cli.help.TextHelpAppendable;
 
 /**
  * The server's command line: one commons-cli {@link Options} drives both parsing and {@code --help},
@@ -116,11 +118,16 @@ final class CommandLineOptions {
     }
 
     static void printHelp(PrintStream out) {
-        PrintWriter writer = new PrintWriter(out);
-        new HelpFormatter().printHelp(writer, 100, NAME + " [options]",
-                "Serves echo and add requests over TCP (protobuf). Ctrl-C stops it gracefully.\n\n",
-                options(), 2, 3, "\nExample: " + NAME + " --port 9000 --threads platform:64 --idle-timeout 30s", false);
-        writer.flush();
+        TextHelpAppendable text = new TextHelpAppendable(out);
+        text.setMaxWidth(100);
+        HelpFormatter help = HelpFormatter.builder().setHelpAppendable(text).setShowSince(false).get();
+        try {
+            help.printHelp(NAME + " [options]", "Serves echo and add requests over TCP (protobuf). Ctrl-C stops it gracefully.",
+                    options(), "Example: " + NAME + " --port 9000 --threads platform:64 --idle-timeout 30s", false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a PrintStream does not throw
+        }
+        out.flush();
     }
 
     private static int intValue(CommandLine line, Option option, int min, int max) {

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * when no pipelined request is waiting in the reader, and always before a read that may block, so
  * a client never waits for an answer that sits in a buffer.
  *
- * <p>Shutdown: {@link #stopIfWaiting()} ends a connection that waits at a frame boundary at once;
- * one that is inside a frame or an answer finishes it, and a frame completed after shutdown began
- * is answered SHUTTING_DOWN. {@link #forceClose()} ends it wherever it is.
+ * <p>Shutdown: {@link #stopIfWaiting()} ends a connection that waits at a frame boundary at once.
+ * Requests whose bytes had all arrived before are answered; the first frame completed after that
+ * is answered SHUTTING_DOWN and the connection closes. {@link #forceClose()} ends it wherever it is.
  */
 final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.Listener {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -53,6 +53,9 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
     private final ReentrantLock lock = new ReentrantLock();
     private Phase phase = Phase.WAITING;
     private boolean shuttingDown;
+    /** Bytes received so far, and how many had arrived when shutdown began; guarded by {@link #lock}. */
+    private long bytesArrived;
+    private long bytesArrivedAtShutdown = Long.MAX_VALUE;
     private volatile Thread thread;
 
     private FrameReader reader;
@@ -125,7 +128,7 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
                 log.debug("connection {}: closed by the peer", id);
                 return;
             }
-            if (beginAnswer()) {
+            if (beginAnswer(reader.bytesRead() - reader.bufferedBytes())) {
                 answerAndClose(ErrorResponse.Code.SHUTTING_DOWN, "server is shutting down");
                 return;
             }
@@ -178,9 +181,10 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
     }
 
     @Override
-    public void bytesArrived() {
+    public void bytesArrived(int count) {
         lock.lock();
         try {
+            bytesArrived += count;
             if (phase == Phase.WAITING) {
                 phase = Phase.READING;
             }
@@ -204,12 +208,16 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
         }
     }
 
-    /** A whole frame arrived: true if the server began shutting down, so it must not be served. */
-    private boolean beginAnswer() {
+    /**
+     * A whole frame, ending at stream offset {@code frameEnd}, is here: true if it was completed
+     * after shutdown began, so it gets SHUTTING_DOWN. Frames whose bytes had all arrived before are
+     * answered as usual.
+     */
+    private boolean beginAnswer(long frameEnd) {
         lock.lock();
         try {
             phase = Phase.ANSWERING;
-            return shuttingDown;
+            return shuttingDown && frameEnd > bytesArrivedAtShutdown;
         } finally {
             lock.unlock();
         }
@@ -229,7 +237,10 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
     void stopIfWaiting() {
         lock.lock();
         try {
-            shuttingDown = true;
+            if (!shuttingDown) {
+                shuttingDown = true;
+                bytesArrivedAtShutdown = bytesArrived;
+            }
             if (phase == Phase.WAITING) {
                 phase = Phase.DONE;
                 // Ends the blocked read with an end of stream; the output stays open for nothing

@@ -97,7 +97,7 @@ public final class EchoServer implements AutoCloseable {
             state = State.RUNNING;
             registerMXBean();
             acceptThread.start();
-            log.info("listening on {}:{} (framing={}, threads={})", boundAddress.getAddress().getHostAddress(), port,
+            log.debug("listening on {}:{} (framing={}, threads={})", boundAddress.getAddress().getHostAddress(), port,
                     config.framing().cliName(), config.threadMode());
             return this;
         } finally {
@@ -196,7 +196,7 @@ public final class EchoServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             unregisterMXBean();
-            log.info("port {}: stopped", boundAddress.getPort());
+            log.debug("port {}: stopped", boundAddress.getPort());
         } finally {
             lifecycle.unlock();
         }

@@ -18,8 +18,8 @@ final class FrameDeadlineInputStream extends InputStream {
         /** Called before every read that may block. */
         void beforeRead() throws IOException;
 
-        /** Called after a read returned at least one byte. */
-        void bytesArrived();
+        /** Called after a read returned {@code count} bytes, at least one. */
+        void bytesArrived(int count);
     }
 
     private final Socket socket;
@@ -66,7 +66,7 @@ final class FrameDeadlineInputStream extends InputStream {
             throw new SocketTimeoutException("no whole frame within " + timeoutMillis + " ms");
         }
         if (n > 0) {
-            listener.bytesArrived();
+            listener.bytesArrived(n);
         }
         return n;
     }

@@ -15,10 +15,10 @@ class LimitsTest {
     @Test
     void connectionOverTheLimitGetsServerBusyAndTheOthersGoOn() throws Exception {
         try (EchoServer server = TestServers.start(b -> b.maxConnections(2));
-             WireClient first = WireClient.connect(server);
              WireClient second = WireClient.connect(server)) {
-            assertEquals("1", first.echo("1"), "expected the first client served");
+            WireClient first = WireClient.connect(server);
             assertEquals("2", second.echo("2"), "expected the second client served");
+            assertEquals("1", first.echo("1"), "expected the first client served");
             try (WireClient third = WireClient.connect(server)) {
                 third.expectError(ErrorResponse.Code.SERVER_BUSY);
                 third.expectClosed(Duration.ofSeconds(5));

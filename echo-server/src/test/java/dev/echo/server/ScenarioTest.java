@@ -26,6 +26,7 @@ class ScenarioTest {
     void connectAndDisconnect() throws Exception {
         try (EchoServer server = TestServers.start()) {
             try (WireClient client = WireClient.connect(server)) {
+                assertTrue(client.socket().isConnected(), "expected the client connected");
                 TestServers.awaitTrue(Duration.ofSeconds(5), "1 active connection",
                         () -> server.stats().connectionsActive() == 1);
             }

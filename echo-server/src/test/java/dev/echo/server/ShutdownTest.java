@@ -71,7 +71,8 @@ class ShutdownTest {
     void listenerIsClosedFirst() throws Exception {
         EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(10)));
         int port = server.port();
-        try (WireClient busy = WireClient.connect(server)) {
+        WireClient busy = WireClient.connect(server);
+        try {
             busy.sendBytes(new byte[] {20, 0x0a});
             TestServers.awaitTrue(Duration.ofSeconds(5), "the server inside the client's frame",
                     () -> server.connectionsInsideFrame() == 1);
@@ -85,6 +86,7 @@ class ShutdownTest {
             busy.close();
             closed.get(5, TimeUnit.SECONDS);
         } finally {
+            busy.close();
             server.close();
         }
     }
