@@ -12,8 +12,10 @@ import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -32,6 +34,9 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
     /** Unique in the JVM, so that logs of servers running side by side never mix up connections. */
     private static final AtomicLong IDS = new AtomicLong();
+    /** After a last error answer, how long and how much of the peer's input to read and drop before closing. */
+    private static final long LINGER_MILLIS = 100;
+    private static final long LINGER_MAX_BYTES = 64 * 1024;
 
     /** Where the connection is; guarded by {@link #lock}. */
     private enum Phase {
@@ -160,12 +165,40 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
         countBytes();
     }
 
-    /** Sends one last error answer, then closes our side so the peer reads it before the end. */
+    /**
+     * Sends one last error answer, then closes our side and briefly reads what the peer still sends:
+     * closing with unread bytes would send a reset, which on some systems destroys the answer before
+     * the peer reads it.
+     */
     private void answerAndClose(ErrorResponse.Code code, String detail) throws IOException {
         log.debug("connection {}: {} ({}), closing", id, code, detail);
         answer(null, RequestHandler.error(code, detail));
         flushAnswers();
         socket.shutdownOutput();
+        discardInputBriefly();
+    }
+
+    private void discardInputBriefly() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+        byte[] sink = new byte[8192];
+        long discarded = 0;
+        try {
+            InputStream in = socket.getInputStream();
+            while (discarded < LINGER_MAX_BYTES) {
+                long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (remainingMillis <= 0) {
+                    break;
+                }
+                socket.setSoTimeout((int) remainingMillis);
+                int n = in.read(sink);
+                if (n < 0) {
+                    break;
+                }
+                discarded += n;
+            }
+        } catch (IOException e) {
+            // Timed out or gone: either way there is nothing more to wait for.
+        }
     }
 
     private void flushAnswers() throws IOException {
