@@ -1,0 +1,65 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.core.Framing;
+import dev.echo.core.proto.ServerMessage;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** Main as a real process: SIGTERM must give a graceful stop, the summary line and exit code 0, not 143. */
+class MainProcessTest {
+
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "no SIGTERM")
+    void sigtermStopsGracefullyWithTheSummaryLineAndExitCode0() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", Main.class.getName(), "--port", "0", "--grace", "1s")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String first = CompletableFuture.supplyAsync(() -> readLine(out)).get(20, TimeUnit.SECONDS);
+            assertNotNull(first, "expected the listening line before the process ended");
+            Matcher listening = Pattern.compile("echo-server listening on 127\\.0\\.0\\.1:(\\d+) \\(framing=delimited, threads=virtual\\)")
+                    .matcher(first);
+            assertTrue(listening.matches(), "expected the listening line, got: " + first);
+            int port = Integer.parseInt(listening.group(1));
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(Framing.DELIMITED.encode(WireClient.echoRequest("over a process")));
+                ServerMessage answer = Framing.DELIMITED.newReader(socket.getInputStream()).read(ServerMessage.parser());
+                assertEquals("over a process", answer.getEchoMessage().getContent(), "expected the echo from the process");
+            }
+            process.toHandle().destroy(); // SIGTERM, leaving our end of its stdout open
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "expected the process to end within 20 s of SIGTERM");
+            assertEquals(0, process.exitValue(), "expected exit code 0 after SIGTERM");
+            String summary = readLine(out);
+            assertTrue(summary != null && summary.startsWith("echo-server stopped: 1 connections served, 1 requests answered"),
+                    "expected the summary line, got: " + summary);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static String readLine(BufferedReader reader) {
+        try {
+            return reader.readLine();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
