@@ -141,11 +141,19 @@ class LifecycleTest {
         try (EchoServer server = TestServers.start(); WireClient client = WireClient.connect(server)) {
             client.echo("counted");
             client.add(1, 2);
+            client.sendBytes(new byte[] {0});
+            client.expectError(dev.echo.core.proto.ErrorResponse.Code.EMPTY_REQUEST);
             name = server.mbeanName();
             assertTrue(name != null && mbeans.isRegistered(name), "expected an MXBean registered, got " + name);
             assertEquals(1L, mbeans.getAttribute(name, "EchoRequests"), "expected EchoRequests 1 over JMX");
             assertEquals(1L, mbeans.getAttribute(name, "AddRequests"), "expected AddRequests 1 over JMX");
             assertEquals(Boolean.TRUE, mbeans.getAttribute(name, "Running"), "expected Running true over JMX");
+            javax.management.openmbean.TabularData errors =
+                    (javax.management.openmbean.TabularData) mbeans.getAttribute(name, "Errors");
+            assertEquals(1L, errors.get(new Object[] {"EMPTY_REQUEST"}).get("value"),
+                    "expected Errors to hold EMPTY_REQUEST=1 over JMX, got " + errors);
+            assertEquals(3L, mbeans.getAttribute(name, "RequestsAnswered"), "expected RequestsAnswered 3 over JMX");
+            assertTrue((Long) mbeans.getAttribute(name, "BytesOut") > 0, "expected BytesOut counted over JMX");
             assertEquals("127.0.0.1:" + server.port(), mbeans.getAttribute(name, "Address"),
                     "expected the address over JMX");
         }

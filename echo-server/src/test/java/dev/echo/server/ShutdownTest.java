@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Graceful shutdown: listener first, idle connections at once, requests in progress answered. */
 class ShutdownTest {
@@ -53,9 +55,11 @@ class ShutdownTest {
         }
     }
 
-    @Test
-    void connectionWaitingBetweenFramesIsClosedAtOnce() throws Exception {
-        EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(10)));
+    @ParameterizedTest
+    @ValueSource(strings = {"virtual", "platform:2"})
+    void connectionWaitingBetweenFramesIsClosedAtOnce(String threads) throws Exception {
+        EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(10))
+                .threadMode(ThreadMode.parse(threads)));
         try (WireClient client = WireClient.connect(server)) {
             assertEquals("idle now", client.echo("idle now"), "expected an answer before shutdown");
             long start = System.nanoTime();
