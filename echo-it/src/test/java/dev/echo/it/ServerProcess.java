@@ -1,36 +1,32 @@
 package dev.echo.it;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The packaged server ({@code java -jar echo-server.jar ...}) as its own process, run by the JDK that
- * runs the tests; its output is collected line by line.
+ * runs the tests; its output goes to files, read line by line.
  */
 final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("^echo-server listening on 127\\.0\\.0\\.1:(\\d+) ");
 
     private final Process process;
-    private final List<String> stdout = new CopyOnWriteArrayList<>();
-    private final List<String> stderr = new CopyOnWriteArrayList<>();
-    private final Thread stdoutPump;
-    private final Thread stderrPump;
+    private final Path stdoutFile;
+    private final Path stderrFile;
 
-    private ServerProcess(Process process) {
+    private ServerProcess(Process process, Path stdoutFile, Path stderrFile) {
         this.process = process;
-        this.stdoutPump = Thread.ofVirtual().start(() -> collect(process.getInputStream(), stdout));
-        this.stderrPump = Thread.ofVirtual().start(() -> collect(process.getErrorStream(), stderr));
+        this.stdoutFile = stdoutFile;
+        this.stderrFile = stderrFile;
     }
 
     /** Starts {@code java jvmOptions... -jar echo-server.jar serverArgs...}. */
@@ -42,7 +38,14 @@ final class ServerProcess implements AutoCloseable {
         command.add(ServerJar.path().toString());
         command.addAll(List.of(serverArgs));
         try {
-            return new ServerProcess(new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start());
+            // Files, not pipes: nothing is lost when the process exits while its output is being read.
+            Path stdout = Files.createTempFile("echo-server-", ".out");
+            Path stderr = Files.createTempFile("echo-server-", ".err");
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .start();
+            return new ServerProcess(process, stdout, stderr);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
@@ -51,8 +54,9 @@ final class ServerProcess implements AutoCloseable {
     /** The port from the start line {@code echo-server listening on 127.0.0.1:PORT (...)}. */
     int awaitPort(Duration deadline) {
         Await.until("the line 'echo-server listening on 127.0.0.1:PORT'", deadline,
-                () -> !stdout.isEmpty() || !process.isAlive(), this::describe);
-        Matcher matcher = LISTENING.matcher(stdout.isEmpty() ? "" : stdout.get(0));
+                () -> !stdout().isEmpty() || !process.isAlive(), this::describe);
+        List<String> lines = stdout();
+        Matcher matcher = LISTENING.matcher(lines.isEmpty() ? "" : lines.get(0));
         if (!matcher.find()) {
             throw new AssertionError("expected the first line of stdout to be 'echo-server listening on 127.0.0.1:PORT (...)', "
                     + "but " + describe());
@@ -71,9 +75,6 @@ final class ServerProcess implements AutoCloseable {
             if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("expected the server process to exit within " + deadline + ", but " + describe());
             }
-            // The pumps end at end of stream, right after the exit.
-            stdoutPump.join(Duration.ofSeconds(5));
-            stderrPump.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while waiting for the server process", e);
@@ -85,38 +86,47 @@ final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Complete lines written to stdout so far. */
     List<String> stdout() {
-        return List.copyOf(stdout);
+        return lines(stdoutFile);
     }
 
+    /** Complete lines written to stderr so far. */
     List<String> stderr() {
-        return List.copyOf(stderr);
+        return lines(stderrFile);
     }
 
     String describe() {
         return "process " + process.pid() + (process.isAlive() ? " running" : " exited with " + process.exitValue())
-                + "; stdout: " + stdout + "; stderr: " + stderr;
+                + "; stdout: " + stdout() + "; stderr: " + stderr();
     }
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            try {
+        try {
+            if (process.isAlive()) {
+                process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Files.deleteIfExists(stdoutFile);
+                Files.deleteIfExists(stderrFile);
+            } catch (IOException e) {
+                System.err.println("echo-it: could not delete " + stdoutFile + " or " + stderrFile + ": " + e);
             }
         }
     }
 
-    private static void collect(InputStream stream, List<String> lines) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                lines.add(line);
-            }
+    private static List<String> lines(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int end = text.lastIndexOf('\n'); // a line still being written is not a line yet
+            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
         } catch (IOException e) {
-            lines.add("[output lost: " + e + "]");
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 }
