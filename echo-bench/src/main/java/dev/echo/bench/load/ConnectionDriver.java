@@ -13,12 +13,20 @@ import java.util.concurrent.locks.LockSupport;
  * come (closed loop) or at intended send times spaced by the per-connection share of {@code --rate};
  * checks every answer against its {@link RequestScript}. On stop it sends nothing more and waits
  * for the answers still in flight.
+ *
+ * <p>The socket has no read timeout: on a virtual thread a timed read schedules and cancels a timer
+ * on every wait, which cost the generator about a tenth of its CPU. Instead the run's clock calls
+ * {@link #abortIfStuck} each second, which closes a connection whose answer is overdue.
  */
 final class ConnectionDriver implements Runnable {
     private final int id;
     private final LoadConfig config;
     private final ClientConfig clientConfig;
     private final RunState state;
+    private volatile EchoClient client;
+    /** When the current wait for an answer began (System.nanoTime), or 0 when not waiting. */
+    private volatile long waitingSince;
+    private volatile boolean timedOut;
 
     ConnectionDriver(int id, LoadConfig config, ClientConfig clientConfig, RunState state) {
         this.id = id;
@@ -39,15 +47,43 @@ final class ConnectionDriver implements Runnable {
         } finally {
             state.connectAttemptsDone.incrementAndGet();
         }
+        this.client = client;
         state.connectionsOpened.incrementAndGet();
         state.open.incrementAndGet();
         try (client) {
             drive(client);
         } catch (IOException | RuntimeException e) {
             state.connectionErrors.increment();
-            state.problem("connection " + id + ": " + e.getMessage());
+            state.problem("connection " + id + ": " + (timedOut
+                    ? "no answer within " + config.timeout().toMillis() + " ms" : e.getMessage()));
         } finally {
             state.open.decrementAndGet();
+        }
+    }
+
+    /**
+     * Closes the connection if it has waited for an answer for longer than {@code timeoutNanos};
+     * its thread then fails out of its read and counts a connection error. Any thread may call it.
+     *
+     * @return true if it closed the connection
+     */
+    boolean abortIfStuck(long now, long timeoutNanos) {
+        long since = waitingSince;
+        EchoClient c = client;
+        if (since != 0 && c != null && now - since > timeoutNanos) {
+            timedOut = true;
+            c.close();
+            return true;
+        }
+        return false;
+    }
+
+    /** Closes the connection now, whatever it is doing. */
+    void abort() {
+        EchoClient c = client;
+        if (c != null) {
+            timedOut = true;
+            c.close();
         }
     }
 
@@ -88,7 +124,9 @@ final class ConnectionDriver implements Runnable {
             if (inFlight == 0) {
                 return; // stopping, and every answer is in
             }
+            waitingSince = System.nanoTime() | 1; // never 0 while waiting
             ServerMessage answer = client.receive();
+            waitingSince = 0;
             long latency = System.nanoTime() - sentAt[(int) (nextAnswer % pipeline)];
             state.latencyNanos.recordValue(Math.max(0, latency));
             state.answered.increment();

@@ -47,9 +47,11 @@ public final class LoadRun {
         clock = Thread.currentThread();
         RunState state = new RunState();
         ClientConfig clientConfig = ClientConfig.builder().host(config.host()).port(config.port())
-                .framing(config.framing()).connectTimeout(config.timeout()).readTimeout(config.timeout()).build();
+                .framing(config.framing()).connectTimeout(config.timeout()).readTimeout(Duration.ZERO).build(); // see ConnectionDriver
         ThreadFactory threads = Thread.ofVirtual().name("echo-load-", 0).factory();
         List<Thread> drivers = new ArrayList<>(config.connections());
+        List<ConnectionDriver> connections = new ArrayList<>(config.connections());
+        long timeoutNanos = config.timeout().toNanos();
         Histogram measured = new Histogram(3);
         Histogram interval = null;
 
@@ -67,7 +69,9 @@ public final class LoadRun {
             if (phase == Phase.CONNECTING) {
                 while (drivers.size() < config.connections() && (config.connectRate() == 0
                         || start + (long) (drivers.size() * SECOND / config.connectRate()) <= now)) {
-                    Thread driver = threads.newThread(new ConnectionDriver(drivers.size(), config, clientConfig, state));
+                    ConnectionDriver connection = new ConnectionDriver(drivers.size(), config, clientConfig, state);
+                    Thread driver = threads.newThread(connection);
+                    connections.add(connection);
                     drivers.add(driver);
                     driver.start();
                 }
@@ -90,6 +94,9 @@ public final class LoadRun {
                 break;
             }
             if (now >= nextTick) {
+                for (ConnectionDriver connection : connections) {
+                    connection.abortIfStuck(now, timeoutNanos);
+                }
                 interval = state.latencyNanos.getIntervalHistogram(interval);
                 if (phase == Phase.MEASURING) {
                     measured.add(interval);
@@ -120,13 +127,21 @@ public final class LoadRun {
         long measuredResponses = phase == Phase.MEASURING ? state.answered.sum() - answeredAtStart : 0;
         double measuredSeconds = phase == Phase.MEASURING ? (stop - measureStart) / (double) SECOND : 0;
         state.stopping = true;
-        long joinDeadline = System.nanoTime() + config.timeout().toNanos() + 5 * SECOND;
-        for (Thread driver : drivers) {
-            long left = joinDeadline - System.nanoTime();
-            if (left <= 0 || !driver.join(Duration.ofNanos(left))) {
-                state.problem("a connection did not finish within " + config.timeout().toSeconds()
-                        + " s of the stop; its answers are missing");
-                break;
+        // Wait for the answers in flight; a connection still waiting after the timeout is closed.
+        long joinDeadline = System.nanoTime() + timeoutNanos + SECOND;
+        waiting:
+        for (int i = 0; i < drivers.size(); i++) {
+            while (!drivers.get(i).join(Duration.ofMillis(100))) {
+                long now = System.nanoTime();
+                if (now >= joinDeadline + 5 * SECOND) {
+                    state.problem("connection " + i + " did not stop after its socket was closed");
+                    break waiting;
+                }
+                if (now >= joinDeadline) {
+                    connections.get(i).abort();
+                } else {
+                    connections.get(i).abortIfStuck(now, timeoutNanos);
+                }
             }
         }
         if (phase == Phase.MEASURING) {

@@ -16,6 +16,7 @@ import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -83,6 +84,31 @@ class LoadRunEndToEndTest {
             assertTrue(result.firstProblem().contains("wrong"), "expected the problem to show the wrong answer: "
                     + result.firstProblem());
             liar.interrupt();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aServerThatNeverAnswersIsAnErrorAfterTheTimeoutAndTheRunStillEnds() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread silent = Thread.ofVirtual().start(() -> {
+                try (Socket socket = listener.accept()) {
+                    socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    // the client closed: the test is over
+                }
+            });
+            LoadConfig config = LoadConfig.builder().port(listener.getLocalPort()).warmup(Duration.ZERO)
+                    .duration(Duration.ofMillis(300)).progress(false).timeout(Duration.ofMillis(800)).build();
+            long start = System.nanoTime();
+            LoadResult result = new LoadRun(config, System.out).run();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(1, result.connectionErrors(), "expected the silent connection to count as an error");
+            assertEquals(0, result.responses(), "expected no answers from a silent server");
+            assertTrue(result.firstProblem().contains("no answer within 800 ms"),
+                    "expected the timeout named in: " + result.firstProblem());
+            assertTrue(seconds < 10, "expected the run to end soon after the timeout, took " + seconds + " s");
+            silent.join(Duration.ofSeconds(5));
         }
     }
 
