@@ -132,13 +132,11 @@ final class CommandLineOptions {
 
     private static int intValue(CommandLine line, Option option, int min, int max) {
         String text = line.getOptionValue(option);
-        try {
-            int value = Integer.parseInt(text.trim());
+        if (text.trim().matches("-?\\d{1,10}")) {
+            long value = Long.parseLong(text.trim());
             if (value >= min && value <= max) {
-                return value;
+                return (int) value;
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw new IllegalArgumentException("invalid --" + option.getLongOpt() + " '" + text + "': expected a whole number from "
                 + min + " to " + max);

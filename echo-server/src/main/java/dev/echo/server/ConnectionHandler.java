@@ -198,6 +198,7 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
             }
         } catch (IOException e) {
             // Timed out or gone: either way there is nothing more to wait for.
+            log.trace("connection {}: stopped discarding input after {} bytes: {}", id, discarded, e.toString());
         }
     }
 
@@ -256,11 +257,11 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
         }
     }
 
-    /** True while part of a frame has arrived or a frame is being answered. */
-    boolean insideFrame() {
+    /** True while part of a frame has arrived and the rest has not. */
+    boolean readingFrame() {
         lock.lock();
         try {
-            return phase == Phase.READING || phase == Phase.ANSWERING;
+            return phase == Phase.READING;
         } finally {
             lock.unlock();
         }

@@ -87,9 +87,9 @@ final class ConnectionRegistry {
         }
     }
 
-    /** Connections that have received part of a frame or are answering one. */
-    long countInsideFrame() {
-        return open.stream().filter(ConnectionHandler::insideFrame).count();
+    /** Connections that have received part of a frame and wait for the rest. */
+    long countReadingFrame() {
+        return open.stream().filter(ConnectionHandler::readingFrame).count();
     }
 
     boolean isShuttingDown() {

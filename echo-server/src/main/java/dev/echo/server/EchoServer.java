@@ -238,9 +238,9 @@ public final class EchoServer implements AutoCloseable {
         return mbeanName;
     }
 
-    /** Connections inside a frame right now; lets tests line up with a connection's progress. */
-    long connectionsInsideFrame() {
-        return registry.countInsideFrame();
+    /** Connections holding part of a frame right now; lets tests line up with a connection's progress. */
+    long connectionsReadingFrame() {
+        return registry.countReadingFrame();
     }
 
     /** True once close() has begun ending connections. */

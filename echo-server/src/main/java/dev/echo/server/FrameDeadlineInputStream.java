@@ -55,7 +55,17 @@ final class FrameDeadlineInputStream extends InputStream {
         listener.beforeRead();
         long remainingNanos = deadlineNanos - System.nanoTime();
         if (remainingNanos <= 0) {
-            throw new SocketTimeoutException("no whole frame within " + timeoutMillis + " ms");
+            // Late, perhaps only because this thread waited for a CPU: what had already arrived
+            // by the deadline still counts, but nothing is waited for any more.
+            int arrived = in.available();
+            if (arrived <= 0) {
+                throw new SocketTimeoutException("no whole frame within " + timeoutMillis + " ms");
+            }
+            int n = in.read(b, off, Math.min(len, arrived));
+            if (n > 0) {
+                listener.bytesArrived(n);
+            }
+            return n;
         }
         long remainingMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos + 999_999));
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
@@ -63,7 +73,9 @@ final class FrameDeadlineInputStream extends InputStream {
         try {
             n = in.read(b, off, len);
         } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException("no whole frame within " + timeoutMillis + " ms");
+            SocketTimeoutException idle = new SocketTimeoutException("no whole frame within " + timeoutMillis + " ms");
+            idle.initCause(e);
+            throw idle;
         }
         if (n > 0) {
             listener.bytesArrived(n);

@@ -157,7 +157,7 @@ public final class Main {
                 return properties.getProperty("version", "unknown");
             }
         } catch (IOException e) {
-            // fall through to "unknown"
+            LoggerFactory.getLogger(Main.class).debug("cannot read version.properties: {}", e.toString());
         }
         return "unknown";
     }

@@ -61,15 +61,10 @@ public record ThreadMode(Kind kind, int platformThreads) {
         if (t.equals("platform")) {
             return platform(DEFAULT_PLATFORM_THREADS);
         }
-        if (t.startsWith("platform:")) {
-            String count = t.substring("platform:".length());
-            try {
-                int threads = Integer.parseInt(count);
-                if (threads >= 1) {
-                    return platform(threads);
-                }
-            } catch (NumberFormatException e) {
-                // reported below with the whole text
+        if (t.matches("platform:\\d{1,9}")) {
+            int threads = Integer.parseInt(t.substring("platform:".length()));
+            if (threads >= 1) {
+                return platform(threads);
             }
         }
         throw new IllegalArgumentException(
