@@ -115,7 +115,7 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
         writer = framing.newWriter(socket.getOutputStream());
         FrameDeadlineInputStream in = new FrameDeadlineInputStream(socket, this);
         reader = framing.newReader(in, config.maxFrameBytes());
-        long idleMillis = Math.max(1, config.idleTimeout().toMillis());
+        long idleMillis = Math.max(1, TimeUnit.MILLISECONDS.convert(config.idleTimeout()));
         while (awaitFrame()) {
             in.startFrame(idleMillis);
             int length;

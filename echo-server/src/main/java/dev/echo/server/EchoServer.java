@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.management.JMException;
@@ -175,7 +176,9 @@ public final class EchoServer implements AutoCloseable {
                 return;
             }
             state = State.CLOSED;
-            long graceDeadline = System.nanoTime() + config.shutdownGrace().toNanos();
+            // Saturated, so that an absurdly long grace period means "wait", not an overflow.
+            long graceNanos = Math.min(TimeUnit.NANOSECONDS.convert(config.shutdownGrace()), Long.MAX_VALUE / 4);
+            long graceDeadline = System.nanoTime() + graceNanos;
             closeListener();
             try {
                 acceptThread.join(THREAD_EXIT_WAIT);

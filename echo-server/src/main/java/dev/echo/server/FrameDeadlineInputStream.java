@@ -37,7 +37,7 @@ final class FrameDeadlineInputStream extends InputStream {
     /** Starts the clock for the next frame: it must be complete within {@code timeoutMillis}. */
     void startFrame(long timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
-        this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        this.deadlineNanos = System.nanoTime() + Math.min(TimeUnit.MILLISECONDS.toNanos(timeoutMillis), Long.MAX_VALUE / 4);
     }
 
     @Override

@@ -71,6 +71,16 @@ class LifecycleTest {
     }
 
     @Test
+    void hugeDurationsMeanWaitingNotOverflowing() throws Exception {
+        Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+        try (EchoServer server = TestServers.start(b -> b.idleTimeout(forever).shutdownGrace(forever));
+             WireClient client = WireClient.connect(server)) {
+            assertEquals("patient", client.echo("patient"), "expected a huge idle timeout to work like a long one");
+            assertFalse(client.closedWithin(Duration.ofMillis(50)), "expected no idle close with a huge timeout");
+        }
+    }
+
+    @Test
     void closeTwiceIsHarmless() throws Exception {
         EchoServer server = TestServers.start();
         server.close();
