@@ -46,8 +46,9 @@ public final class LoadRun {
     public LoadResult run() throws InterruptedException {
         clock = Thread.currentThread();
         RunState state = new RunState();
+        // No socket read timeout: the clock's watchdog closes overdue connections (see ConnectionDriver).
         ClientConfig clientConfig = ClientConfig.builder().host(config.host()).port(config.port())
-                .framing(config.framing()).connectTimeout(config.timeout()).readTimeout(Duration.ZERO).build(); // see ConnectionDriver
+                .framing(config.framing()).connectTimeout(config.timeout()).readTimeout(Duration.ZERO).build();
         ThreadFactory threads = Thread.ofVirtual().name("echo-load-", 0).factory();
         List<Thread> drivers = new ArrayList<>(config.connections());
         List<ConnectionDriver> connections = new ArrayList<>(config.connections());
