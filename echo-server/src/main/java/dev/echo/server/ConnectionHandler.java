@@ -277,8 +277,8 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
             }
             if (phase == Phase.WAITING) {
                 phase = Phase.DONE;
-                // Ends the blocked read with an end of stream; the output stays open for nothing
-                // but is closed by the connection's own thread.
+                // Ends the blocked read with an end of stream; the connection's own thread then
+                // flushes what it owes and closes.
                 shutdownInputQuietly();
             }
         } finally {
