@@ -11,6 +11,7 @@ import dev.echo.server.EchoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -126,7 +127,7 @@ class BadInputIT {
                 Conversation.run(client, i, 200, good);
             }
         }).assertAllSucceeded("good clients beside the bad input (" + good + ")"));
-        List<BadFrame> delimitedFrames = java.util.Arrays.stream(BadFrame.values())
+        List<BadFrame> delimitedFrames = Arrays.stream(BadFrame.values())
                 .filter(f -> f.framing == Framing.DELIMITED).toList();
         int kinds = BadBody.values().length + delimitedFrames.size();
         Parallel.run(20 * kinds, Duration.ofSeconds(60), i -> {
@@ -210,7 +211,7 @@ class BadInputIT {
     }
 
     static byte[] concat(byte[] first, byte[] second) {
-        byte[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        byte[] all = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, all, first.length, second.length);
         return all;
     }

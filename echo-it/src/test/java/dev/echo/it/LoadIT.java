@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.echo.client.EchoClient;
 import dev.echo.core.Framing;
-import dev.echo.core.proto.AddRequest;
+import dev.echo.core.RequestHandler;
 import dev.echo.core.proto.ClientMessage;
-import dev.echo.core.proto.EchoMessage;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerStats;
@@ -48,11 +47,9 @@ class LoadIT {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         List<ServerMessage> expected = new ArrayList<>(requests);
         for (int r = 0; r < requests; r++) {
-            ClientMessage request = r % 2 == 0
-                    ? ClientMessage.newBuilder().setEchoMessage(EchoMessage.newBuilder().setContent(Conversation.text(0, r))).build()
-                    : ClientMessage.newBuilder().setAddRequest(AddRequest.newBuilder().setA(r).setB(-2 * r)).build();
+            ClientMessage request = r % 2 == 0 ? Requests.echo(Conversation.text(0, r)) : Requests.add(r, -2 * r);
             all.writeBytes(Framing.DELIMITED.encode(request));
-            expected.add(dev.echo.core.RequestHandler.handle(request));
+            expected.add(RequestHandler.handle(request));
         }
         try (EchoServer server = InProcess.start(); RawConnection connection = RawConnection.open(server.port())) {
             // The answers are read while the one big write is still going, so neither side's buffers can fill up.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.echo.client.ConnectionClosedException;
 import dev.echo.client.EchoClient;
 import dev.echo.client.ServerErrorException;
+import dev.echo.core.FrameException;
 import dev.echo.core.proto.ErrorResponse.Code;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -46,7 +47,7 @@ class ServerProcessIT {
                             closed.incrementAndGet(); // at a frame boundary
                             return;
                         } catch (IOException e) {
-                            if (e.getCause() instanceof dev.echo.core.FrameException) {
+                            if (e.getCause() instanceof FrameException) {
                                 throw new AssertionError("client " + i + ": an answer cut in half: " + e, e);
                             }
                             reset.incrementAndGet();

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.client.ConnectionClosedException;
 import dev.echo.client.EchoClient;
+import dev.echo.core.FrameException;
 import dev.echo.core.RequestHandler;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ErrorResponse.Code;
@@ -153,7 +155,7 @@ class ShutdownUnderLoadIT {
     /** A truncated or unparseable answer: what "a response is never cut in half" rules out. */
     private static boolean isBrokenFrame(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof dev.echo.core.FrameException || t instanceof com.google.protobuf.InvalidProtocolBufferException) {
+            if (t instanceof FrameException || t instanceof InvalidProtocolBufferException) {
                 return true;
             }
         }

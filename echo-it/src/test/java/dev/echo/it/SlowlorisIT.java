@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.client.EchoClient;
+import dev.echo.core.Framing;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -28,7 +29,7 @@ class SlowlorisIT {
     private static final int TRICKLERS = 200;
     private static final int NORMAL = 50;
     /** A 27-byte frame: at one byte per second it would take 27 s to complete. */
-    private static final byte[] FRAME = dev.echo.core.Framing.DELIMITED.encode(Requests.echo("one byte per second"));
+    private static final byte[] FRAME = Framing.DELIMITED.encode(Requests.echo("one byte per second"));
 
     @Test
     void trickleClientsAreClosedByTheIdleTimeoutWhileNormalClientsKeepTheirSpeed() throws InterruptedException {
