@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Scenario 6: 200 clients trickle one byte per second; the idle timeout (2 s here) closes each of
@@ -22,8 +23,10 @@ import org.junit.jupiter.api.Test;
  * <p>The server runs as its own process, as it would in production. In the test JVM, 50 clients
  * and their server connections answering each other at full speed keep both carrier threads
  * permanently busy with I/O wake-ups, and the socket-timeout wake-ups that end the trickling
- * connections then wait behind them (observed: closed after 17 s, not 2 s).
+ * connections then wait behind them (observed: closed after 17 s, not 2 s). For the same reason the
+ * class runs alone.
  */
+@Isolated("timings: the test JVM's other load would stall its clients, not the server")
 class SlowlorisIT {
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
     private static final int TRICKLERS = 200;
@@ -96,8 +99,9 @@ class SlowlorisIT {
             // that a trickler could hold up would show a stall of the idle timeout's order.
             assertTrue(perClient.getCount() == NORMAL && perClient.getMin() >= 20,
                     "expected each of " + NORMAL + " normal clients to make at least 20 requests meanwhile: " + perClient);
-            assertTrue(slowestMillis.get() < 1_000,
-                    "expected no normal request to take a second or more, the slowest took " + slowestMillis + " ms");
+            assertTrue(slowestMillis.get() < IDLE_TIMEOUT.toMillis(),
+                    "expected no normal request to stall as long as the idle timeout (" + IDLE_TIMEOUT.toMillis()
+                            + " ms), the slowest took " + slowestMillis + " ms");
         }
     }
 }
