@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,8 +44,10 @@ class ContainerIT {
             Conversation.Tally tally = new Conversation.Tally();
             int clients = 1_000;
             int requests = 20;
+            CountDownLatch allConnected = new CountDownLatch(clients);
             Parallel.Outcome outcome = Parallel.run(clients, Duration.ofSeconds(90), i -> {
                 try (EchoClient client = Clients.connect(server.port())) {
+                    Conversation.awaitAll(allConnected, Duration.ofSeconds(60));
                     Conversation.run(client, i, requests, tally);
                 }
             });

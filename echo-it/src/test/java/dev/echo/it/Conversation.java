@@ -2,6 +2,9 @@ package dev.echo.it;
 
 import dev.echo.client.EchoClient;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,6 +42,18 @@ final class Conversation {
             int answer = client.add(clientId, request);
             check(tally, answer == clientId + request, clientId, request,
                     "add " + clientId + " + " + request + " = " + (clientId + request), answer);
+        }
+    }
+
+    /**
+     * Counts this client in and waits for all the others, so that they are connected at once before
+     * anyone sends: concurrency that is shown, not hoped for.
+     */
+    static void awaitAll(CountDownLatch connected, Duration deadline) throws InterruptedException {
+        connected.countDown();
+        if (!connected.await(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("expected every client connected at once within " + deadline + ", "
+                    + connected.getCount() + " were still missing");
         }
     }
 

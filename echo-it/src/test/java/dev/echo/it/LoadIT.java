@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** Scenario 2: many clients at once, and many requests at once on one connection. */
@@ -24,8 +25,10 @@ class LoadIT {
         int requests = 100;
         try (EchoServer server = InProcess.start()) {
             Conversation.Tally tally = new Conversation.Tally();
+            CountDownLatch allConnected = new CountDownLatch(clients);
             Parallel.Outcome outcome = Parallel.run(clients, Duration.ofSeconds(120), i -> {
                 try (EchoClient client = Clients.connect(server.port())) {
+                    Conversation.awaitAll(allConnected, Duration.ofSeconds(60));
                     Conversation.run(client, i, requests, tally);
                 }
             });
