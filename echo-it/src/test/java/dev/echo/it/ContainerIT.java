@@ -60,7 +60,7 @@ class ContainerIT {
     @Test
     void pausedServerMakesClientsTimeOutClearlyAndServesAgainAfterUnpause() throws IOException {
         try (ServerContainer server = ServerContainer.start(0)) {
-            ClientConfig config = Clients.config(server.port()).toBuilder().readTimeout(Duration.ofSeconds(1)).build();
+            ClientConfig config = Clients.config(server.port()).toBuilder().readTimeout(Duration.ofSeconds(2)).build();
             Conversation.Tally tally = new Conversation.Tally();
             ConcurrentLinkedQueue<String> timeouts = new ConcurrentLinkedQueue<>();
             AtomicBoolean paused = new AtomicBoolean();
@@ -70,8 +70,8 @@ class ContainerIT {
                 Await.until("all clients connected and 200 answers before the pause", Duration.ofSeconds(30),
                         () -> connected.get() == clients && tally.correct.get() >= 200,
                         () -> connected + " connected, " + tally);
+                paused.set(true); // first: a timeout from here on is the pause's
                 server.pause();
-                paused.set(true);
             });
             Parallel.Outcome outcome = Parallel.run(clients, Duration.ofSeconds(60), i -> {
                 try (EchoClient client = EchoClient.connect(config)) {
