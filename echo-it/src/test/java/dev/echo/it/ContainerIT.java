@@ -160,6 +160,23 @@ class ContainerIT {
     }
 
     @Test
+    void dockerStopEndsTheServerGracefullyWithExitZeroAndTheSummaryLine() throws IOException {
+        try (ServerContainer server = ServerContainer.start(0, "--grace", "2s")) {
+            try (EchoClient client = Clients.connect(server.port())) {
+                assertEquals("before stop", client.echo("before stop"), "expected an answer before docker stop");
+            }
+            long start = System.nanoTime();
+            long exit = server.stop(Duration.ofSeconds(20));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            String logs = server.logs();
+            assertEquals(0, exit, "expected exit code 0 after docker stop (SIGTERM to PID 1); logs:\n" + logs);
+            assertTrue(millis < 10_000, "expected the server to stop well before docker's 20 s SIGKILL, took " + millis + " ms");
+            assertTrue(logs.lines().anyMatch(line -> line.startsWith("echo-server stopped:")),
+                    "expected the summary line 'echo-server stopped: ...'; logs:\n" + logs);
+        }
+    }
+
+    @Test
     void containerLimitedTo256MiBHoldsFiveThousandConnections() {
         int connections = 5_000;
         try (ServerContainer server = ServerContainer.start(256L * 1024 * 1024, "--max-connections", "10000")) {

@@ -89,6 +89,13 @@ final class ServerContainer implements AutoCloseable {
         container.getDockerClient().killContainerCmd(id()).exec();
     }
 
+    /** {@code docker stop}: SIGTERM to the server (PID 1), SIGKILL after {@code timeout}; returns the exit code. */
+    long stop(Duration timeout) {
+        container.getDockerClient().stopContainerCmd(id()).withTimeout((int) timeout.toSeconds()).exec();
+        Long exit = container.getDockerClient().inspectContainerCmd(id()).exec().getState().getExitCodeLong();
+        return exit == null ? -1 : exit;
+    }
+
     boolean isPaused() {
         return Boolean.TRUE.equals(container.getDockerClient().inspectContainerCmd(id()).exec().getState().getPaused());
     }
