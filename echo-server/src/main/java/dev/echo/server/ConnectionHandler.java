@@ -63,6 +63,8 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
     private long bytesArrivedAtShutdown = Long.MAX_VALUE;
     private volatile Thread thread;
 
+    /** Set once the connection's thread starts serving; read by the idle sweeper. */
+    private volatile FrameDeadlineInputStream input;
     private FrameReader reader;
     private FrameWriter writer;
     private boolean unflushed;
@@ -113,8 +115,9 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
         socket.setTcpNoDelay(true);
         Framing framing = config.framing();
         writer = framing.newWriter(socket.getOutputStream());
-        FrameDeadlineInputStream in = new FrameDeadlineInputStream(socket, this);
+        FrameDeadlineInputStream in = new FrameDeadlineInputStream(socket.getInputStream(), this);
         reader = framing.newReader(in, config.maxFrameBytes());
+        input = in;
         long idleMillis = Math.max(1, TimeUnit.MILLISECONDS.convert(config.idleTimeout()));
         while (awaitFrame()) {
             in.startFrame(idleMillis);
@@ -252,6 +255,36 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
         try {
             phase = Phase.ANSWERING;
             return shuttingDown && frameEnd > bytesArrivedAtShutdown;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Called by the idle sweeper: if this connection's thread is blocked in a read past its frame's
+     * deadline and nothing that arrived is waiting to be read, ends the read, which then fails with
+     * a timeout and closes the connection. Bytes already waiting mean the thread is about to run;
+     * it checks the deadline itself before its next read.
+     *
+     * @return true if the connection was timed out
+     */
+    boolean expireIfIdle(long nowNanos) {
+        FrameDeadlineInputStream in = input;
+        if (in == null || !in.blockedPastDeadline(nowNanos)) {
+            return false;
+        }
+        lock.lock();
+        try {
+            if (phase == Phase.DONE || phase == Phase.ANSWERING || !in.blockedPastDeadline(nowNanos)
+                    || socket.isClosed() || socket.isInputShutdown() || in.available() > 0) {
+                return false;
+            }
+            in.expire();
+            shutdownInputQuietly();
+            return true;
+        } catch (IOException e) {
+            log.debug("connection {}: could not check for waiting input: {}", id, e.toString());
+            return false;
         } finally {
             lock.unlock();
         }

@@ -87,6 +87,17 @@ final class ConnectionRegistry {
         }
     }
 
+    /** Times out every connection blocked in a read past its frame deadline; returns how many. */
+    int expireIdle(long nowNanos) {
+        int expired = 0;
+        for (ConnectionHandler connection : open) {
+            if (connection.expireIfIdle(nowNanos)) {
+                expired++;
+            }
+        }
+        return expired;
+    }
+
     /** Connections that have received part of a frame and wait for the rest. */
     long countReadingFrame() {
         return open.stream().filter(ConnectionHandler::readingFrame).count();

@@ -59,6 +59,7 @@ public final class EchoServer implements AutoCloseable {
     private InetSocketAddress boundAddress;
     private Thread acceptThread;
     private ConnectionThreads connectionThreads;
+    private IdleSweeper idleSweeper;
     private ObjectName mbeanName;
 
     private EchoServer(ServerConfig config) {
@@ -93,10 +94,12 @@ public final class EchoServer implements AutoCloseable {
             boundAddress = (InetSocketAddress) socket.getLocalSocketAddress();
             int port = socket.getLocalPort();
             connectionThreads = ConnectionThreads.create(config.threadMode(), port);
+            idleSweeper = new IdleSweeper(registry, config.idleTimeout(), port);
             acceptThread = Thread.ofPlatform().name("echo-accept-" + port)
                     .unstarted(new AcceptLoop(socket, config, counters, registry, connectionThreads));
             state = State.RUNNING;
             registerMXBean();
+            idleSweeper.start();
             acceptThread.start();
             log.debug("listening on {}:{} (framing={}, threads={})", boundAddress.getAddress().getHostAddress(), port,
                     config.framing().cliName(), config.threadMode());
@@ -194,14 +197,26 @@ public final class EchoServer implements AutoCloseable {
                             registry.size(), THREAD_EXIT_WAIT);
                 }
                 connectionThreads.shutdown(exitDeadline);
+                // Last: connections still finishing in the grace period keep their idle timeout.
+                idleSweeper.stop(exitDeadline);
             } catch (InterruptedException e) {
                 registry.forceCloseAll();
+                stopSweeperQuietly();
                 Thread.currentThread().interrupt();
             }
             unregisterMXBean();
             log.debug("port {}: stopped", boundAddress.getPort());
         } finally {
             lifecycle.unlock();
+        }
+    }
+
+    /** After an interrupt: asks the sweeper to stop without waiting for it. */
+    private void stopSweeperQuietly() {
+        try {
+            idleSweeper.stop(System.nanoTime());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -251,12 +266,16 @@ public final class EchoServer implements AutoCloseable {
         return registry.isShuttingDown();
     }
 
-    /** Every thread this server has running now: the accept thread and the connection threads. */
+    /** Every thread this server has running now: the accept thread, the idle sweeper and the connection threads. */
     List<Thread> threads() {
         List<Thread> threads = new ArrayList<>();
         Thread accept = acceptThread;
         if (accept != null && accept.isAlive()) {
             threads.add(accept);
+        }
+        IdleSweeper sweeper = idleSweeper;
+        if (sweeper != null && sweeper.thread().isAlive()) {
+            threads.add(sweeper.thread());
         }
         threads.addAll(registry.threads());
         ConnectionThreads pool = connectionThreads;

@@ -2,16 +2,20 @@ package dev.echo.server;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The socket's input as the frame reader sees it, with one deadline per frame: before each
- * underlying read, SO_TIMEOUT is set to the time left until the current frame's deadline. A client
- * that trickles a byte now and then (slowloris) therefore times out as surely as a silent one.
+ * The socket's input as the frame reader sees it, with one deadline per frame. Reads are plain,
+ * untimed reads: a timed read (SO_TIMEOUT) on a virtual thread schedules and cancels a timer every
+ * time, which cost about a third of the server's CPU per request. Instead the connection's thread
+ * publishes the deadline while it is blocked in a read, and the server's {@link IdleSweeper} ends
+ * a read that is still blocked after it ({@link #expire()}). A client that trickles a byte now and
+ * then (slowloris) therefore times out as surely as a silent one.
  */
 final class FrameDeadlineInputStream extends InputStream {
+    /** {@link #blockedUntilNanos} while no read is blocked. */
+    private static final long NOT_BLOCKED = Long.MIN_VALUE;
 
     /** Told about reads, so the connection can flush its answers and track where it is. */
     interface Listener {
@@ -22,15 +26,17 @@ final class FrameDeadlineInputStream extends InputStream {
         void bytesArrived(int count);
     }
 
-    private final Socket socket;
     private final InputStream in;
     private final Listener listener;
     private long deadlineNanos;
     private long timeoutMillis;
+    /** The current frame's deadline while this stream's thread is blocked in a read, else NOT_BLOCKED. */
+    private volatile long blockedUntilNanos = NOT_BLOCKED;
+    /** Set by the sweeper before it ends a blocked read, so that the end reads as a timeout. */
+    private volatile boolean expired;
 
-    FrameDeadlineInputStream(Socket socket, Listener listener) throws IOException {
-        this.socket = socket;
-        this.in = socket.getInputStream();
+    FrameDeadlineInputStream(InputStream in, Listener listener) {
+        this.in = in;
         this.listener = listener;
     }
 
@@ -38,6 +44,20 @@ final class FrameDeadlineInputStream extends InputStream {
     void startFrame(long timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
         this.deadlineNanos = System.nanoTime() + Math.min(TimeUnit.MILLISECONDS.toNanos(timeoutMillis), Long.MAX_VALUE / 4);
+    }
+
+    /** True if this stream's thread is blocked in a read whose frame deadline is before {@code nowNanos}. */
+    boolean blockedPastDeadline(long nowNanos) {
+        long until = blockedUntilNanos;
+        return until != NOT_BLOCKED && nowNanos - until > 0;
+    }
+
+    /**
+     * Marks the blocked read as timed out; the caller then shuts the socket's input down, which
+     * ends the read, and the read throws {@link SocketTimeoutException}.
+     */
+    void expire() {
+        expired = true;
     }
 
     @Override
@@ -53,34 +73,43 @@ final class FrameDeadlineInputStream extends InputStream {
             return 0;
         }
         listener.beforeRead();
-        long remainingNanos = deadlineNanos - System.nanoTime();
-        if (remainingNanos <= 0) {
+        int n;
+        if (expired) {
+            throw timedOut(null);
+        }
+        if (System.nanoTime() - deadlineNanos >= 0) {
             // Late, perhaps only because this thread waited for a CPU: what had already arrived
             // by the deadline still counts, but nothing is waited for any more.
             int arrived = in.available();
             if (arrived <= 0) {
-                throw new SocketTimeoutException("no whole frame within " + timeoutMillis + " ms");
+                throw timedOut(null);
             }
-            int n = in.read(b, off, Math.min(len, arrived));
-            if (n > 0) {
-                listener.bytesArrived(n);
+            n = in.read(b, off, Math.min(len, arrived));
+        } else {
+            blockedUntilNanos = deadlineNanos;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw expired ? timedOut(e) : e;
+            } finally {
+                blockedUntilNanos = NOT_BLOCKED;
             }
-            return n;
-        }
-        long remainingMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos + 999_999));
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
-        int n;
-        try {
-            n = in.read(b, off, len);
-        } catch (SocketTimeoutException e) {
-            SocketTimeoutException idle = new SocketTimeoutException("no whole frame within " + timeoutMillis + " ms");
-            idle.initCause(e);
-            throw idle;
+            if (n < 0 && expired) {
+                throw timedOut(null);
+            }
         }
         if (n > 0) {
             listener.bytesArrived(n);
         }
         return n;
+    }
+
+    private SocketTimeoutException timedOut(IOException cause) {
+        SocketTimeoutException e = new SocketTimeoutException("no whole frame within " + timeoutMillis + " ms");
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
     }
 
     @Override

@@ -44,7 +44,10 @@ class LifecycleTest {
                     () -> server.connectionsReadingFrame() == 1);
             // A pool worker serving a connection is listed both as worker and as connection thread.
             List<Thread> threads = server.threads().stream().distinct().toList();
-            assertEquals(3, threads.size(), "expected the accept thread and 2 connection threads, got " + threads);
+            assertEquals(4, threads.size(),
+                    "expected the accept thread, the idle sweeper and 2 connection threads, got " + threads);
+            assertTrue(threads.stream().anyMatch(t -> t.getName().equals("echo-idle-" + port)),
+                    "expected the idle sweeper thread named echo-idle-" + port + ", got " + threads);
 
             long start = System.nanoTime();
             server.close();
@@ -61,6 +64,9 @@ class LifecycleTest {
             assertTrue(Thread.getAllStackTraces().keySet().stream()
                             .noneMatch(t -> t.getName().equals("echo-accept-" + port)),
                     "expected no thread named echo-accept-" + port + " after close()");
+            assertTrue(Thread.getAllStackTraces().keySet().stream()
+                            .noneMatch(t -> t.getName().equals("echo-idle-" + port)),
+                    "expected no thread named echo-idle-" + port + " after close()");
             assertEquals(0, server.stats().connectionsActive(), "expected no active connection after close()");
         }
         assertFalse(server.isRunning(), "expected isRunning() false after close()");

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.proto.ErrorResponse;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +103,65 @@ class LimitsTest {
             assertTrue(closed, "expected a trickling client closed before its frame was complete");
             assertTrue(elapsedMillis >= IDLE.toMillis() - 50,
                     "expected the close no sooner than the 300 ms idle timeout, got " + elapsedMillis + " ms");
+        }
+    }
+
+    @Test
+    void silentConnectionIsClosedAfterTheIdleTimeoutOnAPlatformThread() throws Exception {
+        try (EchoServer server = TestServers.start(b -> b.idleTimeout(IDLE).threadMode(ThreadMode.platform(2)));
+             WireClient client = WireClient.connect(server)) {
+            long start = System.nanoTime();
+            client.expectClosed(Duration.ofSeconds(5));
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(elapsedMillis >= IDLE.toMillis() - 50,
+                    "expected the connection open for about the idle timeout of 300 ms, closed after " + elapsedMillis);
+        }
+    }
+
+    @Test
+    void connectionBlockedWritingAnswersIsNotTimedOut() throws Exception {
+        // 20 MiB of answers the client does not read for three idle timeouts: the server blocks
+        // writing them, which is answering, not idling, so nothing may be closed.
+        Duration idle = Duration.ofMillis(500);
+        int requests = 200;
+        String content = "x".repeat(100 * 1024);
+        try (EchoServer server = TestServers.start(b -> b.idleTimeout(idle));
+             WireClient client = WireClient.connect(server)) {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            byte[] one = server.config().framing().encode(WireClient.echoRequest(content));
+            for (int i = 0; i < requests; i++) {
+                all.writeBytes(one);
+            }
+            byte[] bytes = all.toByteArray();
+            assertEquals("ready", client.echo("ready"), "expected the client served before the backlog");
+            long answeredAt = System.nanoTime();
+            CompletableFuture<Long> sendStarted = new CompletableFuture<>();
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            Thread.ofPlatform().daemon().name("backlog-sender").start(() -> {
+                sendStarted.complete(System.nanoTime());
+                try {
+                    client.sendBytes(bytes);
+                    sent.complete(null);
+                } catch (java.io.IOException e) {
+                    sent.completeExceptionally(e);
+                }
+            });
+            long startDelayMillis = (sendStarted.get(10, TimeUnit.SECONDS) - answeredAt) / 1_000_000;
+            // A sender that starts after the idle timeout is rightly closed; that proves nothing here.
+            Assumptions.assumeTrue(startDelayMillis < idle.toMillis() / 2,
+                    "machine too busy: the sender started " + startDelayMillis + " ms late, the test proves nothing");
+            try {
+                // Doubles as the pause: the send cannot finish while the server is stuck writing.
+                sent.get(idle.toMillis() * 3, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException expected) {
+                // the usual case: both directions are full
+            }
+            for (int i = 0; i < requests; i++) {
+                assertEquals(content.length(), client.receive().getEchoMessage().getContent().length(),
+                        "expected answer " + i + " of " + requests + " to echo 100 KiB");
+            }
+            sent.get(10, TimeUnit.SECONDS);
+            assertEquals("after", client.echo("after"), "expected the connection still served after the backlog");
         }
     }
 }

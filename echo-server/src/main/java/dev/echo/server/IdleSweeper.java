@@ -1,0 +1,104 @@
+package dev.echo.server;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enforces the idle timeout of one server with one platform daemon thread ({@code echo-idle-PORT}):
+ * every {@link #period(Duration)} it ends the reads that are still blocked past their frame's
+ * deadline. Connection threads therefore read without SO_TIMEOUT, which on a virtual thread would
+ * schedule and cancel a timer on every read. A connection is closed between its deadline and one
+ * period later.
+ */
+final class IdleSweeper implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(IdleSweeper.class);
+    private static final Duration MIN_PERIOD = Duration.ofMillis(10);
+    private static final Duration MAX_PERIOD = Duration.ofSeconds(1);
+
+    private final ConnectionRegistry registry;
+    private final long periodNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition stopRequested = lock.newCondition();
+    private boolean stopped;
+    private final Thread thread;
+
+    IdleSweeper(ConnectionRegistry registry, Duration idleTimeout, int port) {
+        this.registry = registry;
+        this.periodNanos = period(idleTimeout).toNanos();
+        this.thread = Thread.ofPlatform().daemon(true).name("echo-idle-" + port).unstarted(this);
+    }
+
+    /** A quarter of the idle timeout, at least 10 ms and at most 1 s. */
+    static Duration period(Duration idleTimeout) {
+        Duration quarter = idleTimeout.dividedBy(4);
+        if (quarter.compareTo(MIN_PERIOD) < 0) {
+            return MIN_PERIOD;
+        }
+        return quarter.compareTo(MAX_PERIOD) > 0 ? MAX_PERIOD : quarter;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** The sweeper's thread, alive between {@link #start()} and {@link #stop}. */
+    Thread thread() {
+        return thread;
+    }
+
+    /** Stops the thread and waits until {@code deadlineNanos} for it to end. */
+    void stop(long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            stopped = true;
+            stopRequested.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (thread.isAlive()) {
+            thread.join(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (awaitNextSweep()) {
+                sweep(System.nanoTime());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits one period; false once stopped. */
+    private boolean awaitNextSweep() throws InterruptedException {
+        lock.lock();
+        try {
+            long remaining = periodNanos;
+            while (!stopped && remaining > 0) {
+                remaining = stopRequested.awaitNanos(remaining);
+            }
+            return !stopped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends every read blocked past its deadline at {@code nowNanos}. */
+    void sweep(long nowNanos) {
+        int expired = registry.expireIdle(nowNanos);
+        if (expired > 0) {
+            log.debug("idle timeout: ended {} connection(s) with no whole frame in time", expired);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IdleSweeper[" + thread.getName() + ", every " + TimeUnit.NANOSECONDS.toMillis(periodNanos) + " ms]";
+    }
+}

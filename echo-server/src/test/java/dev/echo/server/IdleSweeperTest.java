@@ -1,0 +1,30 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** How often the idle sweeper looks: a quarter of the timeout, kept between 10 ms and 1 s. */
+class IdleSweeperTest {
+
+    @Test
+    void periodIsAQuarterOfTheIdleTimeout() {
+        assertEquals(Duration.ofMillis(75), IdleSweeper.period(Duration.ofMillis(300)),
+                "expected a 75 ms period for a 300 ms idle timeout");
+    }
+
+    @Test
+    void periodIsNeverBelowTenMilliseconds() {
+        assertEquals(Duration.ofMillis(10), IdleSweeper.period(Duration.ofMillis(1)),
+                "expected the 10 ms floor for a 1 ms idle timeout");
+    }
+
+    @Test
+    void periodIsAtMostOneSecond() {
+        assertEquals(Duration.ofSeconds(1), IdleSweeper.period(Duration.ofMinutes(5)),
+                "expected the 1 s ceiling for the default 5 minute idle timeout");
+        assertEquals(Duration.ofSeconds(1), IdleSweeper.period(Duration.ofSeconds(Long.MAX_VALUE)),
+                "expected the 1 s ceiling, not an overflow, for a huge idle timeout");
+    }
+}
