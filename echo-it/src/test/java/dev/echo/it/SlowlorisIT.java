@@ -20,11 +20,11 @@ import org.junit.jupiter.api.parallel.Isolated;
  * Scenario 6: 200 clients trickle one byte per second; the idle timeout (2 s here) closes each of
  * them, since none completes a frame in time, while 50 normal clients keep their full speed.
  *
- * <p>The server runs as its own process, as it would in production. In the test JVM, 50 clients
- * and their server connections answering each other at full speed keep both carrier threads
- * permanently busy with I/O wake-ups, and the socket-timeout wake-ups that end the trickling
- * connections then wait behind them (observed: closed after 17 s, not 2 s). For the same reason the
- * class runs alone.
+ * <p>The server runs as its own process, as it would in production. With the server in the test
+ * JVM, 50 clients and their connections answering each other at full speed keep both carrier
+ * threads busy with I/O wake-ups, and timed wake-ups (socket read timeouts: the tricklers' pacing
+ * here, and the server's idle timeout while it used SO_TIMEOUT) waited behind them for 17 s and
+ * more on JDK 25. For the same reason the class runs alone.
  */
 @Isolated("timings: the test JVM's other load would stall its clients, not the server")
 class SlowlorisIT {
