@@ -10,14 +10,21 @@ import java.util.Objects;
  * The buffer machinery shared by both framings: one array, refilled with bulk reads, compacted so
  * that the current frame starts at its front, grown only as far as a frame that passed the length
  * check needs, and shrunk back after an unusually large frame.
+ *
+ * <p>The array starts small ({@value #INITIAL_BUFFER_SIZE} bytes), because most connections send
+ * one small request at a time and a server holds thousands of them. It grows to {@value
+ * #DEFAULT_BUFFER_SIZE} bytes once a read fills it with at least half its size, the sign of a
+ * connection that pipelines or sends larger frames, and stays there.
  */
 abstract class BufferedFrameReader implements FrameReader {
-    /** Initial and retained buffer size; a larger frame grows it for as long as it is needed. */
+    /** Size a new reader starts with. */
+    static final int INITIAL_BUFFER_SIZE = 512;
+    /** Size of a busy connection's buffer; a larger frame grows it for as long as it is needed. */
     static final int DEFAULT_BUFFER_SIZE = 8 * 1024;
 
     private final InputStream in;
     private final int maxFrameLength;
-    private byte[] buf = new byte[DEFAULT_BUFFER_SIZE];
+    private byte[] buf = new byte[INITIAL_BUFFER_SIZE];
     private int pos;
     private int limit;
     /** First byte of the frame being read; everything from here on survives a compaction. */
@@ -109,17 +116,45 @@ abstract class BufferedFrameReader implements FrameReader {
         this.frameLength = frameLength;
     }
 
-    /** One bulk read, after moving the current frame to the front if the array is full. */
+    /**
+     * One bulk read: into the whole array when nothing is buffered, else after moving the current
+     * frame to the front if the array is full. A read that fills a small array with at least half
+     * its size grows it.
+     */
     private int fill() throws IOException {
-        if (limit == buf.length) {
+        if (mark == limit) {
+            // Nothing of a frame is buffered: start over at the front, so the read gets the whole array.
+            mark = 0;
+            pos = 0;
+            limit = 0;
+        } else if (limit == buf.length) {
             compact();
         }
-        int n = in.read(buf, limit, buf.length - limit);
+        int room = buf.length - limit;
+        int n = in.read(buf, limit, room);
         if (n > 0) {
             limit += n;
             bytesRead += n;
+            if (n == room && buf.length < DEFAULT_BUFFER_SIZE && n >= buf.length / 2) {
+                resize(DEFAULT_BUFFER_SIZE);
+            }
         }
         return n;
+    }
+
+    /** Moves the current frame and what follows it to the front of a new array of {@code size} bytes. */
+    private void resize(int size) {
+        byte[] bigger = new byte[size];
+        System.arraycopy(buf, mark, bigger, 0, limit - mark);
+        limit -= mark;
+        pos -= mark;
+        mark = 0;
+        buf = bigger;
+    }
+
+    /** The buffer's current size in bytes; for tests. */
+    final int bufferCapacity() {
+        return buf.length;
     }
 
     private void compact() {

@@ -10,32 +10,54 @@ import java.util.Objects;
  * Writes each message, with a varint32 length prefix or without one, into a {@link
  * CodedOutputStream} that buffers in front of the stream, so a run of small answers leaves in one
  * write.
+ *
+ * <p>The buffer starts small ({@value #INITIAL_BUFFER_SIZE} bytes), because most connections get
+ * one small answer at a time and a server holds thousands of them. Once the messages written between
+ * two flushes no longer fit it, the next flush replaces it with one of {@value #BUFFER_SIZE} bytes.
  */
 final class CodedFrameWriter implements FrameWriter {
+    static final int INITIAL_BUFFER_SIZE = 512;
     static final int BUFFER_SIZE = 8 * 1024;
 
     private final CountingOutputStream out;
-    private final CodedOutputStream coded;
     private final boolean lengthPrefix;
+    private CodedOutputStream coded;
+    private int bufferSize = INITIAL_BUFFER_SIZE;
+    /** The small buffer overflowed since the last flush: grow it at the next flush, when it is empty. */
+    private boolean growAtFlush;
 
     CodedFrameWriter(OutputStream out, boolean lengthPrefix) {
         this.out = new CountingOutputStream(Objects.requireNonNull(out, "out"));
-        this.coded = CodedOutputStream.newInstance(this.out, BUFFER_SIZE);
+        this.coded = CodedOutputStream.newInstance(this.out, INITIAL_BUFFER_SIZE);
         this.lengthPrefix = lengthPrefix;
     }
 
     @Override
     public void write(MessageLite message) throws IOException {
+        long before = out.count;
         if (lengthPrefix) {
             coded.writeUInt32NoTag(message.getSerializedSize());
         }
         message.writeTo(coded);
+        if (out.count != before && bufferSize < BUFFER_SIZE) {
+            growAtFlush = true;
+        }
     }
 
     @Override
     public void flush() throws IOException {
         coded.flush();
         out.flush();
+        if (growAtFlush) {
+            growAtFlush = false;
+            bufferSize = BUFFER_SIZE;
+            coded = CodedOutputStream.newInstance(out, BUFFER_SIZE);
+        }
+    }
+
+    /** The buffer's current size in bytes; for tests. */
+    int bufferCapacity() {
+        return bufferSize;
     }
 
     @Override

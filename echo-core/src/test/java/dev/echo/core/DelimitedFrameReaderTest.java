@@ -84,7 +84,8 @@ class DelimitedFrameReaderTest {
             assertEquals(echo("message " + i), reader.read(ClientMessage.parser()), "frame " + i + " in order");
         }
         assertEquals(-1, reader.nextFrame(), "end after 1000 frames");
-        int bufferFills = all.size() / BufferedFrameReader.DEFAULT_BUFFER_SIZE + 2;
+        // One more than the 8 KiB fills: the first read goes into the small initial buffer and grows it.
+        int bufferFills = all.size() / BufferedFrameReader.DEFAULT_BUFFER_SIZE + 3;
         assertTrue(in.reads() <= bufferFills,
                 "bulk reads, not one per frame or byte: expected at most " + bufferFills + ", was " + in.reads());
     }

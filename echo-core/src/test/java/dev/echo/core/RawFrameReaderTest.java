@@ -71,7 +71,8 @@ class RawFrameReaderTest {
             assertEquals(i % 2 == 0 ? echo("m" + i) : add(i, -i), reader.read(ClientMessage.parser()), "frame " + i);
         }
         assertEquals(-1, reader.nextFrame(), "end after 1000 frames");
-        assertTrue(in.reads() <= all.size() / BufferedFrameReader.DEFAULT_BUFFER_SIZE + 2,
+        // One more than the 8 KiB fills: the first read goes into the small initial buffer and grows it.
+        assertTrue(in.reads() <= all.size() / BufferedFrameReader.DEFAULT_BUFFER_SIZE + 3,
                 "bulk reads expected, was " + in.reads() + " reads for " + all.size() + " bytes");
     }
 
