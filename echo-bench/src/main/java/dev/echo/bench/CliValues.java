@@ -1,7 +1,7 @@
 package dev.echo.bench;
 
+import dev.echo.core.Durations;
 import java.time.Duration;
-import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 
 /** Typed option values, each failure a {@link UsageException} naming the option and the bad text. */
@@ -36,34 +36,16 @@ public final class CliValues {
         }
     }
 
-    /** "10" (seconds), "10s", "500ms", "2m". */
+    /** A duration in the toolkit's one grammar ({@link Durations}): "500ms", "10s", "2m", "0". */
     public static Duration durationValue(CommandLine cl, String option, Duration defaultValue) throws UsageException {
         String text = cl.getOptionValue(option);
         if (text == null) {
             return defaultValue;
         }
         try {
-            return parseDuration(text);
+            return Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--" + option + " must be a duration such as 10, 10s, 500ms or 2m: '" + text + "'");
-        }
-    }
-
-    static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
-            }
-            return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a duration: '" + text + "'", e);
+            throw new UsageException("--" + option + ": " + e.getMessage());
         }
     }
 }

@@ -37,7 +37,7 @@ public final class LoadMain {
         o.addOption(opt("framing", "NAME", "delimited or raw (default delimited)"));
         o.addOption(opt("connections", "N", "concurrent connections (default 1)"));
         o.addOption(opt("connect-rate", "R", "new connections per second, 0 = as fast as possible (default 0)"));
-        o.addOption(opt("duration", "D", "measured time: 10, 10s, 500ms, 2m (default 10s)"));
+        o.addOption(opt("duration", "D", "measured time, like 500ms, 10s, 2m (default 10s)"));
         o.addOption(opt("warmup", "W", "unmeasured time after connecting (default 2s)"));
         o.addOption(opt("rate", "R", "total requests per second, 0 = closed loop, as fast as answers come (default 0);"
                 + " when set, latency counts from each request's intended send time"));

@@ -1,12 +1,11 @@
 package dev.echo.client;
 
+import dev.echo.core.Durations;
 import dev.echo.core.Framing;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
@@ -88,26 +87,12 @@ record ClientOptions(ClientConfig config, List<String> command, boolean help, bo
                 !line.hasOption("no-timing"));
     }
 
-    /** {@code 30s}, {@code 500ms}, {@code 2m}, a bare number of seconds, or ISO-8601 such as {@code PT1.5S}. */
+    /** A duration in the toolkit's one grammar ({@link Durations}): {@code 500ms}, {@code 5s}, {@code 2m}, {@code 0}. */
     static Duration duration(String option, String text) throws UsageException {
-        String value = text.trim().toLowerCase(Locale.ROOT);
         try {
-            Duration duration;
-            if (value.matches("[0-9]+ms")) {
-                duration = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-            } else if (value.matches("[0-9]+s?")) {
-                duration = Duration.ofSeconds(Long.parseLong(value.replace("s", "")));
-            } else if (value.matches("[0-9]+m")) {
-                duration = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
-            } else {
-                duration = Duration.parse(text.trim());
-            }
-            if (duration.isNegative()) {
-                throw new UsageException(option + " must not be negative: " + text);
-            }
-            return duration;
-        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-            throw new UsageException(option + ": '" + text + "' is not a duration (examples: 5s, 500ms, 2m, PT1.5S)");
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.echo.client;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.echo.core.Durations;
 import dev.echo.core.FrameException;
 import dev.echo.core.FrameReader;
 import dev.echo.core.FrameWriter;
@@ -80,8 +81,8 @@ public final class EchoClient implements AutoCloseable {
             if (address.isUnresolved()) {
                 throw new UnknownHostException(config.host());
             }
-            socket.connect(address, Durations.socketMillis(config.connectTimeout()));
-            socket.setSoTimeout(Durations.socketMillis(config.readTimeout()));
+            socket.connect(address, SocketTimeouts.socketMillis(config.connectTimeout()));
+            socket.setSoTimeout(SocketTimeouts.socketMillis(config.readTimeout()));
             return new EchoClient(config, socket);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket, endpoint);
@@ -99,7 +100,7 @@ public final class EchoClient implements AutoCloseable {
             return "connection refused";
         }
         if (e instanceof SocketTimeoutException) {
-            return "no connection within " + Durations.timeout(config.connectTimeout());
+            return "no connection within " + Durations.format(config.connectTimeout());
         }
         if (e instanceof UnknownHostException) {
             return "unknown host";
@@ -202,7 +203,7 @@ public final class EchoClient implements AutoCloseable {
         try {
             length = reader.nextFrame();
         } catch (SocketTimeoutException e) {
-            throw failed("no answer within " + Durations.timeout(config.readTimeout()), e);
+            throw failed("no answer within " + Durations.format(config.readTimeout()), e);
         } catch (FrameException e) {
             close();
             throw new IOException(endpoint + ": bad answer frame: " + e.getMessage(), e);

@@ -35,10 +35,13 @@ class ClientOptionsTest {
 
     @Test
     void durationsAcceptTheUsualForms() throws UsageException {
-        assertEquals(Duration.ofSeconds(7), ClientOptions.duration("--timeout", "7"), "bare number = seconds");
         assertEquals(Duration.ofSeconds(7), ClientOptions.duration("--timeout", "7s"), "seconds");
-        assertEquals(Duration.ofMillis(1500), ClientOptions.duration("--timeout", "PT1.5S"), "ISO-8601");
+        assertEquals(Duration.ofMillis(1500), ClientOptions.duration("--timeout", "1500ms"), "milliseconds");
+        assertEquals(Duration.ofMinutes(2), ClientOptions.duration("--timeout", "2m"), "minutes");
         assertEquals(Duration.ZERO, ClientOptions.duration("--timeout", "0"), "zero = no limit");
+        UsageException bare = assertThrows(UsageException.class, () -> ClientOptions.duration("--timeout", "7"),
+                "a bare number other than 0 is ambiguous, as on the server");
+        assertTrue(bare.getMessage().startsWith("--timeout: invalid duration '7'"), "message: " + bare.getMessage());
     }
 
     @Test
