@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param maxFrameBytes longest frame accepted, at least 1; default 4 MiB
  * @param maxConnections connections served at once, at least 1; one more gets SERVER_BUSY; default 10,000
  * @param idleTimeout how long a connection may take to deliver its next whole frame, positive;
- *     default 5 minutes
+ *     default 5 minutes; a late connection is closed within a quarter of this (at least 10 ms, at most
+ *     1 s) after it
  * @param shutdownGrace how long {@link EchoServer#close()} lets connections finish, zero or positive;
  *     default 5 seconds
  * @param threadMode threads that run connections; default {@link ThreadMode#virtual()}
