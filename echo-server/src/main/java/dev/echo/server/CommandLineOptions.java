@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.core.Durations;
 import dev.echo.core.Framing;
 import java.io.PrintStream;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import dev.echo.core.Framing;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** ServerConfig, ThreadMode and Durations: defaults, round trips, and rejected values. */
+/** ServerConfig and ThreadMode: defaults, round trips, and rejected values (durations: echo-core's DurationsTest). */
 class ConfigTest {
 
     @Test
@@ -59,20 +59,6 @@ class ConfigTest {
         assertEquals("platform:64", ThreadMode.platform(64).toString(), "expected the command-line form");
         for (String bad : new String[] {"", "green", "platform:", "platform:0", "platform:x", "virtual:2"}) {
             assertMessage("'" + bad + "'", () -> ThreadMode.parse(bad));
-        }
-    }
-
-    @Test
-    void durationsReadAndWriteTheCommandLineForms() {
-        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"), "expected 500 ms");
-        assertEquals(Duration.ofSeconds(30), Durations.parse("30s"), "expected 30 s");
-        assertEquals(Duration.ofMinutes(5), Durations.parse("5m"), "expected 5 min");
-        assertEquals(Duration.ofHours(1), Durations.parse("1h"), "expected 1 h");
-        assertEquals("5m", Durations.format(Duration.ofMinutes(5)), "expected 5m");
-        assertEquals("250ms", Durations.format(Duration.ofMillis(250)), "expected 250ms");
-        assertEquals("0s", Durations.format(Duration.ZERO), "expected 0s");
-        for (String bad : new String[] {"5", "s", "5 x", "-5s", "1.5s", ""}) {
-            assertMessage("'" + bad + "'", () -> Durations.parse(bad));
         }
     }
 }
