@@ -3,10 +3,22 @@ package dev.echo.bench;
 import dev.echo.core.Durations;
 import java.time.Duration;
 import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 
 /** Typed option values, each failure a {@link UsageException} naming the option and the bad text. */
 public final class CliValues {
     private CliValues() {}
+
+    /** Parses {@code args} against {@code options}; a mistake becomes the one-line UsageException. */
+    public static CommandLine parse(Options options, String[] args) throws UsageException {
+        try {
+            return new DefaultParser().parse(options, args);
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
 
     public static int intValue(CommandLine cl, String option, int defaultValue) throws UsageException {
         String text = cl.getOptionValue(option);

@@ -14,10 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.apache.commons.cli.ParseException;
 
 /**
  * {@code bin/echo-load}: the verifying load generator, and its subcommands {@code compare} (the
@@ -123,12 +121,7 @@ public final class LoadMain {
      * @throws UsageException with the one line to show
      */
     public static Invocation parse(String[] args) throws UsageException {
-        CommandLine cl;
-        try {
-            cl = new DefaultParser().parse(options(), args);
-        } catch (ParseException e) {
-            throw new UsageException(e.getMessage());
-        }
+        CommandLine cl = CliValues.parse(options(), args);
         if (cl.hasOption("help")) {
             return null;
         }

@@ -23,10 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.apache.commons.cli.ParseException;
 
 /**
  * {@code bin/echo-load compare}: starts each server as its own process, drives each with the same
@@ -62,12 +60,7 @@ public final class CompareMain {
                     List<ServerKind> servers, int platformThreads, int size, List<String> serverJvmOptions, Path out) {}
 
     static Settings parse(String[] args) throws UsageException {
-        CommandLine cl;
-        try {
-            cl = new DefaultParser().parse(options(), args);
-        } catch (ParseException e) {
-            throw new UsageException(e.getMessage());
-        }
+        CommandLine cl = CliValues.parse(options(), args);
         if (cl.hasOption("help")) {
             return null;
         }

@@ -21,10 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
-import org.apache.commons.cli.ParseException;
 
 /**
  * {@code bin/echo-load scale}: one server process holds many connections (default 15,000), opened
@@ -55,12 +53,7 @@ public final class ScaleMain {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            CommandLine cl;
-            try {
-                cl = new DefaultParser().parse(options(), args);
-            } catch (ParseException e) {
-                throw new UsageException(e.getMessage());
-            }
+            CommandLine cl = CliValues.parse(options(), args);
             if (cl.hasOption("help")) {
                 out.print(Help.text("echo-load scale [options]",
                         "Holds many connections to one server process, each sending one verified echo per second,"
