@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.core.BufferBudget;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.BindException;
@@ -53,6 +54,7 @@ public final class EchoServer implements AutoCloseable {
     private final long instance = INSTANCES.incrementAndGet();
     private final ServerCounters counters = new ServerCounters();
     private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final BufferBudget bufferBudget;
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile State state = State.NEW;
     private ServerSocket listener;
@@ -64,6 +66,7 @@ public final class EchoServer implements AutoCloseable {
 
     private EchoServer(ServerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        this.bufferBudget = BufferBudget.of(config.maxBufferedBytes());
     }
 
     /** A server for {@code config}, not yet listening. */
@@ -96,7 +99,7 @@ public final class EchoServer implements AutoCloseable {
             connectionThreads = ConnectionThreads.create(config.threadMode(), port);
             idleSweeper = new IdleSweeper(registry, config.idleTimeout(), port);
             acceptThread = Thread.ofPlatform().name("echo-accept-" + port)
-                    .unstarted(new AcceptLoop(socket, config, counters, registry, connectionThreads));
+                    .unstarted(new AcceptLoop(socket, config, counters, registry, connectionThreads, bufferBudget));
             state = State.RUNNING;
             registerMXBean();
             idleSweeper.start();
@@ -249,6 +252,11 @@ public final class EchoServer implements AutoCloseable {
             log.warn("unregistering {} failed: {}", mbeanName, e.toString());
         }
         mbeanName = null;
+    }
+
+    /** The budget every connection's frame buffer draws from. */
+    BufferBudget bufferBudget() {
+        return bufferBudget;
     }
 
     /** The JMX name of this server's counters while it runs, or null. */
