@@ -193,4 +193,40 @@ class LimitsTest {
             sender.join(10_000);
         }
     }
+
+    @Test
+    void frameThatWouldCrossTheBufferBudgetIsRefusedAndOthersAreServed() throws Exception {
+        // A holds most of a 1 MiB frame; B's frame then needs more than the budget has left.
+        String content = "b".repeat(1024 * 1024);
+        byte[] frame = ServerConfig.builder().build().framing().encode(WireClient.echoRequest(content));
+        long budget = 1024 * 1024 + 256 * 1024;
+        try (EchoServer server = TestServers.start(b -> b.maxBufferedBytes(budget));
+             WireClient a = WireClient.connect(server);
+             WireClient b = WireClient.connect(server)) {
+            a.sendBytes(java.util.Arrays.copyOf(frame, frame.length - 10));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (server.bufferBudget().used() < frame.length - 8 * 1024 - 10 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            assertTrue(server.bufferBudget().used() >= frame.length - 8 * 1024 - 10,
+                    "expected A's frame buffered against the budget, used: " + server.bufferBudget());
+            Thread sender = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    b.sendBytes(frame);
+                } catch (java.io.IOException expected) {
+                    // refused while still sending
+                }
+            });
+            ErrorResponse error = b.expectError(ErrorResponse.Code.SERVER_BUSY).getError();
+            assertTrue(error.getDetail().contains("buffer budget of " + budget + " bytes"), error.getDetail());
+            b.expectClosed(Duration.ofSeconds(30));
+            sender.join(10_000);
+            assertTrue(server.bufferBudget().used() <= budget, "never over the budget: " + server.bufferBudget());
+            a.sendBytes(java.util.Arrays.copyOfRange(frame, frame.length - 10, frame.length));
+            assertEquals(content.length(), a.receive().getEchoMessage().getContent().length(), "A's frame, whole");
+            assertEquals("small", a.echo("small"), "A goes on");
+            assertEquals(1, server.stats().bufferBudgetRefusals(), "one refusal counted");
+            assertEquals(0, server.bufferBudget().used(), "A's large buffer given back after its frame");
+        }
+    }
 }
