@@ -169,9 +169,12 @@ public final class EchoServer implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully and returns within the shutdown grace period plus about two seconds: closes the
-     * listening socket, ends idle connections, lets requests already read be answered, and closes what
-     * remains when the grace period is over. Harmless on a server that is closed or was never started.
+     * Stops gracefully: closes the listening socket, ends connections waiting between frames, lets
+     * requests already read be answered, and closes what remains when the grace period is over. Every
+     * connection ends with its whole answers and a FIN, not a reset (see {@link ConnectionHandler}).
+     * Returns once every connection is closed and every thread of this server (accept, idle sweeper,
+     * pool workers) has ended, and in any case within the grace period plus about four seconds.
+     * Harmless on a server that is closed or was never started.
      */
     @Override
     public void close() {
