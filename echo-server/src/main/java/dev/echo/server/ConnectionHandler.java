@@ -49,7 +49,7 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
     private static final AtomicLong IDS = new AtomicLong();
     /** After our FIN: how long the peer may stay silent before we close, and how long the drain may last. */
     static final long DRAIN_QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
-    static final long DRAIN_MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
+    static final long DRAIN_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** Where the connection is; guarded by {@link #lock}. */
     private enum Phase {
@@ -170,7 +170,7 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
                 return;
             } catch (BufferBudgetExceededException e) {
                 counters.bufferBudgetRefusals.increment();
-                log.info("connection {}: refused a frame over the buffer budget: {}", id, e.getMessage());
+                log.debug("connection {}: refused a frame over the buffer budget: {}", id, e.getMessage());
                 endWithError(ErrorResponse.Code.SERVER_BUSY, "server is out of buffer space: " + e.getMessage());
                 return;
             } catch (SocketTimeoutException e) {
