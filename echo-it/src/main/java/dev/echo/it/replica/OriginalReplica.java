@@ -41,7 +41,7 @@ public final class OriginalReplica implements Replica {
     }
 
     private void run() {
-        try (listener) {
+        try {
             while (true) {
                 try (Socket client = listener.accept()) {
                     current.set(client);
@@ -54,6 +54,8 @@ public final class OriginalReplica implements Replica {
             if (!listener.isClosed()) {
                 fatalError.set(e); // the defect: one client's reset ends the server
             }
+        } finally {
+            closeQuietly(listener);
         }
     }
 
