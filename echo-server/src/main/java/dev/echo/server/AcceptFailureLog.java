@@ -6,13 +6,16 @@ import java.util.function.Consumer;
 
 /**
  * Says that accepting fails without saying it twenty times a second: the first failure of a run is
- * told at once, later ones are counted and told as one line per interval, and the first success
- * after a run says how many were not told. A failing accept (out of file descriptors, typically)
- * repeats the same error until something else frees a descriptor, so each line would teach nothing
- * new. Used by the accept thread alone.
+ * told at once, later ones are counted and told as one line per interval, and the run ends, with a
+ * line saying so, only once accepts have worked for a whole interval. A failing accept (out of file
+ * descriptors, typically) repeats the same error until something else frees a descriptor, so each
+ * line would teach nothing new; and a descriptor freed now and then lets single accepts through,
+ * which must not start a new run each time (a client churning at the limit would flood the log with
+ * two lines per freed descriptor). Used by the accept thread alone.
  */
 final class AcceptFailureLog {
     static final Duration INTERVAL = Duration.ofSeconds(10);
+    private static final long NEVER = Long.MIN_VALUE;
 
     private final String where;
     private final Consumer<String> warn;
@@ -21,6 +24,8 @@ final class AcceptFailureLog {
     private long windowStartNanos;
     private long untold;
     private String lastError;
+    /** Since when accepts have worked without a failure, within a run; NEVER after a failure. */
+    private long workingSinceNanos = NEVER;
 
     AcceptFailureLog(String where, Consumer<String> warn, Duration interval) {
         this.where = where;
@@ -35,10 +40,12 @@ final class AcceptFailureLog {
             failing = true;
             windowStartNanos = nowNanos;
             untold = 0;
+            workingSinceNanos = NEVER;
             warn.accept("accept on " + where + " failed: " + lastError + "; retrying, and telling of further failures"
                     + " once every " + seconds(intervalNanos));
             return;
         }
+        workingSinceNanos = NEVER;
         untold++;
         if (nowNanos - windowStartNanos >= intervalNanos) {
             tellUntold(nowNanos, "");
@@ -48,6 +55,13 @@ final class AcceptFailureLog {
     /** An accept succeeded at {@code nowNanos}. */
     void succeeded(long nowNanos) {
         if (!failing) {
+            return;
+        }
+        if (workingSinceNanos == NEVER) {
+            workingSinceNanos = nowNanos;
+            return;
+        }
+        if (nowNanos - workingSinceNanos < intervalNanos) {
             return;
         }
         if (untold > 0) {

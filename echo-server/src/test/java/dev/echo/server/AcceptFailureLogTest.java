@@ -29,20 +29,34 @@ class AcceptFailureLogTest {
         assertEquals("accept on 127.0.0.1:9000 failed 200 more times in the last 10s (last: java.io.IOException:"
                 + " Too many open files)", lines.get(1));
         log.succeeded(40_000 * MS);
-        assertEquals(5, lines.size(), "a success after untold failures tells them: " + lines);
+        assertEquals(4, lines.size(), "one success does not end the run: " + lines);
+        log.succeeded(50_000 * MS);
+        assertEquals(5, lines.size(), "accepts that worked for an interval end the run and tell the rest: " + lines);
         assertTrue(lines.get(4).endsWith("; accepting again"), lines.get(4));
         long told = lines.stream().skip(1).mapToLong(AcceptFailureLogTest::count).sum();
         assertEquals(799, told, "every failure after the first is counted exactly once: " + lines);
     }
 
     @Test
-    void aNewRunOfFailuresAfterRecoveryIsToldAtOnce() {
+    void aNewRunOfFailuresAfterAnIntervalOfWorkingAcceptsIsToldAtOnce() {
         log.failed(new IOException("first"), 0);
         log.succeeded(MS);
-        log.failed(new IOException("second"), 2 * MS);
+        log.succeeded(10_001 * MS);
+        log.failed(new IOException("second"), 10_002 * MS);
         assertEquals(3, lines.size(), "lines: " + lines);
         assertEquals("accept on 127.0.0.1:9000 works again", lines.get(1));
         assertTrue(lines.get(2).contains("second"), lines.get(2));
+    }
+
+    @Test
+    void singleAcceptsBetweenFailuresDoNotStartNewRuns() {
+        // A client churning at the descriptor limit: every freed descriptor lets one accept through.
+        IOException error = new IOException("Too many open files");
+        for (long t = 0; t < 40_000; t += 50) {
+            log.failed(error, t * MS);
+            log.succeeded((t + 25) * MS);
+        }
+        assertEquals(4, lines.size(), "the first line, then one per 10 s window: " + lines);
     }
 
     @Test
