@@ -1,0 +1,133 @@
+package dev.echo.it;
+
+import dev.echo.core.Framing;
+import dev.echo.server.EchoServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Silent readers: clients that write ~8 MiB of requests each and never read an answer. The server's
+ * answers fill its send buffer and the client's receive buffer, and its write blocks; a server that
+ * only times out reads would keep such a connection, and its slot, forever. With {@code
+ * maxConnections 5} and a 2 s idle timeout, five of them would turn every other client away with
+ * SERVER_BUSY. Wave after wave, a new client must be served within a deadline generous for a busy
+ * machine (30 s for a 2 s timeout), the silent connections closed by the write deadline.
+ */
+class SilentReaderIT {
+    private static final int LIMIT = 5;
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+    private static final int WAVES = 3;
+    /**
+     * 3,200 echoes of 10 KiB, ~32 MiB each, written 100 at a time: far more than the socket buffers
+     * between server and client hold, so the server's writes block for certain. (With ~8 MiB, a
+     * server here once answered a whole wave into the buffers and idled on a read instead.)
+     */
+    private static final int REQUESTS_EACH = 3_200;
+    private static final int REQUESTS_PER_WRITE = 100;
+    private static final Duration SERVED_WITHIN = Duration.ofSeconds(30);
+    private static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
+
+    @Test
+    void silentReadersLoseTheirSlotsAndANewClientIsServed() {
+        try (EchoServer server = InProcess.start(b -> b.maxConnections(LIMIT).idleTimeout(IDLE_TIMEOUT))) {
+            int port = server.port();
+            for (int wave = 1; wave <= WAVES; wave++) {
+                long acceptedBefore = server.stats().connectionsAccepted();
+                List<SilentClient> silent = new ArrayList<>();
+                try {
+                    for (int i = 0; i < LIMIT; i++) {
+                        silent.add(SilentClient.start(port, i));
+                    }
+                    Await.until(LIMIT + " silent clients admitted in wave " + wave, Duration.ofSeconds(10),
+                            () -> server.stats().connectionsAccepted() >= acceptedBefore + LIMIT,
+                            () -> "stats are " + server.stats());
+                    long start = System.nanoTime();
+                    Map<String, AtomicInteger> refusals = new LinkedHashMap<>();
+                    String text = "wave " + wave + ": a new client after five silent readers";
+                    Await.until("a new client served in wave " + wave + " while " + LIMIT + " silent readers held the "
+                                    + LIMIT + " slots (idle timeout " + IDLE_TIMEOUT + ")", SERVED_WITHIN, PROBE_INTERVAL,
+                            () -> {
+                                String refused = Clients.echoOnce(port, text, Duration.ofSeconds(5));
+                                if (refused != null) {
+                                    refusals.computeIfAbsent(refused, k -> new AtomicInteger()).incrementAndGet();
+                                }
+                                return refused == null;
+                            },
+                            () -> "every attempt was turned away: " + refusals + "; silent clients wrote " + silent
+                                    + "; stats are " + server.stats());
+                    System.err.printf("echo-it: silent readers, wave %d: a new client served after %d ms (before that: %s);"
+                                    + " silent clients wrote %s; %s%n",
+                            wave, (System.nanoTime() - start) / 1_000_000, refusals, silent, server.stats());
+                } finally {
+                    silent.forEach(SilentClient::close);
+                }
+                InProcess.awaitNoActiveConnections(server, Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /** A client that writes its requests from a thread of its own and never reads. */
+    private static final class SilentClient {
+        private final RawConnection connection;
+        private final Thread writer;
+        private final AtomicLong written = new AtomicLong();
+        private final AtomicReference<IOException> failure = new AtomicReference<>();
+
+        private SilentClient(RawConnection connection, int c, byte[] batch) {
+            this.connection = connection;
+            this.writer = Thread.ofVirtual().name("silent-writer-" + c).start(() -> {
+                try {
+                    for (int r = 0; r < REQUESTS_EACH; r += REQUESTS_PER_WRITE) {
+                        connection.write(batch);
+                        written.addAndGet(REQUESTS_PER_WRITE);
+                    }
+                } catch (IOException e) {
+                    failure.set(e); // the server closed it: what the test wants, seen from the client
+                }
+            });
+        }
+
+        static SilentClient start(int port, int c) {
+            // Encoded before connecting: a client slow to send its first frame is an idle one, not a silent reader.
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            for (int r = 0; r < REQUESTS_PER_WRITE; r++) {
+                batch.writeBytes(Framing.DELIMITED.encode(Requests.echo(LegitimateClients.text(c, r))));
+            }
+            try {
+                return new SilentClient(RawConnection.open(port), c, batch.toByteArray());
+            } catch (IOException e) {
+                throw new AssertionError("silent client " + c + " could not connect", e);
+            }
+        }
+
+        /** Closes the socket, which ends a write still blocked, and waits for the writer. */
+        void close() {
+            try {
+                connection.close();
+                if (!writer.join(Duration.ofSeconds(10))) {
+                    throw new AssertionError("expected the silent writer to end within 10 s of closing its socket");
+                }
+            } catch (IOException e) {
+                System.err.println("echo-it: closing a silent client failed: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            IOException e = failure.get();
+            return written + "/" + REQUESTS_EACH + (e == null ? "" : " (then " + e.getMessage() + ")");
+        }
+    }
+}
