@@ -45,8 +45,9 @@ public record ClientConfig(String host, int port, Framing framing, Duration conn
         if (readTimeout.isNegative()) {
             throw new IllegalArgumentException("readTimeout must not be negative: " + readTimeout);
         }
-        if (maxFrameBytes < 1) {
-            throw new IllegalArgumentException("maxFrameBytes must be a positive integer: " + maxFrameBytes);
+        if (maxFrameBytes < 1 || maxFrameBytes > FrameReader.MAX_FRAME_LENGTH_LIMIT) {
+            throw new IllegalArgumentException("maxFrameBytes must be from 1 to " + FrameReader.MAX_FRAME_LENGTH_LIMIT
+                    + ": " + maxFrameBytes);
         }
     }
 

@@ -8,13 +8,18 @@ import java.util.Objects;
 
 /**
  * The buffer machinery shared by both framings: one array, refilled with bulk reads, compacted so
- * that the current frame starts at its front, grown only as far as a frame that passed the length
- * check needs, and shrunk back after an unusually large frame.
+ * that the current frame starts at its front, grown only with bytes that have arrived, and shrunk
+ * back after an unusually large frame.
  *
  * <p>The array starts small ({@value #INITIAL_BUFFER_SIZE} bytes), because most connections send
  * one small request at a time and a server holds thousands of them. It grows to {@value
  * #DEFAULT_BUFFER_SIZE} bytes once a read fills it with at least half its size, the sign of a
  * connection that pipelines or sends larger frames, and stays there.
+ *
+ * <p>A declared length is a promise, not a reason to allocate: a larger frame doubles the array
+ * each time the bytes that arrived fill it, up to the frame's size, so the array is never more
+ * than twice the bytes received (or {@value #DEFAULT_BUFFER_SIZE}). Growth past {@value
+ * #DEFAULT_BUFFER_SIZE} bytes is taken from the reader's {@link BufferBudget}.
  */
 abstract class BufferedFrameReader implements FrameReader {
     /** Size a new reader starts with. */
@@ -22,8 +27,13 @@ abstract class BufferedFrameReader implements FrameReader {
     /** Size of a busy connection's buffer; a larger frame grows it for as long as it is needed. */
     static final int DEFAULT_BUFFER_SIZE = 8 * 1024;
 
+    private static final byte[] RELEASED = new byte[0];
+
     private final InputStream in;
     private final int maxFrameLength;
+    private final BufferBudget budget;
+    /** Bytes of the array beyond DEFAULT_BUFFER_SIZE, taken from the budget. */
+    private long reserved;
     private byte[] buf = new byte[INITIAL_BUFFER_SIZE];
     private int pos;
     private int limit;
@@ -34,10 +44,12 @@ abstract class BufferedFrameReader implements FrameReader {
     private int frameOffset;
     private int frameLength;
 
-    BufferedFrameReader(InputStream in, int maxFrameLength) {
+    BufferedFrameReader(InputStream in, int maxFrameLength, BufferBudget budget) {
         this.in = Objects.requireNonNull(in, "in");
-        if (maxFrameLength <= 0) {
-            throw new IllegalArgumentException("maxFrameLength must be a positive integer: " + maxFrameLength);
+        this.budget = Objects.requireNonNull(budget, "budget");
+        if (maxFrameLength <= 0 || maxFrameLength > MAX_FRAME_LENGTH_LIMIT) {
+            throw new IllegalArgumentException("maxFrameLength must be from 1 to " + MAX_FRAME_LENGTH_LIMIT
+                    + " bytes: " + maxFrameLength);
         }
         this.maxFrameLength = maxFrameLength;
     }
@@ -78,6 +90,16 @@ abstract class BufferedFrameReader implements FrameReader {
         return maxFrameLength;
     }
 
+    @Override
+    public final void release() {
+        giveBackReserved();
+        buf = RELEASED;
+        pos = 0;
+        limit = 0;
+        mark = 0;
+        hasFrame = false;
+    }
+
     /**
      * Reads one frame starting at the current position: its header through {@link #readByte()},
      * then its body through {@link #consumeBody}. Called only when at least one byte is buffered.
@@ -103,10 +125,11 @@ abstract class BufferedFrameReader implements FrameReader {
      * frame's first header byte. Throws {@link TruncatedFrameException} if the stream ends first.
      */
     final void consumeBody(int bodyLength, int frameOffset, int frameLength) throws IOException {
-        if (pos - mark + (long) bodyLength > buf.length - mark) {
-            makeRoom(pos - mark + bodyLength);
-        }
         while (limit - pos < bodyLength) {
+            if (limit == buf.length) {
+                // Long arithmetic: header plus body may not fit an int.
+                makeRoom((long) (pos - mark) + bodyLength);
+            }
             if (fill() <= 0) {
                 throw new TruncatedFrameException("frame body", limit - pos, bodyLength);
             }
@@ -167,13 +190,31 @@ abstract class BufferedFrameReader implements FrameReader {
         mark = 0;
     }
 
-    /** Makes the array hold a frame of {@code frameBytes} from the mark; it has passed the length check. */
-    private void makeRoom(int frameBytes) {
+    /**
+     * The array is full and the frame from the mark needs {@code frameBytes} (more than is here):
+     * compacts, or else doubles the array, capped by the frame's size, with the growth past {@value
+     * #DEFAULT_BUFFER_SIZE} bytes taken from the budget.
+     */
+    private void makeRoom(long frameBytes) {
         compact();
-        if (frameBytes > buf.length) {
-            byte[] bigger = new byte[frameBytes];
-            System.arraycopy(buf, 0, bigger, 0, limit);
-            buf = bigger;
+        if (limit < buf.length) {
+            return;
+        }
+        int size = (int) Math.min(Math.max(2L * buf.length, DEFAULT_BUFFER_SIZE), frameBytes);
+        long needed = Math.max(0, size - DEFAULT_BUFFER_SIZE) - reserved;
+        if (needed > 0) {
+            if (!budget.tryReserve(needed)) {
+                throw new BufferBudgetExceededException(frameBytes, needed, budget);
+            }
+            reserved += needed;
+        }
+        resize(size);
+    }
+
+    private void giveBackReserved() {
+        if (reserved > 0) {
+            budget.release(reserved);
+            reserved = 0;
         }
     }
 
@@ -185,6 +226,7 @@ abstract class BufferedFrameReader implements FrameReader {
             buf = small;
             pos = 0;
             limit = remaining;
+            giveBackReserved();
         }
     }
 }

@@ -19,13 +19,13 @@ import java.io.InputStream;
  */
 final class DelimitedFrameReader extends BufferedFrameReader {
 
-    DelimitedFrameReader(InputStream in, int maxFrameLength) {
-        super(in, maxFrameLength);
+    DelimitedFrameReader(InputStream in, int maxFrameLength, BufferBudget budget) {
+        super(in, maxFrameLength, budget);
     }
 
     @Override
     void readFrame() throws IOException {
-        int length = Varint32.read(this, "length prefix"); 
+        int length = Varint32.read(this, "length prefix");
         if (length > maxFrameLength()) {
             throw new FrameTooLargeException(length, maxFrameLength());
         }

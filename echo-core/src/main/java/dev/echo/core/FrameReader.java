@@ -22,6 +22,9 @@ public interface FrameReader {
     /** Default maximum frame length: 4 MiB, as in gRPC and Go's protodelim. */
     int DEFAULT_MAX_FRAME_LENGTH = 4 * 1024 * 1024;
 
+    /** The largest maximum a reader accepts: a frame and its 5-byte header must fit one Java array. */
+    int MAX_FRAME_LENGTH_LIMIT = Integer.MAX_VALUE - 64;
+
     /**
      * Reads the next whole frame.
      *
@@ -31,6 +34,8 @@ public interface FrameReader {
      *     that size is allocated
      * @throws MalformedFrameException if the frame header cannot be read
      * @throws TruncatedFrameException if the stream ends inside the frame
+     * @throws BufferBudgetExceededException if the frame needs more buffer than the reader's shared
+     *     budget has left
      * @throws IOException if the underlying stream fails
      */
     int nextFrame() throws IOException;
@@ -64,4 +69,10 @@ public interface FrameReader {
 
     /** The maximum frame length this reader accepts. */
     int maxFrameLength();
+
+    /**
+     * Gives the buffer back, and what it held of the shared budget; call once when the stream is
+     * done with. The reader reads nothing more afterwards.
+     */
+    void release();
 }

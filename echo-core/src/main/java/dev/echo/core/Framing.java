@@ -22,12 +22,23 @@ public enum Framing {
      */
     RAW;
 
-    /** A reader of this framing over {@code in}, rejecting frames over {@code maxFrameLength} bytes. */
-    public FrameReader newReader(InputStream in, int maxFrameLength) {
+    /**
+     * A reader of this framing over {@code in}, rejecting frames over {@code maxFrameLength} bytes,
+     * whose buffer growth past its first 8 KiB is taken from {@code budget}.
+     *
+     * @throws IllegalArgumentException if {@code maxFrameLength} is not from 1 to {@link
+     *     FrameReader#MAX_FRAME_LENGTH_LIMIT}
+     */
+    public FrameReader newReader(InputStream in, int maxFrameLength, BufferBudget budget) {
         return switch (this) {
-            case DELIMITED -> new DelimitedFrameReader(in, maxFrameLength);
-            case RAW -> new RawFrameReader(in, maxFrameLength);
+            case DELIMITED -> new DelimitedFrameReader(in, maxFrameLength, budget);
+            case RAW -> new RawFrameReader(in, maxFrameLength, budget);
         };
+    }
+
+    /** A reader of this framing over {@code in}, rejecting frames over {@code maxFrameLength} bytes; no shared budget. */
+    public FrameReader newReader(InputStream in, int maxFrameLength) {
+        return newReader(in, maxFrameLength, BufferBudget.unlimited());
     }
 
     /** A reader with the default maximum frame length of 4 MiB. */

@@ -21,8 +21,8 @@ import java.io.InputStream;
 final class RawFrameReader extends BufferedFrameReader {
     private static final int WIRETYPE_LENGTH_DELIMITED = 2;
 
-    RawFrameReader(InputStream in, int maxFrameLength) {
-        super(in, maxFrameLength);
+    RawFrameReader(InputStream in, int maxFrameLength, BufferBudget budget) {
+        super(in, maxFrameLength, budget);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.core.BufferBudget;
 import dev.echo.core.RequestHandler;
 import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
@@ -26,15 +27,20 @@ final class AcceptLoop implements Runnable {
     private final ServerCounters counters;
     private final ConnectionRegistry registry;
     private final ConnectionThreads threads;
+    private final BufferBudget budget;
+    private final AcceptFailureLog failures;
     private final byte[] serverBusy;
 
     AcceptLoop(ServerSocket listener, ServerConfig config, ServerCounters counters, ConnectionRegistry registry,
-               ConnectionThreads threads) {
+               ConnectionThreads threads, BufferBudget budget) {
         this.listener = listener;
         this.config = config;
         this.counters = counters;
         this.registry = registry;
         this.threads = threads;
+        this.budget = budget;
+        this.failures = new AcceptFailureLog(String.valueOf(listener.getLocalSocketAddress()).replaceFirst("^[^/]*/", ""),
+                log::warn, AcceptFailureLog.INTERVAL);
         this.serverBusy = config.framing().encode(RequestHandler.error(ErrorResponse.Code.SERVER_BUSY,
                 "server is at its limit of " + config.maxConnections() + " connections"));
     }
@@ -49,10 +55,11 @@ final class AcceptLoop implements Runnable {
                 if (listener.isClosed()) {
                     break;
                 }
-                log.warn("accept on {} failed, continuing: {}", listener.getLocalSocketAddress(), e.toString());
+                failures.failed(e, System.nanoTime());
                 LockSupport.parkNanos(ACCEPT_FAILURE_PAUSE_NANOS);
                 continue;
             }
+            failures.succeeded(System.nanoTime());
             try {
                 hand(socket);
             } catch (RuntimeException e) {
@@ -68,7 +75,7 @@ final class AcceptLoop implements Runnable {
             reject(socket);
             return;
         }
-        ConnectionHandler connection = new ConnectionHandler(socket, config, counters, registry);
+        ConnectionHandler connection = new ConnectionHandler(socket, config, counters, registry, budget);
         if (!registry.add(connection)) {
             closeQuietly(socket); // shutting down
             return;

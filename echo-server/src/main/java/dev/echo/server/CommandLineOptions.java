@@ -35,7 +35,12 @@ final class CommandLineOptions {
             .desc("message framing: varint length prefix, or the original server's raw messages (default: "
                     + Framing.DELIMITED.cliName() + ")").get();
     private static final Option MAX_FRAME_BYTES = Option.builder().longOpt("max-frame-bytes").hasArg().argName("N")
-            .desc("longest frame accepted, in bytes (default: " + ServerConfig.DEFAULT_MAX_FRAME_BYTES + ")").get();
+            .desc("longest frame accepted, in bytes, at most " + ServerConfig.MAX_FRAME_BYTES_LIMIT + " (default: "
+                    + ServerConfig.DEFAULT_MAX_FRAME_BYTES + ")").get();
+    private static final Option MAX_BUFFERED_BYTES = Option.builder().longOpt("max-buffered-bytes").hasArg().argName("N")
+            .desc("bytes all connections' frame buffers may hold beyond 8 KiB each; a frame that would need more gets"
+                    + " SERVER_BUSY and a close (default: an eighth of the maximum heap, here "
+                    + ServerConfig.defaultMaxBufferedBytes() + ")").get();
     private static final Option MAX_CONNECTIONS = Option.builder().longOpt("max-connections").hasArg().argName("N")
             .desc("connections served at once; one more gets SERVER_BUSY (default: "
                     + ServerConfig.DEFAULT_MAX_CONNECTIONS + ")").get();
@@ -59,7 +64,7 @@ final class CommandLineOptions {
 
     static Options options() {
         Options options = new Options();
-        for (Option option : List.of(HOST, PORT, FRAMING, MAX_FRAME_BYTES, MAX_CONNECTIONS, IDLE_TIMEOUT, GRACE,
+        for (Option option : List.of(HOST, PORT, FRAMING, MAX_FRAME_BYTES, MAX_BUFFERED_BYTES, MAX_CONNECTIONS, IDLE_TIMEOUT, GRACE,
                 THREADS, STATS_INTERVAL, LOG_LEVEL, HELP, VERSION)) {
             options.addOption(option);
         }
@@ -95,7 +100,10 @@ final class CommandLineOptions {
             config.framing(Framing.fromCliName(line.getOptionValue(FRAMING)));
         }
         if (line.hasOption(MAX_FRAME_BYTES)) {
-            config.maxFrameBytes(intValue(line, MAX_FRAME_BYTES, 1, Integer.MAX_VALUE));
+            config.maxFrameBytes((int) longValue(line, MAX_FRAME_BYTES, 1, ServerConfig.MAX_FRAME_BYTES_LIMIT));
+        }
+        if (line.hasOption(MAX_BUFFERED_BYTES)) {
+            config.maxBufferedBytes(longValue(line, MAX_BUFFERED_BYTES, 1, Long.MAX_VALUE));
         }
         if (line.hasOption(MAX_CONNECTIONS)) {
             config.maxConnections(intValue(line, MAX_CONNECTIONS, 1, Integer.MAX_VALUE));
@@ -132,11 +140,15 @@ final class CommandLineOptions {
     }
 
     private static int intValue(CommandLine line, Option option, int min, int max) {
+        return (int) longValue(line, option, min, max);
+    }
+
+    private static long longValue(CommandLine line, Option option, long min, long max) {
         String text = line.getOptionValue(option);
-        if (text.trim().matches("-?\\d{1,10}")) {
+        if (text.trim().matches("-?\\d{1,18}")) {
             long value = Long.parseLong(text.trim());
             if (value >= min && value <= max) {
-                return (int) value;
+                return value;
             }
         }
         throw new IllegalArgumentException("invalid --" + option.getLongOpt() + " '" + text + "': expected a whole number from "

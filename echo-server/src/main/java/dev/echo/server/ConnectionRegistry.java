@@ -87,15 +87,11 @@ final class ConnectionRegistry {
         }
     }
 
-    /** Times out every connection blocked in a read past its frame deadline; returns how many. */
-    int expireIdle(long nowNanos) {
-        int expired = 0;
+    /** Lets every connection act on its read, write and drain deadlines at {@code nowNanos}. */
+    void checkDeadlines(long nowNanos) {
         for (ConnectionHandler connection : open) {
-            if (connection.expireIfIdle(nowNanos)) {
-                expired++;
-            }
+            connection.checkDeadlines(nowNanos);
         }
-        return expired;
     }
 
     /** Connections that have received part of a frame and wait for the rest. */

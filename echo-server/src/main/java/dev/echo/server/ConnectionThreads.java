@@ -48,21 +48,17 @@ abstract class ConnectionThreads {
     }
 
     private static final class PlatformPool extends ConnectionThreads {
+        /** Every worker made, less those found dead; the pool's own list forgets a worker before it has ended. */
         private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
         private final ThreadPoolExecutor pool;
 
         PlatformPool(int threads, int port) {
             AtomicInteger count = new AtomicInteger();
             ThreadFactory factory = task -> {
+                workers.removeIf(worker -> !worker.isAlive() && worker.getState() != Thread.State.NEW);
                 Thread worker = Thread.ofPlatform().daemon(true)
                         .name("echo-worker-" + port + "-" + count.incrementAndGet())
-                        .unstarted(() -> {
-                            try {
-                                task.run();
-                            } finally {
-                                workers.remove(Thread.currentThread());
-                            }
-                        });
+                        .unstarted(task);
                 workers.add(worker);
                 return worker;
             };
@@ -75,15 +71,26 @@ abstract class ConnectionThreads {
             pool.execute(connection);
         }
 
+        /** Returns once every worker thread has ended (not just left the pool), or at the deadline. */
         @Override
         void shutdown(long deadlineNanos) throws InterruptedException {
             pool.shutdown();
             pool.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            for (Thread worker : new ArrayList<>(workers)) {
+                long remaining = deadlineNanos - System.nanoTime();
+                if (remaining <= 0) {
+                    break;
+                }
+                if (worker.getState() != Thread.State.NEW) {
+                    worker.join(java.time.Duration.ofNanos(remaining));
+                }
+            }
+            workers.removeIf(worker -> !worker.isAlive());
         }
 
         @Override
         List<Thread> threads() {
-            return new ArrayList<>(workers);
+            return workers.stream().filter(Thread::isAlive).toList();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.core.BufferBudget;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.BindException;
@@ -53,6 +54,7 @@ public final class EchoServer implements AutoCloseable {
     private final long instance = INSTANCES.incrementAndGet();
     private final ServerCounters counters = new ServerCounters();
     private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final BufferBudget bufferBudget;
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile State state = State.NEW;
     private ServerSocket listener;
@@ -64,6 +66,7 @@ public final class EchoServer implements AutoCloseable {
 
     private EchoServer(ServerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        this.bufferBudget = BufferBudget.of(config.maxBufferedBytes());
     }
 
     /** A server for {@code config}, not yet listening. */
@@ -96,7 +99,7 @@ public final class EchoServer implements AutoCloseable {
             connectionThreads = ConnectionThreads.create(config.threadMode(), port);
             idleSweeper = new IdleSweeper(registry, config.idleTimeout(), port);
             acceptThread = Thread.ofPlatform().name("echo-accept-" + port)
-                    .unstarted(new AcceptLoop(socket, config, counters, registry, connectionThreads));
+                    .unstarted(new AcceptLoop(socket, config, counters, registry, connectionThreads, bufferBudget));
             state = State.RUNNING;
             registerMXBean();
             idleSweeper.start();
@@ -166,9 +169,12 @@ public final class EchoServer implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully and returns within the shutdown grace period plus about two seconds: closes the
-     * listening socket, ends idle connections, lets requests already read be answered, and closes what
-     * remains when the grace period is over. Harmless on a server that is closed or was never started.
+     * Stops gracefully: closes the listening socket, ends connections waiting between frames, lets
+     * requests already read be answered, and closes what remains when the grace period is over. Every
+     * connection ends with its whole answers and a FIN, not a reset (see {@link ConnectionHandler}).
+     * Returns once every connection is closed and every thread of this server (accept, idle sweeper,
+     * pool workers) has ended, and in any case within the grace period plus about four seconds.
+     * Harmless on a server that is closed or was never started.
      */
     @Override
     public void close() {
@@ -249,6 +255,11 @@ public final class EchoServer implements AutoCloseable {
             log.warn("unregistering {} failed: {}", mbeanName, e.toString());
         }
         mbeanName = null;
+    }
+
+    /** The budget every connection's frame buffer draws from. */
+    BufferBudget bufferBudget() {
+        return bufferBudget;
     }
 
     /** The JMX name of this server's counters while it runs, or null. */

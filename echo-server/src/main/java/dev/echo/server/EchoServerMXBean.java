@@ -34,4 +34,18 @@ public interface EchoServerMXBean {
     long getBytesIn();
 
     long getBytesOut();
+
+    /** Connections closed for not completing a frame within the idle timeout. */
+    long getIdleTimeouts();
+
+    /** Connections closed because their answers made no progress for the idle timeout. */
+    long getWriteTimeouts();
+
+    /** Connections refused because their frame needed more than the buffer budget had left. */
+    long getBufferBudgetRefusals();
+
+    /** Bytes of the buffer budget in use right now, and its bound. */
+    long getBufferedBytes();
+
+    long getMaxBufferedBytes();
 }

@@ -12,6 +12,10 @@ import java.util.concurrent.TimeUnit;
  * publishes the deadline while it is blocked in a read, and the server's {@link IdleSweeper} ends
  * a read that is still blocked after it ({@link #expire()}). A client that trickles a byte now and
  * then (slowloris) therefore times out as surely as a silent one.
+ *
+ * <p>Once the connection is closing (its last answer and FIN sent), a drain deadline set by any
+ * thread ({@link #drainUntil}) replaces the frame's: input is then read only to be discarded, and
+ * only until the peer has been quiet for a moment.
  */
 final class FrameDeadlineInputStream extends InputStream {
     /** {@link #blockedUntilNanos} while no read is blocked. */
@@ -34,6 +38,8 @@ final class FrameDeadlineInputStream extends InputStream {
     private volatile long blockedUntilNanos = NOT_BLOCKED;
     /** Set by the sweeper before it ends a blocked read, so that the end reads as a timeout. */
     private volatile boolean expired;
+    /** While closing: the deadline that replaces the frame's, else NOT_BLOCKED. */
+    private volatile long drainDeadlineNanos = NOT_BLOCKED;
 
     FrameDeadlineInputStream(InputStream in, Listener listener) {
         this.in = in;
@@ -46,10 +52,27 @@ final class FrameDeadlineInputStream extends InputStream {
         this.deadlineNanos = System.nanoTime() + Math.min(TimeUnit.MILLISECONDS.toNanos(timeoutMillis), Long.MAX_VALUE / 4);
     }
 
-    /** True if this stream's thread is blocked in a read whose frame deadline is before {@code nowNanos}. */
+    /**
+     * From now on reads end at {@code deadlineNanos} instead of the frame's deadline, even a read
+     * that is blocked already; may be called from any thread, and again to move it.
+     */
+    void drainUntil(long deadlineNanos) {
+        drainDeadlineNanos = deadlineNanos;
+    }
+
+    /** True if this stream's thread is blocked in a read whose deadline is before {@code nowNanos}. */
     boolean blockedPastDeadline(long nowNanos) {
         long until = blockedUntilNanos;
-        return until != NOT_BLOCKED && nowNanos - until > 0;
+        if (until == NOT_BLOCKED) {
+            return false;
+        }
+        long drain = drainDeadlineNanos;
+        return nowNanos - (drain != NOT_BLOCKED ? drain : until) > 0;
+    }
+
+    private long deadlineNanos() {
+        long drain = drainDeadlineNanos;
+        return drain != NOT_BLOCKED ? drain : deadlineNanos;
     }
 
     /**
@@ -77,7 +100,8 @@ final class FrameDeadlineInputStream extends InputStream {
         if (expired) {
             throw timedOut(null);
         }
-        if (System.nanoTime() - deadlineNanos >= 0) {
+        long deadline = deadlineNanos();
+        if (System.nanoTime() - deadline >= 0) {
             // Late, perhaps only because this thread waited for a CPU: what had already arrived
             // by the deadline still counts, but nothing is waited for any more.
             int arrived = in.available();
@@ -86,7 +110,7 @@ final class FrameDeadlineInputStream extends InputStream {
             }
             n = in.read(b, off, Math.min(len, arrived));
         } else {
-            blockedUntilNanos = deadlineNanos;
+            blockedUntilNanos = deadline;
             try {
                 n = in.read(b, off, len);
             } catch (IOException e) {

@@ -8,16 +8,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces the idle timeout of one server with one platform daemon thread ({@code echo-idle-PORT}):
- * every {@link #period(Duration)} it ends the reads that are still blocked past their frame's
- * deadline. Connection threads therefore read without SO_TIMEOUT, which on a virtual thread would
- * schedule and cancel a timer on every read. A connection is closed between its deadline and one
- * period later.
+ * Enforces the deadlines of one server's connections with one platform daemon thread ({@code
+ * echo-idle-PORT}): every {@link #period(Duration)} it ends the reads that are still blocked past
+ * their frame's deadline (or their drain's, once closing) and closes the connections whose answers
+ * made no progress for the idle timeout. Connection threads therefore read without SO_TIMEOUT,
+ * which on a virtual thread would schedule and cancel a timer on every read. A connection is acted
+ * on between its deadline and one period later.
  */
 final class IdleSweeper implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(IdleSweeper.class);
     private static final Duration MIN_PERIOD = Duration.ofMillis(10);
-    private static final Duration MAX_PERIOD = Duration.ofSeconds(1);
+    private static final Duration MAX_PERIOD = Duration.ofMillis(250);
 
     private final ConnectionRegistry registry;
     private final long periodNanos;
@@ -32,7 +33,10 @@ final class IdleSweeper implements Runnable {
         this.thread = Thread.ofPlatform().daemon(true).name("echo-idle-" + port).unstarted(this);
     }
 
-    /** A quarter of the idle timeout, at least 10 ms and at most 1 s. */
+    /**
+     * A quarter of the idle timeout, at least 10 ms and at most 250 ms: also the delay with which a
+     * closing connection's one-second drain ends, which a shutdown waits for.
+     */
     static Duration period(Duration idleTimeout) {
         Duration quarter = idleTimeout.dividedBy(4);
         if (quarter.compareTo(MIN_PERIOD) < 0) {
@@ -89,12 +93,9 @@ final class IdleSweeper implements Runnable {
         }
     }
 
-    /** Ends every read blocked past its deadline at {@code nowNanos}. */
+    /** Acts on every deadline passed at {@code nowNanos}. */
     void sweep(long nowNanos) {
-        int expired = registry.expireIdle(nowNanos);
-        if (expired > 0) {
-            log.debug("idle timeout: ended {} connection(s) with no whole frame in time", expired);
-        }
+        registry.checkDeadlines(nowNanos);
     }
 
     @Override

@@ -96,8 +96,12 @@ public final class Main {
                 errors.add(code.name() + "=" + stats.errorCount(code));
             }
         }
+        String closed = stats.idleTimeouts() + stats.writeTimeouts() + stats.bufferBudgetRefusals() == 0 ? ""
+                : "; closed: idle=" + stats.idleTimeouts() + " write-stalled=" + stats.writeTimeouts()
+                        + " over-budget=" + stats.bufferBudgetRefusals();
         return stats.connectionsAccepted() + " connections served, " + stats.requestsAnswered() + " requests answered, "
-                + stats.connectionsRejected() + " rejected, errors: " + (errors.isEmpty() ? "none" : String.join(" ", errors));
+                + stats.connectionsRejected() + " rejected, errors: " + (errors.isEmpty() ? "none" : String.join(" ", errors))
+                + closed;
     }
 
     /** One line for the periodic log. */
@@ -105,7 +109,8 @@ public final class Main {
         return "connections active=" + stats.connectionsActive() + " accepted=" + stats.connectionsAccepted()
                 + " rejected=" + stats.connectionsRejected() + ", requests echo=" + stats.echoRequests()
                 + " add=" + stats.addRequests() + " answered=" + stats.requestsAnswered() + ", errors=" + stats.errorTotal()
-                + ", bytes in=" + stats.bytesIn() + " out=" + stats.bytesOut();
+                + ", bytes in=" + stats.bytesIn() + " out=" + stats.bytesOut() + ", closed idle=" + stats.idleTimeouts()
+                + " write-stalled=" + stats.writeTimeouts() + " over-budget=" + stats.bufferBudgetRefusals();
     }
 
     private static String hostAndPort(EchoServer server) {

@@ -13,7 +13,7 @@ import java.util.Objects;
  *     in unless asked
  * @param port TCP port, 0 to 65535; 0 = any free port (see {@link EchoServer#port()}); default 8080
  * @param framing how messages are delimited; default {@link Framing#DELIMITED}
- * @param maxFrameBytes longest frame accepted, at least 1; default 4 MiB
+ * @param maxFrameBytes longest frame accepted, 1 to {@value #MAX_FRAME_BYTES_LIMIT} (256 MiB); default 4 MiB
  * @param maxConnections connections served at once, at least 1; one more gets SERVER_BUSY; default 10,000
  * @param idleTimeout how long a connection may take to deliver its next whole frame, positive;
  *     default 5 minutes; a late connection is closed within a quarter of this (at least 10 ms, at most
@@ -21,9 +21,13 @@ import java.util.Objects;
  * @param shutdownGrace how long {@link EchoServer#close()} lets connections finish, zero or positive;
  *     default 5 seconds
  * @param threadMode threads that run connections; default {@link ThreadMode#virtual()}
+ * @param maxBufferedBytes bytes that every connection's frame buffer together may hold beyond its
+ *     first 8 KiB, at least 1; a connection whose frame would need more is answered SERVER_BUSY and
+ *     closed; default an eighth of the maximum heap ({@link #defaultMaxBufferedBytes()})
  */
 public record ServerConfig(String host, int port, Framing framing, int maxFrameBytes, int maxConnections,
-                           Duration idleTimeout, Duration shutdownGrace, ThreadMode threadMode) {
+                           Duration idleTimeout, Duration shutdownGrace, ThreadMode threadMode,
+                           long maxBufferedBytes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -31,6 +35,20 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    /**
+     * The largest maximum frame: one frame is held whole in memory, and parsed into a string as large
+     * again, so a limit near 2 GiB would let one client take a server's heap.
+     */
+    public static final int MAX_FRAME_BYTES_LIMIT = 256 * 1024 * 1024;
+
+    /**
+     * The default buffer budget: an eighth of the heap this JVM may grow to. A buffered frame costs
+     * about three times its size once parsed and answered, and the rest of the heap serves the
+     * connections' own state.
+     */
+    public static long defaultMaxBufferedBytes() {
+        return Math.max(1024 * 1024, Runtime.getRuntime().maxMemory() / 8);
+    }
 
     /** @throws IllegalArgumentException naming the first bad value; NullPointerException for a null */
     public ServerConfig {
@@ -45,8 +63,12 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
         }
-        if (maxFrameBytes < 1) {
-            throw new IllegalArgumentException("maxFrameBytes must be a positive integer: " + maxFrameBytes);
+        if (maxFrameBytes < 1 || maxFrameBytes > MAX_FRAME_BYTES_LIMIT) {
+            throw new IllegalArgumentException("maxFrameBytes must be from 1 to " + MAX_FRAME_BYTES_LIMIT + ": "
+                    + maxFrameBytes);
+        }
+        if (maxBufferedBytes < 1) {
+            throw new IllegalArgumentException("maxBufferedBytes must be a positive integer: " + maxBufferedBytes);
         }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be a positive integer: " + maxConnections);
@@ -68,7 +90,7 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
     public Builder toBuilder() {
         return new Builder().host(host).port(port).framing(framing).maxFrameBytes(maxFrameBytes)
                 .maxConnections(maxConnections).idleTimeout(idleTimeout).shutdownGrace(shutdownGrace)
-                .threadMode(threadMode);
+                .threadMode(threadMode).maxBufferedBytes(maxBufferedBytes);
     }
 
     /** Collects values; {@link #build()} checks them. */
@@ -81,6 +103,7 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private ThreadMode threadMode = ThreadMode.virtual();
+        private long maxBufferedBytes = defaultMaxBufferedBytes();
 
         private Builder() {}
 
@@ -124,10 +147,15 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
             return this;
         }
 
+        public Builder maxBufferedBytes(long maxBufferedBytes) {
+            this.maxBufferedBytes = maxBufferedBytes;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first bad value */
         public ServerConfig build() {
             return new ServerConfig(host, port, framing, maxFrameBytes, maxConnections, idleTimeout,
-                    shutdownGrace, threadMode);
+                    shutdownGrace, threadMode, maxBufferedBytes);
         }
     }
 }

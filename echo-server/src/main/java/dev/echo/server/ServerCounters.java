@@ -15,6 +15,9 @@ final class ServerCounters {
     final LongAdder addRequests = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
+    final LongAdder idleTimeouts = new LongAdder();
+    final LongAdder writeTimeouts = new LongAdder();
+    final LongAdder bufferBudgetRefusals = new LongAdder();
     private final Map<ErrorResponse.Code, LongAdder> errors = new EnumMap<>(ErrorResponse.Code.class);
 
     ServerCounters() {
@@ -53,6 +56,7 @@ final class ServerCounters {
             }
         });
         return new ServerStats(connectionsAccepted.sum(), connectionsActive, connectionsRejected.sum(),
-                echoRequests.sum(), addRequests.sum(), errorCounts, bytesIn.sum(), bytesOut.sum());
+                echoRequests.sum(), addRequests.sum(), errorCounts, bytesIn.sum(), bytesOut.sum(),
+                idleTimeouts.sum(), writeTimeouts.sum(), bufferBudgetRefusals.sum());
     }
 }

@@ -77,4 +77,29 @@ final class ServerMXBeanAdapter implements EchoServerMXBean {
     public long getBytesOut() {
         return server.stats().bytesOut();
     }
+
+    @Override
+    public long getIdleTimeouts() {
+        return server.stats().idleTimeouts();
+    }
+
+    @Override
+    public long getWriteTimeouts() {
+        return server.stats().writeTimeouts();
+    }
+
+    @Override
+    public long getBufferBudgetRefusals() {
+        return server.stats().bufferBudgetRefusals();
+    }
+
+    @Override
+    public long getBufferedBytes() {
+        return server.bufferBudget().used();
+    }
+
+    @Override
+    public long getMaxBufferedBytes() {
+        return server.bufferBudget().limit();
+    }
 }

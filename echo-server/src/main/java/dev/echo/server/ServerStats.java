@@ -16,10 +16,16 @@ import java.util.Map;
  *     sent are absent
  * @param bytesIn bytes received from clients
  * @param bytesOut bytes sent to clients
+ * @param idleTimeouts connections closed because their next frame did not arrive within the idle timeout
+ * @param writeTimeouts connections closed because their answers made no progress for the idle timeout
+ *     (the client stopped reading)
+ * @param bufferBudgetRefusals connections answered SERVER_BUSY and closed because their frame needed
+ *     more buffer than the server's budget had left
  */
 public record ServerStats(long connectionsAccepted, long connectionsActive, long connectionsRejected,
                           long echoRequests, long addRequests, Map<ErrorResponse.Code, Long> errors,
-                          long bytesIn, long bytesOut) {
+                          long bytesIn, long bytesOut, long idleTimeouts, long writeTimeouts,
+                          long bufferBudgetRefusals) {
 
     public ServerStats {
         errors = Map.copyOf(errors);
@@ -38,7 +44,7 @@ public record ServerStats(long connectionsAccepted, long connectionsActive, long
     /**
      * Requests that got their one answer: echoes, adds, and error answers to requests (every error
      * code except ADD_OVERFLOW, already counted in {@link #addRequests()}, and SERVER_BUSY, which
-     * answers a connection, not a request).
+     * answers a connection or a frame that was never read whole, not a request).
      */
     public long requestsAnswered() {
         return echoRequests + addRequests + errorTotal()

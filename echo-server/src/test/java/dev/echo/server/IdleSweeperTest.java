@@ -21,10 +21,10 @@ class IdleSweeperTest {
     }
 
     @Test
-    void periodIsAtMostOneSecond() {
-        assertEquals(Duration.ofSeconds(1), IdleSweeper.period(Duration.ofMinutes(5)),
-                "expected the 1 s ceiling for the default 5 minute idle timeout");
-        assertEquals(Duration.ofSeconds(1), IdleSweeper.period(Duration.ofSeconds(Long.MAX_VALUE)),
-                "expected the 1 s ceiling, not an overflow, for a huge idle timeout");
+    void periodIsAtMostAQuarterSecond() {
+        assertEquals(Duration.ofMillis(250), IdleSweeper.period(Duration.ofMinutes(5)),
+                "expected the 250 ms ceiling for the default 5 minute idle timeout");
+        assertEquals(Duration.ofMillis(250), IdleSweeper.period(Duration.ofSeconds(Long.MAX_VALUE)),
+                "expected the 250 ms ceiling, not an overflow, for a huge idle timeout");
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -119,49 +120,113 @@ class LimitsTest {
     }
 
     @Test
-    void connectionBlockedWritingAnswersIsNotTimedOut() throws Exception {
-        // 20 MiB of answers the client does not read for three idle timeouts: the server blocks
-        // writing them, which is answering, not idling, so nothing may be closed.
-        Duration idle = Duration.ofMillis(500);
-        int requests = 200;
+    void slowReaderIsServedAcrossManyIdleTimeouts() throws Exception {
+        // 10 MiB of answers read at about 2.5 MiB/s: four idle timeouts in all, but every piece of
+        // an answer is taken within one, which is progress, not idling, so nothing may be closed.
+        Duration idle = Duration.ofSeconds(1);
+        int requests = 100;
         String content = "x".repeat(100 * 1024);
+        // Built before connecting: the idle clock starts with the connection.
+        byte[] one = ServerConfig.builder().build().framing().encode(WireClient.echoRequest(content));
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int i = 0; i < requests; i++) {
+            all.writeBytes(one);
+        }
+        byte[] bytes = all.toByteArray();
         try (EchoServer server = TestServers.start(b -> b.idleTimeout(idle));
              WireClient client = WireClient.connect(server)) {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            byte[] one = server.config().framing().encode(WireClient.echoRequest(content));
-            for (int i = 0; i < requests; i++) {
-                all.writeBytes(one);
-            }
-            byte[] bytes = all.toByteArray();
-            assertEquals("ready", client.echo("ready"), "expected the client served before the backlog");
-            long answeredAt = System.nanoTime();
-            CompletableFuture<Long> sendStarted = new CompletableFuture<>();
-            CompletableFuture<Void> sent = new CompletableFuture<>();
-            Thread.ofPlatform().daemon().name("backlog-sender").start(() -> {
-                sendStarted.complete(System.nanoTime());
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
                 try {
                     client.sendBytes(bytes);
-                    sent.complete(null);
                 } catch (java.io.IOException e) {
-                    sent.completeExceptionally(e);
+                    throw new java.io.UncheckedIOException(e);
                 }
-            });
-            long startDelayMillis = (sendStarted.get(10, TimeUnit.SECONDS) - answeredAt) / 1_000_000;
-            // A sender that starts after the idle timeout is rightly closed; that proves nothing here.
-            Assumptions.assumeTrue(startDelayMillis < idle.toMillis() / 2,
-                    "machine too busy: the sender started " + startDelayMillis + " ms late, the test proves nothing");
-            try {
-                // Doubles as the pause: the send cannot finish while the server is stuck writing.
-                sent.get(idle.toMillis() * 3, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException expected) {
-                // the usual case: both directions are full
-            }
+            }, runnable -> Thread.ofPlatform().daemon().name("backlog-sender").start(runnable));
+            long start = System.nanoTime();
             for (int i = 0; i < requests; i++) {
                 assertEquals(content.length(), client.receive().getEchoMessage().getContent().length(),
                         "expected answer " + i + " of " + requests + " to echo 100 KiB");
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(40)); // the pace of a slow reader
             }
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
             sent.get(10, TimeUnit.SECONDS);
-            assertEquals("after", client.echo("after"), "expected the connection still served after the backlog");
+            // No request after the backlog: the answers sat in socket buffers for seconds, so the
+            // server has rightly been idle since it wrote the last one.
+            assertEquals(0, server.stats().writeTimeouts(), "a reader that makes progress is not stalled");
+            assertTrue(elapsedMillis > 3 * idle.toMillis(), "the reading took " + elapsedMillis
+                    + " ms, not the more than three idle timeouts this test is about");
+        }
+    }
+
+    @Test
+    void clientThatStopsReadingIsClosedAfterTheIdleTimeoutAndCounted() throws Exception {
+        // 8 MiB of requests whose answers are never read: the server's write stops making progress
+        // and, one idle timeout later, the connection is closed and its slot freed.
+        int requests = 80;
+        byte[] one = ServerConfig.builder().build().framing().encode(WireClient.echoRequest("y".repeat(100 * 1024)));
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int i = 0; i < requests; i++) {
+            all.writeBytes(one);
+        }
+        byte[] bytes = all.toByteArray();
+        try (EchoServer server = TestServers.start(b -> b.idleTimeout(IDLE).maxConnections(1));
+             WireClient silent = WireClient.connect(server)) {
+            Thread sender = Thread.ofPlatform().daemon().name("silent-sender").start(() -> {
+                try {
+                    silent.sendBytes(bytes);
+                } catch (java.io.IOException expected) {
+                    // the server closes the connection while this is still sending
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (server.stats().writeTimeouts() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            assertEquals(1, server.stats().writeTimeouts(), "expected the stalled writer closed and counted within 30 s");
+            while (server.stats().connectionsActive() > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            try (WireClient next = WireClient.connect(server)) {
+                assertEquals("next", next.echo("next"), "expected the freed slot to serve the next client");
+            }
+            sender.join(10_000);
+        }
+    }
+
+    @Test
+    void frameThatWouldCrossTheBufferBudgetIsRefusedAndOthersAreServed() throws Exception {
+        // A holds most of a 1 MiB frame; B's frame then needs more than the budget has left.
+        String content = "b".repeat(1024 * 1024);
+        byte[] frame = ServerConfig.builder().build().framing().encode(WireClient.echoRequest(content));
+        long budget = 1024 * 1024 + 256 * 1024;
+        try (EchoServer server = TestServers.start(b -> b.maxBufferedBytes(budget));
+             WireClient a = WireClient.connect(server);
+             WireClient b = WireClient.connect(server)) {
+            a.sendBytes(java.util.Arrays.copyOf(frame, frame.length - 10));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (server.bufferBudget().used() < frame.length - 8 * 1024 - 10 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            assertTrue(server.bufferBudget().used() >= frame.length - 8 * 1024 - 10,
+                    "expected A's frame buffered against the budget, used: " + server.bufferBudget());
+            Thread sender = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    b.sendBytes(frame);
+                } catch (java.io.IOException expected) {
+                    // refused while still sending
+                }
+            });
+            ErrorResponse error = b.expectError(ErrorResponse.Code.SERVER_BUSY).getError();
+            assertTrue(error.getDetail().contains("buffer budget of " + budget + " bytes"), error.getDetail());
+            b.expectClosed(Duration.ofSeconds(30));
+            sender.join(10_000);
+            assertTrue(server.bufferBudget().used() <= budget, "never over the budget: " + server.bufferBudget());
+            a.sendBytes(java.util.Arrays.copyOfRange(frame, frame.length - 10, frame.length));
+            assertEquals(content.length(), a.receive().getEchoMessage().getContent().length(), "A's frame, whole");
+            assertEquals("small", a.echo("small"), "A goes on");
+            assertEquals(1, server.stats().bufferBudgetRefusals(), "one refusal counted");
+            assertEquals(0, server.bufferBudget().used(), "A's large buffer given back after its frame");
         }
     }
 }

@@ -46,6 +46,7 @@ class MainTest {
     @ValueSource(strings = {
         "--port x", "--port 70000", "--port -1", "--framing json", "--threads platform:0", "--threads green",
         "--idle-timeout 5", "--idle-timeout 0s", "--grace soon", "--max-frame-bytes 0", "--max-connections -3",
+        "--max-frame-bytes 2147483647", "--max-frame-bytes 268435457", "--max-buffered-bytes 0", "--max-buffered-bytes lots",
         "--log-level loud", "--stats-interval 0ms", "--no-such-option", "--port", "extra-argument"
     })
     void badArgumentGivesOneLineOnStderrAndExitCode2(String line) {
@@ -72,7 +73,8 @@ class MainTest {
         Result result = run("--help");
         assertEquals(0, result.exitCode(), "expected exit code 0 for --help");
         for (String expected : new String[] {"--host", "(default: 127.0.0.1", "--port", "(default: 8080)", "--framing",
-                "(default: delimited)", "--max-frame-bytes", "(default: 4194304)", "--max-connections", "(default: 10000)",
+                "(default: delimited)", "--max-frame-bytes", "at most 268435456", "(default: 4194304)",
+                "--max-buffered-bytes", "(default: an eighth of the maximum heap", "--max-connections", "(default: 10000)",
                 "--idle-timeout", "(default: 5m)", "--grace", "(default: 5s)", "--threads", "(default: virtual",
                 "--log-level", "(default: info)", "--stats-interval", "(default: off)", "--help", "--version"}) {
             assertTrue(result.out().replaceAll("\\s+", " ").contains(expected),

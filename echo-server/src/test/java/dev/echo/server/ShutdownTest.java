@@ -168,4 +168,55 @@ class ShutdownTest {
             return null;
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"virtual", "platform:2"})
+    void slowReaderWithUnreadRequestsGetsOnlyWholeAnswersThenEndOfStream(String threads) throws Exception {
+        // 2,000 x 10 KiB pipelined, far more than the server has read when it stops: closing with
+        // unread input would reset the connection and destroy answers still on their way.
+        String content = "s".repeat(10 * 1024);
+        byte[] one = Framing.DELIMITED.encode(echoRequest(content));
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int i = 0; i < 2_000; i++) {
+            all.writeBytes(one);
+        }
+        byte[] bytes = all.toByteArray();
+        EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(30)).threadMode(ThreadMode.parse(threads)));
+        try (WireClient client = WireClient.connect(server)) {
+            Thread sender = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    client.sendBytes(bytes);
+                } catch (java.io.IOException expected) {
+                    // the server stops reading requests once it has shut its side
+                }
+            });
+            for (int i = 0; i < 20; i++) {
+                assertEquals(content, client.receive().getEchoMessage().getContent(), "answer " + i + " before the stop");
+            }
+            CompletableFuture<Long> closed = closeInBackground(server);
+            int echoes = 20;
+            int refusals = 0;
+            ServerMessage answer;
+            try {
+                while ((answer = client.receiveOrNull()) != null) {
+                    if (answer.hasError()) {
+                        assertEquals(ErrorResponse.Code.SHUTTING_DOWN, answer.getError().getCode(), "only SHUTTING_DOWN");
+                        refusals++;
+                    } else {
+                        assertEquals(0, refusals, "no echo after SHUTTING_DOWN");
+                        assertEquals(content, answer.getEchoMessage().getContent(), "answer " + echoes + " whole");
+                        echoes++;
+                    }
+                }
+            } catch (SocketException e) {
+                fail("expected whole answers then a clean end of stream, got " + e + " after " + echoes + " answers");
+            }
+            assertTrue(refusals <= 1, "at most one SHUTTING_DOWN, got " + refusals);
+            closed.get(40, TimeUnit.SECONDS);
+            sender.join(10_000);
+            assertEquals(echoes, server.stats().echoRequests(), "the client received every echo the server counted");
+        } finally {
+            server.close();
+        }
+    }
 }

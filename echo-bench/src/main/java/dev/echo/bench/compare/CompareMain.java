@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.ZipFile;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -30,6 +32,8 @@ import org.apache.commons.cli.Options;
  * {@code bin/echo-load compare}: starts each server as its own process, drives each with the same
  * in-process load generator in turn (rotating the order every round, so drift on a shared machine
  * falls on all of them), and prints a Markdown table of medians with each server's ratio to Netty.
+ * With {@code --baseline-jar}, an echo-server.jar from another build joins the rotation as BASELINE,
+ * and a second table gives this build's virtual row against it: before and after a change, in one run.
  */
 public final class CompareMain {
     private CompareMain() {}
@@ -43,6 +47,9 @@ public final class CompareMain {
         o.addOption(opt("scenarios", "LIST", "comma-separated: N = N lockstep connections, NxK = N connections"
                 + " with K in flight (default 1,64,1000,1x64)"));
         o.addOption(opt("servers", "LIST", "comma-separated from virtual, platform, netty (default all three)"));
+        o.addOption(opt("baseline-jar", "PATH", "an echo-server.jar from another build (say, before a change):"
+                + " adds the server 'baseline (virtual)', run with the virtual row's arguments, to the rotation,"
+                + " and a table of virtual vs baseline"));
         o.addOption(opt("platform-threads", "N", "pool size of the platform-thread server; it serves at most"
                 + " N connections at once (default 1024)"));
         o.addOption(opt("size", "B", "echo content bytes (default 13)"));
@@ -57,7 +64,14 @@ public final class CompareMain {
     }
 
     record Settings(RepoJars jars, int rounds, Duration duration, Duration warmup, List<Scenario> scenarios,
-                    List<ServerKind> servers, int platformThreads, int size, List<String> serverJvmOptions, Path out) {}
+                    List<ServerKind> servers, int platformThreads, int size, List<String> serverJvmOptions, Path out,
+                    Path baselineJar) {
+
+        /** The jar {@code kind} runs from: the --baseline-jar for BASELINE, else this repository's. */
+        Path jar(ServerKind kind) throws UsageException {
+            return kind == ServerKind.BASELINE ? baselineJar : kind.jar(jars);
+        }
+    }
 
     static Settings parse(String[] args) throws UsageException {
         CommandLine cl = CliValues.parse(options(), args);
@@ -101,11 +115,39 @@ public final class CompareMain {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        Path baselineJar = null;
+        if (cl.hasOption("baseline-jar")) {
+            baselineJar = baselineJar(cl.getOptionValue("baseline-jar"));
+            servers.add(ServerKind.BASELINE);
+        }
         String jvm = cl.getOptionValue("server-jvm-opts", "").trim();
         List<String> jvmOptions = jvm.isEmpty() ? List.of() : Arrays.asList(jvm.split("\\s+"));
         String out = cl.getOptionValue("out");
         return new Settings(RepoJars.locate(cl.getOptionValue("root")), rounds, duration, warmup, scenarios, servers,
-                platformThreads, size, jvmOptions, out == null ? null : Path.of(out));
+                platformThreads, size, jvmOptions, out == null ? null : Path.of(out), baselineJar);
+    }
+
+    /** The --baseline-jar value, checked now: a readable jar holding echo-server's main class. */
+    static Path baselineJar(String text) throws UsageException {
+        String mainClass = ServerKind.BASELINE.mainClass().replace('.', '/') + ".class";
+        Path jar;
+        try {
+            jar = Path.of(text).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new UsageException("--baseline-jar '" + text + "' is not a path: " + e.getMessage());
+        }
+        if (!Files.isRegularFile(jar) || !Files.isReadable(jar)) {
+            throw new UsageException("--baseline-jar " + jar + " is missing or unreadable: expected an echo-server.jar"
+                    + " from another build");
+        }
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            if (zip.getEntry(mainClass) == null) {
+                throw new UsageException("--baseline-jar " + jar + " is not an echo-server jar: it has no " + mainClass);
+            }
+        } catch (IOException e) {
+            throw new UsageException("--baseline-jar " + jar + " cannot be read as a jar: " + e.getMessage());
+        }
+        return jar;
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -117,7 +159,7 @@ public final class CompareMain {
                 return 0;
             }
             for (ServerKind kind : settings.servers()) {
-                kind.jar(settings.jars()); // every jar present before anything starts
+                settings.jar(kind); // every jar present before anything starts
             }
         } catch (UsageException e) {
             err.println("echo-load compare: " + e.getMessage());
@@ -146,7 +188,7 @@ public final class CompareMain {
         Instant started = Instant.now();
         try {
             for (ServerKind kind : s.servers()) {
-                ServerProcess process = ServerProcess.start(kind.label(), kind.jar(s.jars()), kind.mainClass(),
+                ServerProcess process = ServerProcess.start(kind.label(), s.jar(kind), kind.mainClass(),
                         s.serverJvmOptions(), kind.args(maxConnections, s.platformThreads()), Duration.ofSeconds(30));
                 processes.put(kind, process);
                 out.printf(Locale.ROOT, "started %s: pid %d, port %d%n", kind.label(), process.pid(), process.port());
@@ -193,6 +235,9 @@ public final class CompareMain {
         t.append(String.format(Locale.ROOT, "Medians of %d rounds, %d s measured after %d s warmup per run, %d-byte"
                 + " echo, delimited framing, closed loop; started %s.%n%n", s.rounds(), s.duration().toSeconds(),
                 s.warmup().toSeconds(), s.size(), started));
+        if (s.baselineJar() != null) {
+            t.append(String.format(Locale.ROOT, "Baseline: %s, run like the virtual row.%n%n", s.baselineJar()));
+        }
         t.append("| scenario | server | throughput (req/s) | vs Netty | p50 (us) | p99 (us) | p99 vs Netty | verified |\n");
         t.append("|---|---|---:|---:|---:|---:|---:|---|\n");
         for (var row : results.entrySet()) {
@@ -210,6 +255,33 @@ public final class CompareMain {
                         row.getKey().name(), cell.getKey().label(), rps, ratio(rps, nettyRps), p50, p99,
                         ratio(p99, nettyP99), verified ? "yes" : "NO"));
             }
+        }
+        t.append(baselineTable(results));
+        return t.toString();
+    }
+
+    /** "virtual vs baseline", one line per scenario that ran both; empty when none did. */
+    static String baselineTable(Map<Scenario, Map<ServerKind, List<LoadResult>>> results) {
+        StringBuilder t = new StringBuilder();
+        for (var row : results.entrySet()) {
+            List<LoadResult> virtual = row.getValue().get(ServerKind.VIRTUAL);
+            List<LoadResult> baseline = row.getValue().get(ServerKind.BASELINE);
+            if (virtual == null || baseline == null) {
+                continue;
+            }
+            if (t.isEmpty()) {
+                t.append("\nVirtual vs baseline (this build's echo-server against --baseline-jar; above 1.00x,"
+                        + " throughput is better and p99 worse):\n\n");
+                t.append("| scenario | virtual (req/s) | baseline (req/s) | throughput vs baseline"
+                        + " | virtual p99 (us) | baseline p99 (us) | p99 vs baseline |\n");
+                t.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            }
+            double rps = median(virtual, LoadResult::throughput);
+            double baseRps = median(baseline, LoadResult::throughput);
+            double p99 = median(virtual, r -> r.latencyMicros(99));
+            double baseP99 = median(baseline, r -> r.latencyMicros(99));
+            t.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %.1f | %.1f | %s |%n", row.getKey().name(),
+                    rps, baseRps, ratio(rps, baseRps), p99, baseP99, ratio(p99, baseP99)));
         }
         return t.toString();
     }
@@ -229,7 +301,9 @@ public final class CompareMain {
                 "Runs echo-server (virtual threads), echo-server (platform threads) and the Netty peer, each as its"
                         + " own process on a free port, drives each in turn with the same load, and prints a Markdown"
                         + " table of median throughput and p50/p99 latency with ratios to Netty. Needs"
-                        + " echo-server/target/echo-server.jar and echo-bench/target/echo-bench.jar.",
+                        + " echo-server/target/echo-server.jar and echo-bench/target/echo-bench.jar. With"
+                        + " --baseline-jar, an echo-server.jar of another build runs in the same rotation and a"
+                        + " second table gives this build's virtual row against it.",
                 options(), "");
     }
 }

@@ -11,6 +11,11 @@ import java.util.Locale;
 public enum ServerKind {
     /** This project's server, a virtual thread per connection. */
     VIRTUAL("echo-server (virtual)"),
+    /**
+     * echo-server from another build (compare's {@code --baseline-jar}), run exactly like VIRTUAL: the
+     * before side of a before/after comparison. Its jar is not in this repository.
+     */
+    BASELINE("baseline (virtual)"),
     /** This project's server on a platform-thread pool: the original design. */
     PLATFORM("echo-server (platform)"),
     /** The Netty 4.2 peer from echo-bench. */
@@ -26,8 +31,18 @@ public enum ServerKind {
         return label;
     }
 
+    /**
+     * This repository's built jar for this server.
+     *
+     * @throws IllegalStateException for BASELINE, whose jar comes from compare's --baseline-jar
+     */
     public Path jar(RepoJars jars) throws UsageException {
-        return this == NETTY ? jars.benchJar() : jars.serverJar();
+        return switch (this) {
+            case VIRTUAL, PLATFORM -> jars.serverJar();
+            case NETTY -> jars.benchJar();
+            case BASELINE -> throw new IllegalStateException("the baseline's jar is the --baseline-jar value, not a"
+                    + " jar of this repository");
+        };
     }
 
     public String mainClass() {
@@ -38,7 +53,7 @@ public enum ServerKind {
     public List<String> args(int maxConnections, int platformThreads) {
         List<String> args = new ArrayList<>(List.of("--port", "0"));
         switch (this) {
-            case VIRTUAL -> args.addAll(List.of("--threads", "virtual", "--max-connections", Integer.toString(maxConnections)));
+            case VIRTUAL, BASELINE -> args.addAll(List.of("--threads", "virtual", "--max-connections", Integer.toString(maxConnections)));
             case PLATFORM -> args.addAll(List.of("--threads", "platform:" + platformThreads,
                     "--max-connections", Integer.toString(maxConnections)));
             case NETTY -> { }
@@ -46,11 +61,18 @@ public enum ServerKind {
         return args;
     }
 
+    /** "virtual", "platform" or "netty"; the baseline is not named, it comes with compare's --baseline-jar. */
     public static ServerKind parse(String text) {
+        ServerKind kind;
         try {
-            return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            kind = valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown server '" + text + "': expected virtual, platform or netty", e);
         }
+        if (kind == BASELINE) {
+            throw new IllegalArgumentException("server 'baseline' is not built here: compare adds it when given"
+                    + " --baseline-jar PATH");
+        }
+        return kind;
     }
 }

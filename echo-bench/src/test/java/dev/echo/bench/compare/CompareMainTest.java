@@ -1,19 +1,31 @@
 package dev.echo.bench.compare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.bench.LoadMain;
 import dev.echo.bench.UsageException;
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.bench.load.LoadResult;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CompareMainTest {
 
@@ -62,5 +74,104 @@ class CompareMainTest {
                 "expected an unknown server rejected");
         assertThrows(UsageException.class, () -> CompareMain.parse(new String[] {"--scenarios", "1,x"}),
                 "expected a bad scenario rejected");
+    }
+
+    /** A jar holding only {@code entry}: enough for --baseline-jar's check, never started here. */
+    private static Path jarWith(Path dir, String entry) throws IOException {
+        Path jar = dir.resolve("echo-server.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry(entry));
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    @Test
+    void aBaselineJarAddsTheBaselineServerAfterTheOthers(@TempDir Path dir) throws Exception {
+        Path jar = jarWith(dir, "dev/echo/server/Main.class");
+        CompareMain.Settings settings = CompareMain.parse(new String[] {"--servers", "virtual,netty",
+                "--baseline-jar", jar.toString(), "--root", "/nowhere"});
+        assertEquals(List.of(ServerKind.VIRTUAL, ServerKind.NETTY, ServerKind.BASELINE), settings.servers(),
+                "expected the baseline appended to the servers listed");
+        assertEquals(jar.toAbsolutePath(), settings.baselineJar(), "expected the --baseline-jar path");
+        assertEquals(jar.toAbsolutePath(), settings.jar(ServerKind.BASELINE), "expected the baseline to run its jar");
+        assertEquals(ServerKind.VIRTUAL.args(100, 8), ServerKind.BASELINE.args(100, 8),
+                "expected the baseline started with the virtual row's arguments");
+    }
+
+    @Test
+    void withoutABaselineJarThereIsNoBaseline() throws UsageException {
+        CompareMain.Settings settings = CompareMain.parse(new String[] {"--root", "/nowhere"});
+        assertNull(settings.baselineJar(), "expected no baseline jar");
+        assertFalse(settings.servers().contains(ServerKind.BASELINE), "expected no baseline server");
+    }
+
+    @Test
+    void aMissingNonJarOrForeignBaselineJarIsAUsageError(@TempDir Path dir) throws IOException {
+        Path notAJar = Files.writeString(dir.resolve("notes.txt"), "not a jar");
+        Path foreign = jarWith(dir, "org/example/Main.class");
+        for (String path : new String[] {dir.resolve("absent.jar").toString(), dir.toString(), notAJar.toString(),
+                foreign.toString()}) {
+            UsageException e = assertThrows(UsageException.class,
+                    () -> CompareMain.parse(new String[] {"--baseline-jar", path}), "expected " + path + " rejected");
+            assertTrue(e.getMessage().startsWith("--baseline-jar ") && e.getMessage().contains(path),
+                    "expected the option and the path in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aMissingBaselineJarIsOneLineOnStderrAndExitCode2(@TempDir Path dir) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = LoadMain.run(new String[] {"compare", "--baseline-jar", dir.resolve("absent.jar").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, "expected exit 2 for a missing --baseline-jar");
+        assertEquals(1, stderr.strip().lines().count(), "expected exactly one line on stderr: " + stderr);
+        assertTrue(stderr.startsWith("echo-load compare: --baseline-jar "), "expected the tool and option named: " + stderr);
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "expected nothing on stdout");
+    }
+
+    @Test
+    void theHelpListsTheBaselineJar() {
+        assertTrue(CompareMain.help().contains("--baseline-jar <PATH>"), "expected --baseline-jar in:\n" + CompareMain.help());
+    }
+
+    @Test
+    void theBaselineIsNotAServerToName() {
+        UsageException e = assertThrows(UsageException.class,
+                () -> CompareMain.parse(new String[] {"--servers", "virtual,baseline"}), "expected 'baseline' rejected");
+        assertTrue(e.getMessage().contains("--baseline-jar"), "expected a pointer to --baseline-jar in: " + e.getMessage());
+    }
+
+    @Test
+    void theBaselineTableGivesVirtualsRatiosToTheBaseline(@TempDir Path dir) throws Exception {
+        CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere",
+                "--baseline-jar", jarWith(dir, "dev/echo/server/Main.class").toString()});
+        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = new LinkedHashMap<>();
+        Map<ServerKind, List<LoadResult>> row = new EnumMap<>(ServerKind.class);
+        row.put(ServerKind.VIRTUAL, List.of(run(1200, 50)));
+        row.put(ServerKind.BASELINE, List.of(run(1000, 100)));
+        row.put(ServerKind.NETTY, List.of(run(1000, 100)));
+        results.put(Scenario.parse("64"), row);
+        String table = CompareMain.table(settings, results, Instant.EPOCH);
+        assertTrue(table.contains("| 64 conns | baseline (virtual) | 1000 | 1.00x |"),
+                "expected the baseline row with its ratio to Netty in:\n" + table);
+        assertTrue(table.contains("| scenario | virtual (req/s) | baseline (req/s) | throughput vs baseline |"),
+                "expected the virtual vs baseline table in:\n" + table);
+        assertTrue(table.contains("| 64 conns | 1200 | 1000 | 1.20x |"), "expected 1.20x the baseline's throughput in:\n" + table);
+        assertTrue(table.contains("| 0.50x |"), "expected half the baseline's p99 as 0.50x in:\n" + table);
+    }
+
+    @Test
+    void withoutABaselineThereIsNoBaselineTable() throws UsageException {
+        CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
+        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = new LinkedHashMap<>();
+        Map<ServerKind, List<LoadResult>> row = new EnumMap<>(ServerKind.class);
+        row.put(ServerKind.VIRTUAL, List.of(run(1100, 50)));
+        row.put(ServerKind.NETTY, List.of(run(1000, 100)));
+        results.put(Scenario.parse("64"), row);
+        assertFalse(CompareMain.table(settings, results, Instant.EPOCH).contains("vs baseline"),
+                "expected no baseline table without a baseline");
     }
 }
