@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -48,11 +50,16 @@ class PromiseFloodIT {
     private static final int ANSWERS_PER_WAVE = 200;
     /** A bound for a starved machine, far above the milliseconds a healthy run shows. */
     private static final Duration P99_BOUND = Duration.ofSeconds(5);
+    /** In the server's periodic counters: {@code stats: connections active=1004 accepted=...}. */
+    private static final Pattern ACTIVE = Pattern.compile("\\bconnections active=(\\d+)");
+    /** In the server's summary line: {@code ...; closed: idle=0 write-stalled=0 over-budget=44}. */
+    private static final Pattern OVER_BUDGET = Pattern.compile("\\bover-budget=(\\d+)");
 
     @Test
     void wavesOfAThousandHeldPromisesLeaveTheHeapAndLegitimateClientsAlone() {
+        // The counters logged every 200 ms show when the server holds a whole wave.
         try (ServerProcess server = ServerProcess.start(SMALL_HEAP, "--host", "127.0.0.1", "--port", "0",
-                "--max-connections", "2000", "--log-level", "warn")) {
+                "--max-connections", "2000", "--log-level", "info", "--stats-interval", "200ms")) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             List<LegitimateClients.Wave> waves = new ArrayList<>();
             try (LegitimateClients legitimate = LegitimateClients.start(port, LEGITIMATE_CLIENTS)) {
@@ -68,6 +75,10 @@ class PromiseFloodIT {
                         });
                         assertAlive(server, "once " + size + " promises were sent");
                         opened.assertAllSucceeded("promise connections to open and send 5 bytes");
+                        Await.until("the server to hold " + size + " promise connections", Duration.ofSeconds(30),
+                                () -> activeConnections(server) >= size || !server.isAlive(),
+                                () -> "its last count was " + activeConnections(server));
+                        assertAlive(server, "with " + size + " promise connections open");
                         awaitAnswersWhileAlive(server, legitimate, ANSWERS_PER_WAVE, "with " + size + " promises held");
                     } finally {
                         closeAll(promises);
@@ -89,6 +100,7 @@ class PromiseFloodIT {
             int port = server.awaitPort(Duration.ofSeconds(30));
             List<LegitimateClients.Wave> waves = new ArrayList<>();
             Queue<Attacker> attackers = new ConcurrentLinkedQueue<>();
+            List<String> outcomes = new ArrayList<>();
             try (LegitimateClients legitimate = LegitimateClients.start(port, LEGITIMATE_CLIENTS)) {
                 awaitAnswersWhileAlive(server, legitimate, 100, "before the attack");
                 waves.add(legitimate.wave("before the attack"));
@@ -105,6 +117,7 @@ class PromiseFloodIT {
                     awaitAnswersWhileAlive(server, legitimate, ANSWERS_PER_WAVE,
                             "with " + KEPT_PROMISES + " kept promises of 4 MiB - 1 in progress");
                     waves.add(legitimate.wave(KEPT_PROMISES + " kept promises"));
+                    attackers.forEach(attacker -> outcomes.add(attacker.outcome())); // before closing ends the held ones
                 } finally {
                     attackers.forEach(Attacker::close);
                 }
@@ -113,12 +126,16 @@ class PromiseFloodIT {
             }
             assertAlive(server, "at the end");
             assertLegitimateClientsServed(waves);
+            server.terminate();
+            assertEquals(0, server.awaitExit(Duration.ofSeconds(30)), "expected exit 0 after SIGTERM: " + server.describe());
+            String summary = server.stdout().stream().filter(line -> line.startsWith("echo-server stopped:")).findFirst()
+                    .orElseThrow(() -> new AssertionError("expected the 'echo-server stopped:' line: " + server.describe()));
+            Matcher overBudget = OVER_BUDGET.matcher(summary);
 
             long refused = 0;
             long held = 0;
             List<String> unexpected = new ArrayList<>();
-            for (Attacker attacker : attackers) {
-                String outcome = attacker.outcome();
+            for (String outcome : outcomes) {
                 if (outcome.equals("refused")) {
                     refused++;
                 } else if (outcome.equals("held")) {
@@ -131,6 +148,8 @@ class PromiseFloodIT {
                     + " refused with SERVER_BUSY (buffer budget), " + held + " held; unexpected: " + unexpected);
             assertEquals(List.of(), unexpected, "expected every attacker either refused with SERVER_BUSY naming the"
                     + " buffer budget or held without an answer");
+            assertTrue(overBudget.find() && Long.parseLong(overBudget.group(1)) == refused, "expected the server to count the "
+                    + refused + " refusals the attackers read as over-budget closes: " + summary);
             assertTrue(refused >= 1, "expected some of " + KEPT_PROMISES + " attackers sending ~4 MiB each (more than"
                     + " the 128 MiB heap together) refused with SERVER_BUSY naming the buffer budget, but " + refused
                     + " were; " + held + " held");
@@ -209,6 +228,18 @@ class PromiseFloodIT {
                 Duration.ofSeconds(60), () -> legitimate.answers() >= target || !server.isAlive(),
                 () -> (legitimate.answers() - target + more) + " came, " + legitimate.failures() + " failures so far");
         assertAlive(server, when);
+    }
+
+    /** The last {@code connections active=N} the server logged, or -1. */
+    private static long activeConnections(ServerProcess server) {
+        List<String> lines = server.stderr();
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            Matcher active = ACTIVE.matcher(lines.get(i));
+            if (active.find()) {
+                return Long.parseLong(active.group(1));
+            }
+        }
+        return -1;
     }
 
     private static void assertAlive(ServerProcess server, String when) {

@@ -67,6 +67,11 @@ class SilentReaderIT {
                     System.err.printf("echo-it: silent readers, wave %d: a new client served after %d ms (before that: %s);"
                                     + " silent clients wrote %s; %s%n",
                             wave, (System.nanoTime() - start) / 1_000_000, refusals, silent, server.stats());
+                    // The slot that let the new client in may be the first of five: each is closed for its stalled write.
+                    long expected = (long) wave * LIMIT;
+                    Await.until(expected + " write timeouts counted after wave " + wave, SERVED_WITHIN,
+                            () -> server.stats().writeTimeouts() >= expected,
+                            () -> "stats are " + server.stats() + "; silent clients wrote " + silent);
                 } finally {
                     silent.forEach(SilentClient::close);
                 }
