@@ -3,17 +3,24 @@ package dev.echo.core;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A bound on the frame-buffer memory that many readers hold together, such as every connection of
- * one server. Each reader's first {@value BufferedFrameReader#DEFAULT_BUFFER_SIZE} bytes are its own
- * (a server bounds those by its connection limit); only the part of a buffer beyond them is taken
- * from the budget, when a frame that has really arrived that far needs it, and given back when the
- * buffer shrinks or the reader is {@linkplain FrameReader#release() released}.
+ * A bound on the buffer memory that many readers and writers hold together, such as every
+ * connection of one server. Each reader's and writer's first {@value #OWN_BYTES} bytes are its own
+ * (a server bounds those by its connection limit); every byte a buffer grows beyond them is taken
+ * from the budget, and given back when the buffer shrinks or is {@linkplain FrameReader#release()
+ * released}.
+ *
+ * <p>Two kinds of growth draw on it. A frame larger than its reader's buffer must grow it, with
+ * bytes that have really arrived: past the budget, the reader throws {@link
+ * BufferBudgetExceededException}. Growing a busy connection's buffers to 8 KiB only saves system
+ * calls, so it takes at most half of the budget and is simply skipped past that: thousands of
+ * connections that once sent a large request cannot hold 16 KiB each and crowd out real frames.
  *
  * <p>Without a shared bound, many connections that each send most of a maximum-size frame could
- * together hold more than the heap; with it, the connection that would cross it gets a {@link
- * BufferBudgetExceededException} instead. Thread-safe.
+ * together hold more than the heap. Thread-safe.
  */
 public final class BufferBudget {
+    /** Bytes of each buffer that are not taken from the budget: what every buffer starts with. */
+    public static final int OWN_BYTES = 512;
     private static final BufferBudget UNLIMITED = new BufferBudget(Long.MAX_VALUE);
 
     private final long limit;
@@ -42,10 +49,19 @@ public final class BufferBudget {
 
     /** Takes {@code bytes} from the budget if that many are left; false (and nothing taken) if not. */
     boolean tryReserve(long bytes) {
+        return tryReserve(bytes, limit);
+    }
+
+    /** Takes {@code bytes} for growth that only saves time, if the budget stays at most half used. */
+    boolean tryReserveOptional(long bytes) {
+        return tryReserve(bytes, limit / 2);
+    }
+
+    private boolean tryReserve(long bytes, long bound) {
         long current;
         do {
             current = used.get();
-            if (bytes > limit - current) {
+            if (bytes > bound - current) {
                 return false;
             }
         } while (!used.compareAndSet(current, current + bytes));

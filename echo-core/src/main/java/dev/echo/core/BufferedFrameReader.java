@@ -18,12 +18,13 @@ import java.util.Objects;
  *
  * <p>A declared length is a promise, not a reason to allocate: a larger frame doubles the array
  * each time the bytes that arrived fill it, up to the frame's size, so the array is never more
- * than twice the bytes received (or {@value #DEFAULT_BUFFER_SIZE}). Growth past {@value
- * #DEFAULT_BUFFER_SIZE} bytes is taken from the reader's {@link BufferBudget}.
+ * than twice the bytes received (or {@value #DEFAULT_BUFFER_SIZE}). Every byte beyond the first
+ * {@value #INITIAL_BUFFER_SIZE} is taken from the reader's {@link BufferBudget}; the growth to
+ * {@value #DEFAULT_BUFFER_SIZE} for a busy connection is skipped when the budget is short.
  */
 abstract class BufferedFrameReader implements FrameReader {
     /** Size a new reader starts with. */
-    static final int INITIAL_BUFFER_SIZE = 512;
+    static final int INITIAL_BUFFER_SIZE = BufferBudget.OWN_BYTES;
     /** Size of a busy connection's buffer; a larger frame grows it for as long as it is needed. */
     static final int DEFAULT_BUFFER_SIZE = 8 * 1024;
 
@@ -32,7 +33,7 @@ abstract class BufferedFrameReader implements FrameReader {
     private final InputStream in;
     private final int maxFrameLength;
     private final BufferBudget budget;
-    /** Bytes of the array beyond DEFAULT_BUFFER_SIZE, taken from the budget. */
+    /** Bytes of the array beyond INITIAL_BUFFER_SIZE, taken from the budget. */
     private long reserved;
     private byte[] buf = new byte[INITIAL_BUFFER_SIZE];
     private int pos;
@@ -158,7 +159,8 @@ abstract class BufferedFrameReader implements FrameReader {
         if (n > 0) {
             limit += n;
             bytesRead += n;
-            if (n == room && buf.length < DEFAULT_BUFFER_SIZE && n >= buf.length / 2) {
+            if (n == room && buf.length < DEFAULT_BUFFER_SIZE && n >= buf.length / 2
+                    && reserveFor(DEFAULT_BUFFER_SIZE, true)) {
                 resize(DEFAULT_BUFFER_SIZE);
             }
         }
@@ -201,14 +203,23 @@ abstract class BufferedFrameReader implements FrameReader {
             return;
         }
         int size = (int) Math.min(Math.max(2L * buf.length, DEFAULT_BUFFER_SIZE), frameBytes);
-        long needed = Math.max(0, size - DEFAULT_BUFFER_SIZE) - reserved;
-        if (needed > 0) {
-            if (!budget.tryReserve(needed)) {
-                throw new BufferBudgetExceededException(frameBytes, needed, budget);
-            }
-            reserved += needed;
+        if (!reserveFor(size, false)) {
+            throw new BufferBudgetExceededException(frameBytes, size - INITIAL_BUFFER_SIZE - reserved, budget);
         }
         resize(size);
+    }
+
+    /** Takes from the budget what an array of {@code size} needs beyond what is held; false if refused. */
+    private boolean reserveFor(int size, boolean optional) {
+        long needed = size - INITIAL_BUFFER_SIZE - reserved;
+        if (needed <= 0) {
+            return true;
+        }
+        if (!(optional ? budget.tryReserveOptional(needed) : budget.tryReserve(needed))) {
+            return false;
+        }
+        reserved += needed;
+        return true;
     }
 
     private void giveBackReserved() {
@@ -226,7 +237,9 @@ abstract class BufferedFrameReader implements FrameReader {
             buf = small;
             pos = 0;
             limit = remaining;
-            giveBackReserved();
+            long keep = DEFAULT_BUFFER_SIZE - INITIAL_BUFFER_SIZE;
+            budget.release(reserved - keep);
+            reserved = keep;
         }
     }
 }

@@ -13,23 +13,27 @@ import java.util.Objects;
  *
  * <p>The buffer starts small ({@value #INITIAL_BUFFER_SIZE} bytes), because most connections get
  * one small answer at a time and a server holds thousands of them. Once the messages written between
- * two flushes no longer fit it, the next flush replaces it with one of {@value #BUFFER_SIZE} bytes.
+ * two flushes no longer fit it, the next flush replaces it with one of {@value #BUFFER_SIZE} bytes,
+ * if the {@link BufferBudget} has room for that (the growth only saves system calls).
  */
 final class CodedFrameWriter implements FrameWriter {
-    static final int INITIAL_BUFFER_SIZE = 512;
+    static final int INITIAL_BUFFER_SIZE = BufferBudget.OWN_BYTES;
     static final int BUFFER_SIZE = 8 * 1024;
 
     private final CountingOutputStream out;
     private final boolean lengthPrefix;
+    private final BufferBudget budget;
+    private long reserved;
     private CodedOutputStream coded;
     private int bufferSize = INITIAL_BUFFER_SIZE;
     /** The small buffer overflowed since the last flush: grow it at the next flush, when it is empty. */
     private boolean growAtFlush;
 
-    CodedFrameWriter(OutputStream out, boolean lengthPrefix) {
+    CodedFrameWriter(OutputStream out, boolean lengthPrefix, BufferBudget budget) {
         this.out = new CountingOutputStream(Objects.requireNonNull(out, "out"));
         this.coded = CodedOutputStream.newInstance(this.out, INITIAL_BUFFER_SIZE);
         this.lengthPrefix = lengthPrefix;
+        this.budget = Objects.requireNonNull(budget, "budget");
     }
 
     @Override
@@ -50,8 +54,20 @@ final class CodedFrameWriter implements FrameWriter {
         out.flush();
         if (growAtFlush) {
             growAtFlush = false;
-            bufferSize = BUFFER_SIZE;
-            coded = CodedOutputStream.newInstance(out, BUFFER_SIZE);
+            long needed = BUFFER_SIZE - INITIAL_BUFFER_SIZE;
+            if (budget.tryReserveOptional(needed)) {
+                reserved = needed;
+                bufferSize = BUFFER_SIZE;
+                coded = CodedOutputStream.newInstance(out, BUFFER_SIZE);
+            }
+        }
+    }
+
+    @Override
+    public void release() {
+        if (reserved > 0) {
+            budget.release(reserved);
+            reserved = 0;
         }
     }
 

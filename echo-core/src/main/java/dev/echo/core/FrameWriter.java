@@ -20,4 +20,7 @@ public interface FrameWriter extends Flushable {
 
     /** Total bytes handed to the underlying stream so far, prefixes included. */
     long bytesWritten();
+
+    /** Gives back what the buffer holds of the shared budget; call once when the stream is done with. */
+    void release();
 }

@@ -24,7 +24,7 @@ public enum Framing {
 
     /**
      * A reader of this framing over {@code in}, rejecting frames over {@code maxFrameLength} bytes,
-     * whose buffer growth past its first 8 KiB is taken from {@code budget}.
+     * whose buffer growth past its first 512 bytes is taken from {@code budget}.
      *
      * @throws IllegalArgumentException if {@code maxFrameLength} is not from 1 to {@link
      *     FrameReader#MAX_FRAME_LENGTH_LIMIT}
@@ -46,9 +46,14 @@ public enum Framing {
         return newReader(in, FrameReader.DEFAULT_MAX_FRAME_LENGTH);
     }
 
-    /** A buffered writer of this framing over {@code out}. */
+    /** A buffered writer of this framing over {@code out}, whose buffer growth is taken from {@code budget}. */
+    public FrameWriter newWriter(OutputStream out, BufferBudget budget) {
+        return new CodedFrameWriter(out, this == DELIMITED, budget);
+    }
+
+    /** A buffered writer of this framing over {@code out}; no shared budget. */
     public FrameWriter newWriter(OutputStream out) {
-        return new CodedFrameWriter(out, this == DELIMITED);
+        return newWriter(out, BufferBudget.unlimited());
     }
 
     /** One message as the bytes of one frame; for tests and tools, not the hot path. */

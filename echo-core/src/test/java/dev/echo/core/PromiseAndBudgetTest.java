@@ -61,7 +61,30 @@ class PromiseAndBudgetTest {
         FrameReader third = Framing.DELIMITED.newReader(new ByteArrayInputStream(frame), FOUR_MIB, budget);
         assertEquals(frame.length - 3, third.nextFrame(), "the budget is free again");
         assertEquals(-1, third.nextFrame(), "clean end");
-        assertEquals(0, budget.used(), "a buffer shrunk back after its frame gives back its share");
+        assertEquals(BufferedFrameReader.DEFAULT_BUFFER_SIZE - BufferBudget.OWN_BYTES, budget.used(),
+                "a buffer shrunk back to 8 KiB after its frame keeps only that share");
+        third.release();
+        assertEquals(0, budget.used(), "released");
+    }
+
+    @Test
+    void busyConnectionsBuffersGrowTo8KiBOnlyWhileTheBudgetIsLessThanHalfUsed() throws IOException {
+        BufferBudget budget = BufferBudget.of(64 * 1024);
+        byte[] pipelined = Frames.repeat(Framing.DELIMITED.encode(echo("p".repeat(100))), 100);
+        int grown = 0;
+        for (int i = 0; i < 10; i++) {
+            BufferedFrameReader reader = (BufferedFrameReader) Framing.DELIMITED.newReader(
+                    new ByteArrayInputStream(pipelined), FOUR_MIB, budget);
+            for (int frame = 0; frame < 100; frame++) {
+                assertEquals(104, reader.nextFrame(), "reader " + i + ", frame " + frame);
+            }
+            if (reader.bufferCapacity() == BufferedFrameReader.DEFAULT_BUFFER_SIZE) {
+                grown++;
+            }
+        }
+        // 7.5 KiB each from a budget of 64 KiB, of which such growth may take half: 4 readers.
+        assertEquals(4, grown, "readers grown to 8 KiB; budget " + budget);
+        assertTrue(budget.used() <= budget.limit() / 2, "growth that only saves time stays in half the budget: " + budget);
     }
 
     @Test

@@ -139,6 +139,9 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
             if (reader != null) {
                 reader.release();
             }
+            if (writer != null) {
+                writer.release();
+            }
             countBytes();
             registry.remove(this);
             if (poolName != null) {
@@ -151,7 +154,7 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
         socket.setTcpNoDelay(true);
         Framing framing = config.framing();
         WriteProgressOutputStream out = new WriteProgressOutputStream(socket.getOutputStream());
-        writer = framing.newWriter(out);
+        writer = framing.newWriter(out, budget);
         output = out;
         FrameDeadlineInputStream in = new FrameDeadlineInputStream(socket.getInputStream(), this);
         reader = framing.newReader(in, config.maxFrameBytes(), budget);
@@ -200,7 +203,7 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
             }
             ClientMessage request;
             try {
-                request = reader.parseFrame(ClientMessage.parser());
+                request = reader.parseFrame(RequestHandler.requestParser());
             } catch (InvalidProtocolBufferException e) {
                 String detail = "frame of " + length + " bytes is not a valid ClientMessage: " + e.getMessage();
                 if (framing == Framing.RAW) {
