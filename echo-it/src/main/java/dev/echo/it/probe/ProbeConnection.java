@@ -1,0 +1,173 @@
+package dev.echo.it.probe;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.echo.core.FrameException;
+import dev.echo.core.FrameReader;
+import dev.echo.core.Framing;
+import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.proto.ServerMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+
+/**
+ * One TCP connection of a check to the target: writes requests (or any bytes) as told, reads
+ * answers as frames of the target's framing, each within the probe's timeout. Failures come out as
+ * {@link CheckFailedException}s whose message is ready to be shown as evidence.
+ */
+final class ProbeConnection implements AutoCloseable {
+    /** Largest answer accepted: the 4 KiB and 600-byte echoes come back well under it. */
+    private static final int MAX_ANSWER_BYTES = 1024 * 1024;
+    /** How long a polite close waits at most for the server's own close. */
+    private static final Duration DRAIN = Duration.ofMillis(500);
+
+    private final Socket socket;
+    private final Framing framing;
+    private final Duration timeout;
+    private final OutputStream out;
+    private final DeadlineInputStream in;
+    private final FrameReader reader;
+
+    private ProbeConnection(Socket socket, Framing framing, Duration timeout) throws IOException {
+        this.socket = socket;
+        this.framing = framing;
+        this.timeout = timeout;
+        this.out = socket.getOutputStream();
+        this.in = new DeadlineInputStream(socket);
+        this.reader = framing.newReader(in, MAX_ANSWER_BYTES);
+    }
+
+    static ProbeConnection open(ProbeConfig config) throws TargetUnreachableException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true); // a write of a few bytes leaves as its own segment
+            socket.connect(new InetSocketAddress(config.host(), config.port()), (int) config.timeout().toMillis());
+            return new ProbeConnection(socket, config.framing(), config.timeout());
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new TargetUnreachableException(config.address(), e.getMessage());
+        }
+    }
+
+    /** Writes every request, framed, in one write. */
+    ProbeConnection send(ClientMessage... requests) throws CheckFailedException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (ClientMessage request : requests) {
+            bytes.writeBytes(framing.encode(request));
+        }
+        return write(bytes.toByteArray());
+    }
+
+    /** Writes {@code bytes} as they are, in one write. */
+    ProbeConnection write(byte[] bytes) throws CheckFailedException {
+        try {
+            out.write(bytes);
+            out.flush();
+            return this;
+        } catch (IOException e) {
+            throw new ServerClosedException("writing " + bytes.length + " bytes failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The next answer.
+     *
+     * @throws ServerClosedException if the server ended the connection instead
+     * @throws CheckFailedException if nothing complete came within the timeout, or the bytes are no answer
+     */
+    ServerMessage answer() throws CheckFailedException {
+        in.deadlineIn(timeout.toNanos());
+        try {
+            ServerMessage answer = reader.read(ServerMessage.parser());
+            if (answer == null) {
+                throw new ServerClosedException("the server closed the connection");
+            }
+            return answer;
+        } catch (SocketTimeoutException e) {
+            throw new CheckFailedException("no answer within " + Probe.format(timeout));
+        } catch (InvalidProtocolBufferException e) {
+            throw new CheckFailedException("the answer is not a ServerMessage: " + e.getMessage());
+        } catch (FrameException e) {
+            throw new CheckFailedException("the answer is not a valid " + framing.cliName() + " frame: " + e.getMessage());
+        } catch (SocketException e) {
+            throw new ServerClosedException("the connection was reset (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new ServerClosedException("reading failed: " + e.getMessage());
+        }
+    }
+
+    /** Half-close: the server sees end of stream and can still answer. */
+    void shutdownOutput() throws CheckFailedException {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            throw new ServerClosedException("half-close failed: " + e.getMessage());
+        }
+    }
+
+    /** An abortive close: RST instead of FIN, as a crashed or killed client does. */
+    void reset() {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (SocketException e) {
+            // already closed: nothing to reset
+        }
+        closeQuietly(socket);
+    }
+
+    /** Closes at once, waking any thread blocked reading it; used to abandon a check. */
+    void abort() {
+        closeQuietly(socket);
+    }
+
+    /** Closes politely, waiting at most 500 ms. */
+    @Override
+    public void close() {
+        close(System.nanoTime() + DRAIN.toNanos());
+    }
+
+    /**
+     * Closes politely: FIN, then reads and drops what the server still sends until it closes too or
+     * {@code deadlineNanos} passes. Closing with unread answers would make our kernel reset the
+     * connection, and a reset is itself something this probe tests: it must only happen on purpose.
+     */
+    void close(long deadlineNanos) {
+        if (socket.isClosed()) {
+            return;
+        }
+        try {
+            socket.shutdownOutput();
+            InputStream raw = socket.getInputStream();
+            byte[] scratch = new byte[8192];
+            long left;
+            while ((left = (deadlineNanos - System.nanoTime()) / 1_000_000) > 0) {
+                socket.setSoTimeout((int) left);
+                if (raw.read(scratch) < 0) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // reset, timeout or already closed: close below either way
+        } finally {
+            closeQuietly(socket);
+        }
+    }
+
+    boolean isClosed() {
+        return socket.isClosed();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // the socket is gone either way
+        }
+    }
+}

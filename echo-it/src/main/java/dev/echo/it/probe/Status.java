@@ -1,0 +1,8 @@
+package dev.echo.it.probe;
+
+/** How a check ended. */
+public enum Status {
+    PASS,
+    FAIL,
+    SKIP
+}

@@ -1,0 +1,113 @@
+package dev.echo.it.replica;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A replica of the original server: NOT a design to copy. One thread accepts a client and serves it
+ * until that client leaves; a second client waits unanswered meanwhile. Any I/O error from a client
+ * (a connection reset) propagates out of the loop and ends the whole server, as the original's
+ * {@code handle_client(stream)?} did. The per-client defects are {@link ReplicaClientLoop}'s.
+ */
+public final class OriginalReplica implements Replica {
+    private final ServerSocket listener;
+    private final String host;
+    private final AtomicReference<Socket> current = new AtomicReference<>();
+    private final AtomicReference<Exception> fatalError = new AtomicReference<>();
+    private final Thread thread;
+
+    private OriginalReplica(ServerSocket listener, String host) {
+        this.listener = listener;
+        this.host = host;
+        // The original ran on the caller's thread; one thread of our own stands in for it.
+        this.thread = Thread.ofPlatform().name("replica-original-" + listener.getLocalPort()).unstarted(this::run);
+    }
+
+    static OriginalReplica start(String host, int port) throws IOException {
+        ServerSocket listener = new ServerSocket();
+        try {
+            listener.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            listener.close();
+            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        OriginalReplica replica = new OriginalReplica(listener, host);
+        replica.thread.start();
+        return replica;
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                try (Socket client = listener.accept()) {
+                    current.set(client);
+                    ReplicaClientLoop.serve(client);
+                } finally {
+                    current.set(null);
+                }
+            }
+        } catch (IOException e) {
+            if (!listener.isClosed()) {
+                fatalError.set(e); // the defect: one client's reset ends the server
+            }
+        } finally {
+            closeQuietly(listener);
+        }
+    }
+
+    /** Waits up to {@code millis} for the server's thread to end (it ends only on an error or close()). */
+    public boolean awaitEnd(long millis) throws InterruptedException {
+        return thread.join(java.time.Duration.ofMillis(millis));
+    }
+
+    @Override
+    public Design design() {
+        return Design.ORIGINAL;
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    @Override
+    public boolean isListening() {
+        return !listener.isClosed();
+    }
+
+    @Override
+    public Optional<Exception> fatalError() {
+        return Optional.ofNullable(fatalError.get());
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(listener);
+        Socket client = current.get();
+        if (client != null) {
+            closeQuietly(client);
+        }
+        try {
+            thread.join(java.time.Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // cleanup of a test fixture: the socket is gone either way
+        }
+    }
+}

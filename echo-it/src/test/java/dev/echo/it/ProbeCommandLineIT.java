@@ -1,0 +1,113 @@
+package dev.echo.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.it.probe.ProbeMain;
+import dev.echo.it.replica.Design;
+import dev.echo.it.replica.Replica;
+import dev.echo.server.EchoServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+
+/** {@code bin/echo-probe}'s command line, run in this JVM: exit codes, lines, JSON, help, usage errors. */
+@Execution(ExecutionMode.CONCURRENT)
+class ProbeCommandLineIT {
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = ProbeMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void healthyServerExitsZeroWithOnePassLinePerCheck() {
+        EchoServer server = InProcess.start();
+        try {
+            Run run = run("127.0.0.1:" + server.port(), "--only", "echo,add,pipelined", "--timeout", "10s");
+            assertEquals(0, run.exit(), "expected exit 0: " + run);
+            List<String> checks = run.out().lines().filter(l -> l.matches("(PASS|FAIL|SKIP) .*")).toList();
+            assertEquals(3, checks.size(), "expected one line per check: " + run.out());
+            assertTrue(checks.stream().allMatch(l -> l.startsWith("PASS  ")), "expected every line PASS: " + run.out());
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void failedCheckExitsOneAndSaysWhatDidNotComeBack() throws Exception {
+        try (Replica replica = Design.SOLUTION.start("127.0.0.1", 0)) {
+            Run run = run("127.0.0.1:" + replica.port(), "--framing", "raw", "--only", "echo,add", "--timeout", "1s");
+            assertEquals(1, run.exit(), "expected exit 1: " + run);
+            assertTrue(run.out().contains("PASS  echo "), "expected echo to pass: " + run.out());
+            assertTrue(run.out().contains("FAIL  add                 add 10 + 20  (no answer within 1s)"),
+                    "expected the add failure with its evidence: " + run.out());
+        }
+    }
+
+    @Test
+    void jsonToStdoutMovesTheLinesToStderr() {
+        EchoServer server = InProcess.start();
+        try {
+            Run run = run("127.0.0.1:" + server.port(), "--only", "echo", "--json", "-");
+            assertEquals(0, run.exit(), "expected exit 0: " + run);
+            assertTrue(run.out().startsWith("{\"target\": \"127.0.0.1:" + server.port() + "\", \"framing\": \"delimited\", \"checks\": ["),
+                    "expected the JSON report on stdout: " + run.out());
+            assertTrue(run.out().contains("{\"id\": \"echo\", \"title\": \"\\\"Hello, World!\\\" is echoed\", \"status\": \"PASS\""),
+                    "expected the echo check in the JSON: " + run.out());
+            assertTrue(run.out().contains("\"passed\": 1, \"failed\": 0, \"skipped\": 0}"), "expected the counts: " + run.out());
+            assertTrue(run.err().contains("PASS  echo "), "expected the lines on stderr: " + run.err());
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void unreachableTargetExitsTwoWithOneLine() throws Exception {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0)) {
+            port = closed.getLocalPort(); // free once closed: nothing listens there
+        }
+        Run run = run("127.0.0.1:" + port);
+        assertEquals(2, run.exit(), "expected exit 2: " + run);
+        assertEquals(1, run.err().lines().count(), "expected one line: " + run.err());
+        assertTrue(run.err().startsWith("echo-probe: target unreachable: cannot connect to 127.0.0.1:" + port), run.err());
+    }
+
+    @Test
+    void usageErrorsAreOneLineNamingTheOptionAndTheValue() {
+        assertUsage(run("--timeout", "soon", "127.0.0.1:1"), "echo-probe: invalid --timeout 'soon': expected a whole number and a unit, like 500ms or 2s");
+        assertUsage(run("--framing", "json", "127.0.0.1:1"), "echo-probe: invalid --framing 'json': expected delimited or raw");
+        assertUsage(run("--only", "echo,nope", "127.0.0.1:1"), "echo-probe: invalid --only 'echo,nope': expected check ids from echo, large-echo,");
+        assertUsage(run("localhost"), "echo-probe: invalid target 'localhost': expected HOST:PORT, like 127.0.0.1:8080");
+        assertUsage(run(), "echo-probe: missing HOST:PORT, the server to probe");
+        assertUsage(run("replica", "--design", "better"), "echo-probe: invalid --design 'better': expected original or solution");
+        assertUsage(run("replica", "--design", "original", "--port", "70000"), "echo-probe: invalid --port '70000': expected a whole number from 0 to 65535");
+    }
+
+    @Test
+    void helpFitsOneHundredColumnsWithoutTrailingSpaces() {
+        for (Run run : List.of(run("--help"), run("replica", "--help"))) {
+            assertEquals(0, run.exit(), "expected exit 0: " + run);
+            assertTrue(run.out().lines().allMatch(l -> l.length() <= 100 && !l.endsWith(" ")),
+                    "expected lines of at most 100 columns without trailing spaces: " + run.out());
+        }
+        assertTrue(run("replica", "--help").out().contains("NOT to do"), "expected the replica help to warn");
+        assertTrue(run("-V").out().matches("echo-probe \\S+\\R"), "expected the version line");
+    }
+
+    private static void assertUsage(Run run, String start) {
+        assertEquals(2, run.exit(), "expected exit 2: " + run);
+        assertEquals(1, run.err().lines().count(), "expected one line: " + run.err());
+        assertTrue(run.err().startsWith(start), "expected '" + start + "...', got: " + run.err());
+    }
+}
