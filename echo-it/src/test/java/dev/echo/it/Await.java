@@ -15,12 +15,21 @@ final class Await {
      * {@code observed} state at that moment.
      */
     static void until(String expected, Duration deadline, BooleanSupplier condition, Supplier<String> observed) {
+        until(expected, deadline, Duration.ofNanos(POLL_NANOS), condition, observed);
+    }
+
+    /**
+     * As {@link #until(String, Duration, BooleanSupplier, Supplier)}, checking every {@code interval}:
+     * for a condition that costs something to check, such as a new connection.
+     */
+    static void until(String expected, Duration deadline, Duration interval, BooleanSupplier condition,
+                      Supplier<String> observed) {
         long end = System.nanoTime() + deadline.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - end > 0) {
                 throw new AssertionError("expected " + expected + " within " + deadline + ", but " + observed.get());
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS); // polling interval, not synchronization
+            java.util.concurrent.locks.LockSupport.parkNanos(interval.toNanos()); // polling interval, not synchronization
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.echo.it;
 
 import dev.echo.client.ClientConfig;
 import dev.echo.client.EchoClient;
+import dev.echo.client.ServerErrorException;
 import dev.echo.core.Framing;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,5 +25,21 @@ final class Clients {
 
     static EchoClient connect(int port) throws IOException {
         return EchoClient.connect(config(port));
+    }
+
+    /**
+     * A new connection that echoes {@code text} once, waiting at most {@code readTimeout} for the
+     * answer: null when it was served right, otherwise what happened instead (SERVER_BUSY, a
+     * timeout, a refused connection), for a test that tries until a fresh client is served.
+     */
+    static String echoOnce(int port, String text, Duration readTimeout) {
+        try (EchoClient client = EchoClient.connect(config(port).toBuilder().readTimeout(readTimeout).build())) {
+            String answer = client.echo(text);
+            return text.equals(answer) ? null : "a wrong echo: '" + answer + "'";
+        } catch (ServerErrorException e) {
+            return e.code().name();
+        } catch (IOException e) {
+            return e.getMessage();
+        }
     }
 }

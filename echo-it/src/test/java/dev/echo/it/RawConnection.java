@@ -22,10 +22,11 @@ final class RawConnection implements AutoCloseable {
     private final InputStream in;
     private final FrameReader reader;
 
-    private RawConnection(Socket socket, Framing framing) throws IOException {
+    private RawConnection(Socket socket, Framing framing, long readBytesPerSecond) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
-        this.in = socket.getInputStream();
+        this.in = readBytesPerSecond > 0 ? new PacedInputStream(socket.getInputStream(), readBytesPerSecond)
+                : socket.getInputStream();
         this.reader = framing.newReader(in, 64 * 1024 * 1024);
     }
 
@@ -34,15 +35,39 @@ final class RawConnection implements AutoCloseable {
     }
 
     static RawConnection open(int port, Framing framing) throws IOException {
+        return new RawConnection(connect(port), framing, 0);
+    }
+
+    /** A slow reader: answers are taken from the socket at no more than {@code bytesPerSecond}. */
+    static RawConnection openReadingAt(int port, long bytesPerSecond) throws IOException {
+        if (bytesPerSecond <= 0) {
+            throw new IllegalArgumentException("bytesPerSecond must be positive: " + bytesPerSecond);
+        }
+        return new RawConnection(connect(port), Framing.DELIMITED, bytesPerSecond);
+    }
+
+    private static Socket connect(int port) throws IOException {
         Socket socket = new Socket();
-        socket.setTcpNoDelay(true); // so that a write of one byte leaves as one segment
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-        socket.setSoTimeout((int) Duration.ofSeconds(20).toMillis());
-        return new RawConnection(socket, framing);
+        try {
+            socket.setTcpNoDelay(true); // so that a write of one byte leaves as one segment
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            socket.setSoTimeout((int) Duration.ofSeconds(20).toMillis());
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     RawConnection write(byte[] bytes) throws IOException {
         out.write(bytes);
+        out.flush();
+        return this;
+    }
+
+    /** {@code length} bytes of {@code bytes} from {@code offset}. */
+    RawConnection write(byte[] bytes, int offset, int length) throws IOException {
+        out.write(bytes, offset, length);
         out.flush();
         return this;
     }
@@ -76,6 +101,11 @@ final class RawConnection implements AutoCloseable {
         } catch (SocketException reset) {
             return true; // "Connection reset": the server closed with our bytes unread
         }
+    }
+
+    /** Bytes read from the socket but not yet returned as answers: part of a frame, after a failed read. */
+    int bufferedBytes() {
+        return reader.bufferedBytes();
     }
 
     void setReadTimeout(Duration timeout) throws SocketException {

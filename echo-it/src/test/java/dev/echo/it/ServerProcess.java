@@ -31,7 +31,21 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code java jvmOptions... -jar echo-server.jar serverArgs...}. */
     static ServerProcess start(List<String> jvmOptions, String... serverArgs) {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), jvmOptions, serverArgs);
+    }
+
+    /**
+     * Starts the server as {@link #start} does, with at most {@code maxOpenFiles} open files (its
+     * JVM's own included): {@code bash -c 'ulimit -n N; exec java ...'}, so the pid is the JVM's.
+     */
+    static ServerProcess startWithOpenFileLimit(int maxOpenFiles, List<String> jvmOptions, String... serverArgs) {
+        // The command travels as bash's positional parameters: nothing to quote.
+        return start(List.of("bash", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$@\"", "echo-server"),
+                jvmOptions, serverArgs);
+    }
+
+    private static ServerProcess start(List<String> launcher, List<String> jvmOptions, String... serverArgs) {
+        List<String> command = new ArrayList<>(launcher);
         command.add(ServerJar.javaLauncher());
         command.addAll(jvmOptions);
         command.add("-jar");

@@ -12,11 +12,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Scenario 9: the packaged server ({@code java -jar echo-server.jar}) as its own process: SIGTERM
@@ -96,15 +99,18 @@ class ServerProcessIT {
         }
     }
 
-    @Test
-    void badOptionGivesExitTwoAndOneLinePointingToTheUsage() {
-        try (ServerProcess server = ServerProcess.start(List.of(), "--bogus")) {
+    /** An unknown option, and a frame limit over 256 MiB (268435456), the most a frame may be. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--bogus", "--max-frame-bytes 268435457"})
+    void badOptionGivesExitTwoAndOneLinePointingToTheUsage(String option) {
+        String[] args = option.split(" ");
+        try (ServerProcess server = ServerProcess.start(List.of(), args)) {
             int exit = server.awaitExit(Duration.ofSeconds(30));
-            assertEquals(2, exit, "expected exit code 2 for a bad option: " + server.describe());
+            assertEquals(2, exit, "expected exit code 2 for " + option + ": " + server.describe());
             List<String> stderr = server.stderr();
             assertEquals(1, stderr.size(), "expected exactly one line on stderr, no stack trace: " + stderr);
-            assertTrue(stderr.get(0).contains("--bogus") && stderr.get(0).contains("--help"),
-                    "expected the line to name the bad option and point to --help: " + stderr);
+            assertTrue(Arrays.stream(args).allMatch(stderr.get(0)::contains) && stderr.get(0).contains("--help"),
+                    "expected the line to name " + option + " and point to --help: " + stderr);
         }
     }
 

@@ -1,0 +1,150 @@
+package dev.echo.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.core.FrameException;
+import dev.echo.core.Framing;
+import dev.echo.core.proto.ErrorResponse.Code;
+import dev.echo.core.proto.ServerMessage;
+import dev.echo.server.EchoServer;
+import dev.echo.server.ThreadMode;
+import java.io.IOException;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A graceful stop amid slow readers: 20 clients each pipeline 1,000 echoes of 10 KiB (a writer
+ * thread sends them as fast as the server takes them) and read the answers at 2 MB/s, so that when
+ * {@code close()} comes, every connection has answers queued, requests read and unread, and a client
+ * still sending. What each client must see, read to the end:
+ *
+ * <pre>
+ * answer 0, answer 1, ..., answer k-1   whole, in order, each the right echo
+ * [SHUTTING_DOWN]                       at most one, and last
+ * end of stream                         no partial frame, no reset; its writes never fail either
+ * </pre>
+ *
+ * and the answers all clients received add up to what the server counted. A server that closes a
+ * socket with unread input sends a reset, which throws away the answers still in its send buffer:
+ * the client gets whole answers, then part of one, then "Connection reset".
+ */
+class ShutdownSlowReadersIT {
+    private static final int CLIENTS = 20;
+    private static final int REQUESTS = 1_000;
+    private static final long READ_BYTES_PER_SECOND = 2_000_000;
+    private static final Duration GRACE = Duration.ofSeconds(30);
+    /** Answers every client has read before close(): the clients are mid-stream, with full buffers. */
+    private static final int ANSWERS_BEFORE_CLOSE = 100;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"virtual", "platform:32"})
+    void gracefulStopAmidSlowReadersSendsWholeAnswersThenACleanEnd(String threads) throws Exception {
+        AtomicIntegerArray answers = new AtomicIntegerArray(CLIENTS);
+        AtomicLong shuttingDown = new AtomicLong();
+        EchoServer server = InProcess.start(b -> b.shutdownGrace(GRACE).threadMode(ThreadMode.parse(threads)));
+        int port = server.port();
+        long closeMillis;
+        Parallel.Outcome clients;
+        try {
+            List<Parallel.Outcome> result = new ArrayList<>();
+            Thread load = Thread.ofVirtual().start(() -> result.add(Parallel.run(CLIENTS, GRACE.plusSeconds(60),
+                    c -> pipelineAndReadSlowly(port, c, answers, shuttingDown))));
+            Await.until("every client to have read " + ANSWERS_BEFORE_CLOSE + " answers before close()", Duration.ofSeconds(60),
+                    () -> IntStream.range(0, CLIENTS).allMatch(c -> answers.get(c) >= ANSWERS_BEFORE_CLOSE)
+                            || !load.isAlive(),
+                    () -> "answers per client: " + answers);
+            long start = System.nanoTime();
+            server.close();
+            closeMillis = (System.nanoTime() - start) / 1_000_000;
+            if (!load.join(GRACE.plusSeconds(90))) {
+                throw new AssertionError("expected every slow reader to reach the end of its stream within "
+                        + GRACE.plusSeconds(90) + ": answers per client " + answers);
+            }
+            clients = result.get(0);
+        } finally {
+            server.close();
+        }
+        long received = IntStream.range(0, CLIENTS).mapToLong(answers::get).sum();
+        System.err.println("echo-it: graceful stop amid " + CLIENTS + " slow readers (" + threads + "): close() took "
+                + closeMillis + " ms; " + received + " answers read (per client " + answers + "), " + shuttingDown
+                + " SHUTTING_DOWN; server counted " + server.stats().requestsAnswered() + " answered");
+        clients.assertAllSucceeded("slow readers to read whole answers in order, at most a final SHUTTING_DOWN,"
+                + " then a clean end of stream");
+        assertEquals(server.stats().requestsAnswered(), received + shuttingDown.get(),
+                "expected the answers the clients read (" + received + " echoes and " + shuttingDown
+                        + " SHUTTING_DOWN) to be every answer the server counted: " + server.stats());
+        assertTrue(closeMillis < GRACE.toMillis(), "expected close() to end before the grace period of " + GRACE
+                + " was over (the clients read everything well within it), took " + closeMillis + " ms");
+    }
+
+    /** One client: a writer thread pipelines every request; this thread reads slowly to the end. */
+    private static void pipelineAndReadSlowly(int port, int c, AtomicIntegerArray answers, AtomicLong shuttingDown)
+            throws IOException, InterruptedException {
+        try (RawConnection connection = RawConnection.openReadingAt(port, READ_BYTES_PER_SECOND)) {
+            AtomicReference<IOException> writeFailure = new AtomicReference<>();
+            AtomicLong written = new AtomicLong();
+            // A platform thread, like a client process of its own: the server drains our input after its FIN
+            // only while we keep sending (a quiet second ends it), and the test JVM's busy carrier threads
+            // could keep a virtual writer waiting that long.
+            Thread writer = Thread.ofPlatform().daemon().name("pipelining-writer-" + c).start(() -> {
+                try {
+                    for (int r = 0; r < REQUESTS; r++) {
+                        connection.write(Framing.DELIMITED.encode(Requests.echo(LegitimateClients.text(c, r))));
+                        written.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    writeFailure.set(e);
+                }
+            });
+            boolean refused = false;
+            while (true) {
+                ServerMessage answer;
+                try {
+                    answer = connection.readAnswer();
+                } catch (FrameException e) {
+                    throw new AssertionError("client " + c + ": a partial frame after " + answers.get(c)
+                            + " whole answers: " + e, e);
+                } catch (SocketException e) {
+                    throw new AssertionError("client " + c + ": " + e.getMessage() + " after " + answers.get(c)
+                            + " whole answers" + (refused ? " and SHUTTING_DOWN" : "") + " and " + connection.bufferedBytes()
+                            + " bytes of a next frame (" + written + " requests written)", e);
+                }
+                if (answer == null) {
+                    break; // the clean end
+                }
+                if (refused) {
+                    throw new AssertionError("client " + c + ": an answer after SHUTTING_DOWN: " + answer);
+                }
+                if (answer.hasError() && answer.getError().getCode() == Code.SHUTTING_DOWN) {
+                    refused = true;
+                    shuttingDown.incrementAndGet();
+                    continue;
+                }
+                int r = answers.get(c);
+                if (!answer.hasEchoMessage() || !answer.getEchoMessage().getContent().equals(LegitimateClients.text(c, r))) {
+                    throw new AssertionError("client " + c + " answer " + r + ": expected the echo of request " + r + ", got "
+                            + (answer.hasEchoMessage() ? "an echo starting '" + answer.getEchoMessage().getContent()
+                                    .substring(0, Math.min(30, answer.getEchoMessage().getContent().length())) + "'" : answer));
+                }
+                answers.incrementAndGet(c);
+            }
+            if (!writer.join(Duration.ofSeconds(30))) {
+                throw new AssertionError("client " + c + ": its writer still blocked 30 s after the end of stream, "
+                        + written + " requests written: the server neither read nor closed");
+            }
+            if (writeFailure.get() != null) {
+                throw new AssertionError("client " + c + ": writing request " + written + " failed, " + answers.get(c)
+                        + " answers read: " + writeFailure.get(), writeFailure.get());
+            }
+        }
+    }
+}
