@@ -14,7 +14,7 @@ import dev.echo.core.proto.ServerMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -44,14 +44,15 @@ class EchoClientFailureTest {
 
     @Test
     void connectionRefusedNamesEndpoint() throws IOException {
-        int port;
-        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = closed.getLocalPort();
+        // Bound, not listening, and held: refused, and no test beside this one can take the port.
+        try (Socket bound = new Socket()) {
+            bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = bound.getLocalPort();
+            IOException e = assertThrows(IOException.class, () -> EchoClient.connect("127.0.0.1", port),
+                    "nothing listens on a bound, unlistened port");
+            assertEquals("cannot connect to 127.0.0.1:" + port + ": connection refused", e.getMessage(),
+                    "refused message");
         }
-        IOException e = assertThrows(IOException.class, () -> EchoClient.connect("127.0.0.1", port),
-                "nothing listens on a port just closed");
-        assertEquals("cannot connect to 127.0.0.1:" + port + ": connection refused", e.getMessage(),
-                "refused message");
     }
 
     @Test

@@ -10,7 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -136,14 +137,15 @@ class MainTest {
         assertEquals(2, badOption.exitCode(), "port 0: exit 2");
         assertEquals(1, badOption.err().size(), "one line on stderr: " + badOption.err());
 
-        int closedPort;
-        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = closed.getLocalPort();
+        // Bound, not listening, and held: refused, and no test beside this one can take the port.
+        try (Socket bound = new Socket()) {
+            bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int closedPort = bound.getLocalPort();
+            Run refused = run("", "--port", Integer.toString(closedPort), "add", "1", "2");
+            assertEquals(2, refused.exitCode(), "connection error: exit 2");
+            assertEquals(List.of("cannot connect to 127.0.0.1:" + closedPort + ": connection refused"), refused.err(),
+                    "the refusal, one line");
         }
-        Run refused = run("", "--port", Integer.toString(closedPort), "add", "1", "2");
-        assertEquals(2, refused.exitCode(), "connection error: exit 2");
-        assertEquals(List.of("cannot connect to 127.0.0.1:" + closedPort + ": connection refused"), refused.err(),
-                "the refusal, one line");
     }
 
     @Test

@@ -9,7 +9,8 @@ import dev.echo.it.replica.Replica;
 import dev.echo.server.EchoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,14 +74,16 @@ class ProbeCommandLineIT {
 
     @Test
     void unreachableTargetExitsTwoWithOneLine() throws Exception {
-        int port;
-        try (ServerSocket closed = new ServerSocket(0)) {
-            port = closed.getLocalPort(); // free once closed: nothing listens there
+        // Bound but not listening, and held for the whole run: a connect is refused, and no test
+        // running beside this one can take the port in between (a port freed by close() can be).
+        try (Socket bound = new Socket()) {
+            bound.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = bound.getLocalPort();
+            Run run = run("127.0.0.1:" + port);
+            assertEquals(2, run.exit(), "expected exit 2: " + run);
+            assertEquals(1, run.err().lines().count(), "expected one line: " + run.err());
+            assertTrue(run.err().startsWith("echo-probe: target unreachable: cannot connect to 127.0.0.1:" + port), run.err());
         }
-        Run run = run("127.0.0.1:" + port);
-        assertEquals(2, run.exit(), "expected exit 2: " + run);
-        assertEquals(1, run.err().lines().count(), "expected one line: " + run.err());
-        assertTrue(run.err().startsWith("echo-probe: target unreachable: cannot connect to 127.0.0.1:" + port), run.err());
     }
 
     @Test
