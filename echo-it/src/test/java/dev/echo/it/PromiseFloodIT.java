@@ -95,8 +95,9 @@ class PromiseFloodIT {
 
     @Test
     void keptPromisesBeyondTheHeapMeetTheBufferBudget() {
+        // The counters logged every 200 ms tell how many attackers the server refused.
         try (ServerProcess server = ServerProcess.start(SMALL_HEAP, "--host", "127.0.0.1", "--port", "0",
-                "--max-connections", "2000", "--log-level", "warn")) {
+                "--max-connections", "2000", "--log-level", "info", "--stats-interval", "200ms")) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             List<LegitimateClients.Wave> waves = new ArrayList<>();
             Queue<Attacker> attackers = new ConcurrentLinkedQueue<>();
@@ -114,6 +115,17 @@ class PromiseFloodIT {
                             () -> attackers.stream().allMatch(a -> a.wroteAll || a.answer.isDone()),
                             () -> attackers.stream().filter(a -> !a.wroteAll && !a.answer.isDone()).count()
                                     + " attackers could not send everything and have no answer; " + server.describe());
+                    // A refused attacker may have written everything (the server drains after its answer)
+                    // and not yet read the answer waiting for it: wait for as many answers as the server
+                    // counted refusals in a counter line logged after every attacker had its outcome.
+                    int linesBefore = server.stderr().size();
+                    Await.until("every attacker the server refused to have read its answer", Duration.ofSeconds(30),
+                            () -> {
+                                long counted = lastOverBudget(server, linesBefore);
+                                return counted >= 0 && attackers.stream().filter(a -> a.answer.isDone()).count() >= counted;
+                            },
+                            () -> "the server counted " + lastOverBudget(server, linesBefore) + " over-budget closes, "
+                                    + attackers.stream().filter(a -> a.answer.isDone()).count() + " attackers have an answer");
                     awaitAnswersWhileAlive(server, legitimate, ANSWERS_PER_WAVE,
                             "with " + KEPT_PROMISES + " kept promises of 4 MiB - 1 in progress");
                     waves.add(legitimate.wave(KEPT_PROMISES + " kept promises"));
@@ -228,6 +240,18 @@ class PromiseFloodIT {
                 Duration.ofSeconds(60), () -> legitimate.answers() >= target || !server.isAlive(),
                 () -> (legitimate.answers() - target + more) + " came, " + legitimate.failures() + " failures so far");
         assertAlive(server, when);
+    }
+
+    /** The last {@code over-budget=N} the server logged after its first {@code skip} lines of stderr, or -1. */
+    private static long lastOverBudget(ServerProcess server, int skip) {
+        List<String> lines = server.stderr();
+        for (int i = lines.size() - 1; i >= skip; i--) {
+            Matcher overBudget = OVER_BUDGET.matcher(lines.get(i));
+            if (overBudget.find()) {
+                return Long.parseLong(overBudget.group(1));
+            }
+        }
+        return -1;
     }
 
     /** The last {@code connections active=N} the server logged, or -1. */
