@@ -32,9 +32,8 @@ abstract class BufferedFrameReader implements FrameReader {
 
     private final InputStream in;
     private final int maxFrameLength;
+    /** Holds {@link #budgeted(int)} of the array's length, always. */
     private final BufferBudget budget;
-    /** Bytes of the array beyond INITIAL_BUFFER_SIZE, taken from the budget. */
-    private long reserved;
     private byte[] buf = new byte[INITIAL_BUFFER_SIZE];
     private int pos;
     private int limit;
@@ -93,7 +92,7 @@ abstract class BufferedFrameReader implements FrameReader {
 
     @Override
     public final void release() {
-        giveBackReserved();
+        budget.release(budgeted(buf.length));
         buf = RELEASED;
         pos = 0;
         limit = 0;
@@ -204,42 +203,31 @@ abstract class BufferedFrameReader implements FrameReader {
         }
         int size = (int) Math.min(Math.max(2L * buf.length, DEFAULT_BUFFER_SIZE), frameBytes);
         if (!reserveFor(size, false)) {
-            throw new BufferBudgetExceededException(frameBytes, size - INITIAL_BUFFER_SIZE - reserved, budget);
+            throw new BufferBudgetExceededException(frameBytes, budgeted(size) - budgeted(buf.length), budget);
         }
         resize(size);
     }
 
-    /** Takes from the budget what an array of {@code size} needs beyond what is held; false if refused. */
+    /** Takes from the budget what an array of {@code size} needs beyond the current one's; false if refused. */
     private boolean reserveFor(int size, boolean optional) {
-        long needed = size - INITIAL_BUFFER_SIZE - reserved;
-        if (needed <= 0) {
-            return true;
-        }
-        if (!(optional ? budget.tryReserveOptional(needed) : budget.tryReserve(needed))) {
-            return false;
-        }
-        reserved += needed;
-        return true;
+        long needed = budgeted(size) - budgeted(buf.length);
+        return needed <= 0 || (optional ? budget.tryReserveOptional(needed) : budget.tryReserve(needed));
     }
 
-    private void giveBackReserved() {
-        if (reserved > 0) {
-            budget.release(reserved);
-            reserved = 0;
-        }
+    /** The part of an array of {@code size} bytes that the budget pays for: all past the first 512. */
+    private static long budgeted(int size) {
+        return Math.max(0, size - INITIAL_BUFFER_SIZE);
     }
 
     private void releaseLargeBuffer() {
         int remaining = limit - pos;
         if (buf.length > DEFAULT_BUFFER_SIZE && remaining <= DEFAULT_BUFFER_SIZE) {
+            budget.release(budgeted(buf.length) - budgeted(DEFAULT_BUFFER_SIZE));
             byte[] small = new byte[DEFAULT_BUFFER_SIZE];
             System.arraycopy(buf, pos, small, 0, remaining);
             buf = small;
             pos = 0;
             limit = remaining;
-            long keep = DEFAULT_BUFFER_SIZE - INITIAL_BUFFER_SIZE;
-            budget.release(reserved - keep);
-            reserved = keep;
         }
     }
 }

@@ -22,8 +22,8 @@ final class CodedFrameWriter implements FrameWriter {
 
     private final CountingOutputStream out;
     private final boolean lengthPrefix;
+    /** Holds what {@link #bufferSize} has beyond {@value #INITIAL_BUFFER_SIZE} bytes, always. */
     private final BufferBudget budget;
-    private long reserved;
     private CodedOutputStream coded;
     private int bufferSize = INITIAL_BUFFER_SIZE;
     /** The small buffer overflowed since the last flush: grow it at the next flush, when it is empty. */
@@ -54,9 +54,7 @@ final class CodedFrameWriter implements FrameWriter {
         out.flush();
         if (growAtFlush) {
             growAtFlush = false;
-            long needed = BUFFER_SIZE - INITIAL_BUFFER_SIZE;
-            if (budget.tryReserveOptional(needed)) {
-                reserved = needed;
+            if (budget.tryReserveOptional(BUFFER_SIZE - INITIAL_BUFFER_SIZE)) {
                 bufferSize = BUFFER_SIZE;
                 coded = CodedOutputStream.newInstance(out, BUFFER_SIZE);
             }
@@ -65,10 +63,8 @@ final class CodedFrameWriter implements FrameWriter {
 
     @Override
     public void release() {
-        if (reserved > 0) {
-            budget.release(reserved);
-            reserved = 0;
-        }
+        budget.release(bufferSize - INITIAL_BUFFER_SIZE);
+        bufferSize = INITIAL_BUFFER_SIZE;
     }
 
     /** The buffer's current size in bytes; for tests. */
