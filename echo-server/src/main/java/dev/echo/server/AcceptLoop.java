@@ -39,7 +39,7 @@ final class AcceptLoop implements Runnable {
         this.registry = registry;
         this.threads = threads;
         this.budget = budget;
-        this.failures = new AcceptFailureLog(String.valueOf(listener.getLocalSocketAddress()).replaceFirst("^[^/]*/", ""),
+        this.failures = new AcceptFailureLog(listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort(),
                 log::warn, AcceptFailureLog.INTERVAL);
         this.serverBusy = config.framing().encode(RequestHandler.error(ErrorResponse.Code.SERVER_BUSY,
                 "server is at its limit of " + config.maxConnections() + " connections"));

@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -82,7 +83,7 @@ abstract class ConnectionThreads {
                     break;
                 }
                 if (worker.getState() != Thread.State.NEW) {
-                    worker.join(java.time.Duration.ofNanos(remaining));
+                    worker.join(Duration.ofNanos(remaining));
                 }
             }
             workers.removeIf(worker -> !worker.isAlive());
