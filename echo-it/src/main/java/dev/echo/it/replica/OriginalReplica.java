@@ -1,7 +1,6 @@
 package dev.echo.it.replica;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Optional;
@@ -13,28 +12,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * (a connection reset) propagates out of the loop and ends the whole server, as the original's
  * {@code handle_client(stream)?} did. The per-client defects are {@link ReplicaClientLoop}'s.
  */
-public final class OriginalReplica implements Replica {
-    private final ServerSocket listener;
-    private final String host;
+public final class OriginalReplica extends Replica {
     private final AtomicReference<Socket> current = new AtomicReference<>();
     private final AtomicReference<Exception> fatalError = new AtomicReference<>();
     private final Thread thread;
 
     private OriginalReplica(ServerSocket listener, String host) {
-        this.listener = listener;
-        this.host = host;
+        super(listener, host);
         // The original ran on the caller's thread; one thread of our own stands in for it.
         this.thread = Thread.ofPlatform().name("replica-original-" + listener.getLocalPort()).unstarted(this::run);
     }
 
     static OriginalReplica start(String host, int port) throws IOException {
-        ServerSocket listener = new ServerSocket();
-        try {
-            listener.bind(new InetSocketAddress(host, port));
-        } catch (IOException e) {
-            listener.close();
-            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
-        }
+        ServerSocket listener = bind(host, port);
         OriginalReplica replica = new OriginalReplica(listener, host);
         replica.thread.start();
         return replica;
@@ -70,44 +60,12 @@ public final class OriginalReplica implements Replica {
     }
 
     @Override
-    public String host() {
-        return host;
-    }
-
-    @Override
-    public int port() {
-        return listener.getLocalPort();
-    }
-
-    @Override
-    public boolean isListening() {
-        return !listener.isClosed();
-    }
-
-    @Override
     public Optional<Exception> fatalError() {
         return Optional.ofNullable(fatalError.get());
     }
 
     @Override
     public void close() {
-        closeQuietly(listener);
-        Socket client = current.get();
-        if (client != null) {
-            closeQuietly(client);
-        }
-        try {
-            thread.join(java.time.Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            // cleanup of a test fixture: the socket is gone either way
-        }
+        closeAll(thread, Optional.ofNullable(current.get()).stream().toList());
     }
 }

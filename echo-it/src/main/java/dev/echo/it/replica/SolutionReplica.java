@@ -1,7 +1,6 @@
 package dev.echo.it.replica;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Optional;
@@ -16,9 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the accept thread stays blocked and the port stays bound until some client connects. A client loop
  * ends cleanly on a reset. The per-client defects are {@link ReplicaClientLoop}'s.
  */
-public final class SolutionReplica implements Replica {
-    private final ServerSocket listener;
-    private final String host;
+public final class SolutionReplica extends Replica {
     private final Object listenerMutex = new Object(); // the original's Arc<Mutex<TcpListener>>
     private volatile boolean running = true; // the original's Arc<AtomicBool> is_running
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
@@ -26,8 +23,7 @@ public final class SolutionReplica implements Replica {
     private final Thread acceptThread;
 
     private SolutionReplica(ServerSocket listener, String host) {
-        this.listener = listener;
-        this.host = host;
+        super(listener, host);
         this.acceptThread = Thread.ofPlatform().name("replica-solution-accept-" + listener.getLocalPort())
                 .unstarted(this::acceptLoop);
     }
@@ -38,13 +34,7 @@ public final class SolutionReplica implements Replica {
      * @throws IOException if {@code host:port} cannot be bound (a fixed port another replica holds)
      */
     public static SolutionReplica start(String host, int port) throws IOException {
-        ServerSocket listener = new ServerSocket();
-        try {
-            listener.bind(new InetSocketAddress(host, port));
-        } catch (IOException e) {
-            listener.close();
-            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
-        }
+        ServerSocket listener = bind(host, port);
         SolutionReplica replica = new SolutionReplica(listener, host);
         replica.acceptThread.start();
         return replica;
@@ -101,21 +91,6 @@ public final class SolutionReplica implements Replica {
         return Design.SOLUTION;
     }
 
-    @Override
-    public String host() {
-        return host;
-    }
-
-    @Override
-    public int port() {
-        return listener.getLocalPort();
-    }
-
-    @Override
-    public boolean isListening() {
-        return !listener.isClosed();
-    }
-
     /** Always empty: this design survives a client's I/O error. */
     @Override
     public Optional<Exception> fatalError() {
@@ -125,22 +100,6 @@ public final class SolutionReplica implements Replica {
     @Override
     public void close() {
         running = false;
-        closeQuietly(listener);
-        for (Socket client : clients) {
-            closeQuietly(client);
-        }
-        try {
-            acceptThread.join(java.time.Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            // cleanup of a test fixture: the socket is gone either way
-        }
+        closeAll(acceptThread, clients);
     }
 }
