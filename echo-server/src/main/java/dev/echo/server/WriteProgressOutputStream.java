@@ -5,27 +5,43 @@ import java.io.OutputStream;
 
 /**
  * The socket's output with a record of progress: a write is handed to the socket in pieces of at
- * most {@value #PIECE_BYTES} bytes, and the time each piece began is published, so the server's
- * {@link IdleSweeper} can tell a client that reads slowly (pieces keep completing) from one that
- * stopped reading (one piece blocked for the whole idle timeout) and close the latter.
+ * most {@value #PIECE_BYTES} bytes, and a counter moves as each piece begins and ends, so the
+ * server's {@link IdleSweeper} can tell a client that reads slowly (pieces keep completing) from
+ * one that stopped reading (one piece blocked for the whole idle timeout) and close the latter.
+ * The writing thread only bumps the counter; the sweeper, which looks anyway, keeps the clock.
  */
 final class WriteProgressOutputStream extends OutputStream {
     /** Small enough that a client reading at a few KiB per second still shows progress every second. */
     static final int PIECE_BYTES = 64 * 1024;
-    private static final long NOT_WRITING = Long.MIN_VALUE;
 
     private final OutputStream out;
-    /** When the piece being written began, or NOT_WRITING. */
-    private volatile long pieceStartedNanos = NOT_WRITING;
+    /** Odd while a piece is being written; written by the connection's thread alone. */
+    private volatile long progress;
+    /** The sweeper's own: the progress it last saw change during a piece, and when. */
+    private long seenProgress = -1;
+    private long seenAtNanos;
 
     WriteProgressOutputStream(OutputStream out) {
         this.out = out;
     }
 
-    /** True if a piece has been blocked for more than {@code limitNanos} at {@code nowNanos}. */
+    /**
+     * True if the same piece has been blocked for more than {@code limitNanos}, as far as calls at
+     * the sweeper's pace can see: a stall is noticed between the limit and one call after it. Called
+     * by one thread only, the sweeper.
+     */
     boolean stalledLongerThan(long nowNanos, long limitNanos) {
-        long started = pieceStartedNanos;
-        return started != NOT_WRITING && nowNanos - started > limitNanos;
+        long current = progress;
+        if ((current & 1) == 0) {
+            seenProgress = -1;
+            return false;
+        }
+        if (current != seenProgress) {
+            seenProgress = current;
+            seenAtNanos = nowNanos;
+            return false;
+        }
+        return nowNanos - seenAtNanos > limitNanos;
     }
 
     @Override
@@ -38,13 +54,16 @@ final class WriteProgressOutputStream extends OutputStream {
         try {
             while (len > 0) {
                 int piece = Math.min(len, PIECE_BYTES);
-                pieceStartedNanos = System.nanoTime();
+                progress++; // odd: a piece is on its way; only this thread writes the counter
                 out.write(b, off, piece);
+                progress++;
                 off += piece;
                 len -= piece;
             }
         } finally {
-            pieceStartedNanos = NOT_WRITING;
+            if ((progress & 1) != 0) {
+                progress++; // a failed piece is not a stalled one
+            }
         }
     }
 
