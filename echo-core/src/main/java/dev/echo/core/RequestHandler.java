@@ -2,9 +2,7 @@ package dev.echo.core;
 
 import com.google.protobuf.DiscardUnknownFieldsParser;
 import com.google.protobuf.Parser;
-import dev.echo.core.proto.AddResponse;
 import dev.echo.core.proto.ClientMessage;
-import dev.echo.core.proto.EchoMessage;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 
@@ -39,9 +37,7 @@ public final class RequestHandler {
     /** The one answer to {@code request}. Never null, never throws. */
     public static ServerMessage handle(ClientMessage request) {
         return switch (request.getMessageCase()) {
-            case ECHO_MESSAGE -> ServerMessage.newBuilder()
-                    .setEchoMessage(EchoMessage.newBuilder().setContent(request.getEchoMessage().getContent()))
-                    .build();
+            case ECHO_MESSAGE -> Messages.echoAnswer(request.getEchoMessage().getContent());
             case ADD_REQUEST -> add(request.getAddRequest().getA(), request.getAddRequest().getB());
             case MESSAGE_NOT_SET -> error(ErrorResponse.Code.EMPTY_REQUEST,
                     "request has neither echo_message nor add_request");
@@ -55,13 +51,11 @@ public final class RequestHandler {
         } catch (ArithmeticException overflow) {
             return error(ErrorResponse.Code.ADD_OVERFLOW, a + " + " + b + " overflows int32");
         }
-        return ServerMessage.newBuilder().setAddResponse(AddResponse.newBuilder().setResult(sum)).build();
+        return Messages.sum(sum);
     }
 
     /** An error answer with {@code code} and a human-readable {@code detail}. */
     public static ServerMessage error(ErrorResponse.Code code, String detail) {
-        return ServerMessage.newBuilder()
-                .setError(ErrorResponse.newBuilder().setCode(code).setDetail(detail))
-                .build();
+        return Messages.error(code, detail);
     }
 }

@@ -1,0 +1,71 @@
+package dev.echo.core;
+
+import dev.echo.core.proto.AddRequest;
+import dev.echo.core.proto.AddResponse;
+import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.proto.EchoMessage;
+import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.proto.ServerMessage;
+
+/**
+ * Every request and answer of the protocol, built in one place, and described the same way in
+ * every tool's output and every test's failure message.
+ */
+public final class Messages {
+    private static final int DESCRIBED_TEXT_CHARS = 40;
+
+    private Messages() {}
+
+    /** A request to echo {@code content}. */
+    public static ClientMessage echo(String content) {
+        return ClientMessage.newBuilder().setEchoMessage(EchoMessage.newBuilder().setContent(content)).build();
+    }
+
+    /** A request for {@code a + b}. */
+    public static ClientMessage add(int a, int b) {
+        return ClientMessage.newBuilder().setAddRequest(AddRequest.newBuilder().setA(a).setB(b)).build();
+    }
+
+    /** The answer echoing {@code content}. */
+    public static ServerMessage echoAnswer(String content) {
+        return ServerMessage.newBuilder().setEchoMessage(EchoMessage.newBuilder().setContent(content)).build();
+    }
+
+    /** The answer to an add whose sum is {@code result}. */
+    public static ServerMessage sum(int result) {
+        return ServerMessage.newBuilder().setAddResponse(AddResponse.newBuilder().setResult(result)).build();
+    }
+
+    /** An error answer with {@code code} and a human-readable {@code detail}. */
+    public static ServerMessage error(ErrorResponse.Code code, String detail) {
+        return ServerMessage.newBuilder()
+                .setError(ErrorResponse.newBuilder().setCode(code).setDetail(detail))
+                .build();
+    }
+
+    /** {@code echo 'Hello'}, {@code add 10 20}, {@code an empty request}. */
+    public static String describe(ClientMessage request) {
+        return switch (request.getMessageCase()) {
+            case ECHO_MESSAGE -> "echo " + describe(request.getEchoMessage().getContent());
+            case ADD_REQUEST -> "add " + request.getAddRequest().getA() + " " + request.getAddRequest().getB();
+            case MESSAGE_NOT_SET -> "an empty request";
+        };
+    }
+
+    /** {@code echo 'Hello'}, {@code add_response 30}, {@code error ADD_OVERFLOW '...'}. */
+    public static String describe(ServerMessage answer) {
+        return switch (answer.getMessageCase()) {
+            case ECHO_MESSAGE -> "echo " + describe(answer.getEchoMessage().getContent());
+            case ADD_RESPONSE -> "add_response " + answer.getAddResponse().getResult();
+            case ERROR -> "error " + answer.getError().getCode() + " '" + answer.getError().getDetail() + "'";
+            case MESSAGE_NOT_SET -> "an empty answer";
+        };
+    }
+
+    /** Short texts whole and quoted; long ones as their start and their length. */
+    public static String describe(String text) {
+        return text.length() <= DESCRIBED_TEXT_CHARS
+                ? "'" + text + "'"
+                : "'" + text.substring(0, 24) + "...' (" + text.length() + " chars)";
+    }
+}

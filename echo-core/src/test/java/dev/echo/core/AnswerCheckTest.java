@@ -1,0 +1,46 @@
+package dev.echo.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.proto.ErrorResponse.Code;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AnswerCheckTest {
+
+    @Test
+    void theServiceAnswersPassTheCheck() {
+        for (ClientMessage request : new ClientMessage[] {
+                Messages.echo("Hello, World!"), Messages.echo(""), Messages.add(10, 20),
+                Messages.add(Integer.MAX_VALUE, 1), ClientMessage.getDefaultInstance()}) {
+            assertEquals(Optional.empty(), AnswerCheck.mismatch(request, RequestHandler.handle(request)),
+                    Messages.describe(request));
+        }
+    }
+
+    @Test
+    void anErrorMatchesByCodeNotByItsWording() {
+        assertTrue(AnswerCheck.isAnswerTo(Messages.add(Integer.MAX_VALUE, 1),
+                Messages.error(Code.ADD_OVERFLOW, "worded by another server")));
+    }
+
+    @Test
+    void wrongAnswersAreNamedWithWhatWasExpected() {
+        assertEquals(Optional.of("for add 1 2 expected add_response 3, got add_response 4"),
+                AnswerCheck.mismatch(Messages.add(1, 2), Messages.sum(4)));
+        assertEquals(Optional.of("for echo 'hi' expected echo 'hi', got echo 'ho'"),
+                AnswerCheck.mismatch(Messages.echo("hi"), Messages.echoAnswer("ho")));
+        assertFalse(AnswerCheck.isAnswerTo(Messages.add(1, 2), Messages.echoAnswer("3")));
+        assertFalse(AnswerCheck.isAnswerTo(Messages.add(Integer.MAX_VALUE, 1), Messages.sum(Integer.MIN_VALUE)),
+                "a wrapped sum is not an answer to an overflowing add");
+        assertFalse(AnswerCheck.isAnswerTo(Messages.echo("x"), Messages.error(Code.SERVER_BUSY, "busy")));
+    }
+
+    @Test
+    void longTextsAreDescribedByTheirStartAndLength() {
+        assertEquals("echo 'aaaaaaaaaaaaaaaaaaaaaaaa...' (100 chars)", Messages.describe(Messages.echo("a".repeat(100))));
+    }
+}
