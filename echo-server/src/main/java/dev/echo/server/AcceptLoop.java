@@ -1,7 +1,7 @@
 package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
-import dev.echo.core.RequestHandler;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,7 +41,7 @@ final class AcceptLoop implements Runnable {
         this.budget = budget;
         this.failures = new AcceptFailureLog(listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort(),
                 log::warn, AcceptFailureLog.INTERVAL);
-        this.serverBusy = config.framing().encode(RequestHandler.error(ErrorResponse.Code.SERVER_BUSY,
+        this.serverBusy = config.framing().encode(Messages.error(ErrorResponse.Code.SERVER_BUSY,
                 "server is at its limit of " + config.maxConnections() + " connections"));
     }
 
