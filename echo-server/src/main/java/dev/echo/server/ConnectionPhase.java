@@ -24,8 +24,8 @@ final class ConnectionPhase {
     /** After our FIN: how long the peer may stay silent before we close, and how long the drain may last. */
     static final long DRAIN_QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final long DRAIN_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** {@link #blockedUntilNanos} and {@link #drainDeadlineNanos} while unset. */
-    private static final long UNSET = Long.MIN_VALUE;
+    /** A deadline not set. */
+    static final long UNSET = Long.MIN_VALUE;
 
     private enum Phase {
         /** At a frame boundary, nothing of the next frame received, every answer flushed. */
@@ -234,21 +234,15 @@ final class ConnectionPhase {
         }
     }
 
-    // The read deadline, as the connection's input stream and the idle sweeper see it.
-
     /** The deadline of the read about to start: the drain's once closing, else the frame's. */
     long readDeadlineNanos() {
         long drain = drainDeadlineNanos;
         return drain != UNSET ? drain : frameDeadlineNanos;
     }
 
-    /** The thread is about to block in a read until {@code deadlineNanos}; {@link #unblocked()} after. */
+    /** The thread is about to block in a read until {@code deadlineNanos}, or has left it ({@link #UNSET}). */
     void blockedUntil(long deadlineNanos) {
         blockedUntilNanos = deadlineNanos;
-    }
-
-    void unblocked() {
-        blockedUntilNanos = UNSET;
     }
 
     /** True if the sweeper ended the read: the read's end is a timeout, not the peer's. */

@@ -60,7 +60,7 @@ final class FrameDeadlineInputStream extends InputStream {
             } catch (IOException e) {
                 throw phase.expired() ? withCause(phase.timedOut(), e) : e;
             } finally {
-                phase.unblocked();
+                phase.blockedUntil(ConnectionPhase.UNSET);
             }
             if (n < 0 && phase.expired()) {
                 throw phase.timedOut();
