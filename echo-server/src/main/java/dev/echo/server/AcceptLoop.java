@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -26,13 +27,13 @@ final class AcceptLoop implements Runnable {
     private final ServerConfig config;
     private final ServerCounters counters;
     private final ConnectionRegistry registry;
-    private final ConnectionThreads threads;
+    private final Executor threads;
     private final BufferBudget budget;
     private final AcceptFailureLog failures;
     private final byte[] serverBusy;
 
     AcceptLoop(ServerSocket listener, ServerConfig config, ServerCounters counters, ConnectionRegistry registry,
-               ConnectionThreads threads, BufferBudget budget) {
+               Executor threads, BufferBudget budget) {
         this.listener = listener;
         this.config = config;
         this.counters = counters;
@@ -83,7 +84,7 @@ final class AcceptLoop implements Runnable {
         counters.connectionsAccepted.increment();
         log.debug("connection {}: accepted from {}", connection.id, socket.getRemoteSocketAddress());
         try {
-            threads.start(connection);
+            threads.execute(connection);
         } catch (RuntimeException e) {
             registry.remove(connection);
             throw e;
