@@ -1,8 +1,9 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.client.ClientConfig;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import java.io.ByteArrayOutputStream;

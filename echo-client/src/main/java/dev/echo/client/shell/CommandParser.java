@@ -1,4 +1,4 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 import java.util.ArrayList;
 import java.util.List;

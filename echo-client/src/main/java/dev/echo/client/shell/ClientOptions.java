@@ -1,5 +1,6 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
+import dev.echo.client.ClientConfig;
 import dev.echo.core.Durations;
 import dev.echo.core.Framing;
 import java.io.IOException;

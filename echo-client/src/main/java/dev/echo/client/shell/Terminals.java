@@ -1,4 +1,4 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 import java.io.Console;
 import java.lang.reflect.Method;

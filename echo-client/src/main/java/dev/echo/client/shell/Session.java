@@ -1,5 +1,8 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
+import dev.echo.client.ClientConfig;
+import dev.echo.client.EchoClient;
+import dev.echo.client.ConnectionClosedException;
 import dev.echo.core.proto.AddRequest;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.EchoMessage;

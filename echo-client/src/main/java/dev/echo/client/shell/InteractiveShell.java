@@ -1,5 +1,6 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
+import dev.echo.client.ClientConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 import java.io.BufferedReader;
 import java.io.IOException;
