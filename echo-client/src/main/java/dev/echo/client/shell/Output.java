@@ -6,63 +6,56 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Where and how the shell prints: answers (error answers included) to one writer, connection
- * trouble and notices to another, round-trip times after answers or not.
+ * Where and how the shell prints: answers as {@link TextOutput text} or {@link JsonOutput JSON
+ * lines}, the shell's own words (status, help, connect) to {@link #text()}, connection trouble and
+ * usage mistakes to {@link #notices()}. {@link OutputStyle} picks one.
  */
-final class Output {
-    private final PrintWriter answers;
+abstract sealed class Output permits TextOutput, JsonOutput {
+    private final PrintWriter text;
     private final PrintWriter notices;
-    private final boolean timings;
 
-    Output(PrintWriter answers, PrintWriter notices, boolean timings) {
-        this.answers = answers;
+    Output(PrintWriter text, PrintWriter notices) {
+        this.text = text;
         this.notices = notices;
-        this.timings = timings;
     }
 
-    /** For answers and what the user asked to see (status, help, connect). */
-    PrintWriter answers() {
-        return answers;
+    /** For what the user asked to see in words: status, help, connect and disconnect. */
+    final PrintWriter text() {
+        return text;
     }
 
     /** For connection trouble, usage mistakes and announcements nobody asked for. */
-    PrintWriter notices() {
+    final PrintWriter notices() {
         return notices;
     }
 
     /**
-     * Prints the answer to one request (an echo's text, a sum, or an error answer).
+     * Prints the answer to one request: an echo's text, a sum, or an error answer (never an empty
+     * answer: that is a notice).
      *
      * @return {@link Outcome#SERVER_ERROR} for an error answer, else {@link Outcome#OK}
      */
-    Outcome answer(ServerMessage answer, long rttNanos) {
-        return switch (answer.getMessageCase()) {
-            case ECHO_MESSAGE -> value(answer.getEchoMessage().getContent(), rttNanos);
-            case ADD_RESPONSE -> value(Integer.toString(answer.getAddResponse().getResult()), rttNanos);
-            case ERROR -> error(answer.getError(), "");
-            case MESSAGE_NOT_SET -> throw new IllegalArgumentException("an empty answer has nothing to print");
-        };
+    abstract Outcome answer(Command.Request request, ServerMessage answer, long rttNanos);
+
+    /** A {@code repeat} stopped by an error answer after {@code answered} good ones. */
+    abstract Outcome repeatError(Command.Repeat repeat, ErrorResponse error, long answered);
+
+    /** A {@code repeat} ended, cancelled or not. */
+    abstract void repeatSummary(RepeatResult result);
+
+    /** An answer that is not its request's: the server broke the protocol. */
+    final void wrongAnswer(String what, Command.Repeat repeat, long answered) {
+        notices.println("wrong answer: " + what + progress(repeat, answered));
     }
 
-    /** {@code error ADD_OVERFLOW: 2147483647 + 1 overflows int32} and {@code suffix}. */
-    Outcome error(ErrorResponse error, String suffix) {
-        answers.println("error " + error.getCode() + ": " + error.getDetail() + suffix);
-        return Outcome.SERVER_ERROR;
-    }
-
-    /** A finished (or stopped) {@code repeat}'s one line. */
-    void summary(String line) {
-        answers.println(line);
-    }
-
-    void flush() {
-        answers.flush();
+    final void flush() {
+        text.flush();
         notices.flush();
     }
 
-    private Outcome value(String text, long rttNanos) {
-        answers.println(timings ? text + "  (" + millis(rttNanos) + ")" : text);
-        return Outcome.OK;
+    /** {@code  (after 3 of 10)}. */
+    static String progress(Command.Repeat repeat, long answered) {
+        return " (after " + answered + " of " + repeat.count() + ")";
     }
 
     /** {@code 0.21 ms}. */

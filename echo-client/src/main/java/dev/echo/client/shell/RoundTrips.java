@@ -6,7 +6,6 @@ import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ServerMessage;
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Optional;
 import org.HdrHistogram.Histogram;
 
@@ -83,41 +82,41 @@ final class RoundTrips {
             output.notices().println(client.endpoint() + ": the server sent an empty answer");
             return Outcome.FAILED;
         }
-        return output.answer(answer, rtt);
+        return output.answer(request, answer, rtt);
     }
 
-    /** {@code count} round trips, each answer checked, then one summary line; the first wrong answer stops it. */
+    /** {@code count} round trips, each answer checked, then one summary; the first wrong answer stops it. */
     Outcome repeat(EchoClient client, Command.Repeat repeat) throws IOException {
         ClientMessage message = toMessage(repeat.request());
         Histogram rtts = new Histogram(SIGNIFICANT_DIGITS); // auto-resizing: no bound on the count
-        int done = 0;
         long start = System.nanoTime();
         try {
-            while (done < repeat.count() && !cancelled) {
+            while (rtts.getTotalCount() < repeat.count() && !cancelled) {
                 long sent = System.nanoTime();
                 requestsSent++;
                 ServerMessage answer = client.call(message);
                 long rtt = answered(sent);
-                String progress = " (after " + done + " of " + repeat.count() + ")";
                 if (answer.hasError()) {
-                    return output.error(answer.getError(), progress);
+                    return output.repeatError(repeat, answer.getError(), rtts.getTotalCount());
                 }
                 Optional<String> wrong = AnswerCheck.mismatch(message, answer);
                 if (wrong.isPresent()) {
-                    output.answers().println("wrong answer: " + wrong.get() + progress);
+                    output.wrongAnswer(wrong.get(), repeat, rtts.getTotalCount());
                     return Outcome.FAILED;
                 }
                 rtts.recordValue(rtt);
-                done++;
             }
         } catch (IOException e) {
-            if (done == 0) {
+            if (rtts.getTotalCount() == 0) {
                 throw e; // nothing answered yet: the caller may reconnect and start over
             }
-            output.notices().println(e.getMessage() + " (after " + done + " of " + repeat.count() + ")");
+            output.notices().println(e.getMessage() + Output.progress(repeat, rtts.getTotalCount()));
             return Outcome.FAILED;
         }
-        output.summary((cancelled ? "cancelled after " : "") + summary(repeat, rtts, System.nanoTime() - start));
+        long total = System.nanoTime() - start;
+        boolean any = rtts.getTotalCount() > 0;
+        output.repeatSummary(new RepeatResult(repeat, rtts.getTotalCount(), cancelled, total,
+                any ? Math.round(rtts.getMean()) : 0, any ? rtts.getValueAtPercentile(99) : 0));
         return Outcome.OK;
     }
 
@@ -126,17 +125,6 @@ final class RoundTrips {
         lastRoundTripNanos = rtt;
         answeredThisCommand++;
         return rtt;
-    }
-
-    private static String summary(Command.Repeat repeat, Histogram rtts, long totalNanos) {
-        String what = repeat.request() instanceof Command.Echo ? "echo" : "add";
-        long done = rtts.getTotalCount();
-        if (done == 0) {
-            return "0 of " + repeat.count() + " " + what;
-        }
-        return String.format(Locale.ROOT, "%d%s %s in %s: mean %s, p99 %s",
-                done, done == repeat.count() ? "" : " of " + repeat.count(), what, Output.millis(totalNanos),
-                Output.millis(Math.round(rtts.getMean())), Output.millis(rtts.getValueAtPercentile(99)));
     }
 
     static ClientMessage toMessage(Command.Request request) {

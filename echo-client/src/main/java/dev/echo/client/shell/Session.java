@@ -41,9 +41,9 @@ final class Session implements AutoCloseable {
     /** A connection was open once: opening another one later is a reconnect, and is announced. */
     private boolean everConnected;
 
-    Session(ClientConfig target, PrintWriter answers, PrintWriter notices, boolean timings) {
+    Session(ClientConfig target, Output output) {
         this.target = target;
-        this.output = new Output(answers, notices, timings);
+        this.output = output;
         this.roundTrips = new RoundTrips(output);
     }
 
@@ -59,7 +59,7 @@ final class Session implements AutoCloseable {
                 case Command.Disconnect disconnect -> disconnect();
                 case Command.Status status -> status();
                 case Command.Help help -> {
-                    output.answers().print(HELP);
+                    output.text().print(HELP);
                     yield Outcome.OK;
                 }
                 case Command.Quit quit -> Outcome.QUIT;
@@ -174,7 +174,7 @@ final class Session implements AutoCloseable {
         }
         everConnected = true;
         if (announce != null) {
-            PrintWriter to = announce.startsWith("connected") ? output.answers() : output.notices();
+            PrintWriter to = announce.startsWith("connected") ? output.text() : output.notices();
             to.println(announce + target.endpoint());
         }
         return true;
@@ -196,18 +196,18 @@ final class Session implements AutoCloseable {
     private Outcome disconnect() {
         wantConnected = false;
         if (client == null) {
-            output.answers().println("not connected");
+            output.text().println("not connected");
             return Outcome.OK;
         }
         close();
-        output.answers().println("disconnected from " + target.endpoint());
+        output.text().println("disconnected from " + target.endpoint());
         return Outcome.OK;
     }
 
     private Outcome status() {
         String state = isConnected() ? "connected" : client != null ? "connection lost" : "not connected";
         long lastRtt = roundTrips.lastRoundTripNanos();
-        PrintWriter out = output.answers();
+        PrintWriter out = output.text();
         out.println("endpoint  " + target.endpoint() + " (" + state + ")");
         out.println("framing   " + target.framing().cliName());
         out.println("requests  " + roundTrips.requestsSent());

@@ -38,7 +38,7 @@ class InteractiveShellTest {
             try (Terminal terminal = new DumbTerminal("test", "dumb", terminalInput, screen, StandardCharsets.UTF_8)) {
                 CompletableFuture<Integer> shell = CompletableFuture.supplyAsync(() -> {
                     try {
-                        return InteractiveShell.run(terminal, config, false, history);
+                        return InteractiveShell.run(terminal, config, new OutputStyle(false, false, false), history);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

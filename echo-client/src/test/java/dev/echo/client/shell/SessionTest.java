@@ -24,7 +24,7 @@ class SessionTest {
 
     private Session session(int port) {
         ClientConfig config = ClientConfig.builder().port(port).readTimeout(Duration.ofSeconds(20)).build();
-        return new Session(config, new PrintWriter(answers), new PrintWriter(notices), false);
+        return new Session(config, new TextOutput(new PrintWriter(answers), new PrintWriter(notices), false, false));
     }
 
     private static EchoServer serverOn(int port) throws IOException {
