@@ -15,7 +15,8 @@ import java.util.Properties;
  * {@code bin/echo-client}: a one-shot command ({@code echo-client add 10 20}), the interactive
  * shell when stdin is a terminal, or else a script read line by line from stdin with one answer
  * per line and no prompts. Exit codes: 0 ok, 1 an error answer from the server, 2 a usage or
- * connection error (for a script: the worst over all its lines).
+ * connection error (for a script: the worst over all its lines). How answers look is {@link
+ * OutputStyle}'s choice: for a person on a terminal, bare for a pipe, or JSON lines.
  */
 public final class Main {
     private Main() {}
