@@ -46,9 +46,9 @@ class CompareMainTest {
 
     @Test
     void theMedianOfRoundsIsTheMiddleValue() {
-        assertEquals(200.0, CompareMain.median(List.of(run(300, 1), run(100, 1), run(200, 1)), LoadResult::throughput),
+        assertEquals(200.0, ComparisonTable.median(List.of(run(300, 1), run(100, 1), run(200, 1)), LoadResult::throughput),
                 0.001, "expected the middle of 100, 200, 300");
-        assertEquals(150.0, CompareMain.median(List.of(run(100, 1), run(200, 1)), LoadResult::throughput),
+        assertEquals(150.0, ComparisonTable.median(List.of(run(100, 1), run(200, 1)), LoadResult::throughput),
                 0.001, "expected the mean of the two middle values");
     }
 
@@ -60,7 +60,7 @@ class CompareMainTest {
         row.put(ServerKind.VIRTUAL, List.of(run(1100, 50)));
         row.put(ServerKind.NETTY, List.of(run(1000, 100)));
         results.put(Scenario.parse("64"), row);
-        String table = CompareMain.table(settings, results, Instant.EPOCH);
+        String table = ComparisonTable.of(settings, results, Instant.EPOCH);
         assertTrue(table.contains("| 64 conns | echo-server (virtual) | 1100 | 1.10x |"),
                 "expected 1100 req/s as 1.10x Netty in:\n" + table);
         assertTrue(table.contains("| 64 conns | netty | 1000 | 1.00x |"), "expected Netty as 1.00x in:\n" + table);
@@ -154,7 +154,7 @@ class CompareMainTest {
         row.put(ServerKind.BASELINE, List.of(run(1000, 100)));
         row.put(ServerKind.NETTY, List.of(run(1000, 100)));
         results.put(Scenario.parse("64"), row);
-        String table = CompareMain.table(settings, results, Instant.EPOCH);
+        String table = ComparisonTable.of(settings, results, Instant.EPOCH);
         assertTrue(table.contains("| 64 conns | baseline (virtual) | 1000 | 1.00x |"),
                 "expected the baseline row with its ratio to Netty in:\n" + table);
         assertTrue(table.contains("| scenario | virtual (req/s) | baseline (req/s) | throughput vs baseline |"),
@@ -171,7 +171,7 @@ class CompareMainTest {
         row.put(ServerKind.VIRTUAL, List.of(run(1100, 50)));
         row.put(ServerKind.NETTY, List.of(run(1000, 100)));
         results.put(Scenario.parse("64"), row);
-        assertFalse(CompareMain.table(settings, results, Instant.EPOCH).contains("vs baseline"),
+        assertFalse(ComparisonTable.of(settings, results, Instant.EPOCH).contains("vs baseline"),
                 "expected no baseline table without a baseline");
     }
 }
