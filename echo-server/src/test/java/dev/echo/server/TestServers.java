@@ -5,7 +5,6 @@ import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,10 +51,5 @@ public final class TestServers {
     public static void awaitNoActiveConnections(EchoServer server, Duration deadline) {
         Await.until("0 active connections", deadline, () -> server.stats().connectionsActive() == 0,
                 () -> "stats are " + server.stats());
-    }
-
-    /** As {@link Await#until(String, Duration, BooleanSupplier)}; kept until echo-server's tests call that. */
-    static void awaitTrue(Duration within, String expected, BooleanSupplier condition) {
-        Await.until(expected, within, condition);
     }
 }
