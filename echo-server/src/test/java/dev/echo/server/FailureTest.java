@@ -25,7 +25,7 @@ class FailureTest {
             WireClient midFrame = TestServers.connect(server);
             midFrame.write(new byte[] {20, 0x0a});
             Await.until("the server inside the client's frame", Duration.ofSeconds(5),
-                    () -> server.connectionsReadingFrame() == 1);
+                    () -> ServerProbe.connectionsReadingFrame(server) == 1);
             midFrame.reset();
             WireClient gone = TestServers.connect(server);
             gone.send(Messages.echo("answer to nobody".repeat(1000)));

@@ -31,7 +31,7 @@ class ShutdownTest {
             server.close();
             closed.complete((System.nanoTime() - start) / 1_000_000);
         });
-        Await.until("close() to begin ending connections", Duration.ofSeconds(5), server::shutdownBegun);
+        Await.until("close() to begin ending connections", Duration.ofSeconds(5), () -> ServerProbe.shutdownBegun(server));
         return closed;
     }
 
@@ -43,7 +43,7 @@ class ShutdownTest {
             byte[] frame = Framing.DELIMITED.encode(Messages.echo("during shutdown"));
             client.write(Arrays.copyOfRange(frame, 0, 4));
             Await.until("the server inside the client's frame", Duration.ofSeconds(5),
-                    () -> server.connectionsReadingFrame() == 1);
+                    () -> ServerProbe.connectionsReadingFrame(server) == 1);
             CompletableFuture<Long> closed = closeInBackground(server);
             client.write(Arrays.copyOfRange(frame, 4, frame.length));
             client.expectError(ErrorResponse.Code.SHUTTING_DOWN);
@@ -81,7 +81,7 @@ class ShutdownTest {
         try {
             busy.write(new byte[] {20, 0x0a});
             Await.until("the server inside the client's frame", Duration.ofSeconds(5),
-                    () -> server.connectionsReadingFrame() == 1);
+                    () -> ServerProbe.connectionsReadingFrame(server) == 1);
             CompletableFuture<Long> closed = closeInBackground(server);
             try (java.net.Socket late = new java.net.Socket()) {
                 late.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2_000);
@@ -104,7 +104,7 @@ class ShutdownTest {
         try (WireClient client = TestServers.connect(server)) {
             client.write(new byte[] {20, 0x0a});
             Await.until("the server inside the client's frame", Duration.ofSeconds(5),
-                    () -> server.connectionsReadingFrame() == 1);
+                    () -> ServerProbe.connectionsReadingFrame(server) == 1);
             long start = System.nanoTime();
             server.close();
             long closeMillis = (System.nanoTime() - start) / 1_000_000;
