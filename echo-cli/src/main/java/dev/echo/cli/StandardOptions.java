@@ -20,6 +20,12 @@ public final class StandardOptions {
                 .defaultValue(Integer.toString(defaultValue));
     }
 
+    /** {@code -p, --port PORT} of a server to connect to, 1 to 65535. */
+    public static CliOption<Integer> serverPort(String description, int defaultValue) {
+        return CliOption.value("port", "PORT", ValueType.intRange(1, 65_535), description).shortName("p")
+                .defaultValue(Integer.toString(defaultValue));
+    }
+
     /** {@code --framing delimited|raw}, default delimited. */
     public static CliOption<Framing> framing(String description) {
         return CliOption.value("framing", "delimited|raw", ValueType.framing(), description)
