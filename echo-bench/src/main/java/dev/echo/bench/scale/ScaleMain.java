@@ -1,11 +1,14 @@
 package dev.echo.bench.scale;
 
 import dev.echo.bench.CliValues;
-import dev.echo.bench.Help;
 import dev.echo.bench.RepoJars;
 import dev.echo.bench.ServerProcess;
 import dev.echo.bench.UsageException;
 import dev.echo.bench.compare.ServerKind;
+import dev.echo.cli.CliOption;
+import dev.echo.cli.CommandSpec;
+import dev.echo.cli.ParsedArgs;
+import dev.echo.cli.ValueType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,9 +23,6 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.Options;
 
 /**
  * {@code bin/echo-load scale}: one server process holds many connections (default 15,000), opened
@@ -33,65 +33,63 @@ import org.apache.commons.cli.Options;
 public final class ScaleMain {
     private ScaleMain() {}
 
-    static Options options() {
-        Options o = new Options();
-        o.addOption(opt("root", "DIR", "repository folder holding the built jars (default: found from the working directory)"));
-        o.addOption(opt("connections", "N", "total connections (default 15000)"));
-        o.addOption(opt("processes", "P", "load-generator processes sharing them (default 2)"));
-        o.addOption(opt("duration", "D", "measured time, every connection open (default 30s)"));
-        o.addOption(opt("per-connection-rate", "R", "requests per second per connection (default 1)"));
-        o.addOption(opt("connect-rate", "R", "new connections per second per process (default 1000)"));
-        o.addOption(opt("server", "KIND", "virtual, platform or netty (default virtual)"));
-        o.addOption(opt("server-jvm-opts", "OPTS", "extra JVM options for the server process, space-separated"));
-        o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
-        return o;
-    }
+    static final CliOption<String> ROOT = CliOption.value("root", "DIR", ValueType.text(),
+            "repository folder holding the built jars").defaultLabel("found from the working directory");
+    static final CliOption<Integer> CONNECTIONS = CliOption.value("connections", "N", ValueType.intRange(1, Integer.MAX_VALUE),
+            "total connections").defaultValue("15000");
+    static final CliOption<Integer> PROCESSES = CliOption.value("processes", "P", ValueType.intRange(1, Integer.MAX_VALUE),
+            "load-generator processes sharing them").defaultValue("2");
+    static final CliOption<Duration> DURATION = CliOption.value("duration", "D", ValueType.positiveDuration(),
+            "measured time, every connection open").defaultValue("30s");
+    static final CliOption<Double> PER_CONNECTION_RATE = CliOption.value("per-connection-rate", "R",
+            ValueType.numberAtLeast(0.001), "requests per second per connection").defaultValue("1");
+    static final CliOption<Double> CONNECT_RATE = CliOption.value("connect-rate", "R", ValueType.numberAtLeast(0.001),
+            "new connections per second per process").defaultValue("1000");
+    static final CliOption<ServerKind> SERVER = CliOption.value("server", "KIND",
+            ValueType.of("virtual, platform or netty", ServerKind::parse), "the server to hold them").defaultValue("virtual");
+    static final CliOption<String> SERVER_JVM_OPTS = CliOption.value("server-jvm-opts", "OPTS", ValueType.of("JVM options",
+            t -> t), "extra JVM options for the server process, space-separated");
 
-    private static Option opt(String name, String arg, String description) {
-        return Option.builder().longOpt(name).hasArg().argName(arg).desc(description).get();
-    }
+    static final CommandSpec SPEC = CommandSpec.builder("echo-load scale")
+            .header("Holds many connections to one server process, each sending one verified echo per second, and"
+                    + " reports the server's memory per connection and the p99.")
+            .group("Server", ROOT, SERVER, SERVER_JVM_OPTS)
+            .group("Load", CONNECTIONS, PROCESSES, PER_CONNECTION_RATE, CONNECT_RATE, DURATION)
+            .build();
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            CommandLine cl = CliValues.parse(options(), args);
-            if (cl.hasOption("help")) {
-                out.print(Help.text("echo-load scale [options]",
-                        "Holds many connections to one server process, each sending one verified echo per second,"
-                                + " and reports the server's memory per connection and the p99.", options(), ""));
+            ParsedArgs cl = CliValues.parse(SPEC, args);
+            if (SPEC.printedHelpOrVersion(cl, out)) {
                 return 0;
             }
-            if (!cl.getArgList().isEmpty()) {
-                throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
+            if (!cl.arguments().isEmpty()) {
+                throw new UsageException("unexpected argument '" + cl.arguments().get(0) + "' (try --help)");
             }
-            int connections = CliValues.intValue(cl, "connections", 15_000);
-            int processes = CliValues.intValue(cl, "processes", 2);
-            Duration duration = CliValues.durationValue(cl, "duration", Duration.ofSeconds(30));
-            double perConnectionRate = CliValues.doubleValue(cl, "per-connection-rate", 1);
-            double connectRate = CliValues.doubleValue(cl, "connect-rate", 1000);
-            if (connections < 1 || processes < 1 || processes > connections || perConnectionRate <= 0
-                    || connectRate <= 0 || !duration.isPositive()) {
-                throw new UsageException("need connections >= processes >= 1, positive rates and duration");
+            int connections = cl.get(CONNECTIONS);
+            int processes = cl.get(PROCESSES);
+            Duration duration = cl.get(DURATION);
+            double perConnectionRate = cl.get(PER_CONNECTION_RATE);
+            double connectRate = cl.get(CONNECT_RATE);
+            if (processes > connections) {
+                throw new UsageException("invalid --processes '" + processes + "': expected at most --connections ("
+                        + connections + ")");
             }
             if ((connections + processes - 1) / processes > 18_000) {
                 throw new UsageException((connections + processes - 1) / processes
                         + " connections per process exceed the 20,000 open files a process may hold here:"
                         + " use more --processes");
             }
-            ServerKind kind;
-            try {
-                kind = ServerKind.parse(cl.getOptionValue("server", "virtual"));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
-            RepoJars jars = RepoJars.locate(cl.getOptionValue("root"));
-            String jvm = cl.getOptionValue("server-jvm-opts", "").trim();
+            ServerKind kind = cl.get(SERVER);
+            RepoJars jars = RepoJars.locate(cl.get(ROOT));
+            String jvm = cl.get(SERVER_JVM_OPTS, "").trim();
             return scale(jars, kind, jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+")), connections, processes,
                     duration, perConnectionRate, connectRate, out);
         } catch (UsageException e) {
-            err.println("echo-load scale: " + e.getMessage());
+            err.println(SPEC.name() + ": " + e.getMessage());
             return 2;
         } catch (IOException e) {
-            err.println("echo-load scale: " + e.getMessage());
+            err.println(SPEC.name() + ": " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
