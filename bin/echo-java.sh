@@ -1,5 +1,7 @@
-# Sourced by the launchers in this folder; POSIX sh. Finds a JDK >= 21, builds a module's jar
-# when it is missing, then runs one of its main classes with every argument passed through.
+# Sourced by the launchers in this folder; POSIX sh. Finds a JDK >= 21, builds a module's jar when
+# it is missing or older than a source of the module or of a module it depends on (one build at a
+# time: launchers started together wait for each other), then runs one of its main classes with
+# every argument passed through.
 #
 #   echo_launch <launcher name> <module> <jar name> <main class> [args...]
 
@@ -32,6 +34,69 @@ echo_find_java() {
     [ -n "$best" ] && echo "$best"
 }
 
+# Prints $1 and the echo-* modules it depends on, transitively, as named in their pom.xml files.
+echo_modules_of() {
+    todo=$1; seen=""
+    while [ -n "$todo" ]; do
+        set -- $todo; m=$1; shift; todo="$*"
+        case " $seen " in *" $m "*) continue ;; esac
+        [ -f "$echo_root/$m/pom.xml" ] || continue
+        seen="$seen $m"
+        todo="$todo $(sed -n 's:.*<artifactId>\(echo-[a-z-]*\)</artifactId>.*:\1:p' "$echo_root/$m/pom.xml")"
+    done
+    echo $seen
+}
+
+# Prints why jar $1 must be built for modules $2...: nothing when it is up to date.
+echo_build_reason() {
+    jar=$1; shift
+    if [ ! -f "$jar" ]; then echo "no jar yet (first run)"; return; fi
+    for m in "$@"; do
+        newer=$(find "$echo_root/$m/src" "$echo_root/$m/pom.xml" -type f -newer "$jar" -print 2>/dev/null | head -n 1)
+        if [ -z "$newer" ] && [ "$echo_root/pom.xml" -nt "$jar" ]; then newer=$echo_root/pom.xml; fi
+        if [ -n "$newer" ]; then echo "${newer#"$echo_root/"} changed since the last build"; return; fi
+    done
+}
+
+# Runs "$@" holding the repository's build lock: two builds at once would overwrite each other's jars.
+echo_with_build_lock() {
+    mkdir -p "$echo_root/target"
+    lock=$echo_root/target/launcher-build.lock
+    if command -v flock >/dev/null 2>&1; then
+        (
+            if ! flock -n 9; then
+                echo "$name: waiting for another launcher's build to finish..." >&2
+                flock 9
+            fi
+            "$@"
+        ) 9>"$lock"
+    else
+        # No flock (macOS): mkdir is atomic everywhere. A lock left by a killed build is removed by hand.
+        until mkdir "$lock.d" 2>/dev/null; do sleep 1; done
+        "$@"; status=$?
+        rmdir "$lock.d"
+        return $status
+    fi
+}
+
+# Under the lock: builds $module unless another launcher did while this one waited.
+echo_build_if_needed() {
+    reason=$(echo_build_reason "$jar_path" $modules)
+    [ -n "$reason" ] || return 0
+    echo "$name: $reason; building $module..." >&2
+    java_home=$(dirname -- "$(dirname -- "$java_bin")")
+    maven_opts=${MAVEN_OPTS:-}
+    # Maven's own libraries (guice) use sun.misc.Unsafe: JDK 24+ warns unless allowed, a flag JDK 23+ knows.
+    if [ "$(echo_java_major "$java_bin")" -ge 23 ]; then
+        maven_opts="$maven_opts --sun-misc-unsafe-memory-access=allow"
+    fi
+    if ! (cd "$echo_root" && JAVA_HOME="$java_home" MAVEN_OPTS="$maven_opts" ./mvnw -q -B -DskipTests -pl "$module" -am package >&2); then
+        echo "$name: the build of $module failed; run ./mvnw -pl $module -am package to see why" >&2
+        return 2
+    fi
+    touch "$jar_path" # a build that had nothing to repackage still counts as up to date
+}
+
 echo_launch() {
     name=$1; module=$2; jar=$3; main=$4; shift 4
     if [ ! -d "$echo_root/$module/src/main/java" ]; then
@@ -44,13 +109,9 @@ echo_launch() {
         exit 2
     fi
     jar_path="$echo_root/$module/target/$jar"
-    if [ ! -f "$jar_path" ]; then
-        echo "$name: building $module (first run only)..." >&2
-        java_home=$(dirname -- "$(dirname -- "$java_bin")")
-        if ! (cd "$echo_root" && JAVA_HOME="$java_home" ./mvnw -q -B -DskipTests -pl "$module" -am package >&2); then
-            echo "$name: the build of $module failed; run ./mvnw -pl $module -am package to see why" >&2
-            exit 2
-        fi
+    modules=$(echo_modules_of "$module")
+    if [ -n "$(echo_build_reason "$jar_path" $modules)" ]; then
+        echo_with_build_lock echo_build_if_needed || exit 2
     fi
     exec "$java_bin" ${ECHO_JAVA_OPTS:-} -cp "$jar_path" "$main" "$@"
 }

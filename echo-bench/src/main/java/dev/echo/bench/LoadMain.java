@@ -7,19 +7,22 @@ import dev.echo.bench.load.LoadResult;
 import dev.echo.bench.load.LoadRun;
 import dev.echo.bench.netty.NettyMain;
 import dev.echo.bench.scale.ScaleMain;
+import dev.echo.cli.CliOption;
+import dev.echo.cli.CommandSpec;
+import dev.echo.cli.ParsedArgs;
+import dev.echo.cli.StandardOptions;
+import dev.echo.cli.ValueType;
 import dev.echo.core.Framing;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.Options;
 
 /**
  * {@code bin/echo-load}: the verifying load generator, and its subcommands {@code compare} (the
@@ -32,34 +35,48 @@ import org.apache.commons.cli.Options;
 public final class LoadMain {
     private LoadMain() {}
 
-    /** The load generator's options; one definition drives both parsing and --help. */
-    public static Options options() {
-        Options o = new Options();
-        o.addOption(opt("host", "ADDR", "server address (default 127.0.0.1)"));
-        o.addOption(opt("port", "PORT", "server port (default 8080)"));
-        o.addOption(opt("framing", "NAME", "delimited or raw (default delimited)"));
-        o.addOption(opt("connections", "N", "concurrent connections (default 1)"));
-        o.addOption(opt("connect-rate", "R", "new connections per second, 0 = as fast as possible (default 0)"));
-        o.addOption(opt("duration", "D", "measured time, like 500ms, 10s, 2m (default 10s)"));
-        o.addOption(opt("warmup", "W", "unmeasured time after connecting (default 2s)"));
-        o.addOption(opt("rate", "R", "total requests per second, 0 = closed loop, as fast as answers come (default 0);"
-                + " when set, latency counts from each request's intended send time"));
-        o.addOption(opt("pipeline", "K", "requests in flight per connection (default 1)"));
-        o.addOption(opt("size", "B", "echo content bytes (default 13)"));
-        o.addOption(opt("mix", "E:A", "echo to add ratio, e.g. 1:0, 9:1, 0:1 (default 1:0)"));
-        o.addOption(opt("timeout", "D", "connect and answer timeout (default 10s)"));
-        o.addOption(opt("json", "FILE|-", "also write the result as JSON to FILE, or to standard output with -"
-                + " (the progress lines and the summary then go to stderr)"));
-        o.addOption(opt("hdr-log", "FILE", "also write the measured latencies to FILE as an HdrHistogram interval"
-                + " log (nanoseconds, one interval a second; HistogramLogProcessor reads it)"));
-        o.addOption(Option.builder("q").longOpt("quiet").desc("no progress lines").get());
-        o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
-        return o;
-    }
+    static final CliOption<String> HOST = StandardOptions.host("server address", "127.0.0.1");
+    static final CliOption<Integer> PORT = StandardOptions.serverPort("server port", 8080);
+    static final CliOption<Framing> FRAMING = StandardOptions.framing("wire framing");
+    static final CliOption<Integer> CONNECTIONS = CliOption.value("connections", "N", ValueType.intRange(1, Integer.MAX_VALUE),
+            "concurrent connections").defaultValue("1");
+    static final CliOption<Double> CONNECT_RATE = CliOption.value("connect-rate", "R", ValueType.numberAtLeast(0),
+            "new connections per second; 0 = as fast as possible").defaultValue("0");
+    static final CliOption<Integer> PIPELINE = CliOption.value("pipeline", "K", ValueType.intRange(1, Integer.MAX_VALUE),
+            "requests in flight per connection").defaultValue("1");
+    static final CliOption<Double> RATE = CliOption.value("rate", "R", ValueType.numberAtLeast(0), "total requests per"
+            + " second; 0 = closed loop, as fast as answers come; when set, latency counts from each request's intended"
+            + " send time").defaultValue("0");
+    static final CliOption<Integer> SIZE = CliOption.value("size", "B", ValueType.intRange(0, Integer.MAX_VALUE),
+            "echo content bytes").defaultValue("13");
+    static final CliOption<int[]> MIX = CliOption.value("mix", "E:A", ValueType.of("two weights E:A such as 1:0 or 9:1",
+            LoadMain::weights), "echo to add ratio, e.g. 1:0, 9:1, 0:1").defaultValue("1:0");
+    static final CliOption<Duration> DURATION = CliOption.value("duration", "D", ValueType.positiveDuration(),
+            "measured time").defaultValue("10s");
+    static final CliOption<Duration> WARMUP = CliOption.value("warmup", "W", ValueType.duration(),
+            "unmeasured time after connecting").defaultValue("2s");
+    static final CliOption<Duration> TIMEOUT = CliOption.value("timeout", "D", ValueType.positiveDuration(),
+            "connect and answer timeout").defaultValue("10s");
+    static final CliOption<String> JSON = CliOption.value("json", "FILE|-", ValueType.text(),
+            "also write the result as JSON to FILE, or to standard output with - (the progress lines and the"
+                    + " summary then go to stderr)");
+    static final CliOption<String> HDR_LOG = CliOption.value("hdr-log", "FILE", ValueType.text(),
+            "also write the measured latencies to FILE as an HdrHistogram interval log (nanoseconds, one"
+                    + " interval a second; HistogramLogProcessor reads it)");
+    static final CliOption<Boolean> QUIET = CliOption.flag("quiet", "no progress lines").shortName("q");
 
-    private static Option opt(String name, String arg, String description) {
-        return Option.builder().longOpt(name).hasArg().argName(arg).desc(description).get();
-    }
+    static final CommandSpec SPEC = CommandSpec.builder("echo-load")
+            .usage("echo-load [options]  |  echo-load compare|scale|netty-server --help")
+            .header("Drives an echo server with verified requests (content and order of every answer) and reports"
+                    + " throughput and latency (HdrHistogram).")
+            .group("Server", HOST, PORT, FRAMING)
+            .group("Load", CONNECTIONS, CONNECT_RATE, PIPELINE, RATE, SIZE, MIX)
+            .group("Time", DURATION, WARMUP, TIMEOUT)
+            .group("Output", JSON, HDR_LOG, QUIET)
+            .footer("Example: echo-load --port 8080 --connections 64 --duration 10s --json result.json\n"
+                    + "Exit code: 0 every answer verified, 1 anything mismatched or failed, 2 a bad argument,"
+                    + " 130 stopped by Ctrl-C (the result so far is still printed and written).")
+            .build();
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -92,14 +109,14 @@ public final class LoadMain {
         }
         Invocation invocation;
         try {
-            invocation = parse(args);
+            ParsedArgs line = CliValues.parse(SPEC, args);
+            if (SPEC.printedHelpOrVersion(line, out)) {
+                return ExitCodes.OK;
+            }
+            invocation = invocation(line);
         } catch (UsageException e) {
-            err.println("echo-load: " + e.getMessage() + " (try --help)");
+            err.println(SPEC.name() + ": " + e.getMessage());
             return ExitCodes.USAGE;
-        }
-        if (invocation == null) {
-            out.print(help());
-            return ExitCodes.OK;
         }
         return ExitCodes.run("echo-load", err, () -> load(invocation, out, err, stopSignals));
     }
@@ -176,66 +193,51 @@ public final class LoadMain {
     /**
      * Parses the load generator's arguments.
      *
-     * @return the invocation, or null when --help was asked for
+     * @return the invocation, or null when --help or --version was asked for
      * @throws UsageException with the one line to show
      */
     public static Invocation parse(String[] args) throws UsageException {
-        CommandLine cl = CliValues.parse(options(), args);
-        if (cl.hasOption("help")) {
-            return null;
-        }
-        if (!cl.getArgList().isEmpty()) {
-            throw new UsageException("unexpected argument '" + cl.getArgList().get(0)
+        ParsedArgs line = CliValues.parse(SPEC, args);
+        return line.help() || line.version() ? null : invocation(line);
+    }
+
+    private static Invocation invocation(ParsedArgs line) throws UsageException {
+        if (!line.arguments().isEmpty()) {
+            throw new UsageException("unexpected argument '" + line.arguments().get(0)
                     + "' (subcommands: compare, scale, netty-server)");
         }
-        LoadConfig.Builder b = LoadConfig.builder();
-        b.host(cl.getOptionValue("host", "127.0.0.1"));
-        b.port(CliValues.intValue(cl, "port", 8080));
-        try {
-            b.framing(Framing.fromCliName(cl.getOptionValue("framing", "delimited")));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--framing: " + e.getMessage());
-        }
-        b.connections(CliValues.intValue(cl, "connections", 1));
-        b.connectRate(CliValues.doubleValue(cl, "connect-rate", 0));
-        b.duration(CliValues.durationValue(cl, "duration", java.time.Duration.ofSeconds(10)));
-        b.warmup(CliValues.durationValue(cl, "warmup", java.time.Duration.ofSeconds(2)));
-        b.rate(CliValues.doubleValue(cl, "rate", 0));
-        b.pipeline(CliValues.intValue(cl, "pipeline", 1));
-        b.size(CliValues.intValue(cl, "size", 13));
-        String mix = cl.getOptionValue("mix", "1:0");
-        String[] parts = mix.split(":", -1);
-        try {
-            if (parts.length != 2) {
-                throw new NumberFormatException(mix);
-            }
-            b.mix(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
-        } catch (NumberFormatException e) {
-            throw new UsageException("--mix must be two weights E:A such as 1:0 or 9:1: '" + mix + "'");
-        }
-        b.timeout(CliValues.durationValue(cl, "timeout", java.time.Duration.ofSeconds(10)));
-        b.progress(!cl.hasOption("quiet"));
         LoadConfig config;
         try {
-            config = b.build();
+            config = LoadConfig.builder().host(line.get(HOST)).port(line.get(PORT)).framing(line.get(FRAMING))
+                    .connections(line.get(CONNECTIONS)).connectRate(line.get(CONNECT_RATE))
+                    .duration(line.get(DURATION)).warmup(line.get(WARMUP)).rate(line.get(RATE))
+                    .pipeline(line.get(PIPELINE)).size(line.get(SIZE)).mix(line.get(MIX)[0], line.get(MIX)[1])
+                    .timeout(line.get(TIMEOUT)).progress(!line.get(QUIET)).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         // Output paths are checked now, so a typo fails before the load, not after minutes of it.
-        String json = cl.getOptionValue("json");
+        String json = line.get(JSON);
         if (json != null && !json.equals(OutputFiles.STDOUT)) {
             OutputFiles.checkWritable("json", json);
         }
-        String hdrLog = cl.getOptionValue("hdr-log");
+        String hdrLog = line.get(HDR_LOG);
         return new Invocation(config, json, hdrLog == null ? null : OutputFiles.checkWritable("hdr-log", hdrLog));
     }
 
+    private static int[] weights(String text) {
+        String[] parts = text.split(":", -1);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("not E:A");
+        }
+        int[] weights = {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+        if (weights[0] < 0 || weights[1] < 0 || weights[0] + weights[1] == 0) {
+            throw new IllegalArgumentException("no weight");
+        }
+        return weights;
+    }
+
     static String help() {
-        return Help.text("echo-load [options]  |  echo-load compare|scale|netty-server --help",
-                "Drives an echo server with verified requests (content and order of every answer) and reports"
-                        + " throughput and latency (HdrHistogram). Example: echo-load --port 8080 --connections 64"
-                        + " --duration 10s --json result.json",
-                options(), "Exit code: 0 every answer verified, 1 anything mismatched or failed, 2 a bad argument,"
-                        + " 130 stopped by Ctrl-C (the result so far is still printed and written).");
+        return SPEC.help();
     }
 }

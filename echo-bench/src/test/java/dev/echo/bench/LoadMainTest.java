@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +72,33 @@ class LoadMainTest {
         assertEquals(1, run.err.strip().lines().count(), "expected exactly one line on stderr for " + argument + ": " + run.err);
         assertTrue(run.err.startsWith("echo-load: "), "expected the line to name the tool: " + run.err);
         assertEquals("", run.out, "expected nothing on stdout for " + argument);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--port abc          | echo-load: invalid --port 'abc': expected a whole number from 1 to 65535",
+        "-p                  | echo-load: --port needs a value: expected a whole number from 1 to 65535",
+        "--mix 1             | echo-load: invalid --mix '1': expected two weights E:A such as 1:0 or 9:1",
+        "--duration 0        | echo-load: invalid --duration '0': expected a duration more than zero, like 500ms, 30s or 5m",
+        "compare --rounds 0  | echo-load compare: invalid --rounds '0': expected a whole number of at least 1",
+        "scale --server tomcat | echo-load scale: invalid --server 'tomcat': expected virtual, platform or netty",
+    })
+    void everyToolOfEchoLoadReportsMistakesInTheOneFormat(String line, String message) {
+        Captured run = Captured.run(line.trim().split(" +"));
+        assertEquals(2, run.code, "expected exit 2 for " + line);
+        assertEquals(message, run.err.strip());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "compare", "scale", "netty-server"})
+    void everyToolOfEchoLoadHasTheSharedHelpAndVersion(String tool) {
+        String name = ("echo-load " + tool).strip();
+        Captured help = Captured.run((tool + " --help").strip().split(" "));
+        assertEquals(0, help.code, help.err);
+        assertTrue(help.out.startsWith("usage: " + name + " "), help.out);
+        assertTrue(help.out.lines().allMatch(l -> l.length() <= 100 && !l.endsWith(" ")), "at most 100 columns:\n" + help.out);
+        Captured version = Captured.run((tool + " -V").strip().split(" "));
+        assertTrue(version.out.matches(java.util.regex.Pattern.quote(name) + " \\S+\\R"), version.out);
     }
 
     @Test

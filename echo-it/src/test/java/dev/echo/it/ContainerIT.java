@@ -8,6 +8,8 @@ import dev.echo.client.ClientConfig;
 import dev.echo.client.EchoClient;
 import dev.echo.testkit.Await;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +57,31 @@ class ContainerIT {
             outcome.assertAllSucceeded("clients of the container (" + tally + ")");
             assertEquals((long) clients * requests, tally.correct.get(),
                     "expected every request of every client answered correctly: " + tally);
+        }
+    }
+
+    /**
+     * {@code docker run IMAGE --port N}: the arguments replace the image's, the image's ECHO_HOST=0.0.0.0
+     * stays, and the HEALTHCHECK finds the server on N. A fixed port, not 0: the health check reads
+     * the port from the server's arguments, and a port the server picks itself is in none.
+     */
+    @Test
+    void argumentsKeepTheImagesHostAndTheContainerTurnsHealthy() throws IOException {
+        int port = freePort();
+        try (ServerContainer server = ServerContainer.startAsUsersDo("--port", Integer.toString(port))) {
+            assertEquals("0.0.0.0:" + port, server.host() + ":" + server.port(),
+                    "expected the image's ECHO_HOST to survive --port; logs:\n" + server.logs());
+            try (EchoClient client = Clients.connect(port)) {
+                assertEquals("every interface", client.echo("every interface"), "expected an answer on 127.0.0.1");
+            }
+            Await.until("the container to turn healthy", Duration.ofSeconds(90),
+                    () -> server.health().startsWith("healthy"), server::health);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 

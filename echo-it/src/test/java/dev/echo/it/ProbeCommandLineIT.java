@@ -89,13 +89,15 @@ class ProbeCommandLineIT {
 
     @Test
     void usageErrorsAreOneLineNamingTheOptionAndTheValue() {
-        assertUsage(run("--timeout", "soon", "127.0.0.1:1"), "echo-probe: invalid --timeout 'soon': expected a whole number and a unit, like 500ms or 2s");
+        assertUsage(run("--timeout", "soon", "127.0.0.1:1"), "echo-probe: invalid --timeout 'soon': expected a duration more than zero, like 500ms, 30s or 5m");
+        assertUsage(run("127.0.0.1:1", "--timeout"), "echo-probe: --timeout needs a value: expected a duration more than zero");
         assertUsage(run("--framing", "json", "127.0.0.1:1"), "echo-probe: invalid --framing 'json': expected delimited or raw");
         assertUsage(run("--only", "echo,nope", "127.0.0.1:1"), "echo-probe: invalid --only 'echo,nope': expected check ids from echo, large-echo,");
         assertUsage(run("localhost"), "echo-probe: invalid target 'localhost': expected HOST:PORT, like 127.0.0.1:8080");
         assertUsage(run(), "echo-probe: missing HOST:PORT, the server to probe");
-        assertUsage(run("replica", "--design", "better"), "echo-probe: invalid --design 'better': expected original or solution");
-        assertUsage(run("replica", "--design", "original", "--port", "70000"), "echo-probe: invalid --port '70000': expected a whole number from 0 to 65535");
+        assertUsage(run("replica", "--design", "better"), "echo-probe replica: invalid --design 'better': expected original or solution");
+        assertUsage(run("replica", "--design", "original", "-p", "70000"), "echo-probe replica: invalid --port '70000': expected a whole number from 0 to 65535");
+        assertUsage(run("replica", "--port", "0"), "echo-probe replica: missing --design original|solution");
     }
 
     @Test
@@ -107,6 +109,8 @@ class ProbeCommandLineIT {
         }
         assertTrue(run("replica", "--help").out().contains("NOT to do"), "expected the replica help to warn");
         assertTrue(run("-V").out().matches("echo-probe \\S+\\R"), "expected the version line");
+        assertTrue(run("replica", "-V").out().matches("echo-probe replica \\S+\\R"), "expected the version line");
+        assertTrue(run("replica", "--help").out().contains("-H, --host HOST"), "expected -H for the host");
     }
 
     private static void assertUsage(Run run, String start) {

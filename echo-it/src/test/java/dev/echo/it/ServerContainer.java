@@ -1,5 +1,8 @@
 package dev.echo.it;
 
+import com.github.dockerjava.api.command.HealthState;
+import com.github.dockerjava.api.command.HealthStateLog;
+import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ulimit;
 import java.time.Duration;
@@ -17,23 +20,38 @@ import org.testcontainers.utility.DockerImageName;
  * arguments are the test's.
  */
 final class ServerContainer implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("echo-server listening on [^\\s:]+:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("echo-server listening on ([^\\s:]+):(\\d+)");
 
     private final GenericContainer<?> container;
+    private final String host;
     private final int port;
 
-    private ServerContainer(GenericContainer<?> container, int port) {
+    private ServerContainer(GenericContainer<?> container, String host, int port) {
         this.container = container;
+        this.host = host;
         this.port = port;
     }
 
     /**
      * Starts a container of {@link ServerImage} with {@code serverArgs} after {@code --host 127.0.0.1
-     * --port 0}, limited to {@code memoryBytes} (0 = no limit, no swap beyond it either).
+     * --port 0}, limited to {@code memoryBytes} (0 = no limit, no swap beyond it either). Its health
+     * check is off: it cannot know a port the server picks itself.
      */
     static ServerContainer start(long memoryBytes, String... serverArgs) {
         List<String> command = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0"));
         command.addAll(List.of(serverArgs));
+        return start(memoryBytes, false, command);
+    }
+
+    /**
+     * Starts a container with exactly {@code serverArgs} as its arguments, the image's ECHO_* variables
+     * and health check left as a user gets them.
+     */
+    static ServerContainer startAsUsersDo(String... serverArgs) {
+        return start(0, true, List.of(serverArgs));
+    }
+
+    private static ServerContainer start(long memoryBytes, boolean healthCheck, List<String> command) {
         GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(ServerImage.get()))
                 .withNetworkMode("host")
                 .withCommand(command.toArray(String[]::new))
@@ -44,6 +62,9 @@ final class ServerContainer implements AutoCloseable {
                         host.withMemory(memoryBytes).withMemorySwap(memoryBytes);
                     }
                     create.withHostConfig(host);
+                    if (!healthCheck) {
+                        create.withHealthcheck(new HealthCheck().withTest(List.of("NONE")));
+                    }
                 })
                 .waitingFor(Wait.forLogMessage(".*echo-server listening on .*", 1)
                         .withStartupTimeout(Duration.ofSeconds(60)));
@@ -61,11 +82,26 @@ final class ServerContainer implements AutoCloseable {
             container.stop();
             throw new AssertionError("expected 'echo-server listening on 127.0.0.1:PORT' in the logs, got:\n" + logs);
         }
-        return new ServerContainer(container, Integer.parseInt(matcher.group(1)));
+        return new ServerContainer(container, matcher.group(1), Integer.parseInt(matcher.group(2)));
     }
 
     int port() {
         return port;
+    }
+
+    /** The address the server says it listens on. */
+    String host() {
+        return host;
+    }
+
+    /** Docker's verdict on the health check ("starting", "healthy", "unhealthy") and its last output. */
+    String health() {
+        HealthState health = container.getDockerClient().inspectContainerCmd(id()).exec().getState().getHealth();
+        if (health == null) {
+            return "none";
+        }
+        List<HealthStateLog> log = health.getLog() == null ? List.of() : health.getLog();
+        return health.getStatus() + (log.isEmpty() ? "" : " (last check: " + log.getLast().getOutput().strip() + ")");
     }
 
     String id() {

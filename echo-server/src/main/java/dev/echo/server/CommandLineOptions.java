@@ -1,174 +1,101 @@
 package dev.echo.server;
 
+import dev.echo.cli.CliOption;
+import dev.echo.cli.CommandSpec;
+import dev.echo.cli.ParsedArgs;
+import dev.echo.cli.StandardOptions;
+import dev.echo.cli.UsageException;
+import dev.echo.cli.ValueType;
 import dev.echo.core.Durations;
 import dev.echo.core.Framing;
-import java.io.PrintStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.Options;
-import org.apache.commons.cli.ParseException;
-import org.apache.commons.cli.help.HelpFormatter;
-import org.apache.commons.cli.help.TextHelpAppendable;
+import java.util.Map;
 
 /**
- * The server's command line: one commons-cli {@link Options} drives both parsing and {@code --help},
- * and every default shown there is the one in {@link ServerConfig}.
+ * The server's command line, on the toolkit's one command-line layer: these definitions drive
+ * parsing, {@code --help}, the {@code ECHO_*} environment variables and the README's option table,
+ * and every default shown is the one in {@link ServerConfig}.
  */
 final class CommandLineOptions {
     static final String NAME = "echo-server";
     static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
 
-    /** What a command line asks for. */
+    /** What a command line asks for; {@code statsInterval} is null when off. */
     record Parsed(boolean help, boolean version, ServerConfig config, Duration statsInterval, String logLevel) {}
 
-    private static final Option HOST = Option.builder().longOpt("host").hasArg().argName("HOST")
-            .desc("address to listen on (default: " + ServerConfig.DEFAULT_HOST + "; 0.0.0.0 = every interface)").get();
-    private static final Option PORT = Option.builder("p").longOpt("port").hasArg().argName("PORT")
-            .desc("TCP port, 0 = any free port (default: " + ServerConfig.DEFAULT_PORT + ")").get();
-    private static final Option FRAMING = Option.builder().longOpt("framing").hasArg().argName("delimited|raw")
-            .desc("message framing: varint length prefix, or the original server's raw messages (default: "
-                    + Framing.DELIMITED.cliName() + ")").get();
-    private static final Option MAX_FRAME_BYTES = Option.builder().longOpt("max-frame-bytes").hasArg().argName("N")
-            .desc("longest frame accepted, in bytes, at most " + ServerConfig.MAX_FRAME_BYTES_LIMIT + " (default: "
-                    + ServerConfig.DEFAULT_MAX_FRAME_BYTES + ")").get();
-    private static final Option MAX_BUFFERED_BYTES = Option.builder().longOpt("max-buffered-bytes").hasArg().argName("N")
-            .desc("bytes all connections' frame buffers may hold beyond 8 KiB each; a frame that would need more gets"
-                    + " SERVER_BUSY and a close (default: an eighth of the maximum heap, here "
-                    + ServerConfig.defaultMaxBufferedBytes() + ")").get();
-    private static final Option MAX_CONNECTIONS = Option.builder().longOpt("max-connections").hasArg().argName("N")
-            .desc("connections served at once; one more gets SERVER_BUSY (default: "
-                    + ServerConfig.DEFAULT_MAX_CONNECTIONS + ")").get();
-    private static final Option IDLE_TIMEOUT = Option.builder().longOpt("idle-timeout").hasArg().argName("DURATION")
-            .desc("close a connection that does not complete its next frame in time, like 500ms, 30s, 5m (default: "
-                    + Durations.format(ServerConfig.DEFAULT_IDLE_TIMEOUT) + ")").get();
-    private static final Option GRACE = Option.builder().longOpt("grace").hasArg().argName("DURATION")
-            .desc("on shutdown, how long requests in progress may finish (default: "
-                    + Durations.format(ServerConfig.DEFAULT_SHUTDOWN_GRACE) + ")").get();
-    private static final Option THREADS = Option.builder().longOpt("threads").hasArg().argName("virtual|platform[:N]")
-            .desc("a virtual thread per connection, or a pool of N platform threads (default: virtual; platform = platform:"
-                    + ThreadMode.DEFAULT_PLATFORM_THREADS + ")").get();
-    private static final Option STATS_INTERVAL = Option.builder().longOpt("stats-interval").hasArg().argName("DURATION")
-            .desc("log a one-line snapshot of the counters this often, like 10s (default: off)").get();
-    private static final Option LOG_LEVEL = Option.builder().longOpt("log-level").hasArg().argName("LEVEL")
-            .desc("error, warn, info, debug or trace; logs go to stderr (default: info)").get();
-    private static final Option HELP = Option.builder("h").longOpt("help").desc("print this help and exit").get();
-    private static final Option VERSION = Option.builder("V").longOpt("version").desc("print the version and exit").get();
+    static final CliOption<String> HOST = StandardOptions.host("address to listen on; 0.0.0.0 = every interface",
+            ServerConfig.DEFAULT_HOST);
+    static final CliOption<Integer> PORT = StandardOptions.port("TCP port; 0 = any free port, which the listening line"
+            + " then shows", ServerConfig.DEFAULT_PORT);
+    static final CliOption<Framing> FRAMING = StandardOptions.framing("varint length prefix, or the original Rust"
+            + " server's raw messages");
+    static final CliOption<Long> MAX_FRAME_BYTES = CliOption.value("max-frame-bytes", "N",
+            ValueType.longRange(1, ServerConfig.MAX_FRAME_BYTES_LIMIT), "longest frame, at most "
+                    + ServerConfig.MAX_FRAME_BYTES_LIMIT + " (256 MiB); a longer declared length gets FRAME_TOO_LARGE"
+                    + " and a close").defaultValue(Integer.toString(ServerConfig.DEFAULT_MAX_FRAME_BYTES));
+    static final CliOption<Long> MAX_BUFFERED_BYTES = CliOption.value("max-buffered-bytes", "N",
+            ValueType.longRange(1, Long.MAX_VALUE), "bytes all connections' buffers may hold beyond their first 512"
+                    + " each; a frame that would need more gets SERVER_BUSY and a close").defaultLabel("heap / 8");
+    static final CliOption<Integer> MAX_CONNECTIONS = CliOption.value("max-connections", "N",
+            ValueType.intRange(1, Integer.MAX_VALUE), "one more client gets SERVER_BUSY and is closed")
+            .defaultValue(Integer.toString(ServerConfig.DEFAULT_MAX_CONNECTIONS));
+    static final CliOption<Duration> IDLE_TIMEOUT = CliOption.value("idle-timeout", "DURATION",
+            ValueType.positiveDuration(), "a connection must complete each next frame in time (silent or"
+                    + " trickling), and take each piece of its answers in time (a client that stops reading)")
+            .defaultValue(Durations.format(ServerConfig.DEFAULT_IDLE_TIMEOUT));
+    static final CliOption<ThreadMode> THREADS = CliOption.value("threads", "virtual|platform[:N]",
+            ValueType.of("virtual, platform or platform:N with N of at least 1", ThreadMode::parse),
+            "a virtual thread per connection, or a pool of N platform threads (platform = "
+                    + ThreadMode.DEFAULT_PLATFORM_THREADS + ")").defaultValue("virtual");
+    static final CliOption<Duration> GRACE = CliOption.value("grace", "DURATION", ValueType.duration(),
+            "on shutdown, how long requests in progress may finish")
+            .defaultValue(Durations.format(ServerConfig.DEFAULT_SHUTDOWN_GRACE));
+    static final CliOption<Duration> STATS_INTERVAL = CliOption.value("stats-interval", "DURATION", ValueType.duration(),
+            "log a one-line counter snapshot this often; 0 = off").defaultValue("0").defaultLabel("off");
+    static final CliOption<String> LOG_LEVEL = CliOption.value("log-level", "LEVEL", ValueType.oneOf(LOG_LEVELS),
+            String.join(", ", LOG_LEVELS) + " (logs go to stderr)").defaultValue("info");
+
+    static final CommandSpec SPEC = CommandSpec.builder(NAME)
+            .header("Serves echo and add requests over TCP (protobuf). Ctrl-C or SIGTERM stops it gracefully.")
+            .group("Listening", HOST, PORT, FRAMING)
+            .group("Limits", MAX_FRAME_BYTES, MAX_BUFFERED_BYTES, MAX_CONNECTIONS, IDLE_TIMEOUT)
+            .group("Threads and shutdown", THREADS, GRACE)
+            .group("Logging", STATS_INTERVAL, LOG_LEVEL)
+            .environment("ECHO_")
+            .footer("Durations read like 500ms, 30s, 5m, 1h (or 0).\n"
+                    + "Example: " + NAME + " --port 9000 --threads platform:64 --idle-timeout 30s")
+            .build();
 
     private CommandLineOptions() {}
 
-    static Options options() {
-        Options options = new Options();
-        for (Option option : List.of(HOST, PORT, FRAMING, MAX_FRAME_BYTES, MAX_BUFFERED_BYTES, MAX_CONNECTIONS, IDLE_TIMEOUT, GRACE,
-                THREADS, STATS_INTERVAL, LOG_LEVEL, HELP, VERSION)) {
-            options.addOption(option);
-        }
-        return options;
-    }
-
     /**
-     * Reads a command line.
+     * Reads a command line, options missing from it taken from {@code environment}.
      *
-     * @throws IllegalArgumentException with one line that says what is wrong
+     * @throws UsageException with one line that says what is wrong
      */
-    static Parsed parse(String[] args) {
-        CommandLine line;
-        try {
-            line = DefaultParser.builder().setAllowPartialMatching(false).get().parse(options(), args);
-        } catch (ParseException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+    static Parsed parse(String[] args, Map<String, String> environment) throws UsageException {
+        ParsedArgs line = SPEC.parse(args, environment);
+        if (line.help() || line.version()) {
+            return new Parsed(line.help(), line.version(), null, null, "info");
         }
-        if (!line.getArgList().isEmpty()) {
-            throw new IllegalArgumentException("unexpected argument '" + line.getArgList().get(0) + "'");
+        if (!line.arguments().isEmpty()) {
+            throw new UsageException("unexpected argument '" + line.arguments().get(0) + "' (try --help)");
         }
-        if (line.hasOption(HELP) || line.hasOption(VERSION)) {
-            return new Parsed(line.hasOption(HELP), line.hasOption(VERSION), null, null, "info");
+        ServerConfig.Builder config = ServerConfig.builder()
+                .host(line.get(HOST))
+                .port(line.get(PORT))
+                .framing(line.get(FRAMING))
+                .maxFrameBytes(line.get(MAX_FRAME_BYTES).intValue())
+                .maxConnections(line.get(MAX_CONNECTIONS))
+                .idleTimeout(line.get(IDLE_TIMEOUT))
+                .shutdownGrace(line.get(GRACE))
+                .threadMode(line.get(THREADS));
+        if (line.get(MAX_BUFFERED_BYTES) != null) {
+            config.maxBufferedBytes(line.get(MAX_BUFFERED_BYTES));
         }
-        ServerConfig.Builder config = ServerConfig.builder();
-        if (line.hasOption(HOST)) {
-            config.host(line.getOptionValue(HOST));
-        }
-        if (line.hasOption(PORT)) {
-            config.port(intValue(line, PORT, 0, 65_535));
-        }
-        if (line.hasOption(FRAMING)) {
-            config.framing(Framing.fromCliName(line.getOptionValue(FRAMING)));
-        }
-        if (line.hasOption(MAX_FRAME_BYTES)) {
-            config.maxFrameBytes((int) longValue(line, MAX_FRAME_BYTES, 1, ServerConfig.MAX_FRAME_BYTES_LIMIT));
-        }
-        if (line.hasOption(MAX_BUFFERED_BYTES)) {
-            config.maxBufferedBytes(longValue(line, MAX_BUFFERED_BYTES, 1, Long.MAX_VALUE));
-        }
-        if (line.hasOption(MAX_CONNECTIONS)) {
-            config.maxConnections(intValue(line, MAX_CONNECTIONS, 1, Integer.MAX_VALUE));
-        }
-        if (line.hasOption(IDLE_TIMEOUT)) {
-            config.idleTimeout(positiveDuration(line, IDLE_TIMEOUT));
-        }
-        if (line.hasOption(GRACE)) {
-            config.shutdownGrace(duration(line, GRACE));
-        }
-        if (line.hasOption(THREADS)) {
-            config.threadMode(ThreadMode.parse(line.getOptionValue(THREADS)));
-        }
-        Duration statsInterval = line.hasOption(STATS_INTERVAL) ? positiveDuration(line, STATS_INTERVAL) : null;
-        String logLevel = line.getOptionValue(LOG_LEVEL, "info").toLowerCase(Locale.ROOT);
-        if (!LOG_LEVELS.contains(logLevel)) {
-            throw new IllegalArgumentException("invalid --log-level '" + line.getOptionValue(LOG_LEVEL)
-                    + "': expected one of " + String.join(", ", LOG_LEVELS));
-        }
-        return new Parsed(false, false, config.build(), statsInterval, logLevel);
-    }
-
-    static void printHelp(PrintStream out) {
-        TextHelpAppendable text = new TextHelpAppendable(out);
-        text.setMaxWidth(100);
-        HelpFormatter help = HelpFormatter.builder().setHelpAppendable(text).setShowSince(false).get();
-        try {
-            help.printHelp(NAME + " [options]", "Serves echo and add requests over TCP (protobuf). Ctrl-C stops it gracefully.",
-                    options(), "Example: " + NAME + " --port 9000 --threads platform:64 --idle-timeout 30s", false);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a PrintStream does not throw
-        }
-        out.flush();
-    }
-
-    private static int intValue(CommandLine line, Option option, int min, int max) {
-        return (int) longValue(line, option, min, max);
-    }
-
-    private static long longValue(CommandLine line, Option option, long min, long max) {
-        String text = line.getOptionValue(option);
-        if (text.trim().matches("-?\\d{1,18}")) {
-            long value = Long.parseLong(text.trim());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("invalid --" + option.getLongOpt() + " '" + text + "': expected a whole number from "
-                + min + " to " + max);
-    }
-
-    private static Duration duration(CommandLine line, Option option) {
-        try {
-            return Durations.parse(line.getOptionValue(option));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + option.getLongOpt() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Duration positiveDuration(CommandLine line, Option option) {
-        Duration value = duration(line, option);
-        if (value.isZero()) {
-            throw new IllegalArgumentException("invalid --" + option.getLongOpt() + " '" + line.getOptionValue(option)
-                    + "': must be more than zero");
-        }
-        return value;
+        Duration statsInterval = line.get(STATS_INTERVAL);
+        return new Parsed(false, false, config.build(), statsInterval.isZero() ? null : statsInterval,
+                line.get(LOG_LEVEL));
     }
 }

@@ -1,13 +1,13 @@
 package dev.echo.server;
 
+import dev.echo.cli.UsageException;
 import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,30 +31,35 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs until SIGINT or SIGTERM; returns the exit code. */
+    /** Runs until SIGINT or SIGTERM; options not on the command line come from {@code ECHO_*} variables. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CountDownLatch stop = new CountDownLatch(1);
-        return run(args, out, err, stop, () -> installSignalHandlers(stop));
+        return run(args, System.getenv(), out, err, stop, () -> installSignalHandlers(stop));
+    }
+
+    /** The same, with no environment variables: what tests run. */
+    static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop, Runnable beforeServing) {
+        return run(args, Map.of(), out, err, stop, beforeServing);
     }
 
     /**
      * Runs until {@code stop} opens. {@code beforeServing} runs once the server listens (signal
      * handlers in production; nothing in tests, which open {@code stop} themselves).
      */
-    static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop, Runnable beforeServing) {
+    static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err, CountDownLatch stop,
+                   Runnable beforeServing) {
         CommandLineOptions.Parsed parsed;
         try {
-            parsed = CommandLineOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println(CommandLineOptions.NAME + ": " + e.getMessage() + " (try --help)");
-            return EXIT_USAGE;
+            parsed = CommandLineOptions.parse(args, environment);
+        } catch (UsageException e) {
+            return CommandLineOptions.SPEC.usageError(err, e);
         }
         if (parsed.help()) {
-            CommandLineOptions.printHelp(out);
+            out.print(CommandLineOptions.SPEC.help());
             return EXIT_OK;
         }
         if (parsed.version()) {
-            out.println(CommandLineOptions.NAME + " " + version());
+            out.println(CommandLineOptions.SPEC.versionLine());
             return EXIT_OK;
         }
         configureLogging(parsed.logLevel());
@@ -152,18 +157,5 @@ public final class Main {
                 LoggerFactory.getLogger(Main.class).debug("cannot handle SIG{}: {}", name, e.getMessage());
             }
         }
-    }
-
-    static String version() {
-        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-            if (in != null) {
-                Properties properties = new Properties();
-                properties.load(in);
-                return properties.getProperty("version", "unknown");
-            }
-        } catch (IOException e) {
-            LoggerFactory.getLogger(Main.class).debug("cannot read version.properties: {}", e.toString());
-        }
-        return "unknown";
     }
 }

@@ -1,8 +1,11 @@
 package dev.echo.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.cli.CliOption;
+import dev.echo.cli.ReadmeTables;
 import dev.echo.core.Messages;
 import dev.echo.testkit.Await;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +15,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command line, run in-process: Main.run returns the exit code instead of exiting. */
@@ -49,7 +56,7 @@ class MainTest {
         "--port x", "--port 70000", "--port -1", "--framing json", "--threads platform:0", "--threads green",
         "--idle-timeout 5", "--idle-timeout 0s", "--grace soon", "--max-frame-bytes 0", "--max-connections -3",
         "--max-frame-bytes 2147483647", "--max-frame-bytes 268435457", "--max-buffered-bytes 0", "--max-buffered-bytes lots",
-        "--log-level loud", "--stats-interval 0ms", "--no-such-option", "--port", "extra-argument"
+        "--log-level loud", "--stats-interval soon", "--no-such-option", "--port", "extra-argument"
     })
     void badArgumentGivesOneLineOnStderrAndExitCode2(String line) {
         Result result = run(line.split(" "));
@@ -70,18 +77,76 @@ class MainTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--port abc          | echo-server: invalid --port 'abc': expected a whole number from 0 to 65535",
+        "--port              | echo-server: --port needs a value: expected a whole number from 0 to 65535",
+        "-p 70000            | echo-server: invalid --port '70000': expected a whole number from 0 to 65535",
+        "--framing json      | echo-server: invalid --framing 'json': expected delimited or raw",
+        "--threads green     | echo-server: invalid --threads 'green': expected virtual, platform or platform:N with N of at least 1",
+        "--max-frame-bytes 268435457 | echo-server: invalid --max-frame-bytes '268435457': expected a whole number from 1 to 268435456",
+        "--idle-timeout 0    | echo-server: invalid --idle-timeout '0': expected a duration more than zero, like 500ms, 30s or 5m",
+        "--log-level loud    | echo-server: invalid --log-level 'loud': expected one of error, warn, info, debug, trace",
+    })
+    void badValuesAreReportedInTheToolkitsOneFormat(String line, String message) {
+        Result result = run(line.trim().split(" +"));
+        assertEquals(2, result.exitCode(), "expected exit code 2 for '" + line + "'");
+        assertEquals(message, result.err().strip());
+    }
+
     @Test
-    void helpListsEveryOptionWithItsDefault() {
+    void statsIntervalZeroMeansOffAsHelpSays() throws Exception {
+        CommandLineOptions.Parsed parsed = CommandLineOptions.parse(new String[] {"--stats-interval", "0"}, Map.of());
+        assertNull(parsed.statsInterval(), "expected 0 to turn the snapshots off");
+        assertEquals(Duration.ofSeconds(10),
+                CommandLineOptions.parse(new String[] {"--stats-interval", "10s"}, Map.of()).statsInterval());
+    }
+
+    @Test
+    void everyOptionMayComeFromItsEnvironmentVariableAndAFlagWins() throws Exception {
+        Map<String, String> environment = Map.of("ECHO_HOST", "0.0.0.0", "ECHO_PORT", "9000", "ECHO_FRAMING", "raw",
+                "ECHO_MAX_FRAME_BYTES", "1024", "ECHO_MAX_BUFFERED_BYTES", "65536", "ECHO_MAX_CONNECTIONS", "7",
+                "ECHO_IDLE_TIMEOUT", "30s", "ECHO_THREADS", "platform:3", "ECHO_GRACE", "0", "ECHO_STATS_INTERVAL", "1m");
+        CommandLineOptions.Parsed fromEnvironment = CommandLineOptions.parse(new String[0], environment);
+        ServerConfig config = fromEnvironment.config();
+        assertEquals(List.of("0.0.0.0", 9000, dev.echo.core.Framing.RAW, 1024, 65536L, 7, Duration.ofSeconds(30),
+                        ThreadMode.parse("platform:3"), Duration.ZERO, Duration.ofMinutes(1)),
+                List.of(config.host(), config.port(), config.framing(), config.maxFrameBytes(), config.maxBufferedBytes(),
+                        config.maxConnections(), config.idleTimeout(), config.threadMode(), config.shutdownGrace(),
+                        fromEnvironment.statsInterval()));
+        assertEquals("debug", CommandLineOptions.parse(new String[0], Map.of("ECHO_LOG_LEVEL", "debug")).logLevel());
+        ServerConfig flagsWin = CommandLineOptions.parse(new String[] {"--port", "0", "-H", "127.0.0.1"}, environment).config();
+        assertEquals(0, flagsWin.port(), "expected the flag to win over ECHO_PORT");
+        assertEquals("127.0.0.1", flagsWin.host(), "expected the flag to win over ECHO_HOST");
+        assertEquals(7, flagsWin.maxConnections(), "expected the other variables to still apply");
+        for (CliOption<?> option : CommandLineOptions.SPEC.options()) {
+            String variable = CommandLineOptions.SPEC.environmentVariable(option);
+            assertTrue(option.isFlag() || environment.containsKey(variable) || variable.equals("ECHO_LOG_LEVEL"),
+                    "expected this test to set " + variable);
+        }
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefaultAndVariableInOneHundredColumns() {
         Result result = run("--help");
         assertEquals(0, result.exitCode(), "expected exit code 0 for --help");
-        for (String expected : new String[] {"--host", "(default: 127.0.0.1", "--port", "(default: 8080)", "--framing",
-                "(default: delimited)", "--max-frame-bytes", "at most 268435456", "(default: 4194304)",
-                "--max-buffered-bytes", "(default: an eighth of the maximum heap", "--max-connections", "(default: 10000)",
-                "--idle-timeout", "(default: 5m)", "--grace", "(default: 5s)", "--threads", "(default: virtual",
-                "--log-level", "(default: info)", "--stats-interval", "(default: off)", "--help", "--version"}) {
+        for (String expected : new String[] {"-H, --host HOST", "(default: 127.0.0.1; env ECHO_HOST)", "-p, --port PORT",
+                "(default: 8080; env ECHO_PORT)", "--framing", "(default: delimited; env ECHO_FRAMING)", "--max-frame-bytes",
+                "at most 268435456", "(default: 4194304;", "--max-buffered-bytes", "(default: heap / 8;",
+                "--max-connections", "(default: 10000;", "--idle-timeout", "(default: 5m;", "--grace", "(default: 5s;",
+                "--threads", "(default: virtual;", "--log-level", "(default: info;", "--stats-interval", "(default: off;",
+                "-h, --help", "-V, --version"}) {
             assertTrue(result.out().replaceAll("\\s+", " ").contains(expected),
                     "expected --help to show '" + expected + "', got:\n" + result.out());
         }
+        assertTrue(result.out().lines().allMatch(l -> l.length() <= 100 && !l.endsWith(" ")),
+                "expected at most 100 columns and no trailing space:\n" + result.out());
+    }
+
+    @Test
+    void theReadmeTableIsTheOneTheDefinitionsMake() throws Exception {
+        assertEquals(CommandLineOptions.SPEC.markdownTable(), ReadmeTables.table(Path.of("../README.md"), "echo-server"),
+                "README.md's echo-server table differs from the options; paste the expected one");
     }
 
     @Test

@@ -1,13 +1,16 @@
 package dev.echo.bench.compare;
 
 import dev.echo.bench.CliValues;
-import dev.echo.bench.ExitCodes;
-import dev.echo.bench.Help;
 import dev.echo.bench.RepoJars;
+import dev.echo.bench.ExitCodes;
 import dev.echo.bench.UsageException;
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.bench.load.LoadResult;
 import dev.echo.bench.load.LoadRun;
+import dev.echo.cli.CliOption;
+import dev.echo.cli.CommandSpec;
+import dev.echo.cli.ParsedArgs;
+import dev.echo.cli.ValueType;
 import dev.echo.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,9 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipFile;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.Options;
 
 /**
  * {@code bin/echo-load compare}: starts each server as its own process, drives each with the same
@@ -39,30 +39,41 @@ import org.apache.commons.cli.Options;
 public final class CompareMain {
     private CompareMain() {}
 
-    static Options options() {
-        Options o = new Options();
-        o.addOption(opt("root", "DIR", "repository folder holding the built jars (default: found from the working directory)"));
-        o.addOption(opt("rounds", "N", "rounds; every round runs every server once per scenario (default 3)"));
-        o.addOption(opt("duration", "D", "measured time per run (default 5s)"));
-        o.addOption(opt("warmup", "W", "unmeasured time per run, after connecting (default 2s)"));
-        o.addOption(opt("scenarios", "LIST", "comma-separated: N = N lockstep connections, NxK = N connections"
-                + " with K in flight (default 1,64,1000,1x64)"));
-        o.addOption(opt("servers", "LIST", "comma-separated from virtual, platform, netty (default all three)"));
-        o.addOption(opt("baseline-jar", "PATH", "an echo-server.jar from another build (say, before a change):"
-                + " adds the server 'baseline (virtual)', run with the virtual row's arguments, to the rotation,"
-                + " and a table of virtual vs baseline"));
-        o.addOption(opt("platform-threads", "N", "pool size of the platform-thread server; it serves at most"
-                + " N connections at once (default 1024)"));
-        o.addOption(opt("size", "B", "echo content bytes (default 13)"));
-        o.addOption(opt("server-jvm-opts", "OPTS", "extra JVM options for every server process, space-separated"));
-        o.addOption(opt("out", "FILE", "also write the table to FILE"));
-        o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
-        return o;
-    }
+    static final CliOption<String> ROOT = CliOption.value("root", "DIR", ValueType.text(),
+            "repository folder holding the built jars").defaultLabel("found from the working directory");
+    static final CliOption<Integer> ROUNDS = CliOption.value("rounds", "N", ValueType.intRange(1, Integer.MAX_VALUE),
+            "rounds; every round runs every server once per scenario").defaultValue("3");
+    static final CliOption<Duration> DURATION = CliOption.value("duration", "D", ValueType.positiveDuration(),
+            "measured time per run").defaultValue("5s");
+    static final CliOption<Duration> WARMUP = CliOption.value("warmup", "W", ValueType.duration(),
+            "unmeasured time per run, after connecting").defaultValue("2s");
+    static final CliOption<String> SCENARIOS = CliOption.value("scenarios", "LIST", ValueType.text(), "comma-separated:"
+            + " N = N lockstep connections, NxK = N connections with K in flight").defaultValue("1,64,1000,1x64");
+    static final CliOption<String> SERVERS = CliOption.value("servers", "LIST", ValueType.text(),
+            "comma-separated from virtual, platform, netty").defaultValue("virtual,platform,netty");
+    static final CliOption<String> BASELINE_JAR = CliOption.value("baseline-jar", "PATH", ValueType.text(), "an"
+            + " echo-server.jar from another build (say, before a change): adds the server 'baseline (virtual)', run"
+            + " with the virtual row's arguments, to the rotation, and a table of virtual vs baseline");
+    static final CliOption<Integer> PLATFORM_THREADS = CliOption.value("platform-threads", "N",
+            ValueType.intRange(1, Integer.MAX_VALUE), "pool size of the platform-thread server; it serves at most N"
+                    + " connections at once").defaultValue("1024");
+    static final CliOption<Integer> SIZE = CliOption.value("size", "B", ValueType.intRange(0, Integer.MAX_VALUE),
+            "echo content bytes").defaultValue("13");
+    static final CliOption<String> SERVER_JVM_OPTS = CliOption.value("server-jvm-opts", "OPTS", ValueType.of("JVM options",
+            t -> t), "extra JVM options for every server process, space-separated");
+    static final CliOption<String> OUT = CliOption.value("out", "FILE", ValueType.text(), "also write the table to FILE");
 
-    private static Option opt(String name, String arg, String description) {
-        return Option.builder().longOpt(name).hasArg().argName(arg).desc(description).get();
-    }
+    static final CommandSpec SPEC = CommandSpec.builder("echo-load compare")
+            .header("Runs echo-server (virtual threads), echo-server (platform threads) and the Netty peer, each as its"
+                    + " own process on a free port, drives each in turn with the same load, and prints a Markdown"
+                    + " table of median throughput and p50/p99 latency with ratios to Netty. Needs"
+                    + " echo-server/target/echo-server.jar and echo-bench/target/echo-bench.jar. With"
+                    + " --baseline-jar, an echo-server.jar of another build runs in the same rotation and a"
+                    + " second table gives this build's virtual row against it.")
+            .group("Servers", ROOT, SERVERS, BASELINE_JAR, PLATFORM_THREADS, SERVER_JVM_OPTS)
+            .group("Runs", ROUNDS, SCENARIOS, DURATION, WARMUP, SIZE)
+            .group("Output", OUT)
+            .build();
 
     record Settings(RepoJars jars, int rounds, Duration duration, Duration warmup, List<Scenario> scenarios,
                     List<ServerKind> servers, int platformThreads, int size, List<String> serverJvmOptions, Path out,
@@ -74,40 +85,28 @@ public final class CompareMain {
         }
     }
 
+    /** The settings, or null when --help or --version was asked for. */
     static Settings parse(String[] args) throws UsageException {
-        CommandLine cl = CliValues.parse(options(), args);
-        if (cl.hasOption("help")) {
-            return null;
+        ParsedArgs line = CliValues.parse(SPEC, args);
+        return line.help() || line.version() ? null : settings(line);
+    }
+
+    private static Settings settings(ParsedArgs cl) throws UsageException {
+        if (!cl.arguments().isEmpty()) {
+            throw new UsageException("unexpected argument '" + cl.arguments().get(0) + "' (try --help)");
         }
-        if (!cl.getArgList().isEmpty()) {
-            throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
-        }
-        int rounds = CliValues.intValue(cl, "rounds", 3);
-        Duration duration = CliValues.durationValue(cl, "duration", Duration.ofSeconds(5));
-        Duration warmup = CliValues.durationValue(cl, "warmup", Duration.ofSeconds(2));
-        int platformThreads = CliValues.intValue(cl, "platform-threads", 1024);
-        int size = CliValues.intValue(cl, "size", 13);
-        if (rounds < 1) {
-            throw new UsageException("--rounds must be at least 1: " + rounds);
-        }
-        if (!duration.isPositive() || warmup.isNegative()) {
-            throw new UsageException("--duration must be positive and --warmup not negative");
-        }
-        if (platformThreads < 1) {
-            throw new UsageException("--platform-threads must be at least 1: " + platformThreads);
-        }
+        int rounds = cl.get(ROUNDS);
+        Duration duration = cl.get(DURATION);
+        Duration warmup = cl.get(WARMUP);
+        int platformThreads = cl.get(PLATFORM_THREADS);
+        int size = cl.get(SIZE);
         List<Scenario> scenarios = new ArrayList<>();
         List<ServerKind> servers = new ArrayList<>();
         try {
-            String list = cl.getOptionValue("scenarios");
-            if (list == null) {
-                scenarios.addAll(Scenario.DEFAULTS);
-            } else {
-                for (String s : list.split(",")) {
-                    scenarios.add(Scenario.parse(s));
-                }
+            for (String s : cl.get(SCENARIOS).split(",")) {
+                scenarios.add(Scenario.parse(s));
             }
-            for (String s : cl.getOptionValue("servers", "virtual,platform,netty").split(",")) {
+            for (String s : cl.get(SERVERS).split(",")) {
                 ServerKind kind = ServerKind.parse(s);
                 if (!servers.contains(kind)) {
                     servers.add(kind);
@@ -117,14 +116,14 @@ public final class CompareMain {
             throw new UsageException(e.getMessage());
         }
         Path baselineJar = null;
-        if (cl.hasOption("baseline-jar")) {
-            baselineJar = baselineJar(cl.getOptionValue("baseline-jar"));
+        if (cl.get(BASELINE_JAR) != null) {
+            baselineJar = baselineJar(cl.get(BASELINE_JAR));
             servers.add(ServerKind.BASELINE);
         }
-        String jvm = cl.getOptionValue("server-jvm-opts", "").trim();
+        String jvm = cl.get(SERVER_JVM_OPTS, "").trim();
         List<String> jvmOptions = jvm.isEmpty() ? List.of() : Arrays.asList(jvm.split("\\s+"));
-        String out = cl.getOptionValue("out");
-        return new Settings(RepoJars.locate(cl.getOptionValue("root")), rounds, duration, warmup, scenarios, servers,
+        String out = cl.get(OUT);
+        return new Settings(RepoJars.locate(cl.get(ROOT)), rounds, duration, warmup, scenarios, servers,
                 platformThreads, size, jvmOptions, out == null ? null : Path.of(out), baselineJar);
     }
 
@@ -152,12 +151,12 @@ public final class CompareMain {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return ExitCodes.run("echo-load compare", err, () -> {
-            Settings settings = parse(args);
-            if (settings == null) {
-                out.print(help());
+        return ExitCodes.run(SPEC.name(), err, () -> {
+            ParsedArgs line = CliValues.parse(SPEC, args);
+            if (SPEC.printedHelpOrVersion(line, out)) {
                 return ExitCodes.OK;
             }
+            Settings settings = settings(line);
             for (ServerKind kind : settings.servers()) {
                 settings.jar(kind); // every jar present before anything starts
             }
@@ -213,16 +212,5 @@ public final class CompareMain {
             Files.writeString(s.out(), table, StandardCharsets.UTF_8);
         }
         return allVerified ? 0 : 1;
-    }
-
-    static String help() {
-        return Help.text("echo-load compare [options]",
-                "Runs echo-server (virtual threads), echo-server (platform threads) and the Netty peer, each as its"
-                        + " own process on a free port, drives each in turn with the same load, and prints a Markdown"
-                        + " table of median throughput and p50/p99 latency with ratios to Netty. Needs"
-                        + " echo-server/target/echo-server.jar and echo-bench/target/echo-bench.jar. With"
-                        + " --baseline-jar, an echo-server.jar of another build runs in the same rotation and a"
-                        + " second table gives this build's virtual row against it.",
-                options(), "");
     }
 }

@@ -2,16 +2,16 @@ package dev.echo.bench.scale;
 
 import dev.echo.bench.CliValues;
 import dev.echo.bench.ExitCodes;
-import dev.echo.bench.Help;
 import dev.echo.bench.RepoJars;
 import dev.echo.bench.UsageException;
 import dev.echo.bench.compare.ServerKind;
+import dev.echo.cli.CliOption;
+import dev.echo.cli.CommandSpec;
+import dev.echo.cli.ParsedArgs;
+import dev.echo.cli.ValueType;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.Options;
 
 /**
  * {@code bin/echo-load scale}: one server process holds many connections (default 15,000), opened
@@ -23,62 +23,65 @@ import org.apache.commons.cli.Options;
 public final class ScaleMain {
     private ScaleMain() {}
 
-    static Options options() {
-        Options o = new Options();
-        o.addOption(opt("root", "DIR", "repository folder holding the built jars (default: found from the working directory)"));
-        o.addOption(opt("connections", "N", "total connections (default 15000)"));
-        o.addOption(opt("processes", "P", "load-generator processes sharing them (default 2)"));
-        o.addOption(opt("duration", "D", "measured time, every connection open (default 30s)"));
-        o.addOption(opt("per-connection-rate", "R", "requests per second per connection (default 1)"));
-        o.addOption(opt("connect-rate", "R", "new connections per second per process (default 1000)"));
-        o.addOption(opt("server", "KIND", "virtual, platform or netty (default virtual)"));
-        o.addOption(opt("server-jvm-opts", "OPTS", "extra JVM options for the server process, space-separated"));
-        o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
-        return o;
-    }
+    static final CliOption<String> ROOT = CliOption.value("root", "DIR", ValueType.text(),
+            "repository folder holding the built jars").defaultLabel("found from the working directory");
+    static final CliOption<Integer> CONNECTIONS = CliOption.value("connections", "N", ValueType.intRange(1, Integer.MAX_VALUE),
+            "total connections").defaultValue("15000");
+    static final CliOption<Integer> PROCESSES = CliOption.value("processes", "P", ValueType.intRange(1, Integer.MAX_VALUE),
+            "load-generator processes sharing them").defaultValue("2");
+    static final CliOption<Duration> DURATION = CliOption.value("duration", "D", ValueType.positiveDuration(),
+            "measured time, every connection open").defaultValue("30s");
+    static final CliOption<Double> PER_CONNECTION_RATE = CliOption.value("per-connection-rate", "R",
+            ValueType.numberAtLeast(0.001), "requests per second per connection").defaultValue("1");
+    static final CliOption<Double> CONNECT_RATE = CliOption.value("connect-rate", "R", ValueType.numberAtLeast(0.001),
+            "new connections per second per process").defaultValue("1000");
+    static final CliOption<ServerKind> SERVER = CliOption.value("server", "KIND",
+            ValueType.of("virtual, platform or netty", ServerKind::parse), "the server to hold them").defaultValue("virtual");
+    static final CliOption<String> SERVER_JVM_OPTS = CliOption.value("server-jvm-opts", "OPTS", ValueType.of("JVM options",
+            t -> t), "extra JVM options for the server process, space-separated");
 
-    private static Option opt(String name, String arg, String description) {
-        return Option.builder().longOpt(name).hasArg().argName(arg).desc(description).get();
-    }
+    static final CommandSpec SPEC = CommandSpec.builder("echo-load scale")
+            .header("Holds many connections to one server process, each sending one verified echo per second, and"
+                    + " reports the server's memory per connection and the latency percentiles of all requests.")
+            .group("Server", ROOT, SERVER, SERVER_JVM_OPTS)
+            .group("Load", CONNECTIONS, PROCESSES, PER_CONNECTION_RATE, CONNECT_RATE, DURATION)
+            .build();
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return ExitCodes.run("echo-load scale", err, () -> {
-            ScaleSettings settings = parse(args);
-            if (settings == null) {
-                out.print(Help.text("echo-load scale [options]",
-                        "Holds many connections to one server process, each sending one verified echo per second,"
-                                + " and reports the server's memory per connection and the latency percentiles of"
-                                + " all requests.", options(), ""));
+        return ExitCodes.run(SPEC.name(), err, () -> {
+            ParsedArgs line = CliValues.parse(SPEC, args);
+            if (SPEC.printedHelpOrVersion(line, out)) {
                 return ExitCodes.OK;
             }
-            return new ScaleRun(settings, out).run();
+            return new ScaleRun(settings(line), out).run();
         });
     }
 
     /**
      * Parses scale's arguments.
      *
-     * @return the settings, or null when --help was asked for
+     * @return the settings, or null when --help or --version was asked for
      */
     static ScaleSettings parse(String[] args) throws UsageException {
-        CommandLine cl = CliValues.parse(options(), args);
-        if (cl.hasOption("help")) {
-            return null;
+        ParsedArgs line = CliValues.parse(SPEC, args);
+        return line.help() || line.version() ? null : settings(line);
+    }
+
+    private static ScaleSettings settings(ParsedArgs cl) throws UsageException {
+        if (!cl.arguments().isEmpty()) {
+            throw new UsageException("unexpected argument '" + cl.arguments().get(0) + "' (try --help)");
         }
-        if (!cl.getArgList().isEmpty()) {
-            throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
+        int connections = cl.get(CONNECTIONS);
+        int processes = cl.get(PROCESSES);
+        if (processes > connections) {
+            throw new UsageException("invalid --processes '" + processes + "': expected at most --connections ("
+                    + connections + ")");
         }
-        int connections = CliValues.intValue(cl, "connections", 15_000);
-        int processes = CliValues.intValue(cl, "processes", 2);
-        Duration duration = CliValues.durationValue(cl, "duration", Duration.ofSeconds(30));
-        double perConnectionRate = CliValues.doubleValue(cl, "per-connection-rate", 1);
-        double connectRate = CliValues.doubleValue(cl, "connect-rate", 1000);
-        String jvm = cl.getOptionValue("server-jvm-opts", "").trim();
+        String jvm = cl.get(SERVER_JVM_OPTS, "").trim();
         try {
-            return new ScaleSettings(RepoJars.locate(cl.getOptionValue("root")),
-                    ServerKind.parse(cl.getOptionValue("server", "virtual")),
-                    jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+")), connections, processes, duration,
-                    perConnectionRate, connectRate);
+            return new ScaleSettings(RepoJars.locate(cl.get(ROOT)), cl.get(SERVER),
+                    jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+")), connections, processes, cl.get(DURATION),
+                    cl.get(PER_CONNECTION_RATE), cl.get(CONNECT_RATE));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

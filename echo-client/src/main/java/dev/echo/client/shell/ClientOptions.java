@@ -1,25 +1,21 @@
 package dev.echo.client.shell;
 
+import dev.echo.cli.CliOption;
+import dev.echo.cli.CommandSpec;
+import dev.echo.cli.ParsedArgs;
+import dev.echo.cli.StandardOptions;
+import dev.echo.cli.ValueType;
 import dev.echo.client.ClientConfig;
 import dev.echo.core.Durations;
 import dev.echo.core.Framing;
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.OptionGroup;
-import org.apache.commons.cli.Options;
-import org.apache.commons.cli.ParseException;
-import org.apache.commons.cli.help.HelpFormatter;
-import org.apache.commons.cli.help.TextHelpAppendable;
+import java.util.Map;
 
 /**
- * The shell's command-line options. One commons-cli {@link Options} drives both parsing and
- * {@code --help}. Parsing stops at the first word that is not an option, so a one-shot command
- * such as {@code add -5 3} keeps its negative numbers.
+ * The shell's command-line options, on the toolkit's one command-line layer: {@link #SPEC} drives
+ * both parsing and {@code --help}. Parsing stops at the first word that is not an option, so a
+ * one-shot command such as {@code add -5 3} keeps its negative numbers.
  *
  * @param config where to connect
  * @param command the one-shot command's words; empty for the shell or a script
@@ -41,93 +37,55 @@ record ClientOptions(ClientConfig config, List<String> command, boolean help, bo
         }
     }
 
-    static final Options OPTIONS = new Options()
-            .addOption(Option.builder().longOpt("host").hasArg().argName("host")
-                    .desc("server host (default " + ClientConfig.DEFAULT_HOST + ")").get())
-            .addOption(Option.builder("p").longOpt("port").hasArg().argName("port")
-                    .desc("server port, 1-65535 (default " + ClientConfig.DEFAULT_PORT + ")").get())
-            .addOption(Option.builder().longOpt("framing").hasArg().argName("delimited|raw")
-                    .desc("wire framing (default delimited)").get())
-            .addOption(Option.builder().longOpt("connect-timeout").hasArg().argName("duration")
-                    .desc("how long to wait for a connection, e.g. 5s, 500ms; 0 = no limit (default 5s)").get())
-            .addOption(Option.builder().longOpt("timeout").hasArg().argName("duration")
-                    .desc("how long to wait for each answer; 0 = no limit (default 30s)").get())
-            .addOptionGroup(new OptionGroup()
-                    .addOption(Option.builder().longOpt("timing")
-                            .desc("print each answer's round-trip time (default: only when stdout is a terminal)").get())
-                    .addOption(Option.builder().longOpt("no-timing")
-                            .desc("print answers without their round-trip times").get()))
-            .addOption(Option.builder().longOpt("json")
-                    .desc("print each answer as one JSON object per line: request, answer (or error), micros").get())
-            .addOption(Option.builder("h").longOpt("help").desc("print this help and exit").get())
-            .addOption(Option.builder("V").longOpt("version").desc("print the version and exit").get());
+    static final CliOption<String> HOST = StandardOptions.host("server host", ClientConfig.DEFAULT_HOST);
+    static final CliOption<Integer> PORT = StandardOptions.serverPort("server port", ClientConfig.DEFAULT_PORT);
+    static final CliOption<Framing> FRAMING = StandardOptions.framing("wire framing");
+    static final CliOption<Duration> CONNECT_TIMEOUT = CliOption.value("connect-timeout", "DURATION", ValueType.duration(),
+            "how long to wait for a connection; 0 = no limit")
+            .defaultValue(Durations.format(ClientConfig.DEFAULT_CONNECT_TIMEOUT));
+    static final CliOption<Duration> TIMEOUT = CliOption.value("timeout", "DURATION", ValueType.duration(),
+            "how long to wait for each answer; 0 = no limit").defaultValue(Durations.format(ClientConfig.DEFAULT_READ_TIMEOUT));
+    static final CliOption<Boolean> TIMING = CliOption.flag("timing", "print each answer's round-trip time")
+            .defaultLabel("only when stdout is a terminal");
+    static final CliOption<Boolean> NO_TIMING = CliOption.flag("no-timing", "print answers without their round-trip times");
+    static final CliOption<Boolean> JSON = CliOption.flag("json",
+            "print each answer as one JSON object per line: request, answer (or error), micros");
+
+    static final CommandSpec SPEC = CommandSpec.builder("echo-client")
+            .usage("echo-client [options] [echo <text> | add <a> <b> | repeat <n> ...]")
+            .header("Talks to an echo server. With a command: runs it and exits (0 ok, 1 error answer, 2 usage or"
+                    + " connection error). Without: a shell on a terminal, else one command per line from stdin.")
+            .group("Server", HOST, PORT, FRAMING, CONNECT_TIMEOUT, TIMEOUT)
+            .group("Output", TIMING, NO_TIMING, JSON)
+            .stopAtFirstArgument()
+            .footer("Durations read like 500ms, 5s, 2m (or 0).\n"
+                    + "Shell commands: echo, add, repeat, connect, disconnect, status, help, quit.")
+            .build();
 
     /**
      * @throws UsageException naming the bad option or value
      */
     static ClientOptions parse(String[] args) throws UsageException {
-        CommandLine line;
+        ParsedArgs line;
         try {
-            line = DefaultParser.builder().get().parse(OPTIONS, args, true);
-        } catch (ParseException e) {
-            throw new UsageException(e.getMessage());
+            line = SPEC.parse(args, Map.of());
+        } catch (dev.echo.cli.UsageException e) {
+            throw new UsageException(e.getMessage()); // the shell's own type, which its commands' mistakes share
         }
-        ClientConfig.Builder config = ClientConfig.builder();
-        if (line.hasOption("host")) {
-            config.host(line.getOptionValue("host"));
+        List<String> command = line.arguments();
+        if (line.help() || line.version()) {
+            return new ClientOptions(ClientConfig.builder().build(), command, line.help(), line.version(),
+                    Timings.ON_A_TERMINAL, false);
         }
-        if (line.hasOption("port")) {
-            config.port(CommandParser.int32("--port", line.getOptionValue("port")));
-        }
-        if (line.hasOption("framing")) {
-            try {
-                config.framing(Framing.fromCliName(line.getOptionValue("framing")));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--framing: " + e.getMessage());
-            }
-        }
-        if (line.hasOption("connect-timeout")) {
-            config.connectTimeout(duration("--connect-timeout", line.getOptionValue("connect-timeout")));
-        }
-        if (line.hasOption("timeout")) {
-            config.readTimeout(duration("--timeout", line.getOptionValue("timeout")));
-        }
-        ClientConfig built;
-        try {
-            built = config.build();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-        List<String> command = line.getArgList();
         if (!command.isEmpty() && command.get(0).startsWith("-")) {
-            throw new UsageException("unknown option '" + command.get(0) + "'");
+            throw new UsageException("unknown option '" + command.get(0) + "' (try --help)");
         }
-        Timings timings = line.hasOption("timing") ? Timings.ALWAYS
-                : line.hasOption("no-timing") ? Timings.NEVER : Timings.ON_A_TERMINAL;
-        return new ClientOptions(built, command, line.hasOption("help"), line.hasOption("version"), timings,
-                line.hasOption("json"));
-    }
-
-    /** A duration in the toolkit's one grammar ({@link Durations}): {@code 500ms}, {@code 5s}, {@code 2m}, {@code 0}. */
-    static Duration duration(String option, String text) throws UsageException {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(option + ": " + e.getMessage());
+        if (line.get(TIMING) && line.get(NO_TIMING)) {
+            throw new UsageException("--timing and --no-timing contradict each other: give one");
         }
-    }
-
-    static void printHelp(PrintWriter out) {
-        HelpFormatter formatter = HelpFormatter.builder().setShowSince(false).setHelpAppendable(new TextHelpAppendable(out)).get();
-        try {
-            formatter.printHelp("echo-client [options] [echo <text> | add <a> <b> | repeat <n> ...]",
-                    "Talks to an echo server. With a command: runs it and exits (0 ok, 1 error answer,"
-                            + " 2 usage or connection error). Without: a shell on a terminal, else one"
-                            + " command per line from stdin.",
-                    OPTIONS, "Shell commands: echo, add, repeat, connect, disconnect, status, help, quit.", false);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // a PrintWriter does not throw
-        }
-        out.flush();
+        ClientConfig config = ClientConfig.builder().host(line.get(HOST)).port(line.get(PORT)).framing(line.get(FRAMING))
+                .connectTimeout(line.get(CONNECT_TIMEOUT)).readTimeout(line.get(TIMEOUT)).build();
+        Timings timings = line.get(TIMING) ? Timings.ALWAYS : line.get(NO_TIMING) ? Timings.NEVER : Timings.ON_A_TERMINAL;
+        return new ClientOptions(config, command, false, false, timings, line.get(JSON));
     }
 }

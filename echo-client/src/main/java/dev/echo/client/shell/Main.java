@@ -1,5 +1,6 @@
 package dev.echo.client.shell;
 
+import dev.echo.cli.CommandSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 
 /**
  * {@code bin/echo-client}: a one-shot command ({@code echo-client add 10 20}), the interactive
@@ -38,15 +38,16 @@ public final class Main {
         try {
             options = ClientOptions.parse(args);
         } catch (UsageException e) {
-            notices.println("echo-client: " + e.getMessage() + " (try --help)");
-            return 2;
+            notices.println(ClientOptions.SPEC.name() + ": " + e.getMessage());
+            return CommandSpec.EXIT_USAGE;
         }
         if (options.help()) {
-            ClientOptions.printHelp(answers);
+            answers.print(ClientOptions.SPEC.help());
+            answers.flush();
             return 0;
         }
         if (options.version()) {
-            answers.println("echo-client " + version());
+            answers.println(ClientOptions.SPEC.versionLine());
             return 0;
         }
         if (!options.command().isEmpty()) {
@@ -108,17 +109,5 @@ public final class Main {
             return 2;
         }
         return worst.exitCode();
-    }
-
-    static String version() {
-        Properties properties = new Properties();
-        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-            if (in != null) {
-                properties.load(in);
-            }
-        } catch (IOException e) {
-            return "(unknown version: " + e.getMessage() + ")";
-        }
-        return properties.getProperty("version", "(unknown version)");
     }
 }

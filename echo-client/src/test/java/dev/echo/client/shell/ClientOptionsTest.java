@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.cli.ReadmeTables;
 import dev.echo.client.ClientConfig;
 import dev.echo.core.Framing;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ClientOptionsTest {
 
@@ -49,27 +53,41 @@ class ClientOptionsTest {
 
     @Test
     void durationsAcceptTheUsualForms() throws UsageException {
-        assertEquals(Duration.ofSeconds(7), ClientOptions.duration("--timeout", "7s"), "seconds");
-        assertEquals(Duration.ofMillis(1500), ClientOptions.duration("--timeout", "1500ms"), "milliseconds");
-        assertEquals(Duration.ofMinutes(2), ClientOptions.duration("--timeout", "2m"), "minutes");
-        assertEquals(Duration.ZERO, ClientOptions.duration("--timeout", "0"), "zero = no limit");
-        UsageException bare = assertThrows(UsageException.class, () -> ClientOptions.duration("--timeout", "7"),
-                "a bare number other than 0 is ambiguous, as on the server");
-        assertTrue(bare.getMessage().startsWith("--timeout: invalid duration '7'"), "message: " + bare.getMessage());
+        assertEquals(Duration.ofSeconds(7), ClientOptions.parse(new String[] {"--timeout", "7s"}).config().readTimeout());
+        assertEquals(Duration.ofMillis(1500), ClientOptions.parse(new String[] {"--timeout", "1500ms"}).config().readTimeout());
+        assertEquals(Duration.ZERO, ClientOptions.parse(new String[] {"--connect-timeout", "0"}).config().connectTimeout(),
+                "zero = no limit");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--port 70000     | invalid --port '70000': expected a whole number from 1 to 65535",
+        "-p eighty        | invalid --port 'eighty': expected a whole number from 1 to 65535",
+        "--port           | --port needs a value: expected a whole number from 1 to 65535",
+        "--framing json   | invalid --framing 'json': expected delimited or raw",
+        "--timeout 7      | invalid --timeout '7': expected a duration like 500ms, 30s, 5m or 0",
+        "--bogus          | unknown option '--bogus' (try --help)",
+    })
+    void mistakesAreReportedInTheToolkitsOneFormat(String line, String message) {
+        assertEquals(message, assertThrows(UsageException.class, () -> ClientOptions.parse(line.trim().split(" +")))
+                .getMessage());
     }
 
     @Test
-    void mistakesAreUsageErrorsNamingTheValue() {
-        assertTrue(assertThrows(UsageException.class, () -> ClientOptions.parse(new String[] {"--port", "70000"}))
-                .getMessage().contains("70000"), "port out of range names the value");
-        assertTrue(assertThrows(UsageException.class, () -> ClientOptions.parse(new String[] {"--port", "eighty"}))
-                .getMessage().contains("eighty"), "port not a number names the value");
-        assertTrue(assertThrows(UsageException.class, () -> ClientOptions.parse(new String[] {"--framing", "json"}))
-                .getMessage().contains("json"), "unknown framing names the value");
-        assertTrue(assertThrows(UsageException.class, () -> ClientOptions.parse(new String[] {"--timeout", "soon"}))
-                .getMessage().contains("soon"), "bad duration names the value");
-        assertTrue(assertThrows(UsageException.class, () -> ClientOptions.parse(new String[] {"--bogus"}))
-                .getMessage().contains("--bogus"), "unknown option names it");
-        assertThrows(UsageException.class, () -> ClientOptions.parse(new String[] {"--port"}), "missing value");
+    void helpUsesTheSharedLayoutWithHostAsDashCapitalH() throws UsageException {
+        String help = ClientOptions.SPEC.help();
+        assertTrue(help.lines().allMatch(l -> l.length() <= 100 && !l.endsWith(" ")), help);
+        for (String expected : List.of("-H, --host HOST", "(default: 127.0.0.1)", "-p, --port PORT", "(default: 8080)",
+                "--connect-timeout DURATION", "(default: 5s)", "(default: 30s)", "--timing", "--no-timing", "--json",
+                "-h, --help", "-V, --version")) {
+            assertTrue(help.contains(expected), "expected '" + expected + "' in:\n" + help);
+        }
+        assertEquals("localhost", ClientOptions.parse(new String[] {"-H", "localhost"}).config().host());
+    }
+
+    @Test
+    void theReadmeTableIsTheOneTheDefinitionsMake() throws Exception {
+        assertEquals(ClientOptions.SPEC.markdownTable(), ReadmeTables.table(Path.of("../README.md"), "echo-client"),
+                "README.md's echo-client table differs from the options; paste the expected one");
     }
 }

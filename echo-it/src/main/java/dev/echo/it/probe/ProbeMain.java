@@ -1,18 +1,18 @@
 package dev.echo.it.probe;
 
+import dev.echo.cli.CommandSpec;
+import dev.echo.cli.ParsedArgs;
+import dev.echo.cli.UsageException;
 import dev.echo.it.replica.OriginalReplica;
 import dev.echo.it.replica.Replica;
 import dev.echo.it.replica.SolutionReplica;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import org.apache.commons.cli.CommandLine;
 
 /**
  * {@code bin/echo-probe}: {@code echo-probe HOST:PORT [options]} probes a server and exits 0 when
@@ -23,7 +23,7 @@ import org.apache.commons.cli.CommandLine;
 public final class ProbeMain {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
-    static final int EXIT_USAGE = 2;
+    static final int EXIT_USAGE = CommandSpec.EXIT_USAGE;
 
     private ProbeMain() {}
 
@@ -33,28 +33,21 @@ public final class ProbeMain {
 
     /** Runs a command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean replica = args.length > 0 && args[0].equals("replica");
+        CommandSpec spec = replica ? ProbeCommandLine.REPLICA : ProbeCommandLine.PROBE;
         try {
-            if (args.length > 0 && args[0].equals("replica")) {
-                return replica(Arrays.copyOfRange(args, 1, args.length), out, err);
+            ParsedArgs line = spec.parse(replica ? Arrays.copyOfRange(args, 1, args.length) : args, System.getenv());
+            if (spec.printedHelpOrVersion(line, out)) {
+                return EXIT_OK;
             }
-            return probe(args, out, err);
-        } catch (IllegalArgumentException e) {
-            err.println(ProbeCommandLine.NAME + ": " + e.getMessage());
-            return EXIT_USAGE;
+            return replica ? replica(ProbeCommandLine.replicaArgs(line), out, err)
+                    : probe(ProbeCommandLine.probeArgs(line), out, err);
+        } catch (UsageException e) {
+            return spec.usageError(err, e);
         }
     }
 
-    private static int probe(String[] args, PrintStream out, PrintStream err) {
-        CommandLine line = ProbeCommandLine.parse(ProbeCommandLine.probeOptions(), args);
-        if (line.hasOption("help")) {
-            out.print(ProbeCommandLine.probeHelp());
-            return EXIT_OK;
-        }
-        if (line.hasOption("version")) {
-            out.println(ProbeCommandLine.NAME + " " + version());
-            return EXIT_OK;
-        }
-        ProbeCommandLine.ProbeArgs parsed = ProbeCommandLine.probeArgs(line);
+    private static int probe(ProbeCommandLine.ProbeArgs parsed, PrintStream out, PrintStream err) {
         ProbeConfig config = parsed.config();
         try {
             ProbeConnection.open(config).close();
@@ -86,13 +79,7 @@ public final class ProbeMain {
         return report.failed() > 0 ? EXIT_FAILED : EXIT_OK;
     }
 
-    private static int replica(String[] args, PrintStream out, PrintStream err) {
-        CommandLine line = ProbeCommandLine.parse(ProbeCommandLine.replicaOptions(), args);
-        if (line.hasOption("help")) {
-            out.print(ProbeCommandLine.replicaHelp());
-            return EXIT_OK;
-        }
-        ProbeCommandLine.ReplicaArgs parsed = ProbeCommandLine.replicaArgs(line);
+    private static int replica(ProbeCommandLine.ReplicaArgs parsed, PrintStream out, PrintStream err) {
         Replica replica;
         try {
             replica = parsed.design().start(parsed.host(), parsed.port());
@@ -121,18 +108,5 @@ public final class ProbeMain {
             }
             replica.close();
         }
-    }
-
-    static String version() {
-        try (InputStream in = ProbeMain.class.getResourceAsStream("version.properties")) {
-            if (in != null) {
-                Properties properties = new Properties();
-                properties.load(in);
-                return properties.getProperty("version", "unknown");
-            }
-        } catch (IOException e) {
-            return "unknown";
-        }
-        return "unknown";
     }
 }

@@ -1,0 +1,192 @@
+package dev.echo.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A tool's whole command line, defined once: its options in titled groups, what help says around
+ * them, and (for a service) the environment variables they may also come from. Every tool of the
+ * toolkit gets from it the same help layout, {@code -h/--help} and {@code -V/--version}, one format
+ * for every mistake ({@code TOOL: invalid --OPTION 'VALUE': expected ...}) and exit code 2.
+ *
+ * <pre>{@code
+ * ParsedArgs args;
+ * try {
+ *     args = SPEC.parse(argv, System.getenv());
+ * } catch (UsageException e) {
+ *     return SPEC.usageError(err, e);
+ * }
+ * if (SPEC.printedHelpOrVersion(args, out)) {
+ *     return CommandSpec.EXIT_OK;
+ * }
+ * int port = args.get(PORT);
+ * }</pre>
+ */
+public final class CommandSpec {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_USAGE = 2;
+
+    static final CliOption<Boolean> HELP = CliOption.flag("help", "print this help and exit").shortName("h");
+    static final CliOption<Boolean> VERSION = CliOption.flag("version", "print the version and exit").shortName("V");
+
+    /** Options shown together in help under {@code title}. */
+    public record Group(String title, List<CliOption<?>> options) {
+        public Group {
+            options = List.copyOf(options);
+        }
+    }
+
+    private final String name;
+    private final String usage;
+    private final String header;
+    private final String footer;
+    private final String environmentPrefix;
+    private final boolean stopAtFirstArgument;
+    private final List<Group> groups;
+
+    private CommandSpec(Builder b) {
+        this.name = Objects.requireNonNull(b.name, "name");
+        this.usage = b.usage == null ? b.name + " [options]" : b.usage;
+        this.header = b.header;
+        this.footer = b.footer;
+        this.environmentPrefix = b.environmentPrefix;
+        this.stopAtFirstArgument = b.stopAtFirstArgument;
+        List<Group> all = new ArrayList<>(b.groups);
+        all.add(new Group("General", List.of(HELP, VERSION)));
+        this.groups = List.copyOf(all);
+        OptionTable.check(options());
+    }
+
+    /** Starts a spec for the tool (or subcommand) called {@code name} in its messages: "echo-load scale". */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The groups in help order, the General group (help, version) last. */
+    public List<Group> groups() {
+        return groups;
+    }
+
+    /** Every option, in help order. */
+    public List<CliOption<?>> options() {
+        return groups.stream().flatMap(g -> g.options().stream()).toList();
+    }
+
+    /** The environment variable {@code option} may come from ({@code ECHO_MAX_CONNECTIONS}), or null. */
+    public String environmentVariable(CliOption<?> option) {
+        if (environmentPrefix == null || option.isFlag()) {
+            return null;
+        }
+        return environmentPrefix + option.longName().toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /**
+     * Reads a command line; every value is checked here, so a mistake anywhere is reported before
+     * the tool does anything. With {@code --help} or {@code --version}, values are not checked.
+     *
+     * @param environment where variables come from (System.getenv() in production); a value given
+     *     on the command line wins over the variable, and an empty variable counts as unset
+     * @throws UsageException with the one line to show after the tool's name
+     */
+    public ParsedArgs parse(String[] args, Map<String, String> environment) throws UsageException {
+        return ParsedArgs.parse(this, OptionTable.parse(this, args, stopAtFirstArgument), environment);
+    }
+
+    /** The help text: usage, header, the grouped options with defaults, footer; at most 100 columns. */
+    public String help() {
+        return HelpText.render(this, usage, header, footer, environmentPrefix != null);
+    }
+
+    /** {@code NAME VERSION}. */
+    public String versionLine() {
+        return name + " " + Version.current();
+    }
+
+    /** Prints help or the version line if one was asked for; true when it did (the tool then exits 0). */
+    public boolean printedHelpOrVersion(ParsedArgs args, PrintStream out) {
+        if (args.help()) {
+            out.print(help());
+        } else if (args.version()) {
+            out.println(versionLine());
+        } else {
+            return false;
+        }
+        out.flush();
+        return true;
+    }
+
+    /** Prints {@code NAME: message} on {@code err}; returns {@link #EXIT_USAGE} for the tool to exit with. */
+    public int usageError(PrintStream err, UsageException e) {
+        err.println(name + ": " + e.getMessage());
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    /** The README's option table for this tool, in Markdown, generated from the same definitions as help. */
+    public String markdownTable() {
+        return MarkdownTable.render(this);
+    }
+
+    /** Builds a {@link CommandSpec}. */
+    public static final class Builder {
+        private final String name;
+        private String usage;
+        private String header;
+        private String footer;
+        private String environmentPrefix;
+        private boolean stopAtFirstArgument;
+        private final List<Group> groups = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** The usage line after "usage: "; default {@code NAME [options]}. */
+        public Builder usage(String line) {
+            this.usage = line;
+            return this;
+        }
+
+        /** What the tool does, shown above the options. */
+        public Builder header(String text) {
+            this.header = text;
+            return this;
+        }
+
+        /** Examples and notes, shown below the options; "\n" starts a new paragraph. */
+        public Builder footer(String text) {
+            this.footer = text;
+            return this;
+        }
+
+        /** Options that take a value may also come from {@code PREFIX + LONG_NAME} ({@code ECHO_} gives ECHO_PORT). */
+        public Builder environment(String prefix) {
+            this.environmentPrefix = prefix;
+            return this;
+        }
+
+        /** Options end at the first argument that is not one, so a command's own words ({@code add -5 3}) stay whole. */
+        public Builder stopAtFirstArgument() {
+            this.stopAtFirstArgument = true;
+            return this;
+        }
+
+        /** Adds a group of options, shown in help under {@code title}. */
+        public Builder group(String title, CliOption<?>... options) {
+            groups.add(new Group(title, List.of(options)));
+            return this;
+        }
+
+        public CommandSpec build() {
+            return new CommandSpec(this);
+        }
+    }
+}
