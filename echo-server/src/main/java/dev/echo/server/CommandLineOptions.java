@@ -55,6 +55,11 @@ final class CommandLineOptions {
                     + ThreadMode.DEFAULT_PLATFORM_THREADS + ")").get();
     private static final Option STATS_INTERVAL = Option.builder().longOpt("stats-interval").hasArg().argName("DURATION")
             .desc("log a one-line snapshot of the counters this often, like 10s (default: off)").get();
+    private static final Option METRICS_PORT = Option.builder().longOpt("metrics-port").hasArg().argName("PORT")
+            .desc("serve Prometheus metrics at http://METRICS-HOST:PORT/metrics and health at /healthz (200 while"
+                    + " accepting, 503 once stopping); 0 = any free port (default: off)").get();
+    private static final Option METRICS_HOST = Option.builder().longOpt("metrics-host").hasArg().argName("HOST")
+            .desc("address the metrics endpoint listens on (default: " + ServerConfig.DEFAULT_METRICS_HOST + ")").get();
     private static final Option LOG_LEVEL = Option.builder().longOpt("log-level").hasArg().argName("LEVEL")
             .desc("error, warn, info, debug or trace; logs go to stderr (default: info)").get();
     private static final Option HELP = Option.builder("h").longOpt("help").desc("print this help and exit").get();
@@ -65,7 +70,7 @@ final class CommandLineOptions {
     static Options options() {
         Options options = new Options();
         for (Option option : List.of(HOST, PORT, FRAMING, MAX_FRAME_BYTES, MAX_BUFFERED_BYTES, MAX_CONNECTIONS, IDLE_TIMEOUT, GRACE,
-                THREADS, STATS_INTERVAL, LOG_LEVEL, HELP, VERSION)) {
+                THREADS, STATS_INTERVAL, METRICS_PORT, METRICS_HOST, LOG_LEVEL, HELP, VERSION)) {
             options.addOption(option);
         }
         return options;
@@ -116,6 +121,12 @@ final class CommandLineOptions {
         }
         if (line.hasOption(THREADS)) {
             config.threadMode(ThreadMode.parse(line.getOptionValue(THREADS)));
+        }
+        if (line.hasOption(METRICS_PORT)) {
+            config.metricsPort(intValue(line, METRICS_PORT, 0, 65_535));
+        }
+        if (line.hasOption(METRICS_HOST)) {
+            config.metricsHost(line.getOptionValue(METRICS_HOST));
         }
         Duration statsInterval = line.hasOption(STATS_INTERVAL) ? positiveDuration(line, STATS_INTERVAL) : null;
         String logLevel = line.getOptionValue(LOG_LEVEL, "info").toLowerCase(Locale.ROOT);

@@ -4,6 +4,7 @@ import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code bin/echo-server}: parses the command line, starts an {@link EchoServer}, prints one line
- * saying where it listens, and on SIGINT or SIGTERM closes it gracefully and prints one summary line.
- * Exit codes: 0 after a normal stop, {@code --help} or {@code --version}; 2 for a bad argument or an
- * address that cannot be bound (one line on stderr, no stack trace).
+ * saying where it listens, and on SIGINT, SIGTERM or SIGHUP closes it gracefully and prints one summary
+ * line. Exit codes: 0 after a graceful stop, {@code --help} or {@code --version}; 2 for a bad argument
+ * or an address that cannot be bound (one line on stderr, no stack trace); 128 + the signal's number
+ * when a second signal cut the grace period short ({@link ShutdownSignals}).
  */
 public final class Main {
     static final int EXIT_OK = 0;
@@ -31,17 +33,22 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs until SIGINT or SIGTERM; returns the exit code. */
+    /** Runs until SIGINT, SIGTERM or SIGHUP; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CountDownLatch stop = new CountDownLatch(1);
-        return run(args, out, err, stop, () -> installSignalHandlers(stop));
+        ShutdownSignals signals = new ShutdownSignals(new CountDownLatch(1));
+        return run(args, out, err, signals, signals::install);
     }
 
     /**
-     * Runs until {@code stop} opens. {@code beforeServing} runs once the server listens (signal
-     * handlers in production; nothing in tests, which open {@code stop} themselves).
+     * Runs until {@code stop} opens. {@code beforeServing} runs once the server listens (nothing in
+     * tests, which open {@code stop} themselves).
      */
     static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop, Runnable beforeServing) {
+        return run(args, out, err, new ShutdownSignals(stop), beforeServing);
+    }
+
+    /** Runs until the first signal; {@code beforeServing} installs the signal handlers in production. */
+    static int run(String[] args, PrintStream out, PrintStream err, ShutdownSignals signals, Runnable beforeServing) {
         CommandLineOptions.Parsed parsed;
         try {
             parsed = CommandLineOptions.parse(args);
@@ -67,14 +74,16 @@ public final class Main {
         }
         ScheduledExecutorService statsLogger = null;
         try {
-            out.println(CommandLineOptions.NAME + " listening on " + hostAndPort(server) + " (framing="
-                    + parsed.config().framing().cliName() + ", threads=" + parsed.config().threadMode() + ")");
+            out.println(CommandLineOptions.NAME + " listening on " + hostAndPort(server.address()) + " (framing="
+                    + parsed.config().framing().cliName() + ", threads=" + parsed.config().threadMode()
+                    + server.metricsAddress().map(a -> ", metrics at http://" + hostAndPort(a) + "/metrics").orElse("") + ")");
             out.flush();
+            signals.serving(server);
             beforeServing.run();
             if (parsed.statsInterval() != null) {
                 statsLogger = startStatsLogger(server, parsed.statsInterval());
             }
-            stop.await();
+            signals.awaitStop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -83,9 +92,10 @@ public final class Main {
             }
             server.close();
         }
+        int exitCode = signals.report(out);
         out.println(CommandLineOptions.NAME + " stopped: " + summary(server.stats()));
         out.flush();
-        return EXIT_OK;
+        return exitCode;
     }
 
     /** "12 connections served, 345 requests answered, errors: MALFORMED_MESSAGE=1" */
@@ -113,9 +123,9 @@ public final class Main {
                 + " write-stalled=" + stats.writeTimeouts() + " over-budget=" + stats.bufferBudgetRefusals();
     }
 
-    private static String hostAndPort(EchoServer server) {
-        String host = server.address().getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
+    private static String hostAndPort(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static ScheduledExecutorService startStatsLogger(EchoServer server, Duration interval) {
@@ -139,18 +149,6 @@ public final class Main {
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);
-        }
-    }
-
-    @SuppressWarnings("removal")
-    private static void installSignalHandlers(CountDownLatch stop) {
-        for (String name : List.of("INT", "TERM")) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
-            } catch (IllegalArgumentException e) {
-                // This platform has no such signal; the other one, or a kill, still stops the server.
-                LoggerFactory.getLogger(Main.class).debug("cannot handle SIG{}: {}", name, e.getMessage());
-            }
         }
     }
 
