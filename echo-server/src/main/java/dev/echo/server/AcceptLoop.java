@@ -94,7 +94,7 @@ final class AcceptLoop implements Runnable {
     private void reject(Socket socket) {
         counters.connectionsRejected.increment();
         counters.error(ErrorResponse.Code.SERVER_BUSY);
-        log.debug("rejected {}: at the limit of {} connections", socket.getRemoteSocketAddress(), config.maxConnections());
+        counters.events.record(ServerEvents.Kind.REJECTED, 0, socket.getRemoteSocketAddress(), "SERVER_BUSY at the limit of " + config.maxConnections() + " connections");
         try {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();

@@ -166,14 +166,16 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
             try {
                 length = reader.nextFrame();
             } catch (FrameTooLargeException e) {
+                counters.events.record(ServerEvents.Kind.FRAME_TOO_LARGE, id, socket.getRemoteSocketAddress(), e.getMessage());
                 endWithError(ErrorResponse.Code.FRAME_TOO_LARGE, e.getMessage());
                 return;
             } catch (MalformedFrameException e) {
+                counters.events.record(ServerEvents.Kind.MALFORMED, id, socket.getRemoteSocketAddress(), e.getMessage());
                 endWithError(ErrorResponse.Code.MALFORMED_MESSAGE, e.getMessage());
                 return;
             } catch (BufferBudgetExceededException e) {
                 counters.bufferBudgetRefusals.increment();
-                log.debug("connection {}: refused a frame over the buffer budget: {}", id, e.getMessage());
+                counters.events.record(ServerEvents.Kind.OVER_BUDGET, id, socket.getRemoteSocketAddress(), e.getMessage());
                 endWithError(ErrorResponse.Code.SERVER_BUSY, "server is out of buffer space: " + e.getMessage());
                 return;
             } catch (SocketTimeoutException e) {
@@ -182,7 +184,7 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
                 }
                 // This thread found its own frame deadline passed (the sweeper had not got to it yet).
                 counters.idleTimeouts.increment();
-                log.debug("connection {}: idle timeout ({}): {}", id, Durations.format(config.idleTimeout()), e.getMessage());
+                counters.events.record(ServerEvents.Kind.IDLE_TIMEOUT, id, socket.getRemoteSocketAddress(), "no whole frame within " + Durations.format(config.idleTimeout()));
                 endGracefully();
                 return;
             }
@@ -201,29 +203,35 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
                 }
                 case ANSWER -> { }
             }
+            long started = counters.requestStarted();
             ClientMessage request;
             try {
                 request = reader.parseFrame(RequestHandler.requestParser());
             } catch (InvalidProtocolBufferException e) {
                 String detail = "frame of " + length + " bytes is not a valid ClientMessage: " + e.getMessage();
+                counters.events.record(ServerEvents.Kind.MALFORMED, id, socket.getRemoteSocketAddress(), detail);
                 if (framing == Framing.RAW) {
                     // Without a length prefix, a frame that does not parse leaves no trustworthy boundary.
                     endWithError(ErrorResponse.Code.MALFORMED_MESSAGE, detail);
                     return;
                 }
-                log.debug("connection {}: MALFORMED_MESSAGE ({})", id, detail);
                 answer(null, RequestHandler.error(ErrorResponse.Code.MALFORMED_MESSAGE, detail));
                 continue;
             }
-            answer(request.getMessageCase(), RequestHandler.handle(request));
+            answer(request.getMessageCase(), RequestHandler.handle(request), started);
         }
         endGracefully();
     }
 
     private void answer(ClientMessage.MessageCase requestCase, ServerMessage answer) throws IOException {
+        answer(requestCase, answer, 0);
+    }
+
+    /** @param startedNanos when the request was read whole, from {@link ServerCounters#requestStarted()}; 0 = not timed */
+    private void answer(ClientMessage.MessageCase requestCase, ServerMessage answer, long startedNanos) throws IOException {
         writer.write(answer);
         unflushed = true;
-        counters.answered(requestCase, answer);
+        counters.answered(requestCase, answer, startedNanos);
         if (reader.bufferedBytes() == 0) {
             flushAnswers();
         }
@@ -401,7 +409,7 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
                 return;
             }
             counters.idleTimeouts.increment();
-            log.debug("connection {}: idle timeout ({}), closing", id, Durations.format(config.idleTimeout()));
+            counters.events.record(ServerEvents.Kind.IDLE_TIMEOUT, id, socket.getRemoteSocketAddress(), "no whole frame within " + Durations.format(config.idleTimeout()));
             beginClosingLocked(nowNanos);
         } catch (IOException e) {
             log.debug("connection {}: could not check for waiting input: {}", id, e.toString());
@@ -421,7 +429,7 @@ final class ConnectionHandler implements Runnable, FrameDeadlineInputStream.List
             lock.unlock();
         }
         counters.writeTimeouts.increment();
-        log.debug("connection {}: the peer took no answer bytes for {}, closing", id, Durations.format(config.idleTimeout()));
+        counters.events.record(ServerEvents.Kind.WRITE_TIMEOUT, id, socket.getRemoteSocketAddress(), "took no answer bytes for " + Durations.format(config.idleTimeout()));
         close();
     }
 

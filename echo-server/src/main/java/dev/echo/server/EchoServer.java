@@ -64,22 +64,21 @@ public final class EchoServer implements AutoCloseable {
     private IdleSweeper idleSweeper;
     private ObjectName mbeanName;
 
-    private EchoServer(ServerConfig config, Duration eventSummaryInterval) {
+    private EchoServer(ServerConfig config, ServerEvents events) {
         this.config = Objects.requireNonNull(config, "config");
         this.bufferBudget = BufferBudget.of(config.maxBufferedBytes());
         this.metrics = ServerMetrics.forConfig(config);
-        this.counters = new ServerCounters(new ServerEvents(eventSummaryInterval),
-                metrics == null ? null : metrics.requestTime());
+        this.counters = new ServerCounters(events, metrics == null ? null : metrics.requestTime());
     }
 
     /** A server for {@code config}, not yet listening. */
     public static EchoServer create(ServerConfig config) {
-        return new EchoServer(config, ServerEvents.SUMMARY_INTERVAL);
+        return new EchoServer(config, new ServerEvents());
     }
 
-    /** A server that sums up refusals, timeouts and bad frames every {@code eventSummaryInterval}, for tests. */
-    static EchoServer create(ServerConfig config, Duration eventSummaryInterval) {
-        return new EchoServer(config, eventSummaryInterval);
+    /** A server whose refusals, timeouts and bad frames go to {@code events}, for tests (a short interval). */
+    static EchoServer create(ServerConfig config, ServerEvents events) {
+        return new EchoServer(config, events);
     }
 
     /**

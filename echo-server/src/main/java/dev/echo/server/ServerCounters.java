@@ -38,7 +38,7 @@ final class ServerCounters {
 
     /** Counters with no request timing, and events summed up each {@link ServerEvents#SUMMARY_INTERVAL}. */
     ServerCounters() {
-        this(new ServerEvents(ServerEvents.SUMMARY_INTERVAL), null);
+        this(new ServerEvents(), null);
     }
 
     /** @param requestTime the histogram each answered request's time goes into; null for none */
@@ -58,10 +58,13 @@ final class ServerCounters {
         return requestTime == null ? 0 : System.nanoTime();
     }
 
-    /** Counts one answer, as {@link #answered(ClientMessage.MessageCase, ServerMessage)}, and times it from {@code startedNanos}. */
+    /**
+     * Counts one answer, as {@link #answered(ClientMessage.MessageCase, ServerMessage)}, and times it
+     * from {@code startedNanos} unless that is 0 (an error answer to no request, or timing is off).
+     */
     void answered(ClientMessage.MessageCase request, ServerMessage answer, long startedNanos) {
         answered(request, answer);
-        if (requestTime != null) {
+        if (requestTime != null && startedNanos != 0) {
             requestTime.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
         }
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,16 +55,29 @@ final class ServerEvents {
     }
 
     private final Duration interval;
+    private final Consumer<String> summaries;
+    /** Where each event's line goes; null: DEBUG, and only built when DEBUG is on. */
+    private final Consumer<String> eventLines;
     private final Map<Kind, LongAdder> counts = new EnumMap<>(Kind.class);
     private final Map<Kind, AtomicReference<SocketAddress>> samples = new EnumMap<>(Kind.class);
-    private ScheduledExecutorService summaries;
+    private ScheduledExecutorService scheduler;
 
-    /** @param interval how often the summary line is due; a minute but in tests */
-    ServerEvents(Duration interval) {
+    /** Events logged at DEBUG, their summary at INFO every {@link #SUMMARY_INTERVAL}. */
+    ServerEvents() {
+        this(SUMMARY_INTERVAL, log::info, null);
+    }
+
+    /**
+     * For tests: summaries every {@code interval} go to {@code summaries}, each event's line to
+     * {@code eventLines} (null: to the DEBUG log).
+     */
+    ServerEvents(Duration interval, Consumer<String> summaries, Consumer<String> eventLines) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("interval must be positive: " + interval);
         }
         this.interval = interval;
+        this.summaries = summaries;
+        this.eventLines = eventLines;
         for (Kind kind : Kind.values()) {
             counts.put(kind, new LongAdder());
             samples.put(kind, new AtomicReference<>());
@@ -80,9 +94,14 @@ final class ServerEvents {
         if (peer != null && sample.get() == null) {
             sample.compareAndSet(null, peer);
         }
-        if (log.isDebugEnabled()) {
-            log.debug("{}{} from {}: {}", kind.label, connection == 0 ? "" : " on connection " + connection,
-                    describe(peer), detail);
+        if (eventLines != null || log.isDebugEnabled()) {
+            String line = kind.label + (connection == 0 ? "" : " on connection " + connection) + " from "
+                    + describe(peer) + ": " + detail;
+            if (eventLines == null) {
+                log.debug(line);
+            } else {
+                eventLines.accept(line);
+            }
         }
     }
 
@@ -104,19 +123,19 @@ final class ServerEvents {
 
     /** Starts logging a summary each interval, on one daemon thread named {@code threadName}. */
     void start(String threadName) {
-        summaries = Executors.newSingleThreadScheduledExecutor(
+        scheduler = Executors.newSingleThreadScheduledExecutor(
                 task -> Thread.ofPlatform().daemon(true).name(threadName).unstarted(task));
         long millis = Math.max(1, interval.toMillis());
-        summaries.scheduleAtFixedRate(() -> logSummary("last " + Durations.format(interval)), millis, millis,
+        scheduler.scheduleAtFixedRate(() -> logSummary("last " + Durations.format(interval)), millis, millis,
                 TimeUnit.MILLISECONDS);
     }
 
     /** Stops the summaries (waiting up to a second for a summary being written), then tells what the unfinished interval held. */
     void stop() throws InterruptedException {
-        if (summaries != null) {
-            summaries.shutdownNow();
-            summaries.awaitTermination(1, TimeUnit.SECONDS);
-            summaries = null;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler.awaitTermination(1, TimeUnit.SECONDS);
+            scheduler = null;
             logSummary("until stopped");
         }
     }
@@ -124,7 +143,7 @@ final class ServerEvents {
     private void logSummary(String when) {
         String summary = takeSummary();
         if (summary != null) {
-            log.info("{}: {}", when, summary);
+            summaries.accept(when + ": " + summary);
         }
     }
 
