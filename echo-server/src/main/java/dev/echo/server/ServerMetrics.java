@@ -108,7 +108,8 @@ final class ServerMetrics implements AutoCloseable {
 
     private static void bindCounters(MeterRegistry registry, ServerCounters counters, IntSupplier active,
                                      BufferBudget budget) {
-        Gauge.builder("echo.connections.active", active, IntSupplier::getAsInt)
+        // Strong references: a Gauge holds its object weakly, and nothing else holds this lambda.
+        Gauge.builder("echo.connections.active", active, IntSupplier::getAsInt).strongReference(true)
                 .description("connections open now").register(registry);
         counter(registry, "echo.connections.accepted", counters.connectionsAccepted, "connections accepted and served");
         counter(registry, "echo.connections.rejected", counters.connectionsRejected,
