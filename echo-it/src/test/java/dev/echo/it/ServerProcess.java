@@ -83,6 +83,22 @@ final class ServerProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Sends the signal {@code name} (HUP, INT, TERM, ...) as {@code kill -NAME PID} does. */
+    void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + name + " " + process.pid() + " failed: " + describe());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while sending SIG" + name, e);
+        }
+    }
+
     /** The exit code; fails if the process has not exited within {@code deadline}. */
     int awaitExit(Duration deadline) {
         try {

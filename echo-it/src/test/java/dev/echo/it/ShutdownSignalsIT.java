@@ -1,0 +1,86 @@
+package dev.echo.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.core.Framing;
+import dev.echo.core.proto.ServerMessage;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Real signals to the packaged server as a process, with a grace period of 10 minutes and a client
+ * holding half a frame, so that only a second signal can end the wait early.
+ */
+@Execution(ExecutionMode.CONCURRENT)
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "no POSIX signals")
+class ShutdownSignalsIT {
+    private static final Duration EXIT_WITHIN = Duration.ofSeconds(20);
+
+    private static ServerProcess start() {
+        return ServerProcess.start(List.of(), "--port", "0", "--grace", "10m");
+    }
+
+    /** A connection that was served once, then sent part of a frame: the grace period waits for the rest. */
+    private static RawConnection busyClient(int port) throws Exception {
+        RawConnection busy = RawConnection.open(port);
+        ServerMessage answer = busy.write(Framing.DELIMITED.encode(Requests.echo("before"))).readAnswer();
+        assertEquals("before", answer.getEchoMessage().getContent(), "expected the server to serve first");
+        busy.write(new byte[] {10, 1});
+        return busy;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"TERM, TERM, 143", "INT, INT, 130", "HUP, TERM, 143", "TERM, INT, 130"})
+    void aSecondSignalDuringTheGracePeriodCutsTheConnectionsAndExitsAtOnce(String first, String second, int exitCode)
+            throws Exception {
+        try (ServerProcess server = start()) {
+            int port = server.awaitPort(Duration.ofSeconds(30));
+            try (RawConnection busy = busyClient(port)) {
+                server.signal(first);
+                Await.until("the line saying the server stops gracefully", EXIT_WITHIN,
+                        () -> server.stderr().stream().anyMatch(line -> line.contains("SIG" + first + ": stopping gracefully within 10m")),
+                        server::describe);
+                assertTrue(server.isAlive(), "expected the server to wait for its busy client: " + server.describe());
+                long start = System.nanoTime();
+                server.signal(second);
+                int exit = server.awaitExit(EXIT_WITHIN);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(exitCode, exit, "expected exit code " + exitCode + " after a second SIG" + second + ": "
+                        + server.describe());
+                assertTrue(millis < 10_000, "expected the process gone within 10 s of the second signal, took " + millis + " ms");
+                List<String> stdout = server.stdout();
+                assertEquals(3, stdout.size(), "expected the start line, the cut line and the summary: " + stdout);
+                assertEquals("echo-server: second signal (SIG" + second + ") during the grace period: stopped at once, "
+                        + "1 connection(s) cut", stdout.get(1), "the cut line");
+                assertTrue(stdout.get(2).startsWith("echo-server stopped: 1 connections served, 1 requests answered"),
+                        "expected the summary last: " + stdout);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HUP", "TERM", "INT"})
+    void oneSignalStopsGracefullyWithTheSummaryAndExitCode0(String signal) throws Exception {
+        try (ServerProcess server = start()) {
+            int port = server.awaitPort(Duration.ofSeconds(30));
+            try (RawConnection idle = RawConnection.open(port)) {
+                assertEquals("hi", idle.write(Framing.DELIMITED.encode(Requests.echo("hi"))).readAnswer().getEchoMessage().getContent());
+                server.signal(signal);
+                assertEquals(0, server.awaitExit(EXIT_WITHIN), "expected exit code 0 after one SIG" + signal
+                        + " with only an idle client: " + server.describe());
+            }
+            List<String> stdout = server.stdout();
+            assertEquals(2, stdout.size(), "expected the start line and the summary: " + stdout);
+            assertTrue(stdout.get(1).startsWith("echo-server stopped: 1 connections served, 1 requests answered"),
+                    "expected the summary after SIG" + signal + ": " + stdout);
+        }
+    }
+}
