@@ -1,12 +1,13 @@
 package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
-import dev.echo.core.RequestHandler;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -26,13 +27,13 @@ final class AcceptLoop implements Runnable {
     private final ServerConfig config;
     private final ServerCounters counters;
     private final ConnectionRegistry registry;
-    private final ConnectionThreads threads;
+    private final Executor threads;
     private final BufferBudget budget;
     private final AcceptFailureLog failures;
     private final byte[] serverBusy;
 
     AcceptLoop(ServerSocket listener, ServerConfig config, ServerCounters counters, ConnectionRegistry registry,
-               ConnectionThreads threads, BufferBudget budget) {
+               Executor threads, BufferBudget budget) {
         this.listener = listener;
         this.config = config;
         this.counters = counters;
@@ -41,7 +42,7 @@ final class AcceptLoop implements Runnable {
         this.budget = budget;
         this.failures = new AcceptFailureLog(listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort(),
                 log::warn, AcceptFailureLog.INTERVAL);
-        this.serverBusy = config.framing().encode(RequestHandler.error(ErrorResponse.Code.SERVER_BUSY,
+        this.serverBusy = config.framing().encode(Messages.error(ErrorResponse.Code.SERVER_BUSY,
                 "server is at its limit of " + config.maxConnections() + " connections"));
     }
 
@@ -83,7 +84,7 @@ final class AcceptLoop implements Runnable {
         counters.connectionsAccepted.increment();
         log.debug("connection {}: accepted from {}", connection.id, socket.getRemoteSocketAddress());
         try {
-            threads.start(connection);
+            threads.execute(connection);
         } catch (RuntimeException e) {
             registry.remove(connection);
             throw e;

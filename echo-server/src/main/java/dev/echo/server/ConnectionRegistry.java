@@ -60,7 +60,7 @@ final class ConnectionRegistry {
 
     /** Closes every remaining connection's socket, even if closing one fails. */
     int forceCloseAll() {
-        List<ConnectionHandler> snapshot = new ArrayList<>(open);
+        List<ConnectionHandler> snapshot = snapshot();
         snapshot.forEach(ConnectionHandler::forceClose);
         return snapshot.size();
     }
@@ -94,11 +94,7 @@ final class ConnectionRegistry {
         }
     }
 
-    /** Connections that have received part of a frame and wait for the rest. */
-    long countReadingFrame() {
-        return open.stream().filter(ConnectionHandler::readingFrame).count();
-    }
-
+    /** True once shutdown began: no connection is added any more. */
     boolean isShuttingDown() {
         lock.lock();
         try {
@@ -108,15 +104,8 @@ final class ConnectionRegistry {
         }
     }
 
-    /** Threads serving connections right now. */
-    List<Thread> threads() {
-        List<Thread> threads = new ArrayList<>();
-        for (ConnectionHandler connection : open) {
-            Thread thread = connection.thread();
-            if (thread != null) {
-                threads.add(thread);
-            }
-        }
-        return threads;
+    /** The connections open right now. */
+    List<ConnectionHandler> snapshot() {
+        return List.copyOf(open);
     }
 }

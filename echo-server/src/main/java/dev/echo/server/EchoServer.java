@@ -7,10 +7,9 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -60,7 +59,7 @@ public final class EchoServer implements AutoCloseable {
     private ServerSocket listener;
     private InetSocketAddress boundAddress;
     private Thread acceptThread;
-    private ConnectionThreads connectionThreads;
+    private ExecutorService connectionThreads;
     private IdleSweeper idleSweeper;
     private ObjectName mbeanName;
 
@@ -107,7 +106,7 @@ public final class EchoServer implements AutoCloseable {
             boundAddress = (InetSocketAddress) socket.getLocalSocketAddress();
             int port = socket.getLocalPort();
             counters.events.start("echo-events-" + port);
-            connectionThreads = ConnectionThreads.create(config.threadMode(), port);
+            connectionThreads = config.threadMode().newExecutor(port);
             idleSweeper = new IdleSweeper(registry, config.idleTimeout(), port);
             acceptThread = Thread.ofPlatform().name("echo-accept-" + port)
                     .unstarted(new AcceptLoop(socket, config, counters, registry, connectionThreads, bufferBudget));
@@ -199,12 +198,16 @@ public final class EchoServer implements AutoCloseable {
                     log.warn("port {}: {} connection thread(s) did not end within {}", boundAddress.getPort(),
                             registry.size(), Durations.format(THREAD_EXIT_WAIT));
                 }
-                connectionThreads.shutdown(exitDeadline);
+                connectionThreads.shutdown();
+                if (!connectionThreads.awaitTermination(Math.max(0, exitDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    log.warn("port {}: connection threads did not end within {}", boundAddress.getPort(), THREAD_EXIT_WAIT);
+                }
                 // Last: connections still finishing in the grace period keep their idle timeout.
                 idleSweeper.stop(exitDeadline);
                 counters.events.stop();
             } catch (InterruptedException e) {
                 registry.forceCloseAll();
+                connectionThreads.shutdown();
                 stopSweeperQuietly();
                 Thread.currentThread().interrupt();
             }
@@ -241,43 +244,14 @@ public final class EchoServer implements AutoCloseable {
         }
     }
 
-    /** The budget every connection's frame buffer draws from. */
+    /** The budget every connection's frame buffer draws from; a seam for this package's tests. */
     BufferBudget bufferBudget() {
         return bufferBudget;
     }
 
-    /** The JMX name of this server's counters while it runs, or null. */
-    ObjectName mbeanName() {
-        return mbeanName;
-    }
-
-    /** Connections holding part of a frame right now; lets tests line up with a connection's progress. */
-    long connectionsReadingFrame() {
-        return registry.countReadingFrame();
-    }
-
-    /** True once close() has begun ending connections. */
-    boolean shutdownBegun() {
-        return registry.isShuttingDown();
-    }
-
-    /** Every thread this server has running now: the accept thread, the idle sweeper and the connection threads. */
-    List<Thread> threads() {
-        List<Thread> threads = new ArrayList<>();
-        Thread accept = acceptThread;
-        if (accept != null && accept.isAlive()) {
-            threads.add(accept);
-        }
-        IdleSweeper sweeper = idleSweeper;
-        if (sweeper != null && sweeper.thread().isAlive()) {
-            threads.add(sweeper.thread());
-        }
-        threads.addAll(registry.threads());
-        ConnectionThreads pool = connectionThreads;
-        if (pool != null) {
-            threads.addAll(pool.threads());
-        }
-        return threads;
+    /** The open connections; a seam for this package's tests. */
+    ConnectionRegistry registry() {
+        return registry;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.echo.server;
 
 import dev.echo.core.Durations;
+import dev.echo.core.FrameFailure;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -102,6 +103,16 @@ final class ServerEvents {
             } else {
                 eventLines.accept(line);
             }
+        }
+    }
+
+    /** The event a failed frame is, if any (a peer that left inside a frame is none), recorded as {@link #record} does. */
+    void record(FrameFailure failure, long connection, SocketAddress peer, String detail) {
+        switch (failure) {
+            case TOO_LARGE -> record(Kind.FRAME_TOO_LARGE, connection, peer, detail);
+            case MALFORMED, UNPARSABLE, UNPARSABLE_RAW -> record(Kind.MALFORMED, connection, peer, detail);
+            case OVER_BUDGET -> record(Kind.OVER_BUDGET, connection, peer, detail);
+            case TRUNCATED -> { }
         }
     }
 

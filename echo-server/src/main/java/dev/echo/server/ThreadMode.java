@@ -1,41 +1,76 @@
 package dev.echo.server;
 
 import java.util.Locale;
-import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Which threads run the connections: one virtual thread per connection (the default), or a bounded
  * pool of platform threads (the original design, kept so that benchmarks can compare). With a pool
  * of N threads, at most N connections are served at once; the others wait in the pool's queue.
- *
- * @param kind virtual or platform
- * @param platformThreads the pool size, 1 or more, for {@link Kind#PLATFORM}; 0 for {@link Kind#VIRTUAL}
+ * Each mode yields the executor a server runs its connections on; a connection names the thread
+ * that serves it {@code echo-conn-ID} while it does.
  */
-public record ThreadMode(Kind kind, int platformThreads) {
+public sealed interface ThreadMode permits ThreadMode.Virtual, ThreadMode.Platform {
 
     /** Pool size of {@code platform} written without a count. */
-    public static final int DEFAULT_PLATFORM_THREADS = 200;
-
-    /** The kind of thread that runs a connection. */
-    public enum Kind { VIRTUAL, PLATFORM }
+    int DEFAULT_PLATFORM_THREADS = 200;
 
     /**
-     * @throws IllegalArgumentException if {@code platformThreads} is not positive for PLATFORM, or
-     *     not 0 for VIRTUAL
+     * A new executor for the connections of the server listening on {@code port}; shutting it down
+     * and awaiting its termination waits for every connection thread.
      */
-    public ThreadMode {
-        Objects.requireNonNull(kind, "kind");
-        if (kind == Kind.PLATFORM && platformThreads < 1) {
-            throw new IllegalArgumentException("platformThreads must be at least 1: " + platformThreads);
+    ExecutorService newExecutor(int port);
+
+    /** A virtual thread per connection. */
+    record Virtual() implements ThreadMode {
+        @Override
+        public ExecutorService newExecutor(int port) {
+            return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
         }
-        if (kind == Kind.VIRTUAL && platformThreads != 0) {
-            throw new IllegalArgumentException("platformThreads must be 0 for virtual threads: " + platformThreads);
+
+        /** The command-line form, {@code virtual}. */
+        @Override
+        public String toString() {
+            return "virtual";
+        }
+    }
+
+    /**
+     * A fixed pool of platform threads, named {@code echo-worker-PORT-N} while idle; a thread idle
+     * for 30 seconds ends, and a new one is made when needed.
+     *
+     * @param threads the pool size, 1 or more
+     */
+    record Platform(int threads) implements ThreadMode {
+        /** @throws IllegalArgumentException if {@code threads} is less than 1 */
+        public Platform {
+            if (threads < 1) {
+                throw new IllegalArgumentException("platformThreads must be at least 1: " + threads);
+            }
+        }
+
+        @Override
+        public ExecutorService newExecutor(int port) {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    Thread.ofPlatform().daemon(true).name("echo-worker-" + port + "-", 1).factory());
+            pool.allowCoreThreadTimeOut(true);
+            return pool;
+        }
+
+        /** The command-line form, {@code platform:N}. */
+        @Override
+        public String toString() {
+            return "platform:" + threads;
         }
     }
 
     /** A virtual thread per connection. */
-    public static ThreadMode virtual() {
-        return new ThreadMode(Kind.VIRTUAL, 0);
+    static ThreadMode virtual() {
+        return new Virtual();
     }
 
     /**
@@ -43,8 +78,8 @@ public record ThreadMode(Kind kind, int platformThreads) {
      *
      * @throws IllegalArgumentException if {@code threads} is less than 1
      */
-    public static ThreadMode platform(int threads) {
-        return new ThreadMode(Kind.PLATFORM, threads);
+    static ThreadMode platform(int threads) {
+        return new Platform(threads);
     }
 
     /**
@@ -53,7 +88,7 @@ public record ThreadMode(Kind kind, int platformThreads) {
      *
      * @throws IllegalArgumentException naming the bad text and the valid forms
      */
-    public static ThreadMode parse(String text) {
+    static ThreadMode parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("virtual")) {
             return virtual();
@@ -69,11 +104,5 @@ public record ThreadMode(Kind kind, int platformThreads) {
         }
         throw new IllegalArgumentException(
                 "unknown thread mode '" + text + "': expected virtual, platform or platform:N with N >= 1");
-    }
-
-    /** The command-line form: {@code virtual} or {@code platform:N}. */
-    @Override
-    public String toString() {
-        return kind == Kind.VIRTUAL ? "virtual" : "platform:" + platformThreads;
     }
 }

@@ -24,7 +24,7 @@ class FailureTest {
             WireClient midFrame = WireClient.connect(server);
             midFrame.sendBytes(new byte[] {20, 0x0a});
             TestServers.awaitTrue(Duration.ofSeconds(5), "the server inside the client's frame",
-                    () -> server.connectionsReadingFrame() == 1);
+                    () -> ServerProbe.connectionsReadingFrame(server) == 1);
             midFrame.reset();
             WireClient gone = WireClient.connect(server);
             gone.send(echoRequest("answer to nobody".repeat(1000)));

@@ -3,7 +3,6 @@ package dev.echo.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,9 +40,9 @@ class LifecycleTest {
             assertEquals("hi", idle.echo("hi"), "expected the idle client served first");
             midFrame.sendBytes(new byte[] {30, 0x0a});
             TestServers.awaitTrue(Duration.ofSeconds(5), "one connection inside a frame",
-                    () -> server.connectionsReadingFrame() == 1);
+                    () -> ServerProbe.connectionsReadingFrame(server) == 1);
             // A pool worker serving a connection is listed both as worker and as connection thread.
-            List<Thread> threads = server.threads().stream().distinct().toList();
+            List<Thread> threads = ServerProbe.threads(server).stream().distinct().toList();
             assertEquals(4, threads.size(),
                     "expected the accept thread, the idle sweeper and 2 connection threads, got " + threads);
             assertTrue(threads.stream().anyMatch(t -> t.getName().equals("echo-idle-" + port)),
@@ -159,7 +158,7 @@ class LifecycleTest {
             client.add(1, 2);
             client.sendBytes(new byte[] {0});
             client.expectError(dev.echo.core.proto.ErrorResponse.Code.EMPTY_REQUEST);
-            name = server.mbeanName();
+            name = ServerProbe.mbeanName(server);
             assertTrue(name != null && mbeans.isRegistered(name), "expected an MXBean registered, got " + name);
             assertEquals(1L, mbeans.getAttribute(name, "EchoRequests"), "expected EchoRequests 1 over JMX");
             assertEquals(1L, mbeans.getAttribute(name, "AddRequests"), "expected AddRequests 1 over JMX");
@@ -177,8 +176,8 @@ class LifecycleTest {
     @Test
     void twoServersPublishTwoMXBeans() throws Exception {
         try (EchoServer a = TestServers.start(); EchoServer b = TestServers.start()) {
-            assertNotEquals(a.mbeanName(), b.mbeanName(), "expected a unique MXBean name per server");
-            assertTrue(ManagementFactory.getPlatformMBeanServer().isRegistered(b.mbeanName()),
+            assertNotEquals(ServerProbe.mbeanName(a), ServerProbe.mbeanName(b), "expected a unique MXBean name per server");
+            assertTrue(ManagementFactory.getPlatformMBeanServer().isRegistered(ServerProbe.mbeanName(b)),
                     "expected the second server's MXBean registered");
         }
     }
@@ -186,12 +185,14 @@ class LifecycleTest {
     @Test
     void closedServerKeepsItsFinalStats() throws Exception {
         EchoServer server = TestServers.start();
+        ObjectName name = ServerProbe.mbeanName(server);
         try (WireClient client = WireClient.connect(server)) {
             client.echo("x");
         }
         server.close();
         assertEquals(1, server.stats().echoRequests(), "expected stats readable after close()");
-        assertNull(server.mbeanName(), "expected no MXBean name after close()");
+        assertFalse(name == null || ManagementFactory.getPlatformMBeanServer().isRegistered(name),
+                "expected the MXBean " + name + " unregistered after close()");
     }
 
     @Test

@@ -97,9 +97,9 @@ class MetricsEndpointTest {
         try (WireClient busy = WireClient.connect(server)) {
             busy.sendBytes(new byte[] {10, 1}); // part of a frame: the connection holds the grace period open
             TestServers.awaitTrue(Duration.ofSeconds(10), "the server to see part of a frame",
-                    () -> server.connectionsReadingFrame() == 1);
+                    () -> ServerProbe.connectionsReadingFrame(server) == 1);
             closing = CompletableFuture.runAsync(server::close);
-            TestServers.awaitTrue(Duration.ofSeconds(10), "close() to begin", server::shutdownBegun);
+            TestServers.awaitTrue(Duration.ofSeconds(10), "close() to begin", () -> ServerProbe.shutdownBegun(server));
             HttpResponse<String> stopping = get(address, "/healthz");
             assertEquals(503, stopping.statusCode(), "expected 503 during the grace period, got " + stopping.body());
             assertEquals("shutting down\n", stopping.body());

@@ -23,7 +23,7 @@ class PlatformThreadModeTest {
         try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(2)));
              WireClient client = WireClient.connect(server)) {
             assertEquals("x", client.echo("x"), "expected the client served");
-            List<Thread> threads = server.threads();
+            List<Thread> threads = ServerProbe.threads(server);
             assertTrue(threads.stream().anyMatch(t -> t.getName().startsWith("echo-conn-") && !t.isVirtual()),
                     "expected a platform thread named echo-conn-ID, got " + threads);
             assertTrue(threads.stream().anyMatch(t -> t.getName().equals("echo-accept-" + server.port())),
@@ -51,8 +51,8 @@ class PlatformThreadModeTest {
     void virtualModeRunsConnectionsOnVirtualThreads() throws Exception {
         try (EchoServer server = TestServers.start(); WireClient client = WireClient.connect(server)) {
             assertEquals("v", client.echo("v"), "expected the client served");
-            assertTrue(server.threads().stream().anyMatch(t -> t.isVirtual() && t.getName().startsWith("echo-conn-")),
-                    "expected a virtual thread named echo-conn-ID, got " + server.threads());
+            assertTrue(ServerProbe.threads(server).stream().anyMatch(t -> t.isVirtual() && t.getName().startsWith("echo-conn-")),
+                    "expected a virtual thread named echo-conn-ID, got " + ServerProbe.threads(server));
         }
     }
 }

@@ -32,7 +32,7 @@ class ServerMXBeanTest {
             client.expectError(ErrorResponse.Code.EMPTY_REQUEST);
             client.send(WireClient.addRequest(Integer.MAX_VALUE, 1));
             client.expectError(ErrorResponse.Code.ADD_OVERFLOW);
-            ObjectName name = server.mbeanName();
+            ObjectName name = ServerProbe.mbeanName(server);
             Set<String> attributes = Arrays.stream(mbeans.getMBeanInfo(name).getAttributes())
                     .map(MBeanAttributeInfo::getName).collect(Collectors.toSet());
             for (ErrorResponse.Code code : ServerCounters.ERROR_CODES) {

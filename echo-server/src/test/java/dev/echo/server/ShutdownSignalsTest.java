@@ -39,10 +39,10 @@ class ShutdownSignalsTest {
         try (WireClient busy = WireClient.connect(server)) {
             busy.sendBytes(new byte[] {10, 1}); // part of a frame: the grace period would wait for it
             TestServers.awaitTrue(Duration.ofSeconds(10), "the server to see part of a frame",
-                    () -> server.connectionsReadingFrame() == 1);
+                    () -> ServerProbe.connectionsReadingFrame(server) == 1);
             signals.received("TERM");
             CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-            TestServers.awaitTrue(Duration.ofSeconds(10), "close() to begin", server::shutdownBegun);
+            TestServers.awaitTrue(Duration.ofSeconds(10), "close() to begin", () -> ServerProbe.shutdownBegun(server));
             long before = System.nanoTime();
             signals.received("TERM");
             closing.get(30, TimeUnit.SECONDS);

@@ -29,7 +29,7 @@ class ShutdownTest {
             server.close();
             closed.complete((System.nanoTime() - start) / 1_000_000);
         });
-        TestServers.awaitTrue(Duration.ofSeconds(5), "close() to begin ending connections", server::shutdownBegun);
+        TestServers.awaitTrue(Duration.ofSeconds(5), "close() to begin ending connections", () -> ServerProbe.shutdownBegun(server));
         return closed;
     }
 
@@ -41,7 +41,7 @@ class ShutdownTest {
             byte[] frame = Framing.DELIMITED.encode(echoRequest("during shutdown"));
             client.sendBytes(Arrays.copyOfRange(frame, 0, 4));
             TestServers.awaitTrue(Duration.ofSeconds(5), "the server inside the client's frame",
-                    () -> server.connectionsReadingFrame() == 1);
+                    () -> ServerProbe.connectionsReadingFrame(server) == 1);
             CompletableFuture<Long> closed = closeInBackground(server);
             client.sendBytes(Arrays.copyOfRange(frame, 4, frame.length));
             client.expectError(ErrorResponse.Code.SHUTTING_DOWN);
@@ -79,7 +79,7 @@ class ShutdownTest {
         try {
             busy.sendBytes(new byte[] {20, 0x0a});
             TestServers.awaitTrue(Duration.ofSeconds(5), "the server inside the client's frame",
-                    () -> server.connectionsReadingFrame() == 1);
+                    () -> ServerProbe.connectionsReadingFrame(server) == 1);
             CompletableFuture<Long> closed = closeInBackground(server);
             try (java.net.Socket late = new java.net.Socket()) {
                 late.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2_000);
@@ -102,7 +102,7 @@ class ShutdownTest {
         try (WireClient client = WireClient.connect(server)) {
             client.sendBytes(new byte[] {20, 0x0a});
             TestServers.awaitTrue(Duration.ofSeconds(5), "the server inside the client's frame",
-                    () -> server.connectionsReadingFrame() == 1);
+                    () -> ServerProbe.connectionsReadingFrame(server) == 1);
             long start = System.nanoTime();
             server.close();
             long closeMillis = (System.nanoTime() - start) / 1_000_000;

@@ -1,0 +1,294 @@
+package dev.echo.server;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Where one connection is, and until when its thread may wait: the phase (waiting at a frame
+ * boundary, reading a frame, answering, closing, done), the shutdown mark, the current frame's
+ * deadline and, once closing, the drain's. The connection's thread, the idle sweeper and the
+ * shutdown all change it, each under one lock, so that none of them decides on a stale phase.
+ *
+ * <p>Reads are plain, untimed reads (a timed read on a virtual thread schedules and cancels a
+ * timer each time, which cost a third of the server's CPU per request): the thread publishes its
+ * deadline while blocked ({@link #blockedUntil}), and the sweeper ends a read still blocked after
+ * it. A client that trickles a byte now and then (slowloris) times out as surely as a silent one.
+ *
+ * <p>Once closing (last answer and FIN sent), a drain deadline replaces the frame's: input is read
+ * only to be dropped, until the peer has been quiet for {@link #DRAIN_QUIET_NANOS}, and at most
+ * {@link #DRAIN_MAX_NANOS} in all.
+ */
+final class ConnectionPhase {
+    /** After our FIN: how long the peer may stay silent before we close, and how long the drain may last. */
+    static final long DRAIN_QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long DRAIN_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** A deadline not set. */
+    static final long UNSET = Long.MIN_VALUE;
+
+    private enum Phase {
+        /** At a frame boundary, nothing of the next frame received, every answer flushed. */
+        WAITING,
+        /** Part of a frame received. */
+        READING,
+        /** Answering a complete frame. */
+        ANSWERING,
+        /** Our side shut after the last answer; input is read only to be dropped. */
+        CLOSING,
+        /** Closed, or being closed. */
+        DONE
+    }
+
+    /** What to do with a frame that has arrived whole. */
+    enum Verdict { ANSWER, REFUSE, DRAIN }
+
+    private final GracefulClose close;
+    private final long idleNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Phase phase = Phase.WAITING;
+    private boolean shuttingDown;
+    /** True once the server, not this connection's thread, ended it (grace period over, writer stalled). */
+    private boolean closedByServer;
+    private long closingSinceNanos;
+    /** Bytes received so far, and how many had arrived when shutdown began; guarded by {@link #lock}. */
+    private long bytesArrived;
+    private long bytesArrivedAtShutdown = Long.MAX_VALUE;
+    /** Set only when the thread has its streams: before that, shutdown is seen at the first frame boundary. */
+    private boolean streamsReady;
+
+    /** The current frame's deadline; the connection's thread alone reads and writes it. */
+    private long frameDeadlineNanos;
+    /** The frame's deadline while the thread is blocked in a read, else UNSET. */
+    private volatile long blockedUntilNanos = UNSET;
+    /** While closing: the deadline that replaces the frame's, else UNSET. */
+    private volatile long drainDeadlineNanos = UNSET;
+    /** Set by the sweeper before it ends a blocked read, so that the end reads as a timeout. */
+    private volatile boolean expired;
+
+    ConnectionPhase(GracefulClose close, long idleNanos) {
+        this.close = close;
+        this.idleNanos = idleNanos;
+    }
+
+    /** The connection's thread has its streams: from now on shutdown and the sweeper may close its side. */
+    void streamsReady() {
+        lock.lock();
+        try {
+            streamsReady = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** At a frame boundary: false if the connection should end (shutdown, and nothing of a next frame is here). */
+    boolean awaitFrame(boolean partOfFrameBuffered) {
+        lock.lock();
+        try {
+            if (phase == Phase.DONE || phase == Phase.CLOSING || (shuttingDown && !partOfFrameBuffered)) {
+                return false;
+            }
+            phase = partOfFrameBuffered ? Phase.READING : Phase.WAITING;
+            frameDeadlineNanos = System.nanoTime() + idleNanos;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A whole frame, ending at stream offset {@code frameEnd}, is here. It is answered, unless our
+     * side is shut already (drain), or it was completed after shutdown began (SHUTTING_DOWN).
+     */
+    Verdict beginAnswer(long frameEnd) {
+        lock.lock();
+        try {
+            if (phase == Phase.CLOSING || phase == Phase.DONE) {
+                return Verdict.DRAIN;
+            }
+            phase = Phase.ANSWERING;
+            return shuttingDown && frameEnd > bytesArrivedAtShutdown ? Verdict.REFUSE : Verdict.ANSWER;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True once our side is shut or the connection is closed. */
+    boolean closing() {
+        lock.lock();
+        try {
+            return phase == Phase.CLOSING || phase == Phase.DONE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True if the server ended the connection from outside its thread, so a failed read is not the peer's doing. */
+    boolean closedByServer() {
+        lock.lock();
+        try {
+            return closedByServer;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True while part of a frame has arrived and the rest has not. */
+    boolean readingFrame() {
+        lock.lock();
+        try {
+            return phase == Phase.READING;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Shuts our side (FIN after the last answer) unless it is shut; the caller has flushed every answer. */
+    void beginClosing() {
+        lock.lock();
+        try {
+            if (phase != Phase.CLOSING && phase != Phase.DONE) {
+                beginClosingLocked(System.nanoTime());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Shuts our side and starts the drain. Only where no answer is being written: by the
+     * connection's thread, or by another while it is blocked in a read, which it enters only with
+     * every answer flushed.
+     */
+    private void beginClosingLocked(long nowNanos) {
+        phase = Phase.CLOSING;
+        closingSinceNanos = nowNanos;
+        drainDeadlineNanos = nowNanos + DRAIN_QUIET_NANOS;
+        close.shutOutput();
+    }
+
+    /** When the drain must end however busy the peer keeps the input. */
+    long drainEndNanos() {
+        lock.lock();
+        try {
+            return closingSinceNanos + DRAIN_MAX_NANOS;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A read returned {@code count} bytes, at least one. */
+    void bytesArrived(int count) {
+        lock.lock();
+        try {
+            bytesArrived += count;
+            if (phase == Phase.WAITING) {
+                phase = Phase.READING;
+            } else if (phase == Phase.CLOSING) {
+                // The peer is still sending: give it another quiet period, within the drain's bound.
+                drainDeadlineNanos = Math.min(System.nanoTime() + DRAIN_QUIET_NANOS, closingSinceNanos + DRAIN_MAX_NANOS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Shutdown began: a connection waiting at a frame boundary ends now; any other ends at its next one. */
+    void stopIfWaiting() {
+        lock.lock();
+        try {
+            if (!shuttingDown) {
+                shuttingDown = true;
+                bytesArrivedAtShutdown = bytesArrived;
+            }
+            if (phase == Phase.WAITING && streamsReady) {
+                beginClosingLocked(System.nanoTime());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The server ends the connection wherever it is; false if it had ended already. */
+    boolean endByServer() {
+        lock.lock();
+        try {
+            if (phase == Phase.DONE) {
+                return false;
+            }
+            phase = Phase.DONE;
+            closedByServer = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The connection's thread is leaving. */
+    void done() {
+        lock.lock();
+        try {
+            phase = Phase.DONE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The deadline of the read about to start: the drain's once closing, else the frame's. */
+    long readDeadlineNanos() {
+        long drain = drainDeadlineNanos;
+        return drain != UNSET ? drain : frameDeadlineNanos;
+    }
+
+    /** The thread is about to block in a read until {@code deadlineNanos}, or has left it ({@link #UNSET}). */
+    void blockedUntil(long deadlineNanos) {
+        blockedUntilNanos = deadlineNanos;
+    }
+
+    /** True if the sweeper ended the read: the read's end is a timeout, not the peer's. */
+    boolean expired() {
+        return expired;
+    }
+
+    /** True if the thread is blocked in a read whose deadline is before {@code nowNanos}. */
+    boolean blockedPastDeadline(long nowNanos) {
+        long until = blockedUntilNanos;
+        if (until == UNSET) {
+            return false;
+        }
+        long drain = drainDeadlineNanos;
+        return nowNanos - (drain != UNSET ? drain : until) > 0;
+    }
+
+    /** What the sweeper found for a blocked read past its deadline. */
+    enum Overdue { NONE, IDLE, DRAINED }
+
+    /**
+     * Called by the sweeper for a read blocked past its deadline. Past a frame's deadline, starts
+     * the graceful end (idle timeout); past the drain's, ends the read as a timeout. Nothing when
+     * bytes have arrived that the thread has not read yet: it is about to run, and checks its
+     * deadline itself.
+     */
+    Overdue expireIfBlocked(long nowNanos) throws IOException {
+        lock.lock();
+        try {
+            if (phase == Phase.DONE || phase == Phase.ANSWERING || !blockedPastDeadline(nowNanos) || close.inputWaiting()) {
+                return Overdue.NONE;
+            }
+            if (phase == Phase.CLOSING) {
+                expired = true;
+                close.shutInput(); // ends the read; nothing is unread, so the close sends no reset
+                return Overdue.DRAINED;
+            }
+            beginClosingLocked(nowNanos);
+            return Overdue.IDLE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The timeout a read ends with when its deadline passed. */
+    SocketTimeoutException timedOut() {
+        return new SocketTimeoutException("no whole frame within " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms");
+    }
+}

@@ -1,0 +1,198 @@
+package dev.echo.server;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.echo.core.BufferBudget;
+import dev.echo.core.Durations;
+import dev.echo.core.FrameException;
+import dev.echo.core.FrameFailure;
+import dev.echo.core.FrameReader;
+import dev.echo.core.FrameWriter;
+import dev.echo.core.Messages;
+import dev.echo.core.RequestHandler;
+import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.proto.ServerMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's conversation: read a frame, answer it, repeat, and end it the way the protocol
+ * and the {@link ConnectionPhase} say. Answers are flushed when no pipelined request is waiting in
+ * the reader, and always before a read that may block, so a client never waits for an answer that
+ * sits in a buffer. A failure gets the answer {@link FrameFailure} prescribes; every end that is not
+ * the peer's goes through {@link GracefulClose}.
+ */
+final class RequestLoop {
+    private static final Logger log = LoggerFactory.getLogger(RequestLoop.class);
+
+    private final long id;
+    private final ServerConfig config;
+    private final ServerCounters counters;
+    private final ConnectionPhase phase;
+    private final GracefulClose close;
+    private final FrameDeadlineInputStream input;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final TrafficCount traffic;
+    private boolean unflushed;
+
+    RequestLoop(long id, ServerConfig config, ServerCounters counters, ConnectionPhase phase, GracefulClose close,
+                InputStream in, OutputStream out, BufferBudget budget) {
+        this.id = id;
+        this.config = config;
+        this.counters = counters;
+        this.phase = phase;
+        this.close = close;
+        this.writer = config.framing().newWriter(out, budget);
+        this.input = new FrameDeadlineInputStream(in, phase, this::flushAnswers);
+        this.reader = config.framing().newReader(input, config.maxFrameBytes(), budget);
+        this.traffic = new TrafficCount(counters);
+    }
+
+    /** Serves frames until the connection ends; returns with our side shut and the input drained. */
+    void run() throws IOException {
+        while (phase.awaitFrame(reader.bufferedBytes() > 0)) {
+            int length;
+            try {
+                length = reader.nextFrame();
+            } catch (FrameException e) {
+                endAfter(e);
+                return;
+            } catch (SocketTimeoutException e) {
+                if (phase.closing()) {
+                    throw e; // the drain's deadline: nothing more to wait for
+                }
+                // This thread found its own frame deadline passed (the sweeper had not got to it yet).
+                counters.idleTimeouts.increment();
+                counters.events.record(ServerEvents.Kind.IDLE_TIMEOUT, id, close.peer(), "no whole frame within " + Durations.format(config.idleTimeout()));
+                endGracefully();
+                return;
+            }
+            if (length < 0) {
+                endAtPeerClose();
+                return;
+            }
+            switch (phase.beginAnswer(reader.bytesRead() - reader.bufferedBytes())) {
+                case DRAIN -> {
+                    drain();
+                    return;
+                }
+                case REFUSE -> {
+                    endWithError(ErrorResponse.Code.SHUTTING_DOWN, "server is shutting down");
+                    return;
+                }
+                case ANSWER -> { }
+            }
+            if (!answerFrame(length)) {
+                return;
+            }
+        }
+        endGracefully();
+    }
+
+    /** Answers the whole frame of {@code length} bytes just read; false if the connection ended. */
+    private boolean answerFrame(int length) throws IOException {
+        long started = counters.requestStarted();
+        ClientMessage request;
+        try {
+            request = reader.parseFrame(RequestHandler.requestParser());
+        } catch (InvalidProtocolBufferException e) {
+            FrameFailure failure = FrameFailure.unparsable(config.framing());
+            String detail = "frame of " + length + " bytes is not a valid ClientMessage: " + e.getMessage();
+            counters.events.record(failure, id, close.peer(), detail);
+            if (failure.closesConnection()) {
+                endWithError(failure.code(), detail);
+                return false;
+            }
+            answer(null, failure.answer(detail));
+            return true;
+        }
+        answer(request.getMessageCase(), RequestHandler.handle(request), started);
+        return true;
+    }
+
+    /** A framing failure: every one ends the connection, with the answer the protocol gives it, if any. */
+    private void endAfter(FrameException e) throws IOException {
+        FrameFailure failure = FrameFailure.of(e);
+        if (!failure.answered()) {
+            throw e; // the peer went away inside a frame: nobody to answer
+        }
+        String detail = e.getMessage();
+        counters.events.record(failure, id, close.peer(), detail);
+        if (failure == FrameFailure.OVER_BUDGET) {
+            counters.bufferBudgetRefusals.increment();
+            detail = "server is out of buffer space: " + detail;
+        }
+        endWithError(failure.code(), detail);
+    }
+
+    private void answer(ClientMessage.MessageCase requestCase, ServerMessage answer) throws IOException {
+        answer(requestCase, answer, 0);
+    }
+
+    /** @param startedNanos when the request was read whole ({@link ServerCounters#requestStarted()}); 0 = not timed */
+    private void answer(ClientMessage.MessageCase requestCase, ServerMessage answer, long startedNanos) throws IOException {
+        writer.write(answer);
+        unflushed = true;
+        counters.answered(requestCase, answer, startedNanos);
+        if (reader.bufferedBytes() == 0) {
+            flushAnswers();
+        }
+        countBytes();
+    }
+
+    /** Sends one last error answer, unless our side is shut already, then ends gracefully. */
+    private void endWithError(ErrorResponse.Code code, String detail) throws IOException {
+        if (phase.closing()) {
+            log.debug("connection {}: {} ({}) while closing, not answered", id, code, detail);
+        } else {
+            log.debug("connection {}: {} ({}), closing", id, code, detail);
+            answer(null, Messages.error(code, detail));
+        }
+        endGracefully();
+    }
+
+    /** Flushes every answer, shuts our side (FIN after the last answer), and drains the input. */
+    private void endGracefully() throws IOException {
+        flushAnswers();
+        phase.beginClosing();
+        drain();
+    }
+
+    /** The peer closed its side at a frame boundary: it gets every answer, then our FIN. */
+    private void endAtPeerClose() throws IOException {
+        flushAnswers();
+        if (!phase.closing()) { // else our own FIN (shutdown, idle timeout) is what the peer answered
+            log.debug("connection {}: closed by the peer", id);
+        }
+        close.shutOutput();
+    }
+
+    /** Drops input until the peer closes or the drain ends; what the reader had buffered is dropped with it. */
+    private void drain() throws IOException {
+        reader.release(); // its buffer, and its share of the budget, are not needed any more
+        close.drain(input, phase.drainEndNanos(), counters);
+    }
+
+    private void flushAnswers() throws IOException {
+        if (unflushed) {
+            writer.flush();
+            unflushed = false;
+        }
+    }
+
+    /** Adds the bytes moved since the last count to the server's counters. */
+    void countBytes() {
+        traffic.update(reader, writer);
+    }
+
+    /** Gives the reader's and writer's buffers back to the budget. */
+    void release() {
+        reader.release();
+        writer.release();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Socket;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a connection's phase tells its thread when a read ends: whether the end was the server's
+ * own doing (then "closed by the peer" and "peer went away" would be false), and what to do with a
+ * frame that completes after shutdown began.
+ */
+class ConnectionPhaseTest {
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private static ConnectionPhase waitingPhase() {
+        ConnectionPhase phase = new ConnectionPhase(new GracefulClose(new Socket(), 0), IDLE_NANOS);
+        phase.streamsReady();
+        assertTrue(phase.awaitFrame(false), "expected a fresh connection to wait for a frame");
+        return phase;
+    }
+
+    @Test
+    void aReadEndingWhileWaitingIsThePeersDoing() {
+        ConnectionPhase phase = waitingPhase();
+        assertFalse(phase.closing(), "expected an end of stream now to be the peer's close");
+        assertFalse(phase.closedByServer(), "expected a failed read now to be the peer's doing");
+    }
+
+    @Test
+    void aReadEndedAfterShutdownBeganIsNotThePeersClose() {
+        ConnectionPhase phase = waitingPhase();
+        phase.stopIfWaiting();
+        assertTrue(phase.closing(), "expected shutdown to have shut our side, so an end of stream answers our FIN");
+        assertFalse(phase.awaitFrame(false), "expected no further frame after shutdown");
+    }
+
+    @Test
+    void aReadEndedByTheGracePeriodIsTheServersDoing() {
+        ConnectionPhase phase = waitingPhase();
+        phase.bytesArrived(3);
+        assertTrue(phase.readingFrame(), "expected the connection inside a frame");
+        assertTrue(phase.endByServer(), "expected the server to end a connection that is inside a frame");
+        assertTrue(phase.closedByServer(), "expected a failed read now to be the server's doing, not the peer's");
+        assertFalse(phase.endByServer(), "expected a second end to find the connection ended");
+    }
+
+    @Test
+    void aFrameCompletedAfterShutdownIsRefusedAndOneCompleteBeforeIsAnswered() {
+        ConnectionPhase phase = waitingPhase();
+        phase.bytesArrived(10);
+        phase.stopIfWaiting();
+        assertEquals(ConnectionPhase.Verdict.ANSWER, phase.beginAnswer(10), "expected a frame whose bytes had all arrived answered");
+        assertTrue(phase.awaitFrame(true), "expected the rest of a buffered frame still read");
+        phase.bytesArrived(5);
+        assertEquals(ConnectionPhase.Verdict.REFUSE, phase.beginAnswer(15), "expected a frame completed after shutdown refused");
+    }
+}
