@@ -95,7 +95,7 @@ final class AcceptLoop implements Runnable {
     private void reject(Socket socket) {
         counters.connectionsRejected.increment();
         counters.error(ErrorResponse.Code.SERVER_BUSY);
-        counters.events.record(ServerEvents.Kind.REJECTED, 0, socket.getRemoteSocketAddress(), "SERVER_BUSY at the limit of " + config.maxConnections() + " connections");
+        counters.events.rejected(socket.getRemoteSocketAddress(), config.maxConnections());
         try {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();

@@ -222,7 +222,7 @@ public final class EchoServer implements AutoCloseable {
         }
     }
 
-    /** Closes every open connection at once, wherever it is (a second stop signal during the grace period); returns how many. */
+    /** Closes every open connection at once, wherever it is (a second stop signal in the grace period); returns how many. */
     int cutConnections() {
         return registry.forceCloseAll();
     }

@@ -76,7 +76,8 @@ public final class Main {
         try {
             out.println(CommandLineOptions.NAME + " listening on " + hostAndPort(server.address()) + " (framing="
                     + parsed.config().framing().cliName() + ", threads=" + parsed.config().threadMode()
-                    + server.metricsAddress().map(a -> ", metrics at http://" + hostAndPort(a) + "/metrics").orElse("") + ")");
+                    + server.metricsAddress().map(a -> ", metrics at http://" + hostAndPort(a) + "/metrics").orElse("")
+                    + ")");
             out.flush();
             signals.serving(server);
             beforeServing.run();

@@ -2,7 +2,6 @@ package dev.echo.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.core.BufferBudget;
-import dev.echo.core.Durations;
 import dev.echo.core.FrameException;
 import dev.echo.core.FrameFailure;
 import dev.echo.core.FrameReader;
@@ -68,7 +67,7 @@ final class RequestLoop {
                 }
                 // This thread found its own frame deadline passed (the sweeper had not got to it yet).
                 counters.idleTimeouts.increment();
-                counters.events.record(ServerEvents.Kind.IDLE_TIMEOUT, id, close.peer(), "no whole frame within " + Durations.format(config.idleTimeout()));
+                counters.events.idleTimeout(id, close.peer(), config.idleTimeout());
                 endGracefully();
                 return;
             }
@@ -134,8 +133,9 @@ final class RequestLoop {
         answer(requestCase, answer, 0);
     }
 
-    /** @param startedNanos when the request was read whole ({@link ServerCounters#requestStarted()}); 0 = not timed */
-    private void answer(ClientMessage.MessageCase requestCase, ServerMessage answer, long startedNanos) throws IOException {
+    /** @param startedNanos when the request was read whole ({@link ServerCounters#requestStarted()}); 0: not timed */
+    private void answer(ClientMessage.MessageCase requestCase, ServerMessage answer, long startedNanos)
+            throws IOException {
         writer.write(answer);
         unflushed = true;
         counters.answered(requestCase, answer, startedNanos);

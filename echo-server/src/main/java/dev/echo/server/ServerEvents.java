@@ -106,7 +106,22 @@ final class ServerEvents {
         }
     }
 
-    /** The event a failed frame is, if any (a peer that left inside a frame is none), recorded as {@link #record} does. */
+    /** A connection closed for not completing a frame within {@code idleTimeout}. */
+    void idleTimeout(long connection, SocketAddress peer, Duration idleTimeout) {
+        record(Kind.IDLE_TIMEOUT, connection, peer, "no whole frame within " + Durations.format(idleTimeout));
+    }
+
+    /** A connection closed because its peer took no answer bytes for {@code idleTimeout}. */
+    void writeTimeout(long connection, SocketAddress peer, Duration idleTimeout) {
+        record(Kind.WRITE_TIMEOUT, connection, peer, "took no answer bytes for " + Durations.format(idleTimeout));
+    }
+
+    /** A connection turned away with SERVER_BUSY at the limit of {@code maxConnections}. */
+    void rejected(SocketAddress peer, int maxConnections) {
+        record(Kind.REJECTED, 0, peer, "SERVER_BUSY at the limit of " + maxConnections + " connections");
+    }
+
+    /** The event a failed frame is, if any (a peer gone inside a frame is none), recorded as {@link #record} does. */
     void record(FrameFailure failure, long connection, SocketAddress peer, String detail) {
         switch (failure) {
             case TOO_LARGE -> record(Kind.FRAME_TOO_LARGE, connection, peer, detail);
@@ -141,7 +156,7 @@ final class ServerEvents {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Stops the summaries (waiting up to a second for a summary being written), then tells what the unfinished interval held. */
+    /** Stops the summaries (waiting up to a second for one being written), then tells the unfinished interval's. */
     void stop() throws InterruptedException {
         if (scheduler != null) {
             scheduler.shutdownNow();

@@ -2,6 +2,7 @@ package dev.echo.server;
 
 import dev.echo.core.Durations;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -15,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * connections were cut and exits with 128 + that signal's number (130 for SIGINT, 143 for SIGTERM,
  * 129 for SIGHUP), as a shell reports a process ended by that signal; after a graceful stop, 0.
  *
+ * <p>A signal within {@link #SAME_EVENT} of the first counts as the same one: {@code timeout(1)} and
+ * other tools deliver one stop both to the process and to its process group, which must not read
+ * as an impatient second request.
+ *
  * <p>SIGHUP is handled like SIGTERM (the JVM's default would exit at once with no summary): a
  * closed terminal or a supervisor's hangup still gets a graceful stop.
  */
@@ -22,10 +27,13 @@ final class ShutdownSignals {
     private static final Logger log = LoggerFactory.getLogger(ShutdownSignals.class);
     /** The signals handled, with their numbers, which are the same on Linux and macOS. */
     static final Map<String, Integer> NUMBERS = Map.of("HUP", 1, "INT", 2, "TERM", 15);
+    /** Signals this close together are one delivery, not a person or a supervisor asking twice. */
+    static final Duration SAME_EVENT = Duration.ofMillis(250);
 
     private final CountDownLatch stop;
     private EchoServer server;
     private int received;
+    private long firstNanos;
     /** The signal that cut the grace period short, and how many connections it cut; null if none did. */
     private String cutBy;
     private int cut;
@@ -40,7 +48,7 @@ final class ShutdownSignals {
     void install() {
         for (String name : NUMBERS.keySet()) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> received(name));
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> received(name, System.nanoTime()));
             } catch (IllegalArgumentException e) {
                 // No such signal here, or the JVM keeps it (-Xrs): the others, or a kill, still stop the server.
                 log.debug("cannot handle SIG{}: {}", name, e.getMessage());
@@ -58,10 +66,16 @@ final class ShutdownSignals {
         stop.await();
     }
 
-    /** The signal {@code name} (HUP, INT or TERM) arrived; called on the JVM's signal thread, and by tests. */
-    synchronized void received(String name) {
+    /** The signal {@code name} (HUP, INT or TERM) arrived at {@code nowNanos}; called on the signal thread, and by tests. */
+    synchronized void received(String name, long nowNanos) {
+        if (received > 0 && nowNanos - firstNanos < SAME_EVENT.toNanos()) {
+            log.debug("SIG{} {} ms after the first signal: the same delivery", name,
+                    (nowNanos - firstNanos) / 1_000_000);
+            return;
+        }
         received++;
         if (received == 1) {
+            firstNanos = nowNanos;
             if (server != null) {
                 log.info("SIG{}: stopping gracefully within {}; send it again to stop at once", name,
                         Durations.format(server.config().shutdownGrace()));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** The signals' logic in this JVM, signals delivered by calling received(); ShutdownSignalsIT sends real ones. */
 class ShutdownSignalsTest {
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private static String text(ByteArrayOutputStream bytes) {
         return bytes.toString(StandardCharsets.UTF_8);
@@ -24,7 +25,7 @@ class ShutdownSignalsTest {
     void oneSignalOpensTheStopAndReportsNothing() {
         CountDownLatch stop = new CountDownLatch(1);
         ShutdownSignals signals = new ShutdownSignals(stop);
-        signals.received("HUP");
+        signals.received("HUP", 0);
         assertEquals(0, stop.getCount(), "expected the first signal to open the stop");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertEquals(0, signals.report(new PrintStream(out, true, StandardCharsets.UTF_8)), "expected exit code 0");
@@ -40,11 +41,11 @@ class ShutdownSignalsTest {
             busy.sendBytes(new byte[] {10, 1}); // part of a frame: the grace period would wait for it
             TestServers.awaitTrue(Duration.ofSeconds(10), "the server to see part of a frame",
                     () -> ServerProbe.connectionsReadingFrame(server) == 1);
-            signals.received("TERM");
+            signals.received("TERM", System.nanoTime());
             CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
             TestServers.awaitTrue(Duration.ofSeconds(10), "close() to begin", () -> ServerProbe.shutdownBegun(server));
             long before = System.nanoTime();
-            signals.received("TERM");
+            signals.received("TERM", System.nanoTime() + ShutdownSignals.SAME_EVENT.toNanos());
             closing.get(30, TimeUnit.SECONDS);
             assertTrue(System.nanoTime() - before < TimeUnit.SECONDS.toNanos(20),
                     "expected close() to return soon after the second signal, not after the 5m grace period");
@@ -57,12 +58,25 @@ class ShutdownSignalsTest {
     }
 
     @Test
+    void aSignalWithinTheSameEventAsTheFirstIsNotASecondOne() {
+        CountDownLatch stop = new CountDownLatch(1);
+        ShutdownSignals signals = new ShutdownSignals(stop);
+        signals.received("TERM", 0);
+        signals.received("TERM", ShutdownSignals.SAME_EVENT.toNanos() - 1); // timeout(1): to the process and its group
+        assertEquals(0, signals.report(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)),
+                "expected a graceful stop, exit code 0");
+        signals.received("TERM", ShutdownSignals.SAME_EVENT.toNanos());
+        assertEquals(143, signals.report(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)),
+                "expected a signal once the first's moment has passed to count as the second");
+    }
+
+    @Test
     void exitCodesAre128PlusTheSecondSignalsNumber() {
         for (String name : ShutdownSignals.NUMBERS.keySet()) {
             ShutdownSignals signals = new ShutdownSignals(new CountDownLatch(1));
-            signals.received("TERM");
-            signals.received(name);
-            signals.received("INT"); // a third changes nothing
+            signals.received("TERM", 0);
+            signals.received(name, SECOND);
+            signals.received("INT", 2 * SECOND); // a third changes nothing
             int code = signals.report(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             assertEquals(128 + ShutdownSignals.NUMBERS.get(name), code, "exit code after a second SIG" + name);
         }
