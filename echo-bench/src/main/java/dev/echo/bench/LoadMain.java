@@ -1,6 +1,7 @@
 package dev.echo.bench;
 
 import dev.echo.bench.compare.CompareMain;
+import dev.echo.bench.load.LatencyLog;
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.bench.load.LoadResult;
 import dev.echo.bench.load.LoadRun;
@@ -13,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -22,7 +26,8 @@ import org.apache.commons.cli.Options;
  * side-by-side table against Netty), {@code scale} (15,000 connections) and {@code netty-server}.
  *
  * <p>Exit codes: 0 every answer verified; 1 a mismatch, an error answer, a failed connection or an
- * unanswered request; 2 a command-line mistake.
+ * unanswered request; 2 a command-line mistake; 130 (143) a run ended early by Ctrl-C (SIGTERM), after
+ * printing its partial result.
  */
 public final class LoadMain {
     private LoadMain() {}
@@ -43,7 +48,10 @@ public final class LoadMain {
         o.addOption(opt("size", "B", "echo content bytes (default 13)"));
         o.addOption(opt("mix", "E:A", "echo to add ratio, e.g. 1:0, 9:1, 0:1 (default 1:0)"));
         o.addOption(opt("timeout", "D", "connect and answer timeout (default 10s)"));
-        o.addOption(opt("json", "FILE", "also write the result as JSON to FILE"));
+        o.addOption(opt("json", "FILE|-", "also write the result as JSON to FILE, or to standard output with -"
+                + " (the progress lines and the summary then go to stderr)"));
+        o.addOption(opt("hdr-log", "FILE", "also write the measured latencies to FILE as an HdrHistogram interval"
+                + " log (nanoseconds, one interval a second; HistogramLogProcessor reads it)"));
         o.addOption(Option.builder("q").longOpt("quiet").desc("no progress lines").get());
         o.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
         return o;
@@ -59,6 +67,14 @@ public final class LoadMain {
 
     /** Runs a command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, StopSignals::onTermOrInt);
+    }
+
+    /**
+     * Runs a command line, with {@code stopSignals} installing what SIGINT and SIGTERM do (a test
+     * passes its own, as no test can send this JVM a signal).
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, Consumer<IntConsumer> stopSignals) {
         if (args.length > 0) {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             switch (args[0]) {
@@ -79,40 +95,83 @@ public final class LoadMain {
             invocation = parse(args);
         } catch (UsageException e) {
             err.println("echo-load: " + e.getMessage() + " (try --help)");
-            return 2;
+            return ExitCodes.USAGE;
         }
         if (invocation == null) {
             out.print(help());
-            return 0;
+            return ExitCodes.OK;
         }
-        LoadResult result;
-        LoadRun run = new LoadRun(invocation.config(), out);
-        StopSignals.onTermOrInt(run::requestStop); // Ctrl-C: stop early, still print the summary
-        try {
-            result = run.run();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("echo-load: interrupted");
-            return 1;
-        }
-        if (result.connectionsOpened() == 0) {
-            err.println("echo-load: " + (result.firstProblem() == null ? "no connection opened" : result.firstProblem()));
-            return 1;
-        }
-        out.println(result.summary());
-        if (invocation.json() != null) {
-            try {
-                Files.writeString(invocation.json(), result.toJson(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                err.println("echo-load: cannot write " + invocation.json() + ": " + e.getMessage());
-                return 1;
-            }
-        }
-        return result.clean() ? 0 : 1;
+        return ExitCodes.run("echo-load", err, () -> load(invocation, out, err, stopSignals));
     }
 
-    /** A parsed command line: the run's settings and where the JSON goes (or null). */
-    public record Invocation(LoadConfig config, Path json) {}
+    /**
+     * The run, its summary and its files. Ctrl-C (or SIGTERM) ends the run early: the result so far
+     * is still printed and written, and the exit code is the shell's for that signal (130, 143).
+     */
+    private static int load(Invocation invocation, PrintStream out, PrintStream err, Consumer<IntConsumer> stopSignals)
+            throws IOException, InterruptedException {
+        // With the JSON on stdout, the words go to stderr, so that stdout is one parseable document.
+        PrintStream human = invocation.jsonToStdout() ? err : out;
+        AtomicInteger stoppedBy = new AtomicInteger();
+        LoadResult result;
+        try (LatencyLog log = invocation.hdrLog() == null ? null : openLog(invocation.hdrLog())) {
+            LoadRun run = new LoadRun(invocation.config(), human, log == null ? interval -> { } : log::write);
+            stopSignals.accept(signal -> {
+                stoppedBy.set(signal);
+                run.requestStop();
+            });
+            result = run.run();
+        }
+        int verdict = result.clean() ? ExitCodes.OK : ExitCodes.FAILED;
+        if (result.connectionsOpened() == 0) {
+            err.println("echo-load: " + (result.firstProblem() == null ? "no connection opened" : result.firstProblem()));
+            verdict = ExitCodes.FAILED;
+        } else {
+            human.println(result.summary());
+            verdict = writeJson(invocation.json(), result, out, err) ? verdict : ExitCodes.FAILED;
+        }
+        return stoppedBy.get() != 0 ? ExitCodes.signalled(stoppedBy.get()) : verdict;
+    }
+
+    private static LatencyLog openLog(Path file) throws IOException {
+        try {
+            return LatencyLog.create(file);
+        } catch (IOException e) {
+            throw new IOException("cannot write --hdr-log '" + file + "': " + OutputFiles.reason(e), e);
+        }
+    }
+
+    /** Writes the JSON where --json said, if it said; false (after one line on err) when that failed. */
+    private static boolean writeJson(String json, LoadResult result, PrintStream out, PrintStream err) {
+        if (json == null) {
+            return true;
+        }
+        if (json.equals(OutputFiles.STDOUT)) {
+            out.print(result.toJson());
+            out.flush();
+            return true;
+        }
+        try {
+            Files.writeString(Path.of(json), result.toJson(), StandardCharsets.UTF_8);
+            return true;
+        } catch (IOException e) {
+            err.println("echo-load: cannot write --json '" + json + "': " + OutputFiles.reason(e));
+            return false;
+        }
+    }
+
+    /**
+     * A parsed command line.
+     *
+     * @param config the run's settings
+     * @param json where the JSON goes: null for nowhere, {@code -} for stdout, else a file checked writable
+     * @param hdrLog where the HdrHistogram log goes (a file checked writable), or null
+     */
+    public record Invocation(LoadConfig config, String json, Path hdrLog) {
+        public boolean jsonToStdout() {
+            return OutputFiles.STDOUT.equals(json);
+        }
+    }
 
     /**
      * Parses the load generator's arguments.
@@ -162,8 +221,13 @@ public final class LoadMain {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        // Output paths are checked now, so a typo fails before the load, not after minutes of it.
         String json = cl.getOptionValue("json");
-        return new Invocation(config, json == null ? null : Path.of(json));
+        if (json != null && !json.equals(OutputFiles.STDOUT)) {
+            OutputFiles.checkWritable("json", json);
+        }
+        String hdrLog = cl.getOptionValue("hdr-log");
+        return new Invocation(config, json, hdrLog == null ? null : OutputFiles.checkWritable("hdr-log", hdrLog));
     }
 
     static String help() {
@@ -171,6 +235,7 @@ public final class LoadMain {
                 "Drives an echo server with verified requests (content and order of every answer) and reports"
                         + " throughput and latency (HdrHistogram). Example: echo-load --port 8080 --connections 64"
                         + " --duration 10s --json result.json",
-                options(), "Exit code: 0 every answer verified, 1 anything mismatched or failed, 2 a bad argument.");
+                options(), "Exit code: 0 every answer verified, 1 anything mismatched or failed, 2 a bad argument,"
+                        + " 130 stopped by Ctrl-C (the result so far is still printed and written).");
     }
 }

@@ -5,9 +5,8 @@ import dev.echo.core.Durations;
 import dev.echo.core.FrameException;
 import dev.echo.core.FrameReader;
 import dev.echo.core.FrameWriter;
-import dev.echo.core.proto.AddRequest;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
-import dev.echo.core.proto.EchoMessage;
 import dev.echo.core.proto.ServerMessage;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -118,9 +117,7 @@ public final class EchoClient implements AutoCloseable {
      * @throws IOException on a connection failure, a timeout or an answer of the wrong kind
      */
     public String echo(String text) throws IOException {
-        ServerMessage answer = call(ClientMessage.newBuilder()
-                .setEchoMessage(EchoMessage.newBuilder().setContent(Objects.requireNonNull(text, "text")))
-                .build());
+        ServerMessage answer = call(Messages.echo(Objects.requireNonNull(text, "text")));
         return switch (answer.getMessageCase()) {
             case ECHO_MESSAGE -> answer.getEchoMessage().getContent();
             case ERROR -> throw ServerErrorException.of(answer.getError());
@@ -136,9 +133,7 @@ public final class EchoClient implements AutoCloseable {
      * @throws IOException on a connection failure, a timeout or an answer of the wrong kind
      */
     public int add(int a, int b) throws IOException {
-        ServerMessage answer = call(ClientMessage.newBuilder()
-                .setAddRequest(AddRequest.newBuilder().setA(a).setB(b))
-                .build());
+        ServerMessage answer = call(Messages.add(a, b));
         return switch (answer.getMessageCase()) {
             case ADD_RESPONSE -> answer.getAddResponse().getResult();
             case ERROR -> throw ServerErrorException.of(answer.getError());

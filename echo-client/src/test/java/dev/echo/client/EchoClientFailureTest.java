@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.Framing;
-import dev.echo.core.proto.AddResponse;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
-import dev.echo.core.proto.EchoMessage;
 import dev.echo.core.proto.ServerMessage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,8 +90,7 @@ class EchoClientFailureTest {
 
     @Test
     void answerOverTheClientsMaximumIsRejected() throws IOException {
-        ServerMessage big = ServerMessage.newBuilder()
-                .setEchoMessage(EchoMessage.newBuilder().setContent("x".repeat(1000))).build();
+        ServerMessage big = Messages.echoAnswer("x".repeat(1000));
         try (SilentPeer peer = new SilentPeer(socket -> SilentPeer.write(socket, Framing.DELIMITED.encode(big)));
              EchoClient client = EchoClient.connect(peer.config().maxFrameBytes(100).build())) {
             IOException e = assertThrows(IOException.class, client::receive, "a 1000-byte answer over a 100-byte max");
@@ -103,7 +101,7 @@ class EchoClientFailureTest {
 
     @Test
     void answerOfTheWrongKindIsAnIOException() throws IOException {
-        ServerMessage addAnswer = ServerMessage.newBuilder().setAddResponse(AddResponse.newBuilder().setResult(3)).build();
+        ServerMessage addAnswer = Messages.sum(3);
         try (SilentPeer peer = new SilentPeer(socket -> SilentPeer.write(socket, Framing.DELIMITED.encode(addAnswer)));
              EchoClient client = EchoClient.connect(peer.config().build())) {
             IOException e = assertThrows(IOException.class, () -> client.echo("hi"), "an add answer to an echo");
@@ -113,7 +111,7 @@ class EchoClientFailureTest {
 
     @Test
     void requestsGoOutInTheConfiguredFramingWithNoDelay() throws IOException {
-        ClientMessage request = ClientMessage.newBuilder().setEchoMessage(EchoMessage.newBuilder().setContent("raw")).build();
+        ClientMessage request = Messages.echo("raw");
         byte[] expected = Framing.RAW.encode(request);
         try (SilentPeer peer = new SilentPeer(socket -> {});
              EchoClient client = EchoClient.connect(peer.config().framing(Framing.RAW).build())) {

@@ -10,9 +10,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import dev.echo.core.FrameReader;
 import dev.echo.core.Framing;
-import dev.echo.core.proto.AddRequest;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
-import dev.echo.core.proto.EchoMessage;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
@@ -150,8 +149,8 @@ class EchoClientTest {
              EchoClient idleProbe = EchoClient.connect(clientOf(server))) {
             socket.setSoTimeout(20_000);
             socket.setTcpNoDelay(true);
-            byte[] first = Framing.DELIMITED.encode(echo("one"));
-            byte[] second = Framing.DELIMITED.encode(echo("two"));
+            byte[] first = Framing.DELIMITED.encode(Messages.echo("one"));
+            byte[] second = Framing.DELIMITED.encode(Messages.echo("two"));
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             bytes.write(first);
             bytes.write(second, 0, 1);
@@ -188,7 +187,7 @@ class EchoClientTest {
         try (EchoServer server = start(ServerConfig.builder());
              EchoClient client = EchoClient.connect(clientOf(server))) {
             for (int i = 0; i < count; i++) {
-                client.send(i % 2 == 0 ? echo("message " + i) : add(i, 1_000_000));
+                client.send(i % 2 == 0 ? Messages.echo("message " + i) : Messages.add(i, 1_000_000));
             }
             client.flush();
             for (int i = 0; i < count; i++) {
@@ -226,14 +225,6 @@ class EchoClientTest {
         } catch (IOException | ServerErrorException e) {
             return true;
         }
-    }
-
-    private static ClientMessage echo(String text) {
-        return ClientMessage.newBuilder().setEchoMessage(EchoMessage.newBuilder().setContent(text)).build();
-    }
-
-    private static ClientMessage add(int a, int b) {
-        return ClientMessage.newBuilder().setAddRequest(AddRequest.newBuilder().setA(a).setB(b)).build();
     }
 
     /** Polls {@code condition} until it holds, for at most 20 s. */

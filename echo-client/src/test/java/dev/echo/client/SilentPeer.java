@@ -14,17 +14,17 @@ import java.util.concurrent.TimeoutException;
  * A test peer on 127.0.0.1, port 0, that accepts one connection and runs {@code behaviour} on it
  * (stay silent, send bytes, close). Not an echo server: it stands in for a misbehaving one.
  */
-final class SilentPeer implements AutoCloseable {
+public final class SilentPeer implements AutoCloseable {
 
     @FunctionalInterface
-    interface Behaviour {
+    public interface Behaviour {
         void on(Socket socket) throws IOException;
     }
 
     private final ServerSocket serverSocket;
     private final CompletableFuture<Socket> accepted = new CompletableFuture<>();
 
-    SilentPeer(Behaviour behaviour) throws IOException {
+    public SilentPeer(Behaviour behaviour) throws IOException {
         serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("silent-peer").start(() -> {
             try {
@@ -37,7 +37,7 @@ final class SilentPeer implements AutoCloseable {
         });
     }
 
-    int port() {
+    public int port() {
         return serverSocket.getLocalPort();
     }
 

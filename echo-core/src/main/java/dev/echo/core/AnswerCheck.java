@@ -16,7 +16,16 @@ public final class AnswerCheck {
 
     /** True when {@code answer} is the one {@code request} must get. */
     public static boolean isAnswerTo(ClientMessage request, ServerMessage answer) {
-        ServerMessage expected = RequestHandler.handle(request);
+        return matches(RequestHandler.handle(request), answer);
+    }
+
+    /**
+     * True when {@code answer} is as good as {@code expected}, the answer {@link RequestHandler#handle}
+     * gave: the same kind, and the same echo bytes, sum or error code. For a caller that checks many
+     * answers against the same few requests (the load generator): it works {@code expected} out
+     * once instead of building it again for every answer.
+     */
+    public static boolean matches(ServerMessage expected, ServerMessage answer) {
         if (expected.getMessageCase() != answer.getMessageCase()) {
             return false;
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ErrorResponse.Code;
+import dev.echo.core.proto.ServerMessage;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,16 @@ class AnswerCheckTest {
         assertFalse(AnswerCheck.isAnswerTo(Messages.add(Integer.MAX_VALUE, 1), Messages.sum(Integer.MIN_VALUE)),
                 "a wrapped sum is not an answer to an overflowing add");
         assertFalse(AnswerCheck.isAnswerTo(Messages.echo("x"), Messages.error(Code.SERVER_BUSY, "busy")));
+    }
+
+    @Test
+    void anAnswerWorkedOutOnceMatchesLikeTheRequestsOwnCheck() {
+        ServerMessage expected = RequestHandler.handle(Messages.echo("Hello"));
+        assertTrue(AnswerCheck.matches(expected, Messages.echoAnswer("Hello")));
+        assertFalse(AnswerCheck.matches(expected, Messages.echoAnswer("Hellp")));
+        assertFalse(AnswerCheck.matches(expected, Messages.sum(5)));
+        assertTrue(AnswerCheck.matches(Messages.error(Code.ADD_OVERFLOW, "one wording"),
+                Messages.error(Code.ADD_OVERFLOW, "another")), "expected errors to match by code");
     }
 
     @Test

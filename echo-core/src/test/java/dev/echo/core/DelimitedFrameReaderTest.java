@@ -20,6 +20,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class DelimitedFrameReaderTest {
 
+    /** The class comment's diagram, byte for byte: if this fails, fix the diagram with the test. */
+    @Test
+    void helloWorldIsAnEighteenByteFrameWithPrefix0x11AsTheDiagramDraws() throws IOException {
+        byte[] frame = Framing.DELIMITED.encode(Messages.echo("Hello, World!"));
+        assertEquals(18, frame.length, "expected 1 prefix byte + 17 message bytes");
+        assertArrayEquals(new byte[] {0x11, 0x0A, 0x0F, 0x0A, 0x0D, 0x48, 0x65, 0x6C, 0x6C}, Arrays.copyOf(frame, 9),
+                "expected the diagram's first bytes");
+        assertEquals(0x21, frame[17], "expected the last byte to be '!'");
+        FrameReader reader = Framing.DELIMITED.newReader(new ByteArrayInputStream(frame));
+        assertEquals(17, reader.nextFrame(), "expected a 17-byte frame after decoding");
+    }
+
     private static FrameReader reader(byte[] data, int... chunks) {
         return Framing.DELIMITED.newReader(new ChunkedInputStream(data, chunks));
     }

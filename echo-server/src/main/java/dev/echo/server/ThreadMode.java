@@ -3,9 +3,6 @@ package dev.echo.server;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Which threads run the connections: one virtual thread per connection (the default), or a bounded
@@ -55,10 +52,7 @@ public sealed interface ThreadMode permits ThreadMode.Virtual, ThreadMode.Platfo
 
         @Override
         public ExecutorService newExecutor(int port) {
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                    Thread.ofPlatform().daemon(true).name("echo-worker-" + port + "-", 1).factory());
-            pool.allowCoreThreadTimeOut(true);
-            return pool;
+            return new PlatformPool(threads, port);
         }
 
         /** The command-line form, {@code platform:N}. */

@@ -133,13 +133,12 @@ final class ConnectionDriver implements Runnable {
             Verdict verdict = script.verify(nextAnswer, answer);
             if (verdict == Verdict.MISMATCH) {
                 state.mismatches.increment();
-                state.problem("connection " + id + ", request " + nextAnswer + ": expected the answer to "
-                        + script.request(nextAnswer).toString().replace('\n', ' ') + "but got "
-                        + answer.toString().replace('\n', ' '));
+                state.problem("connection " + id + ", request " + nextAnswer + ": "
+                        + script.mismatch(nextAnswer, answer).orElse("mismatch"));
             } else if (verdict == Verdict.ERROR_ANSWER) {
                 state.errorAnswers.increment();
-                state.problem("connection " + id + ", request " + nextAnswer + ": error answer "
-                        + answer.getError().getCode() + ": " + answer.getError().getDetail());
+                state.problem("connection " + id + ", request " + nextAnswer + ": "
+                        + script.mismatch(nextAnswer, answer).orElse("error answer"));
             }
             nextAnswer++;
         }

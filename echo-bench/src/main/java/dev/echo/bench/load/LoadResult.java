@@ -45,46 +45,9 @@ public record LoadResult(LoadConfig config, double measuredSeconds, long request
         return latencyNanos.getTotalCount() == 0 ? 0 : latencyNanos.getMaxValue() / 1000.0;
     }
 
-    /** The run as JSON: the fields of issue 6, plus the settings that produced them. */
+    /** The run as JSON: the fields of issue 6, plus the settings that produced them (see {@link LoadReport}). */
     public String toJson() {
-        return String.format(Locale.ROOT, """
-                {
-                  "host": "%s",
-                  "port": %d,
-                  "framing": "%s",
-                  "connections": %d,
-                  "connections_opened": %d,
-                  "pipeline": %d,
-                  "rate": %s,
-                  "size": %d,
-                  "mix": "%d:%d",
-                  "warmup_s": %s,
-                  "duration_s": %s,
-                  "requests": %d,
-                  "responses": %d,
-                  "measured_responses": %d,
-                  "mismatches": %d,
-                  "errors": %d,
-                  "error_answers": %d,
-                  "connection_errors": %d,
-                  "throughput_rps": %.1f,
-                  "latency_us": {
-                    "p50": %.1f,
-                    "p90": %.1f,
-                    "p99": %.1f,
-                    "p999": %.1f,
-                    "max": %.1f,
-                    "count": %d
-                  },
-                  "first_problem": %s
-                }
-                """, Json.escape(config.host()), config.port(), config.framing().cliName(), config.connections(),
-                connectionsOpened, config.pipeline(), Json.number(config.rate()), config.size(),
-                config.echoWeight(), config.addWeight(), Json.number(config.warmup().toMillis() / 1000.0),
-                Json.number(measuredSeconds), requests, responses, measuredResponses, mismatches, errors(),
-                errorAnswers, connectionErrors, throughput(), latencyMicros(50), latencyMicros(90),
-                latencyMicros(99), latencyMicros(99.9), maxLatencyMicros(), latencyNanos.getTotalCount(),
-                firstProblem == null ? "null" : "\"" + Json.escape(firstProblem) + "\"");
+        return LoadReport.of(this).toJson();
     }
 
     /** A few human-readable lines. */

@@ -1,12 +1,13 @@
 package dev.echo.bench.load;
 
-import com.google.protobuf.ByteString;
-import dev.echo.core.proto.AddRequest;
+import dev.echo.core.AnswerCheck;
+import dev.echo.core.Messages;
+import dev.echo.core.RequestHandler;
 import dev.echo.core.proto.ClientMessage;
-import dev.echo.core.proto.EchoMessage;
 import dev.echo.core.proto.ServerMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The requests one connection sends, in order, and the one right answer to each, so every answer
@@ -16,14 +17,17 @@ import java.util.Arrays;
  * content is {@code size} bytes tagged with {@code n mod window} and the connection id; the window
  * is larger than the requests in flight, so an answer that belongs to any other in-flight request
  * differs from the expected one. An add is {@code (n mod 1,000,000) + connection id}, unique per n.
- * Echo requests are built once per slot, so the generator spends little CPU per request.
+ * Echo requests and their answers are built once per slot, so the generator spends little CPU per
+ * request: an echo's answer is checked by {@link AnswerCheck#matches} against the answer worked out
+ * once (comparing bytes, allocating nothing); an add's by {@link AnswerCheck#isAnswerTo}.
  */
 public final class RequestScript {
     private final int connectionId;
     private final int echoWeight;
     private final int cycle;
     private final ClientMessage[] echoRequests;
-    private final ByteString[] echoContents;
+    /** The one right answer to each echo slot's request. */
+    private final ServerMessage[] echoAnswers;
 
     /**
      * @param connectionId 0 or more
@@ -43,13 +47,14 @@ public final class RequestScript {
         this.cycle = echoWeight + addWeight;
         int window = echoWeight == 0 ? 0 : Math.max(16, 2 * inFlight);
         this.echoRequests = new ClientMessage[window];
-        this.echoContents = new ByteString[window];
+        this.echoAnswers = new ServerMessage[window];
         for (int slot = 0; slot < window; slot++) {
-            ByteString content = ByteString.copyFrom(content(size, slot, connectionId));
-            echoContents[slot] = content;
-            echoRequests[slot] = ClientMessage.newBuilder()
-                    .setEchoMessage(EchoMessage.newBuilder().setContentBytes(content))
-                    .build();
+            echoRequests[slot] = Messages.echo(new String(content(size, slot, connectionId), StandardCharsets.US_ASCII));
+            echoAnswers[slot] = RequestHandler.handle(echoRequests[slot]);
+            // protobuf keeps a string field's UTF-8 bytes once asked for them: asked now, every send
+            // writes those bytes and every check compares them instead of encoding the text again.
+            echoRequests[slot].getEchoMessage().getContentBytes();
+            echoAnswers[slot].getEchoMessage().getContentBytes();
         }
     }
 
@@ -76,23 +81,23 @@ public final class RequestScript {
         if (isEcho(n)) {
             return echoRequests[(int) (n % echoRequests.length)];
         }
-        return ClientMessage.newBuilder()
-                .setAddRequest(AddRequest.newBuilder().setA(addend(n)).setB(connectionId))
-                .build();
+        return Messages.add(addend(n), connectionId);
     }
 
     /** How the answer to the {@code n}-th request compares with the one right answer. */
     public Verdict verify(long n, ServerMessage answer) {
         if (answer.hasError()) {
-            return Verdict.ERROR_ANSWER;
+            return Verdict.ERROR_ANSWER; // no request of the script is one the service must refuse
         }
-        if (isEcho(n)) {
-            return answer.hasEchoMessage()
-                    && answer.getEchoMessage().getContentBytes().equals(echoContents[(int) (n % echoContents.length)])
-                    ? Verdict.OK : Verdict.MISMATCH;
-        }
-        return answer.hasAddResponse() && answer.getAddResponse().getResult() == addend(n) + connectionId
-                ? Verdict.OK : Verdict.MISMATCH;
+        boolean right = isEcho(n)
+                ? AnswerCheck.matches(echoAnswers[(int) (n % echoAnswers.length)], answer)
+                : AnswerCheck.isAnswerTo(request(n), answer);
+        return right ? Verdict.OK : Verdict.MISMATCH;
+    }
+
+    /** What was expected of the {@code n}-th request and what came instead, when it was not right. */
+    public Optional<String> mismatch(long n, ServerMessage answer) {
+        return AnswerCheck.mismatch(request(n), answer);
     }
 
     /** What an answer was. */

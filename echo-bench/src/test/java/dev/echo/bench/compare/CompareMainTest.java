@@ -46,21 +46,17 @@ class CompareMainTest {
 
     @Test
     void theMedianOfRoundsIsTheMiddleValue() {
-        assertEquals(200.0, CompareMain.median(List.of(run(300, 1), run(100, 1), run(200, 1)), LoadResult::throughput),
+        assertEquals(200.0, ComparisonTable.median(List.of(run(300, 1), run(100, 1), run(200, 1)), LoadResult::throughput),
                 0.001, "expected the middle of 100, 200, 300");
-        assertEquals(150.0, CompareMain.median(List.of(run(100, 1), run(200, 1)), LoadResult::throughput),
+        assertEquals(150.0, ComparisonTable.median(List.of(run(100, 1), run(200, 1)), LoadResult::throughput),
                 0.001, "expected the mean of the two middle values");
     }
 
     @Test
     void theTableGivesEachServersRatioToNetty() throws UsageException {
         CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
-        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = new LinkedHashMap<>();
-        Map<ServerKind, List<LoadResult>> row = new EnumMap<>(ServerKind.class);
-        row.put(ServerKind.VIRTUAL, List.of(run(1100, 50)));
-        row.put(ServerKind.NETTY, List.of(run(1000, 100)));
-        results.put(Scenario.parse("64"), row);
-        String table = CompareMain.table(settings, results, Instant.EPOCH);
+        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = virtualAt1100AndNettyAt1000();
+        String table = ComparisonTable.of(settings, results, Instant.EPOCH);
         assertTrue(table.contains("| 64 conns | echo-server (virtual) | 1100 | 1.10x |"),
                 "expected 1100 req/s as 1.10x Netty in:\n" + table);
         assertTrue(table.contains("| 64 conns | netty | 1000 | 1.00x |"), "expected Netty as 1.00x in:\n" + table);
@@ -77,6 +73,19 @@ class CompareMainTest {
     }
 
     /** A jar holding only {@code entry}: enough for --baseline-jar's check, never started here. */
+    /** One "64 conns" row with one run per server. */
+    private static Map<Scenario, Map<ServerKind, List<LoadResult>>> oneRow(Map<ServerKind, LoadResult> runs) {
+        Map<ServerKind, List<LoadResult>> row = new EnumMap<>(ServerKind.class);
+        runs.forEach((kind, result) -> row.put(kind, List.of(result)));
+        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = new LinkedHashMap<>();
+        results.put(Scenario.parse("64"), row);
+        return results;
+    }
+
+    private static Map<Scenario, Map<ServerKind, List<LoadResult>>> virtualAt1100AndNettyAt1000() {
+        return oneRow(Map.of(ServerKind.VIRTUAL, run(1100, 50), ServerKind.NETTY, run(1000, 100)));
+    }
+
     private static Path jarWith(Path dir, String entry) throws IOException {
         Path jar = dir.resolve("echo-server.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
@@ -148,13 +157,9 @@ class CompareMainTest {
     void theBaselineTableGivesVirtualsRatiosToTheBaseline(@TempDir Path dir) throws Exception {
         CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere",
                 "--baseline-jar", jarWith(dir, "dev/echo/server/Main.class").toString()});
-        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = new LinkedHashMap<>();
-        Map<ServerKind, List<LoadResult>> row = new EnumMap<>(ServerKind.class);
-        row.put(ServerKind.VIRTUAL, List.of(run(1200, 50)));
-        row.put(ServerKind.BASELINE, List.of(run(1000, 100)));
-        row.put(ServerKind.NETTY, List.of(run(1000, 100)));
-        results.put(Scenario.parse("64"), row);
-        String table = CompareMain.table(settings, results, Instant.EPOCH);
+        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = oneRow(Map.of(ServerKind.VIRTUAL, run(1200, 50),
+                ServerKind.BASELINE, run(1000, 100), ServerKind.NETTY, run(1000, 100)));
+        String table = ComparisonTable.of(settings, results, Instant.EPOCH);
         assertTrue(table.contains("| 64 conns | baseline (virtual) | 1000 | 1.00x |"),
                 "expected the baseline row with its ratio to Netty in:\n" + table);
         assertTrue(table.contains("| scenario | virtual (req/s) | baseline (req/s) | throughput vs baseline |"),
@@ -166,12 +171,8 @@ class CompareMainTest {
     @Test
     void withoutABaselineThereIsNoBaselineTable() throws UsageException {
         CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
-        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = new LinkedHashMap<>();
-        Map<ServerKind, List<LoadResult>> row = new EnumMap<>(ServerKind.class);
-        row.put(ServerKind.VIRTUAL, List.of(run(1100, 50)));
-        row.put(ServerKind.NETTY, List.of(run(1000, 100)));
-        results.put(Scenario.parse("64"), row);
-        assertFalse(CompareMain.table(settings, results, Instant.EPOCH).contains("vs baseline"),
+        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = virtualAt1100AndNettyAt1000();
+        assertFalse(ComparisonTable.of(settings, results, Instant.EPOCH).contains("vs baseline"),
                 "expected no baseline table without a baseline");
     }
 }

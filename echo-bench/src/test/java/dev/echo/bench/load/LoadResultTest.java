@@ -49,4 +49,22 @@ class LoadResultTest {
         assertTrue(bad.summary().contains("FAILED"), "expected the summary to say FAILED:\n" + bad.summary());
         assertTrue(result(0, null).clean(), "expected a run with every answer verified to be clean");
     }
+
+    @Test
+    void theJsonReadsBackAsTheReportItWasWrittenFrom() throws Exception {
+        LoadResult result = result(1, "expected \"a\"\nbut got b");
+        LoadReport read = LoadReport.fromJson(result.toJson());
+        assertEquals(LoadReport.of(result), read, "expected every field to survive the round trip");
+        assertEquals(1000, read.requests(), "expected the requests");
+        assertEquals(400.0, read.throughputRps(), "expected 800 answers / 2 s");
+        assertEquals(1000, read.latencyUs().count(), "expected the latency count");
+        assertEquals("1:0", read.mix(), "expected the mix as E:A");
+    }
+
+    @Test
+    void aDocumentThatIsNotAResultIsRefusedWithAReason() {
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> LoadReport.fromJson("{\"requests\": 3}"));
+        assertTrue(e.getMessage().contains("latency_us"), "expected the missing field named: " + e.getMessage());
+    }
 }

@@ -8,9 +8,8 @@ import dev.echo.bench.netty.NettyEchoServer;
 import dev.echo.core.FrameReader;
 import dev.echo.core.FrameWriter;
 import dev.echo.core.Framing;
-import dev.echo.core.RequestHandler;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
-import dev.echo.core.proto.EchoMessage;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
@@ -116,8 +115,7 @@ class LoadRunEndToEndTest {
         try (Socket socket = listener.accept()) {
             FrameReader reader = Framing.DELIMITED.newReader(socket.getInputStream());
             FrameWriter writer = Framing.DELIMITED.newWriter(socket.getOutputStream());
-            ServerMessage wrong = RequestHandler.handle(ClientMessage.newBuilder()
-                    .setEchoMessage(EchoMessage.newBuilder().setContent(content)).build());
+            ServerMessage wrong = Messages.echoAnswer(content);
             while (reader.read(ClientMessage.parser()) != null) {
                 writer.write(wrong);
                 writer.flush();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.bench.load.RequestScript.Verdict;
+import dev.echo.core.Messages;
 import dev.echo.core.RequestHandler;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
@@ -55,7 +56,7 @@ class RequestScriptTest {
         RequestScript echoes = new RequestScript(1, 13, 1, 0, 1);
         assertEquals(Verdict.MISMATCH, adds.verify(5, RequestHandler.handle(echoes.request(5))),
                 "expected an echo answer to an add to be a mismatch");
-        assertEquals(Verdict.ERROR_ANSWER, adds.verify(5, RequestHandler.error(ErrorResponse.Code.SERVER_BUSY, "busy")),
+        assertEquals(Verdict.ERROR_ANSWER, adds.verify(5, Messages.error(ErrorResponse.Code.SERVER_BUSY, "busy")),
                 "expected an ErrorResponse to count as an error answer");
     }
 

@@ -1,4 +1,4 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -73,13 +73,27 @@ class CommandParserTest {
                 CommandParser.parseLine("repeat 1000 echo Hello,  World!"), "repeat echo keeps the text verbatim");
         assertEquals(new Command.Repeat(3, new Command.Add(1, 2)), CommandParser.parseLine("repeat 3 add 1 2"),
                 "repeat add");
+        assertEquals(new Command.Repeat(2_000_000_000, new Command.Add(1, 2)),
+                CommandParser.parseLine("repeat 2000000000 add 1 2"), "no cap below int32: the histogram's size is fixed");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"repeat", "repeat 10", "repeat x echo a", "repeat 0 echo a", "repeat -1 echo a",
-            "repeat 1000001 echo a", "repeat 5 status", "repeat 5 repeat 5 echo a", "repeat 5 add 1 x"})
+            "repeat 2147483648 echo a", "repeat 5 status", "repeat 5 repeat 5 echo a", "repeat 5 add 1 x"})
     void badRepeatIsAUsageError(String line) {
         assertThrows(UsageException.class, () -> CommandParser.parseLine(line), "expected a usage error for: " + line);
+    }
+
+    @Test
+    void argumentsAreSplitAsJLineDoes() throws UsageException {
+        assertEquals(new Command.Add(12, 3), CommandParser.parseLine("add 1\\2 3"),
+                "a backslash outside quotes escapes the next character, as in a POSIX shell");
+        assertEquals(new Command.Connect("a b", 0), CommandParser.parseLine("connect a\\ b"), "an escaped space joins");
+        assertEquals(new Command.Echo("it's"), CommandParser.parseLine("echo 'it\\'s'"),
+                "a backslash escapes a quote inside single quotes too");
+        assertEquals("unclosed quote in: \"1 2",
+                assertThrows(UsageException.class, () -> CommandParser.parseLine("add \"1 2")).getMessage(),
+                "the unclosed quote is named");
     }
 
     @Test

@@ -1,25 +1,33 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The shell run in process, fed through a piped stdin (scripted mode) or as one-shot commands. */
+/** The shell run in process, fed through a piped stdin (scripted mode) or as one-shot commands; once as a process. */
 @Timeout(60)
 class MainTest {
     private static final String TIMED = "  \\(\\d+\\.\\d\\d ms\\)";
@@ -39,12 +47,22 @@ class MainTest {
     /** What one run printed and returned. */
     record Run(int exitCode, List<String> out, List<String> err) {}
 
+    /** Run with stdout a pipe, as in {@code x=$(echo-client ...)} or {@code ... | echo-client > file}. */
     private Run run(String stdin, String... args) {
+        return run(new Terminals.Attached(false, false), stdin, args);
+    }
+
+    /** Run with stdout a terminal and stdin not, as in {@code echo-client add 1 2 < /dev/null}. */
+    private Run runToTerminal(String stdin, String... args) {
+        return run(new Terminals.Attached(false, true), stdin, args);
+    }
+
+    private Run run(Terminals.Attached terminals, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                false);
+                terminals);
         return new Run(code, lines(out), lines(err));
     }
 
@@ -58,8 +76,8 @@ class MainTest {
     }
 
     @Test
-    void scriptedRunPrintsOneAnswerPerLineWithItsTime() {
-        Run run = run("""
+    void scriptedRunToATerminalPrintsOneAnswerPerLineWithItsTime() {
+        Run run = runToTerminal("""
                 echo Hello, World!
                 add 10 20
                 add 2147483647 1
@@ -99,6 +117,54 @@ class MainTest {
     }
 
     @Test
+    void intoAPipeAnswersAreBareAndErrorAnswersGoToStderr() {
+        Run run = run("echo hi\nadd 10 20\nadd 2147483647 1\nrepeat 3 add 2147483647 1\n", "--port", port());
+        assertEquals(List.of("hi", "30"), run.out(), "bare answers, one per line");
+        assertEquals(List.of("error ADD_OVERFLOW: 2147483647 + 1 overflows int32",
+                "error ADD_OVERFLOW: 2147483647 + 1 overflows int32 (after 0 of 3)"), run.err(), "error answers apart");
+        assertEquals(1, run.exitCode(), "the worst line was an error answer");
+    }
+
+    @Test
+    void timingOptionsOverrideWhereStdoutGoes() {
+        Run piped = run("", "--port", port(), "--timing", "add", "1", "2");
+        assertTrue(piped.out().size() == 1 && piped.out().get(0).matches("3" + TIMED), "--timing into a pipe: " + piped.out());
+        Run shown = runToTerminal("", "--port", port(), "--no-timing", "add", "1", "2");
+        assertEquals(List.of("3"), shown.out(), "--no-timing on a terminal");
+        Run overflow = runToTerminal("", "--port", port(), "add", "2147483647", "1");
+        assertEquals(List.of("error ADD_OVERFLOW: 2147483647 + 1 overflows int32"), overflow.out(),
+                "on a terminal the error answer stays with the answers");
+        Run both = run("", "--port", port(), "--timing", "--no-timing", "add", "1", "2");
+        assertEquals(2, both.exitCode(), "contradicting options: exit 2");
+        assertEquals(1, both.err().size(), "one line: " + both.err());
+        assertEquals(3, server.stats().requestsAnswered(), "three adds answered; the contradicting run sent nothing");
+    }
+
+    @Test
+    void jsonPrintsOneObjectPerAnswer() throws IOException {
+        Run run = runToTerminal("echo \"a \\\"quoted\\\" text\"\nadd 10 20\nadd 2147483647 1\nrepeat 5 echo hi\nstatus\n",
+                "--port", port(), "--json");
+        assertEquals(4, run.out().size(), "one line per answer or repeat, status not among them: " + run.out());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode echo = json.readTree(run.out().get(0));
+        assertEquals("a \"quoted\" text", echo.path("request").path("echo").asText(), "the request");
+        assertEquals("a \"quoted\" text", echo.path("answer").asText(), "the answer, escaped and read back");
+        assertTrue(echo.path("micros").canConvertToLong() && echo.path("micros").asLong() >= 0, "micros: " + echo);
+        JsonNode add = json.readTree(run.out().get(1));
+        assertEquals("[10,20]", add.path("request").path("add").toString(), "the add request");
+        assertTrue(add.path("answer").isInt() && add.path("answer").asInt() == 30, "a number answer: " + add);
+        JsonNode error = json.readTree(run.out().get(2));
+        assertEquals("ADD_OVERFLOW", error.path("error").path("code").asText(), "the error code: " + error);
+        assertEquals("2147483647 + 1 overflows int32", error.path("error").path("detail").asText(), "the detail");
+        JsonNode repeat = json.readTree(run.out().get(3));
+        assertEquals(5, repeat.path("answered").asInt(), "the repeat's count: " + repeat);
+        assertTrue(repeat.path("mean_micros").isNumber() && repeat.path("p99_micros").isNumber()
+                && repeat.path("total_micros").asLong() >= repeat.path("mean_micros").asLong(), "its statistics: " + repeat);
+        assertTrue(run.err().get(0).startsWith("endpoint  127.0.0.1:"), "status, as text, on stderr: " + run.err());
+        assertEquals(1, run.exitCode(), "exit codes as without --json: an error answer is 1");
+    }
+
+    @Test
     void disconnectConnectAndAnotherEndpoint() throws IOException {
         try (EchoServer other = EchoServer.create(ServerConfig.builder().port(0).build()).start()) {
             Run run = run("disconnect\necho nope\nconnect 127.0.0.1:" + other.port() + "\necho yes\nstatus\n",
@@ -116,7 +182,8 @@ class MainTest {
     void oneShotExitCodes() throws IOException {
         Run ok = run("", "--port", port(), "echo", "Hello, World!");
         assertEquals(0, ok.exitCode(), "answered: exit 0");
-        assertTrue(ok.out().size() == 1 && ok.out().get(0).matches("Hello, World!" + TIMED), "one answer line: " + ok.out());
+        assertEquals(List.of("Hello, World!"), ok.out(), "the bare answer into a pipe");
+        assertEquals(List.of(), ok.err(), "nothing else");
 
         Run sum = run("", "--port", port(), "--no-timing", "add", "10", "-20");
         assertEquals(List.of("-10"), sum.out(), "add with a negative number");
@@ -124,7 +191,9 @@ class MainTest {
 
         Run overflow = run("", "--port", port(), "add", "2147483647", "1");
         assertEquals(1, overflow.exitCode(), "error answer: exit 1");
-        assertEquals(List.of("error ADD_OVERFLOW: 2147483647 + 1 overflows int32"), overflow.out(), "the error line");
+        assertEquals(List.of(), overflow.out(), "no answer on stdout");
+        assertEquals(List.of("error ADD_OVERFLOW: 2147483647 + 1 overflows int32"), overflow.err(),
+                "the error answer on stderr when stdout is a pipe");
 
         Run usage = run("", "--port", port(), "add", "1", "x");
         assertEquals(2, usage.exitCode(), "usage error: exit 2");
@@ -156,5 +225,42 @@ class MainTest {
         Run version = run("", "--version");
         assertEquals(0, version.exitCode(), "--version exits 0");
         assertTrue(version.out().get(0).matches("echo-client \\d+\\.\\d+\\.\\d+.*"), "version line: " + version.out());
+    }
+
+    /** What the process printed and returned. */
+    record Captured(int exitCode, String out, String err) {}
+
+    private Captured client(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--port", Integer.toString(server.port())));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        process.getOutputStream().close();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        String out = read(process.getInputStream());
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the client exits within 30 s");
+        return new Captured(process.exitValue(), out, err.get(10, TimeUnit.SECONDS));
+    }
+
+    private static String read(InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The client as its own process with stdout a pipe, as in {@code x=$(bin/echo-client echo hi)}: a
+     * script captures exactly the answer, with the terminal guess the real {@code main} makes.
+     */
+    @Test
+    void asAProcessIntoAPipeAScriptCapturesExactlyTheAnswer() throws Exception {
+        assertEquals(new Captured(0, "hi\n", ""), client("echo", "hi"), "x=$(echo-client echo hi) is hi");
+        assertEquals(new Captured(0, "30\n", ""), client("add", "10", "20"), "x=$(echo-client add 10 20) is 30");
+        assertEquals(new Captured(1, "", "error ADD_OVERFLOW: 2147483647 + 1 overflows int32\n"),
+                client("add", "2147483647", "1"), "an error answer: nothing captured, the error on stderr, exit 1");
     }
 }

@@ -1,4 +1,4 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 /** A command or option the user got wrong; the message is one line that says what and how to fix it. */
 final class UsageException extends Exception {

@@ -1,10 +1,11 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.client.ClientConfig;
 import dev.echo.core.Framing;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,8 @@ class ClientOptionsTest {
         assertEquals("127.0.0.1:8080", options.config().endpoint(), "default endpoint as the server's");
         assertEquals(Framing.DELIMITED, options.config().framing(), "default framing as the server's");
         assertTrue(options.command().isEmpty(), "no command: shell or script");
-        assertTrue(options.timings(), "timings are printed by default");
+        assertEquals(ClientOptions.Timings.ON_A_TERMINAL, options.timings(), "timings only on a terminal by default");
+        assertFalse(options.json(), "text answers by default");
     }
 
     @Test
@@ -30,7 +32,19 @@ class ClientOptionsTest {
                 .connectTimeout(Duration.ofMillis(250)).readTimeout(Duration.ofMinutes(2)).build(),
                 options.config(), "each option reaches the config");
         assertEquals(List.of("add", "-5", "3"), options.command(), "a negative number after the command is not an option");
-        assertFalse(options.timings(), "--no-timing");
+        assertEquals(ClientOptions.Timings.NEVER, options.timings(), "--no-timing");
+    }
+
+    @Test
+    void timingAndJsonOptions() throws UsageException {
+        assertEquals(ClientOptions.Timings.ALWAYS, ClientOptions.parse(new String[] {"--timing"}).timings(), "--timing");
+        assertTrue(ClientOptions.parse(new String[] {"--json", "echo", "hi"}).json(), "--json");
+        assertTrue(ClientOptions.Timings.ALWAYS.on(false) && !ClientOptions.Timings.NEVER.on(true)
+                && ClientOptions.Timings.ON_A_TERMINAL.on(true) && !ClientOptions.Timings.ON_A_TERMINAL.on(false),
+                "forced either way, else only on a terminal");
+        UsageException both = assertThrows(UsageException.class,
+                () -> ClientOptions.parse(new String[] {"--timing", "--no-timing"}), "contradicting options");
+        assertTrue(both.getMessage().contains("timing"), "names the options: " + both.getMessage());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 /** One parsed shell command. Made by {@link CommandParser}; run by {@link Session}. */
 sealed interface Command {

@@ -1,5 +1,6 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
+import dev.echo.client.ClientConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,17 +22,17 @@ import org.jline.terminal.TerminalBuilder;
 final class InteractiveShell {
     private InteractiveShell() {}
 
-    static int run(ClientConfig config, boolean timings, Path historyFile) throws IOException {
+    static int run(ClientConfig config, OutputStyle style, Path historyFile) throws IOException {
         // Only the exec provider (stty): the ffm and jni ones need native access, and without
         // --enable-native-access the JDK prints warnings about restricted methods.
         try (Terminal terminal = TerminalBuilder.builder().system(true).provider("exec").ffm(false).jni(false).build()) {
-            return run(terminal, config, timings, historyFile);
+            return run(terminal, config, style, historyFile);
         }
     }
 
     /** The shell on {@code terminal}; returns the exit code (0) at Ctrl-D, end of input or quit. */
-    static int run(Terminal terminal, ClientConfig config, boolean timings, Path historyFile) throws IOException {
-        try (Session session = new Session(config, terminal.writer(), terminal.writer(), timings)) {
+    static int run(Terminal terminal, ClientConfig config, OutputStyle style, Path historyFile) throws IOException {
+        try (Session session = new Session(config, style.on(terminal.writer(), terminal.writer()))) {
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)
                     .appName("echo-client")

@@ -1,4 +1,4 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 /** How a shell command ended, and the exit code it means for one-shot and scripted runs. */
 enum Outcome {

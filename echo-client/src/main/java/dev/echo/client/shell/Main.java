@@ -1,4 +1,4 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,21 +15,23 @@ import java.util.Properties;
  * {@code bin/echo-client}: a one-shot command ({@code echo-client add 10 20}), the interactive
  * shell when stdin is a terminal, or else a script read line by line from stdin with one answer
  * per line and no prompts. Exit codes: 0 ok, 1 an error answer from the server, 2 a usage or
- * connection error (for a script: the worst over all its lines).
+ * connection error (for a script: the worst over all its lines). How answers look is {@link
+ * OutputStyle}'s choice: for a person on a terminal, bare for a pipe, or JSON lines.
  */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, System.in, System.out, System.err, Terminals.stdinIsTerminal()));
+        System.exit(run(args, System.in, System.out, System.err, Terminals.detect()));
     }
 
     /**
      * Everything {@link #main} does, on the given streams, returning the exit code.
      *
-     * @param interactive run the JLine shell (on the system terminal) when no command is given
+     * @param terminals which of the streams are a terminal: with stdin, the JLine shell runs (on the
+     *     system terminal) when no command is given; with stdout, answers are printed for a person
      */
-    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, boolean interactive) {
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Terminals.Attached terminals) {
         PrintWriter answers = new PrintWriter(new OutputStreamWriter(out, out.charset()), true);
         PrintWriter notices = new PrintWriter(new OutputStreamWriter(err, err.charset()), true);
         ClientOptions options;
@@ -48,20 +50,25 @@ public final class Main {
             return 0;
         }
         if (!options.command().isEmpty()) {
-            return oneShot(options, answers, notices);
+            return oneShot(options, session(options, terminals, answers, notices), notices); // opens nothing yet
         }
-        if (interactive) {
+        if (terminals.stdin()) {
             try {
-                return InteractiveShell.run(options.config(), options.timings(), Terminals.historyFile());
+                return InteractiveShell.run(options.config(), OutputStyle.of(options, true), Terminals.historyFile());
             } catch (IOException | UncheckedIOException e) {
                 notices.println("echo-client: cannot open the terminal: " + e.getMessage());
                 return 2;
             }
         }
-        return script(options, in, answers, notices);
+        return script(session(options, terminals, answers, notices), in, notices);
     }
 
-    private static int oneShot(ClientOptions options, PrintWriter answers, PrintWriter notices) {
+    private static Session session(ClientOptions options, Terminals.Attached terminals, PrintWriter answers,
+            PrintWriter notices) {
+        return new Session(options.config(), OutputStyle.of(options, terminals.stdout()).on(answers, notices));
+    }
+
+    private static int oneShot(ClientOptions options, Session session, PrintWriter notices) {
         Command command;
         try {
             command = CommandParser.parseWords(options.command());
@@ -74,14 +81,14 @@ public final class Main {
                     + "' only works inside the shell; one-shot commands are echo, add and repeat");
             return 2;
         }
-        try (Session session = new Session(options.config(), answers, notices, options.timings())) {
+        try (session) {
             return session.execute(command).exitCode();
         }
     }
 
-    private static int script(ClientOptions options, InputStream in, PrintWriter answers, PrintWriter notices) {
+    private static int script(Session session, InputStream in, PrintWriter notices) {
         Outcome worst = Outcome.OK;
-        try (Session session = new Session(options.config(), answers, notices, options.timings());
+        try (session;
              BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {

@@ -1,8 +1,9 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.client.ClientConfig;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import java.io.ByteArrayOutputStream;
@@ -37,7 +38,7 @@ class InteractiveShellTest {
             try (Terminal terminal = new DumbTerminal("test", "dumb", terminalInput, screen, StandardCharsets.UTF_8)) {
                 CompletableFuture<Integer> shell = CompletableFuture.supplyAsync(() -> {
                     try {
-                        return InteractiveShell.run(terminal, config, false, history);
+                        return InteractiveShell.run(terminal, config, new OutputStyle(false, false, false), history);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

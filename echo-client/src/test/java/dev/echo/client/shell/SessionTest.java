@@ -1,8 +1,10 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.client.ClientConfig;
+import dev.echo.client.SilentPeer;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import java.io.IOException;
@@ -22,7 +24,7 @@ class SessionTest {
 
     private Session session(int port) {
         ClientConfig config = ClientConfig.builder().port(port).readTimeout(Duration.ofSeconds(20)).build();
-        return new Session(config, new PrintWriter(answers), new PrintWriter(notices), false);
+        return new Session(config, new TextOutput(new PrintWriter(answers), new PrintWriter(notices), false, false));
     }
 
     private static EchoServer serverOn(int port) throws IOException {

@@ -1,6 +1,5 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -12,15 +11,12 @@ import java.util.Locale;
  *   <li>{@code echo <text>}: the rest of the line, verbatim (inner spaces and quotes kept). Only if
  *       the whole rest is one quoted string are its quotes removed, so {@code echo "  padded "}
  *       and {@code echo ""} can send leading spaces or nothing.
- *   <li>other commands split their arguments on spaces; {@code "double"} (with {@code \"} and
- *       {@code \\} escapes) and {@code 'single'} quotes group words.
+ *   <li>other commands split their arguments into {@link Words}, as JLine does: {@code "double"}
+ *       and {@code 'single'} quotes group words, a backslash escapes.
  *   <li>numbers are int32; {@code add 1 x} and {@code add 99999999999 1} are usage errors.
  * </ul>
  */
 final class CommandParser {
-    /** The largest {@code repeat} count: each round trip's time is kept to compute the p99. */
-    static final int MAX_REPEAT = 1_000_000;
-
     /** Every command word, for help and completion. */
     static final List<String> COMMANDS =
             List.of("echo", "add", "repeat", "connect", "disconnect", "status", "help", "quit", "exit");
@@ -49,7 +45,7 @@ final class CommandParser {
                 yield new Command.Repeat(count, request(inner.substring(0, innerEnd).toLowerCase(Locale.ROOT),
                         stripLeading(inner.substring(innerEnd))));
             }
-            default -> simple(word, split(rest));
+            default -> simple(word, Words.split(rest));
         };
     }
 
@@ -90,9 +86,9 @@ final class CommandParser {
                 if (rest.isEmpty()) {
                     throw new UsageException(ECHO_USAGE);
                 }
-                yield new Command.Echo(unquoteWhole(rest));
+                yield new Command.Echo(Words.unquoteWhole(rest));
             }
-            case "add" -> add(split(rest));
+            case "add" -> add(Words.split(rest));
             case "" -> throw new UsageException("usage: repeat <n> echo <text> | repeat <n> add <a> <b>");
             default -> throw new UsageException("repeat: only echo and add can be repeated, not '" + word + "'");
         };
@@ -165,8 +161,8 @@ final class CommandParser {
 
     private static int repeatCount(String text) throws UsageException {
         int count = int32("repeat", text);
-        if (count < 1 || count > MAX_REPEAT) {
-            throw new UsageException("repeat: count must be between 1 and " + MAX_REPEAT + ", got " + text);
+        if (count < 1) {
+            throw new UsageException("repeat: count must be at least 1, got " + text);
         }
         return count;
     }
@@ -182,72 +178,6 @@ final class CommandParser {
             throw new UsageException(command + ": " + text + " is out of the int32 range ("
                     + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ")");
         }
-    }
-
-    /** The quoted string's content if {@code rest} is exactly one quoted string, else {@code rest} verbatim. */
-    private static String unquoteWhole(String rest) {
-        char first = rest.charAt(0);
-        if (first != '"' && first != '\'') {
-            return rest;
-        }
-        Scan scan = scanQuoted(rest, 0);
-        if (scan != null && rest.substring(scan.end).isBlank()) {
-            return scan.text;
-        }
-        return rest;
-    }
-
-    /** Splits on whitespace; quotes group. */
-    static List<String> split(String text) throws UsageException {
-        List<String> words = new ArrayList<>();
-        int i = 0;
-        while (i < text.length()) {
-            if (Character.isWhitespace(text.charAt(i))) {
-                i++;
-                continue;
-            }
-            StringBuilder word = new StringBuilder();
-            while (i < text.length() && !Character.isWhitespace(text.charAt(i))) {
-                char c = text.charAt(i);
-                if (c == '"' || c == '\'') {
-                    Scan scan = scanQuoted(text, i);
-                    if (scan == null) {
-                        throw new UsageException("unclosed " + c + " quote in: " + text);
-                    }
-                    word.append(scan.text);
-                    i = scan.end;
-                } else {
-                    word.append(c);
-                    i++;
-                }
-            }
-            words.add(word.toString());
-        }
-        return words;
-    }
-
-    private record Scan(String text, int end) {}
-
-    /** Reads the quoted string that starts at {@code start}; null if it is not closed. */
-    private static Scan scanQuoted(String text, int start) {
-        char quote = text.charAt(start);
-        StringBuilder content = new StringBuilder();
-        int i = start + 1;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c == quote) {
-                return new Scan(content.toString(), i + 1);
-            }
-            if (quote == '"' && c == '\\' && i + 1 < text.length()
-                    && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\\')) {
-                content.append(text.charAt(i + 1));
-                i += 2;
-            } else {
-                content.append(c);
-                i++;
-            }
-        }
-        return null;
     }
 
     private static int wordEnd(String text) {

@@ -1,4 +1,4 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
 import java.io.Console;
 import java.lang.reflect.Method;
@@ -14,12 +14,32 @@ import java.nio.file.Path;
 final class Terminals {
     private Terminals() {}
 
-    /** True if stdin (and stdout) are a terminal, so the JLine shell should run. */
-    static boolean stdinIsTerminal() {
-        String forced = System.getProperty("echo.client.interactive");
-        if (forced != null && !forced.isBlank()) {
-            return Boolean.parseBoolean(forced.trim());
-        }
+    /**
+     * Which standard streams are a terminal.
+     *
+     * @param stdin stdin (and stdout) are a terminal: the JLine shell runs when no command is given
+     * @param stdout stdout is a terminal: answers carry their round-trip times, error answers go with them
+     */
+    record Attached(boolean stdin, boolean stdout) {}
+
+    /** The streams of this process. */
+    static Attached detect() {
+        boolean both = consoleIsTerminal();
+        return new Attached(forced("echo.client.interactive", both), forced("echo.client.stdout-terminal", both));
+    }
+
+    /**
+     * The system property {@code name} if set, else {@code guess}. bin/echo-client sets {@code
+     * echo.client.stdout-terminal} from {@code [ -t 1 ]}: Java alone can only tell whether both
+     * stdin and stdout are a terminal, and so takes stdout for a pipe whenever stdin is one.
+     */
+    private static boolean forced(String name, boolean guess) {
+        String forced = System.getProperty(name);
+        return forced == null || forced.isBlank() ? guess : Boolean.parseBoolean(forced.trim());
+    }
+
+    /** True if stdin and stdout are a terminal. */
+    private static boolean consoleIsTerminal() {
         Console console = System.console();
         if (console == null) {
             return false;

@@ -1,5 +1,6 @@
-package dev.echo.client;
+package dev.echo.client.shell;
 
+import dev.echo.client.ClientConfig;
 import dev.echo.core.Durations;
 import dev.echo.core.Framing;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
+import org.apache.commons.cli.OptionGroup;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.apache.commons.cli.help.HelpFormatter;
@@ -23,9 +25,21 @@ import org.apache.commons.cli.help.TextHelpAppendable;
  * @param command the one-shot command's words; empty for the shell or a script
  * @param help {@code --help} was given
  * @param version {@code --version} was given
- * @param timings print round-trip times after answers
+ * @param timings whether to print round-trip times after answers
+ * @param json print each answer as a JSON object
  */
-record ClientOptions(ClientConfig config, List<String> command, boolean help, boolean version, boolean timings) {
+record ClientOptions(ClientConfig config, List<String> command, boolean help, boolean version, Timings timings,
+        boolean json) {
+
+    /** {@code --timing}, {@code --no-timing}, or neither: then only on a terminal. */
+    enum Timings {
+        ON_A_TERMINAL, ALWAYS, NEVER;
+
+        /** Whether to print times when standard output {@code toTerminal} or not. */
+        boolean on(boolean toTerminal) {
+            return this == ALWAYS || this == ON_A_TERMINAL && toTerminal;
+        }
+    }
 
     static final Options OPTIONS = new Options()
             .addOption(Option.builder().longOpt("host").hasArg().argName("host")
@@ -38,8 +52,13 @@ record ClientOptions(ClientConfig config, List<String> command, boolean help, bo
                     .desc("how long to wait for a connection, e.g. 5s, 500ms; 0 = no limit (default 5s)").get())
             .addOption(Option.builder().longOpt("timeout").hasArg().argName("duration")
                     .desc("how long to wait for each answer; 0 = no limit (default 30s)").get())
-            .addOption(Option.builder().longOpt("no-timing")
-                    .desc("print answers without their round-trip times").get())
+            .addOptionGroup(new OptionGroup()
+                    .addOption(Option.builder().longOpt("timing")
+                            .desc("print each answer's round-trip time (default: only when stdout is a terminal)").get())
+                    .addOption(Option.builder().longOpt("no-timing")
+                            .desc("print answers without their round-trip times").get()))
+            .addOption(Option.builder().longOpt("json")
+                    .desc("print each answer as one JSON object per line: request, answer (or error), micros").get())
             .addOption(Option.builder("h").longOpt("help").desc("print this help and exit").get())
             .addOption(Option.builder("V").longOpt("version").desc("print the version and exit").get());
 
@@ -83,8 +102,10 @@ record ClientOptions(ClientConfig config, List<String> command, boolean help, bo
         if (!command.isEmpty() && command.get(0).startsWith("-")) {
             throw new UsageException("unknown option '" + command.get(0) + "'");
         }
-        return new ClientOptions(built, command, line.hasOption("help"), line.hasOption("version"),
-                !line.hasOption("no-timing"));
+        Timings timings = line.hasOption("timing") ? Timings.ALWAYS
+                : line.hasOption("no-timing") ? Timings.NEVER : Timings.ON_A_TERMINAL;
+        return new ClientOptions(built, command, line.hasOption("help"), line.hasOption("version"), timings,
+                line.hasOption("json"));
     }
 
     /** A duration in the toolkit's one grammar ({@link Durations}): {@code 500ms}, {@code 5s}, {@code 2m}, {@code 0}. */

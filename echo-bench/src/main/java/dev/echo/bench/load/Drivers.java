@@ -1,0 +1,88 @@
+package dev.echo.bench.load;
+
+import dev.echo.client.ClientConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The run's connections: each {@link ConnectionDriver} on its own virtual thread, started at the
+ * connect rate, watched for overdue answers, and awaited at the end.
+ */
+final class Drivers {
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private final LoadConfig config;
+    private final RunState state;
+    private final ClientConfig clientConfig;
+    private final long timeoutNanos;
+    private final ThreadFactory factory = Thread.ofVirtual().name("echo-load-", 0).factory();
+    private final List<Thread> threads;
+    private final List<ConnectionDriver> connections;
+
+    Drivers(LoadConfig config, RunState state) {
+        this.config = config;
+        this.state = state;
+        // No socket read timeout: the clock's watchdog closes overdue connections (see ConnectionDriver).
+        this.clientConfig = ClientConfig.builder().host(config.host()).port(config.port())
+                .framing(config.framing()).connectTimeout(config.timeout()).readTimeout(Duration.ZERO).build();
+        this.timeoutNanos = config.timeout().toNanos();
+        this.threads = new ArrayList<>(config.connections());
+        this.connections = new ArrayList<>(config.connections());
+    }
+
+    /**
+     * Starts the connections due by {@code now} at the connect rate, counted from {@code start}.
+     *
+     * @return true once every connection attempt has finished, opened or failed
+     */
+    boolean openDue(long start, long now) {
+        while (threads.size() < config.connections() && (config.connectRate() == 0
+                || start + (long) (threads.size() * SECOND / config.connectRate()) <= now)) {
+            ConnectionDriver connection = new ConnectionDriver(threads.size(), config, clientConfig, state);
+            Thread thread = factory.newThread(connection);
+            connections.add(connection);
+            threads.add(thread);
+            thread.start();
+        }
+        return state.connectAttemptsDone.get() == config.connections();
+    }
+
+    /** Closes every connection whose answer is overdue at {@code now}. */
+    void abortStuck(long now) {
+        for (ConnectionDriver connection : connections) {
+            connection.abortIfStuck(now, timeoutNanos);
+        }
+    }
+
+    /**
+     * Waits for every connection to receive its answers in flight and end. One still waiting after
+     * the timeout is closed; one that does not end even then is given up on as a problem.
+     */
+    void awaitStopped() throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos + SECOND;
+        for (int i = 0; i < threads.size(); i++) {
+            if (!awaitStopped(i, deadline)) {
+                state.problem("connection " + i + " did not stop after its socket was closed");
+                return;
+            }
+        }
+    }
+
+    private boolean awaitStopped(int i, long deadline) throws InterruptedException {
+        while (!threads.get(i).join(Duration.ofMillis(100))) {
+            long now = System.nanoTime();
+            if (now >= deadline + 5 * SECOND) {
+                return false;
+            }
+            if (now >= deadline) {
+                connections.get(i).abort();
+            } else {
+                connections.get(i).abortIfStuck(now, timeoutNanos);
+            }
+        }
+        return true;
+    }
+}

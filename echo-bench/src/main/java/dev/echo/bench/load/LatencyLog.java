@@ -1,0 +1,81 @@
+package dev.echo.bench.load;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.HdrHistogram.HistogramLogWriter;
+
+/**
+ * A run's measured latencies as an HdrHistogram interval log (HistogramLogWriter's format, one
+ * interval a second, values in nanoseconds), and reading such a log back into one histogram. The
+ * log keeps every recorded value, so logs of several processes add up to the exact distribution of
+ * all their requests, which percentiles of the parts cannot give. HdrHistogram's own tools
+ * (HistogramLogProcessor) read it too.
+ */
+public final class LatencyLog implements Closeable {
+    private final Path file;
+    private final PrintStream stream;
+    private final HistogramLogWriter writer;
+
+    private LatencyLog(Path file, PrintStream stream) {
+        this.file = file;
+        this.stream = stream;
+        this.writer = new HistogramLogWriter(stream);
+    }
+
+    /** Creates (or truncates) {@code file} and writes the log's header. */
+    public static LatencyLog create(Path file) throws IOException {
+        LatencyLog log = new LatencyLog(file, new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8));
+        long now = System.currentTimeMillis();
+        log.writer.outputComment("echo-load: latency in nanoseconds from each request's (intended) send time,"
+                + " one interval a second of the measured window");
+        log.writer.outputLogFormatVersion();
+        log.writer.setBaseTime(now);
+        log.writer.outputStartTime(now);
+        log.writer.outputBaseTime(now);
+        log.writer.outputLegend();
+        return log;
+    }
+
+    /** Appends one interval; its start and end time stamps place it in the log. */
+    public void write(Histogram interval) {
+        writer.outputIntervalHistogram(interval);
+    }
+
+    /** @throws IOException when anything failed to reach the file (PrintStream keeps such errors until asked) */
+    @Override
+    public void close() throws IOException {
+        stream.close();
+        if (stream.checkError()) {
+            throw new IOException("cannot write the HdrHistogram log " + file);
+        }
+    }
+
+    /**
+     * Every interval of the log at {@code file}, added into one histogram.
+     *
+     * @throws IOException when the file cannot be read or is not an HdrHistogram log
+     */
+    public static Histogram readTotal(Path file) throws IOException {
+        Histogram total = new Histogram(3);
+        try (HistogramLogReader reader = new HistogramLogReader(file.toFile())) {
+            EncodableHistogram interval;
+            while ((interval = reader.nextIntervalHistogram()) != null) {
+                if (!(interval instanceof Histogram histogram)) {
+                    throw new IOException(file + " holds a " + interval.getClass().getSimpleName()
+                            + ", not the integer histograms echo-load writes");
+                }
+                total.add(histogram);
+            }
+        } catch (RuntimeException e) { // the reader's way of saying the text is not a log
+            throw new IOException(file + " is not an HdrHistogram log: " + e.getMessage(), e);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.echo.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.echo.bench.load.LatencyLog;
+import dev.echo.bench.load.LoadReport;
+import dev.echo.server.EchoServer;
+import dev.echo.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** echo-load's own command line, run for real against an in-process server: where its output goes, and when. */
+class LoadMainRunTest {
+    private static final Consumer<IntConsumer> NO_SIGNALS = onSignal -> { };
+
+    @TempDir
+    Path dir;
+
+    private static EchoServer server() throws java.io.IOException {
+        return EchoServer.create(ServerConfig.builder().port(0).build()).start();
+    }
+
+    private static String[] shortRun(EchoServer server, String... more) {
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(server.port()), "--connections", "2",
+                "--warmup", "0", "--duration", "1100ms"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    @Timeout(30)
+    void jsonDashPutsOneParseableDocumentOnStdoutAndTheWordsOnStderr() throws Exception {
+        try (EchoServer server = server()) {
+            Run run = Run.of(NO_SIGNALS, shortRun(server, "--json", "-"));
+            assertEquals(0, run.code, "expected a clean run: " + run.err);
+            // Strict: a second document or any trailing text on stdout fails the parse.
+            var strict = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+            assertTrue(strict.readTree(run.out).isObject(), "expected stdout to be one JSON object:\n" + run.out);
+            LoadReport report = LoadReport.fromJson(run.out);
+            assertTrue(report.responses() > 0 && report.responses() == report.requests(),
+                    "expected every request answered in: " + run.out);
+            assertTrue(run.err.contains("req/s") && run.err.contains("verdict: every answer verified"),
+                    "expected the progress lines and the summary on stderr:\n" + run.err);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aJsonPathInAMissingDirectoryFailsAtOnceBeforeAnyLoad() throws Exception {
+        try (EchoServer server = server()) {
+            Path missing = dir.resolve("missing").resolve("x.json");
+            long start = System.nanoTime();
+            Run run = Run.of(NO_SIGNALS, shortRun(server, "--json", missing.toString()));
+            assertEquals(2, run.code, "expected exit 2 for a path that cannot be written");
+            assertEquals("echo-load: invalid --json '" + missing + "': directory " + missing.getParent()
+                    + " does not exist (try --help)", run.err.strip(), "expected one line naming the path and why");
+            assertEquals("", run.out, "expected no progress and no summary: no load ran");
+            assertEquals(0, server.stats().connectionsAccepted(), "expected no connection: the check comes first");
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "expected no 1.1 s run first");
+        }
+    }
+
+    @Test
+    void aDirectoryGivenAsTheHdrLogIsRefused() {
+        Run run = Run.of(NO_SIGNALS, "--hdr-log", dir.toString());
+        assertEquals(2, run.code, "expected exit 2 for a directory as --hdr-log");
+        assertTrue(run.err.startsWith("echo-load: invalid --hdr-log '" + dir + "': ") && run.err.contains("directory"),
+                "expected the option, the value and why: " + run.err);
+    }
+
+    @Test
+    @Timeout(30)
+    void theHdrLogHoldsEveryMeasuredLatency() throws Exception {
+        Path log = dir.resolve("run.hlog");
+        Path json = dir.resolve("run.json");
+        try (EchoServer server = server()) {
+            Run run = Run.of(NO_SIGNALS, shortRun(server, "--quiet", "--hdr-log", log.toString(), "--json", json.toString()));
+            assertEquals(0, run.code, "expected a clean run: " + run.err);
+        }
+        LoadReport report = LoadReport.fromJson(Files.readString(json));
+        assertTrue(report.latencyUs().count() > 0, "expected measured latencies");
+        assertEquals(report.latencyUs().count(), LatencyLog.readTotal(log).getTotalCount(),
+                "expected the log's intervals to add up to the JSON's latency count");
+    }
+
+    @Test
+    @Timeout(30)
+    void ctrlCPrintsThePartialResultAndExits130() throws Exception {
+        try (EchoServer server = server()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            // The "signal" arrives once the run is measuring, as a user's Ctrl-C would.
+            Consumer<IntConsumer> ctrlCWhenMeasuring = onSignal -> Thread.ofVirtual().start(() -> {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!out.toString(StandardCharsets.UTF_8).contains("measuring") && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(10_000_000L); // polling the output: the condition, with a deadline
+                }
+                onSignal.accept(2);
+            });
+            long start = System.nanoTime();
+            Run run = Run.of(out, ctrlCWhenMeasuring, shortRun(server, "--duration", "60s"));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(130, run.code, "expected 128 + SIGINT: " + run.err);
+            assertTrue(run.out.contains("verdict: every answer verified"), "expected the partial summary:\n" + run.out);
+            assertTrue(seconds < 30, "expected the run to end at the signal, not after 60 s: " + seconds + " s");
+            assertFalse(run.err.contains("Exception"), "expected no stack trace: " + run.err);
+        }
+    }
+
+    /** LoadMain.run with captured output. */
+    record Run(int code, String out, String err) {
+        static Run of(Consumer<IntConsumer> signals, String... args) {
+            return of(new ByteArrayOutputStream(), signals, args);
+        }
+
+        static Run of(ByteArrayOutputStream out, Consumer<IntConsumer> signals, String... args) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = LoadMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), signals);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.echo.client.shell;
+
+import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.proto.ServerMessage;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * Where and how the shell prints: answers as {@link TextOutput text} or {@link JsonOutput JSON
+ * lines}, the shell's own words (status, help, connect) to {@link #text()}, connection trouble and
+ * usage mistakes to {@link #notices()}. {@link OutputStyle} picks one.
+ */
+abstract sealed class Output permits TextOutput, JsonOutput {
+    private final PrintWriter text;
+    private final PrintWriter notices;
+
+    Output(PrintWriter text, PrintWriter notices) {
+        this.text = text;
+        this.notices = notices;
+    }
+
+    /** For what the user asked to see in words: status, help, connect and disconnect. */
+    final PrintWriter text() {
+        return text;
+    }
+
+    /** For connection trouble, usage mistakes and announcements nobody asked for. */
+    final PrintWriter notices() {
+        return notices;
+    }
+
+    /**
+     * Prints the answer to one request: an echo's text, a sum, or an error answer (never an empty
+     * answer: that is a notice).
+     *
+     * @return {@link Outcome#SERVER_ERROR} for an error answer, else {@link Outcome#OK}
+     */
+    abstract Outcome answer(Command.Request request, ServerMessage answer, long rttNanos);
+
+    /** A {@code repeat} stopped by an error answer after {@code answered} good ones. */
+    abstract Outcome repeatError(Command.Repeat repeat, ErrorResponse error, long answered);
+
+    /** A {@code repeat} ended, cancelled or not. */
+    abstract void repeatSummary(RepeatResult result);
+
+    /** An answer that is not its request's: the server broke the protocol. */
+    final void wrongAnswer(String what, Command.Repeat repeat, long answered) {
+        notices.println("wrong answer: " + what + progress(repeat, answered));
+    }
+
+    final void flush() {
+        text.flush();
+        notices.flush();
+    }
+
+    /** {@code  (after 3 of 10)}. */
+    static String progress(Command.Repeat repeat, long answered) {
+        return " (after " + answered + " of " + repeat.count() + ")";
+    }
+
+    /** {@code 0.21 ms}. */
+    static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
+    }
+}
