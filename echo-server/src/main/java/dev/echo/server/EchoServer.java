@@ -200,7 +200,8 @@ public final class EchoServer implements AutoCloseable {
                 }
                 connectionThreads.shutdown();
                 if (!connectionThreads.awaitTermination(Math.max(0, exitDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    log.warn("port {}: connection threads did not end within {}", boundAddress.getPort(), THREAD_EXIT_WAIT);
+                    log.warn("port {}: connection threads did not end within {}", boundAddress.getPort(),
+                            Durations.format(THREAD_EXIT_WAIT));
                 }
                 // Last: connections still finishing in the grace period keep their idle timeout.
                 idleSweeper.stop(exitDeadline);
