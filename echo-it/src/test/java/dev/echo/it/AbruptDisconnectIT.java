@@ -8,6 +8,8 @@ import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.EchoMessage;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerStats;
+import dev.echo.server.TestServers;
+import dev.echo.testkit.WireClient;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -31,7 +33,7 @@ class AbruptDisconnectIT {
 
     @Test
     void resetsAtEveryPointEndOnlyTheirOwnConnection() {
-        try (EchoServer server = InProcess.start()) {
+        try (EchoServer server = TestServers.start()) {
             Map<ResetPoint, AtomicInteger> resets = new EnumMap<>(ResetPoint.class);
             for (ResetPoint point : ResetPoint.values()) {
                 resets.put(point, new AtomicInteger());
@@ -45,7 +47,7 @@ class AbruptDisconnectIT {
 
             Parallel.run(CLIENTS, Duration.ofSeconds(90), i -> {
                 ResetPoint point = ResetPoint.values()[i % ResetPoint.values().length];
-                try (RawConnection connection = RawConnection.open(server.port())) {
+                try (WireClient connection = WireClient.connect(server.port())) {
                     switch (point) {
                         case BEFORE_SENDING -> { }
                         // The 1 MiB frame has a 3-byte prefix: cut after its first or second byte.
@@ -78,7 +80,7 @@ class AbruptDisconnectIT {
                 assertEquals(CLIENTS / 4, resets.get(point).get(), "expected " + CLIENTS / 4 + " resets " + point);
             }
 
-            InProcess.awaitSettled(server, CLIENTS + 10, Duration.ofSeconds(20));
+            TestServers.awaitSettled(server, CLIENTS + 10, Duration.ofSeconds(20));
             try (EchoClient fresh = Clients.connect(server.port())) {
                 assertEquals("still here", fresh.echo("still here"), "expected a fresh client served after the resets");
                 assertEquals(42, fresh.add(40, 2), "expected 40 + 2 = 42 after the resets");

@@ -2,6 +2,9 @@ package dev.echo.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.testkit.Await;
+import dev.echo.testkit.ServerProcess;
+import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +44,7 @@ class AcceptFailureLogIT {
             "^(\\d{2}):(\\d{2}):(\\d{2})\\.(\\d{3}) .*\\bWARN\\b.*\\baccept", Pattern.CASE_INSENSITIVE);
 
     @Test
-    void acceptFailuresAreLoggedOncePerIntervalAndTheServerServesAgain() {
+    void acceptFailuresAreLoggedOncePerIntervalAndTheServerServesAgain() throws IOException {
         floodHoldAndCount("held", (port, held) -> {});
     }
 
@@ -51,30 +54,30 @@ class AcceptFailureLogIT {
      * once and failing again is still one run of failures to tell about, not two lines per success.
      */
     @Test
-    void acceptFailuresWhileClientsComeAndGoAreStillLoggedOncePerInterval() {
+    void acceptFailuresWhileClientsComeAndGoAreStillLoggedOncePerInterval() throws IOException {
         floodHoldAndCount("held, one replaced every 50 ms", (port, held) -> {
-            RawConnection leaving = held.poll();
+            WireClient leaving = held.poll();
             if (leaving != null) {
                 leaving.close();
             }
-            held.add(RawConnection.open(port));
+            held.add(WireClient.connect(port));
         });
     }
 
     /** What the test does every {@link #STEP} of the hold, with the port and the held connections. */
     private interface HoldStep {
-        void run(int port, Queue<RawConnection> held) throws IOException;
+        void run(int port, Queue<WireClient> held) throws IOException;
     }
 
-    private static void floodHoldAndCount(String how, HoldStep step) {
-        try (ServerProcess server = ServerProcess.startWithOpenFileLimit(MAX_OPEN_FILES, List.of(),
-                "--host", "127.0.0.1", "--port", "0", "--log-level", "warn")) {
+    private static void floodHoldAndCount(String how, HoldStep step) throws IOException {
+        try (ServerProcess server = ServerJar.process().maxOpenFiles(MAX_OPEN_FILES).args(
+                "--host", "127.0.0.1", "--port", "0", "--log-level", "warn").start()) {
             int port = server.awaitPort(Duration.ofSeconds(30));
-            Queue<RawConnection> held = new ConcurrentLinkedQueue<>();
+            Queue<WireClient> held = new ConcurrentLinkedQueue<>();
             long failingMillis;
             List<String> lines;
             try {
-                Parallel.run(CONNECTIONS, Duration.ofSeconds(60), i -> held.add(RawConnection.open(port)))
+                Parallel.run(CONNECTIONS, Duration.ofSeconds(60), i -> held.add(WireClient.connect(port)))
                         .assertAllSucceeded("connections to the server (accepted or in its backlog)");
                 Await.until("a first accept failure logged with " + CONNECTIONS + " connections against "
                                 + MAX_OPEN_FILES + " open files", Duration.ofSeconds(30),
@@ -143,8 +146,8 @@ class AcceptFailureLogIT {
         return busiest;
     }
 
-    private static void closeAll(Queue<RawConnection> connections) {
-        for (RawConnection connection : connections) {
+    private static void closeAll(Queue<WireClient> connections) {
+        for (WireClient connection : connections) {
             try {
                 connection.close();
             } catch (IOException e) {

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.client.EchoClient;
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse.Code;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
+import dev.echo.server.TestServers;
+import dev.echo.testkit.ServerProcess;
+import dev.echo.testkit.WireClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Execution(ExecutionMode.CONCURRENT)
 class BadInputIT {
-    private static final byte[] NEXT = Framing.DELIMITED.encode(Requests.echo("next"));
+    private static final byte[] NEXT = Framing.DELIMITED.encode(Messages.echo("next"));
 
     /** Inputs after which the delimited connection goes on with the next frame. */
     enum BadBody {
@@ -76,8 +80,8 @@ class BadInputIT {
 
     @BeforeAll
     static void startServers() {
-        delimited = InProcess.start();
-        raw = InProcess.start(b -> b.framing(Framing.RAW));
+        delimited = TestServers.start();
+        raw = TestServers.start(b -> b.framing(Framing.RAW));
     }
 
     @AfterAll
@@ -89,13 +93,13 @@ class BadInputIT {
     @ParameterizedTest
     @EnumSource(BadBody.class)
     void badBodyGetsItsErrorAndTheConnectionGoesOn(BadBody input) throws IOException {
-        try (RawConnection connection = RawConnection.open(delimited.port())) {
+        try (WireClient connection = WireClient.connect(delimited.port())) {
             connection.write(concat(input.frame, NEXT));
-            ServerMessage error = connection.readAnswer();
+            ServerMessage error = connection.receiveOrNull();
             assertTrue(error != null && error.hasError() && error.getError().getCode() == input.code,
                     "expected " + input.code + " for " + input + ", got " + error);
-            ServerMessage next = connection.readAnswer();
-            assertEquals(Requests.echo("next").getEchoMessage().getContent(),
+            ServerMessage next = connection.receiveOrNull();
+            assertEquals(Messages.echo("next").getEchoMessage().getContent(),
                     next == null ? null : next.getEchoMessage().getContent(),
                     "expected the connection to go on and echo the next frame after " + input + ", got " + next);
         }
@@ -105,9 +109,9 @@ class BadInputIT {
     @EnumSource(BadFrame.class)
     void badFrameGetsItsErrorAndTheConnectionCloses(BadFrame input) throws IOException {
         EchoServer server = input.framing == Framing.RAW ? raw : delimited;
-        try (RawConnection connection = RawConnection.open(server.port(), input.framing)) {
+        try (WireClient connection = WireClient.connect(server.port(), input.framing)) {
             connection.write(input.bytes);
-            ServerMessage error = connection.readAnswer();
+            ServerMessage error = connection.receiveOrNull();
             assertTrue(error != null && error.hasError() && error.getError().getCode() == input.code,
                     "expected " + input.code + " for " + input + ", got " + error);
             assertTrue(connection.closedByServer(), "expected the server to close the connection after " + input);
@@ -142,8 +146,8 @@ class BadInputIT {
                 bytes = frame.bytes;
                 code = frame.code;
             }
-            try (RawConnection connection = RawConnection.open(delimited.port())) {
-                ServerMessage answer = connection.write(bytes).readAnswer();
+            try (WireClient connection = WireClient.connect(delimited.port())) {
+                ServerMessage answer = connection.write(bytes).receiveOrNull();
                 if (answer == null || answer.getError().getCode() != code) {
                     throw new AssertionError("expected " + code + ", got " + answer);
                 }
@@ -168,16 +172,16 @@ class BadInputIT {
      */
     @Test
     void claimedSizesAreNeverAllocated() throws IOException {
-        try (ServerProcess server = ServerProcess.start(List.of("-Xmx48m", "-XX:+ExitOnOutOfMemoryError"),
-                "--host", "127.0.0.1", "--port", "0", "--log-level", "warn")) {
+        try (ServerProcess server = ServerJar.process().jvmOptions(List.of("-Xmx48m", "-XX:+ExitOnOutOfMemoryError")).args(
+                "--host", "127.0.0.1", "--port", "0", "--log-level", "warn").start()) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             List<BadFrame> claims = List.of(BadFrame.JUST_OVER_THE_LIMIT, BadFrame.ONE_GIB, BadFrame.LARGEST_VARINT32);
             AtomicInteger rejected = new AtomicInteger();
             Parallel.run(100, Duration.ofSeconds(60), i -> {
                 BadFrame claim = claims.get(i % claims.size());
-                try (RawConnection connection = RawConnection.open(port)) {
+                try (WireClient connection = WireClient.connect(port)) {
                     // The claim, then a little of the promised body.
-                    ServerMessage answer = connection.write(concat(claim.bytes, new byte[1024])).readAnswer();
+                    ServerMessage answer = connection.write(concat(claim.bytes, new byte[1024])).receiveOrNull();
                     if (answer == null || answer.getError().getCode() != Code.FRAME_TOO_LARGE) {
                         throw new AssertionError("expected FRAME_TOO_LARGE for " + claim + ", got " + answer);
                     }

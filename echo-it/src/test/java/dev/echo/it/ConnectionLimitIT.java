@@ -8,6 +8,8 @@ import dev.echo.client.EchoClient;
 import dev.echo.core.proto.ErrorResponse.Code;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
+import dev.echo.server.TestServers;
+import dev.echo.testkit.Await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +23,7 @@ class ConnectionLimitIT {
     @Test
     void clientPastTheLimitGetsServerBusyAndIsAdmittedOnceOthersLeave() throws IOException {
         List<EchoClient> admitted = new ArrayList<>();
-        try (EchoServer server = InProcess.start(b -> b.maxConnections(LIMIT))) {
+        try (EchoServer server = TestServers.start(b -> b.maxConnections(LIMIT))) {
             for (int i = 0; i < LIMIT; i++) {
                 EchoClient client = Clients.connect(server.port());
                 admitted.add(client);

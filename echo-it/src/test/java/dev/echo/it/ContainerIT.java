@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.client.ClientConfig;
 import dev.echo.client.EchoClient;
+import dev.echo.testkit.Await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

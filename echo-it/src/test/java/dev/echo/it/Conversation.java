@@ -1,6 +1,10 @@
 package dev.echo.it;
 
 import dev.echo.client.EchoClient;
+import dev.echo.core.AnswerCheck;
+import dev.echo.core.Messages;
+import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.proto.ServerMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +66,19 @@ final class Conversation {
         for (int r = 0; r < requests; r++) {
             exchange(client, clientId, r, tally);
         }
+    }
+
+    /**
+     * Fails unless {@code answer} is the one {@code request} must get (core's {@link AnswerCheck}),
+     * saying {@code which} answer it was, what was expected and what came.
+     */
+    static void assertAnswer(ClientMessage request, ServerMessage answer, String which) {
+        if (answer == null) {
+            throw new AssertionError(which + ": for " + Messages.describe(request) + " no answer came");
+        }
+        AnswerCheck.mismatch(request, answer).ifPresent(mismatch -> {
+            throw new AssertionError(which + ": " + mismatch);
+        });
     }
 
     private static void check(Tally tally, boolean right, int client, int request, String expected, Object answer) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerStats;
+import dev.echo.server.TestServers;
 import java.time.Duration;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -23,10 +24,10 @@ class InterferenceOwnServerIT {
     @EnumSource(OriginalScenarios.class)
     void runsTwentyTimesAtOnceEachOnItsOwnServer(OriginalScenarios scenario) {
         Parallel.run(RUNS, Duration.ofSeconds(60), i -> {
-            EchoServer server = InProcess.start();
+            EchoServer server = TestServers.start();
             try {
                 scenario.run(server.port());
-                InProcess.awaitSettled(server, scenario.connections, Duration.ofSeconds(10));
+                TestServers.awaitSettled(server, scenario.connections, Duration.ofSeconds(10));
                 ServerStats stats = server.stats();
                 assertEquals(scenario.connections, stats.connectionsAccepted(), "expected the connections counted: " + stats);
                 assertEquals(scenario.echoes, stats.echoRequests(), "expected the echoes counted: " + stats);

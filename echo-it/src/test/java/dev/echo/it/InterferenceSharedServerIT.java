@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerStats;
+import dev.echo.server.TestServers;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +29,7 @@ class InterferenceSharedServerIT {
 
     @BeforeAll
     static void startServer() {
-        server = InProcess.start();
+        server = TestServers.start();
     }
 
     @ParameterizedTest
@@ -44,7 +45,7 @@ class InterferenceSharedServerIT {
     @AfterAll
     static void countersAddUpThenStop() {
         try {
-            InProcess.awaitSettled(server, expectedConnections.get(), Duration.ofSeconds(10));
+            TestServers.awaitSettled(server, expectedConnections.get(), Duration.ofSeconds(10));
             ServerStats stats = server.stats();
             assertEquals(expectedConnections.get(), stats.connectionsAccepted(), "expected every connection counted: " + stats);
             assertEquals(expectedEchoes.get(), stats.echoRequests(), "expected every echo counted: " + stats);

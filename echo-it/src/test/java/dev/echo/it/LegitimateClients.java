@@ -1,7 +1,10 @@
 package dev.echo.it;
 
 import dev.echo.client.EchoClient;
+import dev.echo.core.Messages;
+import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ServerMessage;
+import dev.echo.testkit.Await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,22 +97,17 @@ final class LegitimateClients implements AutoCloseable {
         while (!stopped) {
             try (EchoClient client = Clients.connect(port)) {
                 while (!stopped) {
-                    String text = text(c, r);
+                    ClientMessage echoRequest = Messages.echo(text(c, r));
+                    ClientMessage addRequest = Messages.add(c, r);
                     long start = System.nanoTime();
-                    client.send(Requests.echo(text));
-                    client.send(Requests.add(c, r));
+                    client.send(echoRequest);
+                    client.send(addRequest);
                     ServerMessage echo = client.receive();
                     recorder.recordValue(micros(System.nanoTime() - start));
-                    if (!echo.hasEchoMessage() || !echo.getEchoMessage().getContent().equals(text)) {
-                        throw new AssertionError("client " + c + " request " + r + ": expected the echo of its 10 KiB text, got "
-                                + describe(echo));
-                    }
+                    Conversation.assertAnswer(echoRequest, echo, "client " + c + " request " + r);
                     ServerMessage sum = client.receive();
                     recorder.recordValue(micros(System.nanoTime() - start));
-                    if (!sum.hasAddResponse() || sum.getAddResponse().getResult() != c + r) {
-                        throw new AssertionError("client " + c + " request " + r + ": expected add " + c + " + " + r
-                                + " = " + (c + r) + ", got " + describe(sum));
-                    }
+                    Conversation.assertAnswer(addRequest, sum, "client " + c + " request " + r);
                     answers.addAndGet(2);
                     r++;
                 }
@@ -128,15 +126,6 @@ final class LegitimateClients implements AutoCloseable {
 
     private static long micros(long nanos) {
         return Math.max(1, TimeUnit.NANOSECONDS.toMicros(nanos));
-    }
-
-    private static String describe(ServerMessage answer) {
-        return switch (answer.getMessageCase()) {
-            case ECHO_MESSAGE -> "an echo of " + answer.getEchoMessage().getContent().length() + " chars starting '"
-                    + answer.getEchoMessage().getContent().substring(0, Math.min(30, answer.getEchoMessage().getContent().length())) + "'";
-            case ERROR -> answer.getError().getCode() + " (" + answer.getError().getDetail() + ")";
-            default -> answer.getMessageCase() + " " + answer.toString().strip();
-        };
     }
 
     /** Right answers so far, every wave included. */

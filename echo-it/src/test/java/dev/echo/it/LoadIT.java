@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.echo.client.EchoClient;
 import dev.echo.core.Framing;
-import dev.echo.core.RequestHandler;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerStats;
+import dev.echo.server.TestServers;
+import dev.echo.testkit.WireClient;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ class LoadIT {
     void oneThousandConcurrentClientsGetEveryAnswerRightAndInOrder() {
         int clients = 1_000;
         int requests = 100;
-        try (EchoServer server = InProcess.start()) {
+        try (EchoServer server = TestServers.start()) {
             Conversation.Tally tally = new Conversation.Tally();
             CountDownLatch allConnected = new CountDownLatch(clients);
             Parallel.Outcome outcome = Parallel.run(clients, Duration.ofSeconds(120), i -> {
@@ -35,7 +37,7 @@ class LoadIT {
             outcome.assertAllSucceeded("clients (" + tally + ")");
             long expected = (long) clients * requests;
             assertEquals(expected, tally.correct.get(), "expected every answer right: " + tally);
-            InProcess.awaitSettled(server, clients, Duration.ofSeconds(20));
+            TestServers.awaitSettled(server, clients, Duration.ofSeconds(20));
             ServerStats stats = server.stats();
             assertEquals(clients, stats.connectionsAccepted(), "expected every client accepted: " + stats);
             assertEquals(expected / 2, stats.echoRequests(), "expected every echo counted: " + stats);
@@ -48,19 +50,19 @@ class LoadIT {
     void twoThousandRequestsPipelinedInOneWriteAreAnsweredInOrder() throws Exception {
         int requests = 2_000;
         ByteArrayOutputStream all = new ByteArrayOutputStream();
-        List<ServerMessage> expected = new ArrayList<>(requests);
+        List<ClientMessage> sent = new ArrayList<>(requests);
         for (int r = 0; r < requests; r++) {
-            ClientMessage request = r % 2 == 0 ? Requests.echo(Conversation.text(0, r)) : Requests.add(r, -2 * r);
+            ClientMessage request = r % 2 == 0 ? Messages.echo(Conversation.text(0, r)) : Messages.add(r, -2 * r);
             all.writeBytes(Framing.DELIMITED.encode(request));
-            expected.add(RequestHandler.handle(request));
+            sent.add(request);
         }
-        try (EchoServer server = InProcess.start(); RawConnection connection = RawConnection.open(server.port())) {
+        try (EchoServer server = TestServers.start(); WireClient connection = WireClient.connect(server.port())) {
             // The answers are read while the one big write is still going, so neither side's buffers can fill up.
             List<ServerMessage> answers = new ArrayList<>(requests);
             Thread reader = Thread.ofVirtual().start(() -> {
                 try {
                     for (int r = 0; r < requests; r++) {
-                        ServerMessage answer = connection.readAnswer();
+                        ServerMessage answer = connection.receiveOrNull();
                         if (answer == null) {
                             return;
                         }
@@ -76,7 +78,7 @@ class LoadIT {
             }
             assertEquals(requests, answers.size(), "expected one answer per pipelined request");
             for (int r = 0; r < requests; r++) {
-                assertEquals(expected.get(r), answers.get(r), "expected answer " + r + " to match request " + r);
+                Conversation.assertAnswer(sent.get(r), answers.get(r), "answer " + r + " of " + requests + " pipelined");
             }
         }
     }

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.echo.client.EchoClient;
 import dev.echo.client.ServerErrorException;
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse.Code;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.ServerProcess;
+import dev.echo.testkit.WireClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -55,7 +59,7 @@ class MetricsEndpointIT {
         int overflows = 5;
         int empties = 3;
         int malformed = 2;
-        try (ServerProcess server = ServerProcess.start(List.of(), "--port", "0", "--metrics-port", "0", "--max-connections", "3")) {
+        try (ServerProcess server = ServerJar.process().args("--port", "0", "--metrics-port", "0", "--max-connections", "3").start()) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             int metrics = metricsPort(server);
             assertEquals(200, get(metrics, "/healthz").statusCode(), "expected /healthz 200 while serving");
@@ -82,17 +86,17 @@ class MetricsEndpointIT {
             // The clients above have left; once the server has seen them go, three connections fill it.
             Await.until("echo_connections_active 0", Duration.ofSeconds(20),
                     () -> scrapeOrEmpty(metrics).contains("\necho_connections_active 0.0\n"), server::describe);
-            try (RawConnection raw = RawConnection.open(port); RawConnection second = RawConnection.open(port);
-                 RawConnection third = RawConnection.open(port); RawConnection refused = RawConnection.open(port)) {
+            try (WireClient raw = WireClient.connect(port); WireClient second = WireClient.connect(port);
+                 WireClient third = WireClient.connect(port); WireClient refused = WireClient.connect(port)) {
                 for (int r = 0; r < empties; r++) {
-                    assertEquals(Code.EMPTY_REQUEST, raw.write(new byte[] {0}).readAnswer().getError().getCode());
+                    assertEquals(Code.EMPTY_REQUEST, raw.write(new byte[] {0}).receive().getError().getCode());
                 }
                 for (int r = 0; r < malformed; r++) {
-                    assertEquals(Code.MALFORMED_MESSAGE, raw.write(new byte[] {2, (byte) 0xff, (byte) 0xff}).readAnswer()
+                    assertEquals(Code.MALFORMED_MESSAGE, raw.write(new byte[] {2, (byte) 0xff, (byte) 0xff}).receive()
                             .getError().getCode());
                 }
-                assertEquals(Code.SERVER_BUSY, refused.readAnswer().getError().getCode(), "expected the 4th connection refused");
-                assertEquals("still", second.write(Framing.DELIMITED.encode(Requests.echo("still"))).readAnswer()
+                assertEquals(Code.SERVER_BUSY, refused.receive().getError().getCode(), "expected the 4th connection refused");
+                assertEquals("still", second.write(Framing.DELIMITED.encode(Messages.echo("still"))).receive()
                         .getEchoMessage().getContent());
 
                 String scrape = get(metrics, "/metrics").body();
@@ -119,11 +123,11 @@ class MetricsEndpointIT {
 
     @Test
     void healthzTurns503WhenASignalBeginsTheShutdown() throws Exception {
-        try (ServerProcess server = ServerProcess.start(List.of(), "--port", "0", "--metrics-port", "0", "--grace", "10m")) {
+        try (ServerProcess server = ServerJar.process().args("--port", "0", "--metrics-port", "0", "--grace", "10m").start()) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             int metrics = metricsPort(server);
             assertEquals(200, get(metrics, "/healthz").statusCode(), "expected /healthz 200 while accepting");
-            try (RawConnection busy = RawConnection.open(port)) {
+            try (WireClient busy = WireClient.connect(port)) {
                 busy.write(new byte[] {10, 1}); // half a frame: the grace period waits for it
                 server.terminate();
                 Await.until("/healthz to answer 503", Duration.ofSeconds(20), () -> healthStatus(metrics) == 503,

@@ -7,6 +7,7 @@ import dev.echo.it.probe.ProbeMain;
 import dev.echo.it.replica.Design;
 import dev.echo.it.replica.Replica;
 import dev.echo.server.EchoServer;
+import dev.echo.server.TestServers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -32,7 +33,7 @@ class ProbeCommandLineIT {
 
     @Test
     void healthyServerExitsZeroWithOnePassLinePerCheck() {
-        EchoServer server = InProcess.start();
+        EchoServer server = TestServers.start();
         try {
             Run run = run("127.0.0.1:" + server.port(), "--only", "echo,add,pipelined", "--timeout", "10s");
             assertEquals(0, run.exit(), "expected exit 0: " + run);
@@ -57,7 +58,7 @@ class ProbeCommandLineIT {
 
     @Test
     void jsonToStdoutMovesTheLinesToStderr() {
-        EchoServer server = InProcess.start();
+        EchoServer server = TestServers.start();
         try {
             Run run = run("127.0.0.1:" + server.port(), "--only", "echo", "--json", "-");
             assertEquals(0, run.exit(), "expected exit 0: " + run);

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.proto.ErrorResponse.Code;
 import dev.echo.core.proto.ServerMessage;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.ServerProcess;
+import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,20 +59,20 @@ class PromiseFloodIT {
     private static final Pattern OVER_BUDGET = Pattern.compile("\\bover-budget=(\\d+)");
 
     @Test
-    void wavesOfAThousandHeldPromisesLeaveTheHeapAndLegitimateClientsAlone() {
+    void wavesOfAThousandHeldPromisesLeaveTheHeapAndLegitimateClientsAlone() throws IOException {
         // The counters logged every 200 ms show when the server holds a whole wave.
-        try (ServerProcess server = ServerProcess.start(SMALL_HEAP, "--host", "127.0.0.1", "--port", "0",
-                "--max-connections", "2000", "--log-level", "info", "--stats-interval", "200ms")) {
+        try (ServerProcess server = ServerJar.process().jvmOptions(SMALL_HEAP).args("--host", "127.0.0.1", "--port", "0",
+                "--max-connections", "2000", "--log-level", "info", "--stats-interval", "200ms").start()) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             List<LegitimateClients.Wave> waves = new ArrayList<>();
             try (LegitimateClients legitimate = LegitimateClients.start(port, LEGITIMATE_CLIENTS)) {
                 awaitAnswersWhileAlive(server, legitimate, 100, "before the attack");
                 waves.add(legitimate.wave("before the attack"));
                 for (int size : WAVES) {
-                    Queue<RawConnection> promises = new ConcurrentLinkedQueue<>();
+                    Queue<WireClient> promises = new ConcurrentLinkedQueue<>();
                     try {
                         Parallel.Outcome opened = Parallel.run(size, Duration.ofSeconds(60), i -> {
-                            RawConnection connection = RawConnection.open(port);
+                            WireClient connection = WireClient.connect(port);
                             promises.add(connection);
                             connection.write(PROMISE);
                         });
@@ -94,10 +97,10 @@ class PromiseFloodIT {
     }
 
     @Test
-    void keptPromisesBeyondTheHeapMeetTheBufferBudget() {
+    void keptPromisesBeyondTheHeapMeetTheBufferBudget() throws IOException {
         // The counters logged every 200 ms tell how many attackers the server refused.
-        try (ServerProcess server = ServerProcess.start(SMALL_HEAP, "--host", "127.0.0.1", "--port", "0",
-                "--max-connections", "2000", "--log-level", "info", "--stats-interval", "200ms")) {
+        try (ServerProcess server = ServerJar.process().jvmOptions(SMALL_HEAP).args("--host", "127.0.0.1", "--port", "0",
+                "--max-connections", "2000", "--log-level", "info", "--stats-interval", "200ms").start()) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             List<LegitimateClients.Wave> waves = new ArrayList<>();
             Queue<Attacker> attackers = new ConcurrentLinkedQueue<>();
@@ -171,22 +174,22 @@ class PromiseFloodIT {
     /** An attacker that sends all but the last 100 bytes of a 4 MiB - 1 frame, reading any answer meanwhile. */
     private static final class Attacker {
         private static final byte[] ZEROS = new byte[64 * 1024];
-        final RawConnection connection;
+        final WireClient connection;
         final CompletableFuture<ServerMessage> answer = new CompletableFuture<>();
         volatile boolean wroteAll;
         volatile IOException writeFailure;
 
-        private Attacker(RawConnection connection) {
+        private Attacker(WireClient connection) {
             this.connection = connection;
         }
 
         static Attacker keepPromise(int port) throws IOException {
-            RawConnection connection = RawConnection.open(port);
+            WireClient connection = WireClient.connect(port);
             connection.setReadTimeout(Duration.ofMinutes(2)); // a held attacker waits; close() ends the read
             Attacker attacker = new Attacker(connection);
             Thread.ofVirtual().name("attacker-reader").start(() -> {
                 try {
-                    attacker.answer.complete(connection.readAnswer());
+                    attacker.answer.complete(connection.receiveOrNull());
                 } catch (Throwable e) {
                     attacker.answer.completeExceptionally(e);
                 }
@@ -283,8 +286,8 @@ class PromiseFloodIT {
         }
     }
 
-    private static void closeAll(Queue<RawConnection> connections) {
-        for (RawConnection connection : connections) {
+    private static void closeAll(Queue<WireClient> connections) {
+        for (WireClient connection : connections) {
             try {
                 connection.close();
             } catch (IOException e) {

@@ -17,6 +17,8 @@ import dev.echo.it.replica.Design;
 import dev.echo.it.replica.Replica;
 import dev.echo.it.replica.SolutionReplica;
 import dev.echo.server.EchoServer;
+import dev.echo.server.TestServers;
+import dev.echo.testkit.Await;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -132,7 +134,7 @@ class ReproductionIT {
     @ParameterizedTest
     @EnumSource(Framing.class)
     void echoServerFailsNothingInEitherFraming(Framing framing) {
-        EchoServer server = InProcess.start(builder -> builder.framing(framing));
+        EchoServer server = TestServers.start(builder -> builder.framing(framing));
         try {
             assertColumn("server-" + framing.cliName(), Probe.run(config(server.port(), framing), r -> {}));
         } finally {
@@ -196,7 +198,7 @@ class ReproductionIT {
                 }
             });
             Parallel.Outcome serverTests = Parallel.run(OriginalScenarios.values().length, Duration.ofSeconds(60), i -> {
-                EchoServer server = InProcess.start();
+                EchoServer server = TestServers.start();
                 try {
                     OriginalScenarios.values()[i].run(server.port());
                 } finally {

@@ -1,5 +1,7 @@
 package dev.echo.it;
 
+import dev.echo.testkit.ServerCommand;
+import dev.echo.testkit.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,8 +22,8 @@ final class ServerJar {
         return jar;
     }
 
-    /** The java launcher of the JDK running the tests (>= 21, chosen by the build's toolchain). */
-    static String javaLauncher() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** {@code java -jar echo-server.jar}, to be given its options and started; killed at the end of a test. */
+    static ServerCommand.Builder process() {
+        return ServerProcess.builder(path()).name("echo-server");
     }
 }

@@ -8,6 +8,8 @@ import dev.echo.client.EchoClient;
 import dev.echo.client.ServerErrorException;
 import dev.echo.core.FrameException;
 import dev.echo.core.proto.ErrorResponse.Code;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.ServerProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -30,7 +32,7 @@ class ServerProcessIT {
 
     @Test
     void sigtermDuringLoadStopsGracefullyWithExitZeroAndTheSummaryLine() throws Exception {
-        try (ServerProcess server = ServerProcess.start(List.of(), "--host", "127.0.0.1", "--port", "0", "--grace", "2s")) {
+        try (ServerProcess server = ServerJar.process().args("--host", "127.0.0.1", "--port", "0", "--grace", "2s").start()) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             Conversation.Tally tally = new Conversation.Tally();
             AtomicLong shuttingDown = new AtomicLong();
@@ -87,8 +89,8 @@ class ServerProcessIT {
     @Test
     void portAlreadyInUseGivesExitTwoAndOneClearLine() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             ServerProcess server = ServerProcess.start(List.of(), "--host", "127.0.0.1",
-                     "--port", String.valueOf(taken.getLocalPort()))) {
+             ServerProcess server = ServerJar.process().args("--host", "127.0.0.1",
+                     "--port", String.valueOf(taken.getLocalPort())).start()) {
             int exit = server.awaitExit(Duration.ofSeconds(30));
             assertEquals(2, exit, "expected exit code 2 for a port in use: " + server.describe());
             assertEquals(List.of(), server.stdout(), "expected nothing on stdout: " + server.describe());
@@ -102,9 +104,9 @@ class ServerProcessIT {
     /** An unknown option, and a frame limit over 256 MiB (268435456), the most a frame may be. */
     @ParameterizedTest
     @ValueSource(strings = {"--bogus", "--max-frame-bytes 268435457"})
-    void badOptionGivesExitTwoAndOneLinePointingToTheUsage(String option) {
+    void badOptionGivesExitTwoAndOneLinePointingToTheUsage(String option) throws IOException {
         String[] args = option.split(" ");
-        try (ServerProcess server = ServerProcess.start(List.of(), args)) {
+        try (ServerProcess server = ServerJar.process().args(args).start()) {
             int exit = server.awaitExit(Duration.ofSeconds(30));
             assertEquals(2, exit, "expected exit code 2 for " + option + ": " + server.describe());
             List<String> stderr = server.stderr();
@@ -115,8 +117,8 @@ class ServerProcessIT {
     }
 
     @Test
-    void helpPrintsTheUsageWithEveryOption() {
-        try (ServerProcess server = ServerProcess.start(List.of(), "--help")) {
+    void helpPrintsTheUsageWithEveryOption() throws IOException {
+        try (ServerProcess server = ServerJar.process().args("--help").start()) {
             int exit = server.awaitExit(Duration.ofSeconds(30));
             assertEquals(0, exit, "expected exit code 0 for --help: " + server.describe());
             String usage = String.join("\n", server.stdout());

@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ServerMessage;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.ServerProcess;
+import dev.echo.testkit.WireClient;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -26,14 +32,22 @@ class ShutdownSignalsIT {
     /** ShutdownSignals.SAME_EVENT (package-private in echo-server). */
     private static final long SAME_EVENT_MILLIS = 250;
 
-    private static ServerProcess start() {
-        return ServerProcess.start(List.of(), "--port", "0", "--grace", "10m");
+    private static ServerProcess start() throws IOException {
+        return ServerJar.process().args("--port", "0", "--grace", "10m").start();
+    }
+
+    /** Sends the signal {@code name} (HUP, INT, TERM) to the server, as {@code kill -NAME PID} does. */
+    private static void signal(ServerProcess server, String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(server.pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " " + server.pid() + " failed: " + server.describe());
+        }
     }
 
     /** A connection that was served once, then sent part of a frame: the grace period waits for the rest. */
-    private static RawConnection busyClient(int port) throws Exception {
-        RawConnection busy = RawConnection.open(port);
-        ServerMessage answer = busy.write(Framing.DELIMITED.encode(Requests.echo("before"))).readAnswer();
+    private static WireClient busyClient(int port) throws Exception {
+        WireClient busy = WireClient.connect(port);
+        ServerMessage answer = busy.write(Framing.DELIMITED.encode(Messages.echo("before"))).receive();
         assertEquals("before", answer.getEchoMessage().getContent(), "expected the server to serve first");
         busy.write(new byte[] {10, 1});
         return busy;
@@ -45,8 +59,8 @@ class ShutdownSignalsIT {
             throws Exception {
         try (ServerProcess server = start()) {
             int port = server.awaitPort(Duration.ofSeconds(30));
-            try (RawConnection busy = busyClient(port)) {
-                server.signal(first);
+            try (WireClient busy = busyClient(port)) {
+                signal(server, first);
                 Await.until("the line saying the server stops gracefully", EXIT_WITHIN,
                         () -> server.stderr().stream().anyMatch(line -> line.contains("SIG" + first + ": stopping gracefully within 10m")),
                         server::describe);
@@ -55,7 +69,7 @@ class ShutdownSignalsIT {
                 // first's own moment (closer ones are one delivery, as timeout(1) makes them).
                 Thread.sleep(SAME_EVENT_MILLIS + 100);
                 long start = System.nanoTime();
-                server.signal(second);
+                signal(server, second);
                 int exit = server.awaitExit(EXIT_WITHIN);
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 assertEquals(exitCode, exit, "expected exit code " + exitCode + " after a second SIG" + second + ": "
@@ -76,9 +90,9 @@ class ShutdownSignalsIT {
     void oneSignalStopsGracefullyWithTheSummaryAndExitCode0(String signal) throws Exception {
         try (ServerProcess server = start()) {
             int port = server.awaitPort(Duration.ofSeconds(30));
-            try (RawConnection idle = RawConnection.open(port)) {
-                assertEquals("hi", idle.write(Framing.DELIMITED.encode(Requests.echo("hi"))).readAnswer().getEchoMessage().getContent());
-                server.signal(signal);
+            try (WireClient idle = WireClient.connect(port)) {
+                assertEquals("hi", idle.write(Framing.DELIMITED.encode(Messages.echo("hi"))).receive().getEchoMessage().getContent());
+                signal(server, signal);
                 assertEquals(0, server.awaitExit(EXIT_WITHIN), "expected exit code 0 after one SIG" + signal
                         + " with only an idle client: " + server.describe());
             }

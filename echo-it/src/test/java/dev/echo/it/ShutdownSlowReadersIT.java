@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.FrameException;
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse.Code;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
+import dev.echo.server.TestServers;
 import dev.echo.server.ThreadMode;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.net.SocketException;
 import java.time.Duration;
@@ -50,7 +54,7 @@ class ShutdownSlowReadersIT {
     void gracefulStopAmidSlowReadersSendsWholeAnswersThenACleanEnd(String threads) throws Exception {
         AtomicIntegerArray answers = new AtomicIntegerArray(CLIENTS);
         AtomicLong shuttingDown = new AtomicLong();
-        EchoServer server = InProcess.start(b -> b.shutdownGrace(GRACE).threadMode(ThreadMode.parse(threads)));
+        EchoServer server = TestServers.start(b -> b.shutdownGrace(GRACE).threadMode(ThreadMode.parse(threads)));
         int port = server.port();
         long closeMillis;
         Parallel.Outcome clients;
@@ -89,7 +93,7 @@ class ShutdownSlowReadersIT {
     /** One client: a writer thread pipelines every request; this thread reads slowly to the end. */
     private static void pipelineAndReadSlowly(int port, int c, AtomicIntegerArray answers, AtomicLong shuttingDown)
             throws IOException, InterruptedException {
-        try (RawConnection connection = RawConnection.openReadingAt(port, READ_BYTES_PER_SECOND)) {
+        try (WireClient connection = WireClient.connectReadingAt(port, READ_BYTES_PER_SECOND)) {
             AtomicReference<IOException> writeFailure = new AtomicReference<>();
             AtomicLong written = new AtomicLong();
             // A platform thread, like a client process of its own: the server drains our input after its FIN
@@ -98,7 +102,7 @@ class ShutdownSlowReadersIT {
             Thread writer = Thread.ofPlatform().daemon().name("pipelining-writer-" + c).start(() -> {
                 try {
                     for (int r = 0; r < REQUESTS; r++) {
-                        connection.write(Framing.DELIMITED.encode(Requests.echo(LegitimateClients.text(c, r))));
+                        connection.write(Framing.DELIMITED.encode(Messages.echo(LegitimateClients.text(c, r))));
                         written.incrementAndGet();
                     }
                 } catch (IOException e) {
@@ -109,7 +113,7 @@ class ShutdownSlowReadersIT {
             while (true) {
                 ServerMessage answer;
                 try {
-                    answer = connection.readAnswer();
+                    answer = connection.receiveOrNull();
                 } catch (FrameException e) {
                     throw new AssertionError("client " + c + ": a partial frame after " + answers.get(c)
                             + " whole answers: " + e, e);
@@ -130,11 +134,7 @@ class ShutdownSlowReadersIT {
                     continue;
                 }
                 int r = answers.get(c);
-                if (!answer.hasEchoMessage() || !answer.getEchoMessage().getContent().equals(LegitimateClients.text(c, r))) {
-                    throw new AssertionError("client " + c + " answer " + r + ": expected the echo of request " + r + ", got "
-                            + (answer.hasEchoMessage() ? "an echo starting '" + answer.getEchoMessage().getContent()
-                                    .substring(0, Math.min(30, answer.getEchoMessage().getContent().length())) + "'" : answer));
-                }
+                Conversation.assertAnswer(Messages.echo(LegitimateClients.text(c, r)), answer, "client " + c + " answer " + r);
                 answers.incrementAndGet(c);
             }
             if (!writer.join(Duration.ofSeconds(30))) {

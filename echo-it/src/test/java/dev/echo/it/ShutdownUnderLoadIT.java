@@ -9,12 +9,14 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.client.ConnectionClosedException;
 import dev.echo.client.EchoClient;
 import dev.echo.core.FrameException;
-import dev.echo.core.RequestHandler;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ErrorResponse.Code;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
+import dev.echo.server.TestServers;
 import dev.echo.server.ThreadMode;
+import dev.echo.testkit.Await;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -49,7 +51,7 @@ class ShutdownUnderLoadIT {
             outcomes.put(outcome, new AtomicLong());
         }
         Queue<String> resets = new ConcurrentLinkedQueue<>();
-        EchoServer server = InProcess.start(b -> b.shutdownGrace(GRACE).threadMode(ThreadMode.parse(threads)));
+        EchoServer server = TestServers.start(b -> b.shutdownGrace(GRACE).threadMode(ThreadMode.parse(threads)));
         int port = server.port();
         long closeMillis;
         Parallel.Outcome clients;
@@ -96,9 +98,9 @@ class ShutdownUnderLoadIT {
                 for (int k = 0; k < BATCH; k++) {
                     int r = batch * BATCH + k;
                     ClientMessage request = switch (r % 3) {
-                        case 0 -> Requests.echo(Conversation.text(clientId, r));
-                        case 1 -> Requests.add(clientId, r);
-                        default -> Requests.echo(("large " + r + " ").repeat(3_000)); // ~30 KB answer: several segments
+                        case 0 -> Messages.echo(Conversation.text(clientId, r));
+                        case 1 -> Messages.add(clientId, r);
+                        default -> Messages.echo(("large " + r + " ").repeat(3_000)); // ~30 KB answer: several segments
                     };
                     try {
                         client.send(request);
@@ -137,12 +139,8 @@ class ShutdownUnderLoadIT {
                         outcomes.get(Outcome.CLOSED_AT_FRAME_BOUNDARY).addAndGet(sent.size() - k - 1);
                         return;
                     }
-                    ServerMessage expected = RequestHandler.handle(sent.get(k));
-                    if (!expected.equals(answer)) {
-                        throw new AssertionError("client " + clientId + " batch " + batch + " request " + k
-                                + ": expected " + expected.getMessageCase() + " " + abbreviate(expected)
-                                + ", got " + abbreviate(answer));
-                    }
+                    Conversation.assertAnswer(sent.get(k), answer,
+                            "client " + clientId + " batch " + batch + " request " + k);
                     outcomes.get(Outcome.ANSWERED).incrementAndGet();
                 }
                 assertFalse(sent.size() < BATCH && client.isOpen(), "expected a failed send to leave the client closed");
@@ -161,10 +159,5 @@ class ShutdownUnderLoadIT {
             }
         }
         return false;
-    }
-
-    private static String abbreviate(ServerMessage message) {
-        String text = message.toString().replace('\n', ' ');
-        return text.length() > 120 ? text.substring(0, 120) + "..." : text;
     }
 }

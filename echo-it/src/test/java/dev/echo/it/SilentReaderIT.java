@@ -1,7 +1,11 @@
 package dev.echo.it;
 
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
 import dev.echo.server.EchoServer;
+import dev.echo.server.TestServers;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -37,7 +41,7 @@ class SilentReaderIT {
 
     @Test
     void silentReadersLoseTheirSlotsAndANewClientIsServed() {
-        try (EchoServer server = InProcess.start(b -> b.maxConnections(LIMIT).idleTimeout(IDLE_TIMEOUT))) {
+        try (EchoServer server = TestServers.start(b -> b.maxConnections(LIMIT).idleTimeout(IDLE_TIMEOUT))) {
             int port = server.port();
             for (int wave = 1; wave <= WAVES; wave++) {
                 long acceptedBefore = server.stats().connectionsAccepted();
@@ -74,7 +78,7 @@ class SilentReaderIT {
                 } finally {
                     silent.forEach(SilentClient::close);
                 }
-                InProcess.awaitNoActiveConnections(server, Duration.ofSeconds(30));
+                TestServers.awaitNoActiveConnections(server, Duration.ofSeconds(30));
             }
         }
     }
@@ -82,7 +86,7 @@ class SilentReaderIT {
     private static byte[] requests() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int r = 0; r < REQUESTS_EACH; r++) {
-            bytes.writeBytes(Framing.DELIMITED.encode(Requests.echo(LegitimateClients.text(0, r))));
+            bytes.writeBytes(Framing.DELIMITED.encode(Messages.echo(LegitimateClients.text(0, r))));
         }
         return bytes.toByteArray();
     }
@@ -93,12 +97,12 @@ class SilentReaderIT {
      * waiting for the idle timeout would look idle, not silent, to the server.
      */
     private static final class SilentClient {
-        private final RawConnection connection;
+        private final WireClient connection;
         private final Thread writer;
         private final AtomicReference<IOException> failure = new AtomicReference<>();
         private volatile boolean wroteAll;
 
-        private SilentClient(RawConnection connection, int c) {
+        private SilentClient(WireClient connection, int c) {
             this.connection = connection;
             this.writer = Thread.ofPlatform().daemon().name("silent-writer-" + c).start(() -> {
                 try {
@@ -112,7 +116,7 @@ class SilentReaderIT {
 
         static SilentClient start(int port, int c) {
             try {
-                return new SilentClient(RawConnection.open(port), c);
+                return new SilentClient(WireClient.connect(port), c);
             } catch (IOException e) {
                 throw new AssertionError("silent client " + c + " could not connect", e);
             }

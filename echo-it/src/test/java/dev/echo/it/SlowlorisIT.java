@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.client.EchoClient;
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
+import dev.echo.testkit.ServerProcess;
+import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,12 +34,12 @@ class SlowlorisIT {
     private static final int TRICKLERS = 200;
     private static final int NORMAL = 50;
     /** A 27-byte frame: at one byte per second it would take 27 s to complete. */
-    private static final byte[] FRAME = Framing.DELIMITED.encode(Requests.echo("one byte per second"));
+    private static final byte[] FRAME = Framing.DELIMITED.encode(Messages.echo("one byte per second"));
 
     @Test
-    void trickleClientsAreClosedByTheIdleTimeoutWhileNormalClientsKeepTheirSpeed() throws InterruptedException {
-        try (ServerProcess process = ServerProcess.start(List.of(), "--host", "127.0.0.1", "--port", "0",
-                "--idle-timeout", IDLE_TIMEOUT.toMillis() + "ms", "--log-level", "warn")) {
+    void trickleClientsAreClosedByTheIdleTimeoutWhileNormalClientsKeepTheirSpeed() throws IOException, InterruptedException {
+        try (ServerProcess process = ServerJar.process().args("--host", "127.0.0.1", "--port", "0",
+                "--idle-timeout", IDLE_TIMEOUT.toMillis() + "ms", "--log-level", "warn").start()) {
             int port = process.awaitPort(Duration.ofSeconds(30));
             AtomicInteger tricklersDone = new AtomicInteger();
             Conversation.Tally normal = new Conversation.Tally();
@@ -60,7 +62,7 @@ class SlowlorisIT {
 
             ConcurrentLinkedQueue<Long> closedAfterMillis = new ConcurrentLinkedQueue<>();
             Parallel.Outcome tricklers = Parallel.run(TRICKLERS, Duration.ofSeconds(30), i -> {
-                try (RawConnection connection = RawConnection.open(port)) {
+                try (WireClient connection = WireClient.connect(port)) {
                     long start = System.nanoTime();
                     // Paced by a 1 s read: it times out while the connection lives, and ends when the server closes it.
                     connection.setReadTimeout(Duration.ofSeconds(1));

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.Framing;
+import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
+import dev.echo.server.TestServers;
+import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,8 +32,8 @@ class SplitAndCoalescedIT {
     void framesSplitAtRandomPointsAndCoalescedAreAllAnswered(Framing framing) throws IOException {
         Requests requests = Requests.mixed(framing, 500);
         Random random = new Random(20_260_101L); // fixed seed: a failure can be replayed
-        try (EchoServer server = InProcess.start(b -> b.framing(framing));
-             RawConnection connection = RawConnection.open(server.port(), framing)) {
+        try (EchoServer server = TestServers.start(b -> b.framing(framing));
+             WireClient connection = WireClient.connect(server.port(), framing)) {
             byte[] bytes = requests.bytes();
             int writes = 0;
             for (int offset = 0; offset < bytes.length; writes++) {
@@ -47,8 +50,8 @@ class SplitAndCoalescedIT {
     @EnumSource(Framing.class)
     void framesWrittenOneByteAtATimeAreAllAnswered(Framing framing) throws IOException {
         Requests requests = Requests.mixed(framing, 10);
-        try (EchoServer server = InProcess.start(b -> b.framing(framing));
-             RawConnection connection = RawConnection.open(server.port(), framing)) {
+        try (EchoServer server = TestServers.start(b -> b.framing(framing));
+             WireClient connection = WireClient.connect(server.port(), framing)) {
             connection.writeByteAtATime(requests.bytes());
             assertAnswers(requests, connection, framing + " frames written one byte at a time");
         }
@@ -58,8 +61,8 @@ class SplitAndCoalescedIT {
     @EnumSource(Framing.class)
     void clientThatHalfClosesAfterItsRequestsGetsEveryAnswer(Framing framing) throws IOException {
         Requests requests = Requests.mixed(framing, 200);
-        try (EchoServer server = InProcess.start(b -> b.framing(framing));
-             RawConnection connection = RawConnection.open(server.port(), framing)) {
+        try (EchoServer server = TestServers.start(b -> b.framing(framing));
+             WireClient connection = WireClient.connect(server.port(), framing)) {
             connection.write(requests.bytes());
             connection.shutdownOutput();
             assertAnswers(requests, connection, framing + " requests followed by a half-close");
@@ -67,19 +70,19 @@ class SplitAndCoalescedIT {
         }
     }
 
-    private static void assertAnswers(Requests requests, RawConnection connection, String what) throws IOException {
-        List<ServerMessage> expected = requests.expectedAnswers();
-        List<ServerMessage> answers = new ArrayList<>(expected.size());
-        for (int i = 0; i < expected.size(); i++) {
-            ServerMessage answer = connection.readAnswer();
+    private static void assertAnswers(Requests requests, WireClient connection, String what) throws IOException {
+        List<ClientMessage> sent = requests.messages();
+        List<ServerMessage> answers = new ArrayList<>(sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            ServerMessage answer = connection.receiveOrNull();
             if (answer == null) {
                 break;
             }
             answers.add(answer);
         }
-        assertEquals(expected.size(), answers.size(), "expected one answer per request for " + what);
-        for (int i = 0; i < expected.size(); i++) {
-            assertEquals(expected.get(i), answers.get(i), "expected answer " + i + " to match request " + i + " for " + what);
+        assertEquals(sent.size(), answers.size(), "expected one answer per request for " + what);
+        for (int i = 0; i < sent.size(); i++) {
+            Conversation.assertAnswer(sent.get(i), answers.get(i), "answer " + i + " for " + what);
         }
     }
 }

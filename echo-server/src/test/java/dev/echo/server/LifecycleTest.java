@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.BindException;
@@ -36,10 +38,10 @@ class LifecycleTest {
         Duration grace = Duration.ofMillis(500);
         EchoServer server = TestServers.start(b -> b.shutdownGrace(grace).threadMode(mode));
         int port = server.port();
-        try (WireClient idle = WireClient.connect(server); WireClient midFrame = WireClient.connect(server)) {
+        try (WireClient idle = TestServers.connect(server); WireClient midFrame = TestServers.connect(server)) {
             assertEquals("hi", idle.echo("hi"), "expected the idle client served first");
-            midFrame.sendBytes(new byte[] {30, 0x0a});
-            TestServers.awaitTrue(Duration.ofSeconds(5), "one connection inside a frame",
+            midFrame.write(new byte[] {30, 0x0a});
+            Await.until("one connection inside a frame", Duration.ofSeconds(5),
                     () -> ServerProbe.connectionsReadingFrame(server) == 1);
             // A pool worker serving a connection is listed both as worker and as connection thread.
             List<Thread> threads = ServerProbe.threads(server).stream().distinct().toList();
@@ -79,7 +81,7 @@ class LifecycleTest {
     void hugeDurationsMeanWaitingNotOverflowing() throws Exception {
         Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
         try (EchoServer server = TestServers.start(b -> b.idleTimeout(forever).shutdownGrace(forever));
-             WireClient client = WireClient.connect(server)) {
+             WireClient client = TestServers.connect(server)) {
             assertEquals("patient", client.echo("patient"), "expected a huge idle timeout to work like a long one");
             assertFalse(client.closedWithin(Duration.ofMillis(50)), "expected no idle close with a huge timeout");
         }
@@ -116,7 +118,7 @@ class LifecycleTest {
             int port = server.port();
             assertSame(server, server.start(), "expected start() to return the server");
             assertEquals(port, server.port(), "expected the same port after a second start()");
-            try (WireClient client = WireClient.connect(server)) {
+            try (WireClient client = TestServers.connect(server)) {
                 assertEquals("twice", client.echo("twice"), "expected the server to serve after start() twice");
             }
         }
@@ -153,10 +155,10 @@ class LifecycleTest {
     void countersArePublishedAsAnMXBeanWhileRunning() throws Exception {
         MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
         ObjectName name;
-        try (EchoServer server = TestServers.start(); WireClient client = WireClient.connect(server)) {
+        try (EchoServer server = TestServers.start(); WireClient client = TestServers.connect(server)) {
             client.echo("counted");
             client.add(1, 2);
-            client.sendBytes(new byte[] {0});
+            client.write(new byte[] {0});
             client.expectError(dev.echo.core.proto.ErrorResponse.Code.EMPTY_REQUEST);
             name = ServerProbe.mbeanName(server);
             assertTrue(name != null && mbeans.isRegistered(name), "expected an MXBean registered, got " + name);
@@ -186,7 +188,7 @@ class LifecycleTest {
     void closedServerKeepsItsFinalStats() throws Exception {
         EchoServer server = TestServers.start();
         ObjectName name = ServerProbe.mbeanName(server);
-        try (WireClient client = WireClient.connect(server)) {
+        try (WireClient client = TestServers.connect(server)) {
             client.echo("x");
         }
         server.close();

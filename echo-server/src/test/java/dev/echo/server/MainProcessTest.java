@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.echo.core.Framing;
-import dev.echo.core.proto.ServerMessage;
+import dev.echo.testkit.WireClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,12 +34,8 @@ class MainProcessTest {
                     .matcher(first);
             assertTrue(listening.matches(), "expected the listening line, got: " + first);
             int port = Integer.parseInt(listening.group(1));
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-                socket.setSoTimeout(10_000);
-                socket.getOutputStream().write(Framing.DELIMITED.encode(WireClient.echoRequest("over a process")));
-                ServerMessage answer = Framing.DELIMITED.newReader(socket.getInputStream()).read(ServerMessage.parser());
-                assertEquals("over a process", answer.getEchoMessage().getContent(), "expected the echo from the process");
+            try (WireClient client = WireClient.connect(port)) {
+                assertEquals("over a process", client.echo("over a process"), "expected the echo from the process");
             }
             process.toHandle().destroy(); // SIGTERM, leaving our end of its stdout open
             assertTrue(process.waitFor(20, TimeUnit.SECONDS), "expected the process to end within 20 s of SIGTERM");

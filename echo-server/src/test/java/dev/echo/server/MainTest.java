@@ -3,12 +3,14 @@ package dev.echo.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.core.Messages;
+import dev.echo.testkit.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -16,9 +18,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The command line, run in-process: Main.run returns the exit code instead of exiting. */
 class MainTest {
@@ -98,7 +100,7 @@ class MainTest {
         Thread.ofPlatform().name("test-main").start(() -> exit.complete(
                 Main.run(new String[] {"--port", "0", "--grace", "1s", "--stats-interval", "50ms"}, out.stream, err.stream,
                         stop, () -> {})));
-        TestServers.awaitTrue(Duration.ofSeconds(10), "the listening line on stdout", () -> out.text().contains("\n"));
+        Await.until("the listening line on stdout", Duration.ofSeconds(10), () -> out.text().contains("\n"));
         Matcher listening = Pattern.compile(
                 "echo-server listening on 127\\.0\\.0\\.1:(\\d+) \\(framing=delimited, threads=virtual\\)\\R").matcher(out.text());
         assertTrue(listening.matches(), "expected exactly the listening line, got: " + out.text());
@@ -107,7 +109,7 @@ class MainTest {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
             socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(dev.echo.core.Framing.DELIMITED.encode(WireClient.addRequest(10, 20)));
+            socket.getOutputStream().write(dev.echo.core.Framing.DELIMITED.encode(Messages.add(10, 20)));
             assertEquals(30, dev.echo.core.Framing.DELIMITED.newReader(socket.getInputStream())
                     .read(dev.echo.core.proto.ServerMessage.parser()).getAddResponse().getResult(), "expected 30");
         }

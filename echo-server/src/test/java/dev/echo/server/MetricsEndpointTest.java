@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.core.Messages;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
 import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -47,16 +50,16 @@ class MetricsEndpointTest {
 
     @Test
     void theScrapeCountsWhatWasSent() throws Exception {
-        try (EchoServer server = startWithMetrics(); WireClient client = WireClient.connect(server)) {
+        try (EchoServer server = startWithMetrics(); WireClient client = TestServers.connect(server)) {
             for (int i = 0; i < 3; i++) {
                 client.echo("counted " + i);
             }
             client.add(1, 2);
-            client.send(WireClient.addRequest(Integer.MAX_VALUE, 1)); // ADD_OVERFLOW: an add, and an error
+            client.send(Messages.add(Integer.MAX_VALUE, 1)); // ADD_OVERFLOW: an add, and an error
             client.expectError(ErrorResponse.Code.ADD_OVERFLOW);
-            client.sendBytes(new byte[] {0});
+            client.write(new byte[] {0});
             client.expectError(ErrorResponse.Code.EMPTY_REQUEST);
-            client.sendBytes(new byte[] {2, (byte) 0xff, (byte) 0xff});
+            client.write(new byte[] {2, (byte) 0xff, (byte) 0xff});
             client.expectError(ErrorResponse.Code.MALFORMED_MESSAGE);
             InetSocketAddress address = server.metricsAddress().orElseThrow();
 
@@ -94,12 +97,12 @@ class MetricsEndpointTest {
         assertEquals(200, healthy.statusCode(), "expected 200 while accepting, got " + healthy.body());
         assertEquals("ok\n", healthy.body());
         CompletableFuture<Void> closing;
-        try (WireClient busy = WireClient.connect(server)) {
-            busy.sendBytes(new byte[] {10, 1}); // part of a frame: the connection holds the grace period open
-            TestServers.awaitTrue(Duration.ofSeconds(10), "the server to see part of a frame",
+        try (WireClient busy = TestServers.connect(server)) {
+            busy.write(new byte[] {10, 1}); // part of a frame: the connection holds the grace period open
+            Await.until("the server to see part of a frame", Duration.ofSeconds(10),
                     () -> ServerProbe.connectionsReadingFrame(server) == 1);
             closing = CompletableFuture.runAsync(server::close);
-            TestServers.awaitTrue(Duration.ofSeconds(10), "close() to begin", () -> ServerProbe.shutdownBegun(server));
+            Await.until("close() to begin", Duration.ofSeconds(10), () -> ServerProbe.shutdownBegun(server));
             HttpResponse<String> stopping = get(address, "/healthz");
             assertEquals(503, stopping.statusCode(), "expected 503 during the grace period, got " + stopping.body());
             assertEquals("shutting down\n", stopping.body());

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.core.Messages;
+import dev.echo.testkit.WireClient;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,7 @@ class PlatformThreadModeTest {
     @Test
     void connectionThreadIsANamedPlatformThread() throws Exception {
         try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(2)));
-             WireClient client = WireClient.connect(server)) {
+             WireClient client = TestServers.connect(server)) {
             assertEquals("x", client.echo("x"), "expected the client served");
             List<Thread> threads = ServerProbe.threads(server);
             assertTrue(threads.stream().anyMatch(t -> t.getName().startsWith("echo-conn-") && !t.isVirtual()),
@@ -34,10 +36,10 @@ class PlatformThreadModeTest {
     @Test
     void connectionBeyondThePoolWaitsForAFreeThread() throws Exception {
         try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(1)))) {
-            WireClient first = WireClient.connect(server);
+            WireClient first = TestServers.connect(server);
             assertEquals("first", first.echo("first"), "expected the first client served");
-            try (WireClient second = WireClient.connect(server)) {
-                second.send(WireClient.echoRequest("second"));
+            try (WireClient second = TestServers.connect(server)) {
+                second.send(Messages.echo("second"));
                 assertFalse(second.closedWithin(Duration.ofMillis(100)),
                         "expected the second client queued, not answered or closed, while the only thread is busy");
                 first.close();
@@ -49,7 +51,7 @@ class PlatformThreadModeTest {
 
     @Test
     void virtualModeRunsConnectionsOnVirtualThreads() throws Exception {
-        try (EchoServer server = TestServers.start(); WireClient client = WireClient.connect(server)) {
+        try (EchoServer server = TestServers.start(); WireClient client = TestServers.connect(server)) {
             assertEquals("v", client.echo("v"), "expected the client served");
             assertTrue(ServerProbe.threads(server).stream().anyMatch(t -> t.isVirtual() && t.getName().startsWith("echo-conn-")),
                     "expected a virtual thread named echo-conn-ID, got " + ServerProbe.threads(server));

@@ -1,13 +1,14 @@
 package dev.echo.server;
 
-import static dev.echo.server.WireClient.addRequest;
-import static dev.echo.server.WireClient.echoRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +26,12 @@ class ScenarioTest {
     @Test
     void connectAndDisconnect() throws Exception {
         try (EchoServer server = TestServers.start()) {
-            try (WireClient client = WireClient.connect(server)) {
+            try (WireClient client = TestServers.connect(server)) {
                 assertTrue(client.socket().isConnected(), "expected the client connected");
-                TestServers.awaitTrue(Duration.ofSeconds(5), "1 active connection",
+                Await.until("1 active connection", Duration.ofSeconds(5),
                         () -> server.stats().connectionsActive() == 1);
             }
-            TestServers.awaitTrue(Duration.ofSeconds(5), "0 active connections after the client left",
+            Await.until("0 active connections after the client left", Duration.ofSeconds(5),
                     () -> server.stats().connectionsActive() == 0);
             assertEquals(1, server.stats().connectionsAccepted(), "expected 1 accepted connection");
             assertTrue(server.isRunning(), "expected the server to keep running after a client left");
@@ -39,7 +40,7 @@ class ScenarioTest {
 
     @Test
     void echoesOneMessage() throws Exception {
-        try (EchoServer server = TestServers.start(); WireClient client = WireClient.connect(server)) {
+        try (EchoServer server = TestServers.start(); WireClient client = TestServers.connect(server)) {
             assertEquals("Hello, World!", client.echo("Hello, World!"), "expected the text back unchanged");
             assertEquals(1, server.stats().echoRequests(), "expected 1 echo request counted");
         }
@@ -47,7 +48,7 @@ class ScenarioTest {
 
     @Test
     void echoesThreeMessagesOnOneConnection() throws Exception {
-        try (EchoServer server = TestServers.start(); WireClient client = WireClient.connect(server)) {
+        try (EchoServer server = TestServers.start(); WireClient client = TestServers.connect(server)) {
             for (String text : THREE_MESSAGES) {
                 assertEquals(text, client.echo(text), "expected the text back unchanged");
             }
@@ -66,7 +67,7 @@ class ScenarioTest {
         List<WireClient> connected = new ArrayList<>();
         try {
             for (int i = 0; i < clients; i++) {
-                connected.add(WireClient.connect(server));
+                connected.add(TestServers.connect(server));
             }
             for (String text : THREE_MESSAGES) {
                 for (WireClient client : connected) {
@@ -91,7 +92,7 @@ class ScenarioTest {
             for (int c = 0; c < clients; c++) {
                 int id = c;
                 results.add(pool.submit(() -> {
-                    try (WireClient client = WireClient.connect(server)) {
+                    try (WireClient client = TestServers.connect(server)) {
                         together.await(5, TimeUnit.SECONDS);
                         for (int i = 0; i < 100; i++) {
                             assertEquals("client " + id + " message " + i, client.echo("client " + id + " message " + i),
@@ -114,7 +115,7 @@ class ScenarioTest {
 
     @Test
     void addsTenAndTwenty() throws Exception {
-        try (EchoServer server = TestServers.start(); WireClient client = WireClient.connect(server)) {
+        try (EchoServer server = TestServers.start(); WireClient client = TestServers.connect(server)) {
             assertEquals(30, client.add(10, 20), "expected 10 + 20 = 30");
             assertEquals(1, server.stats().addRequests(), "expected 1 add request counted");
         }
@@ -122,12 +123,12 @@ class ScenarioTest {
 
     @Test
     void addAnswersOverflowInsteadOfAWrappedSum() throws Exception {
-        try (EchoServer server = TestServers.start(); WireClient client = WireClient.connect(server)) {
-            client.send(addRequest(Integer.MAX_VALUE, 1));
+        try (EchoServer server = TestServers.start(); WireClient client = TestServers.connect(server)) {
+            client.send(Messages.add(Integer.MAX_VALUE, 1));
             ServerMessage overflow = client.expectError(ErrorResponse.Code.ADD_OVERFLOW);
             assertEquals("2147483647 + 1 overflows int32", overflow.getError().getDetail(),
                     "expected the detail to name both operands");
-            client.send(addRequest(Integer.MIN_VALUE, -1));
+            client.send(Messages.add(Integer.MIN_VALUE, -1));
             client.expectError(ErrorResponse.Code.ADD_OVERFLOW);
             assertEquals(Integer.MAX_VALUE, client.add(Integer.MAX_VALUE - 1, 1), "expected the largest int32 sum");
             assertEquals(Integer.MIN_VALUE, client.add(Integer.MIN_VALUE + 1, -1), "expected the smallest int32 sum");
@@ -141,18 +142,18 @@ class ScenarioTest {
     @Test
     void rawFramingServesClientsOfTheOriginalServer() throws Exception {
         try (EchoServer server = TestServers.start(b -> b.framing(Framing.RAW));
-             WireClient client = WireClient.connect(server)) {
+             WireClient client = TestServers.connect(server)) {
             for (String text : THREE_MESSAGES) {
                 assertEquals(text, client.echo(text), "expected the text back over raw framing");
             }
             assertEquals(30, client.add(10, 20), "expected 10 + 20 = 30 over raw framing");
             // Coalesced: two raw messages in one write come back as two answers.
-            byte[] first = Framing.RAW.encode(echoRequest("one"));
-            byte[] second = Framing.RAW.encode(addRequest(1, 2));
+            byte[] first = Framing.RAW.encode(Messages.echo("one"));
+            byte[] second = Framing.RAW.encode(Messages.add(1, 2));
             byte[] both = new byte[first.length + second.length];
             System.arraycopy(first, 0, both, 0, first.length);
             System.arraycopy(second, 0, both, first.length, second.length);
-            client.sendBytes(both);
+            client.write(both);
             assertEquals("one", client.receive().getEchoMessage().getContent(), "expected the first answer first");
             assertEquals(3, client.receive().getAddResponse().getResult(), "expected the second answer second");
         }
@@ -160,7 +161,7 @@ class ScenarioTest {
 
     @Test
     void echoesTextUpToTheFrameLimit() throws Exception {
-        try (EchoServer server = TestServers.start(); WireClient client = WireClient.connect(server)) {
+        try (EchoServer server = TestServers.start(); WireClient client = TestServers.connect(server)) {
             String big = "x".repeat(1_000_000);
             assertEquals(big, client.echo(big), "expected a 1 MB text back unchanged");
             assertEquals("small", client.echo("small"), "expected the connection to go on after a large frame");

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
 import dev.echo.core.proto.ErrorResponse;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -62,17 +64,18 @@ class ServerEventsTest {
         ServerEvents events = events(Duration.ofMillis(100));
         ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).maxConnections(1)
                 .shutdownGrace(Duration.ofSeconds(2)).build();
-        try (EchoServer server = EchoServer.create(config, events).start(); WireClient client = WireClient.connect(server)) {
-            client.sendBytes(new byte[] {2, (byte) 0xff, (byte) 0xff}); // a 2-byte body that is no ClientMessage
+        try (EchoServer server = EchoServer.create(config, events).start(); WireClient client = TestServers.connect(server)) {
+            client.write(new byte[] {2, (byte) 0xff, (byte) 0xff}); // a 2-byte body that is no ClientMessage
             client.expectError(ErrorResponse.Code.MALFORMED_MESSAGE);
-            try (WireClient refused = WireClient.connect(server)) {
+            try (WireClient refused = TestServers.connect(server)) {
                 refused.expectError(ErrorResponse.Code.SERVER_BUSY);
             }
             String peer = "127.0.0.1:" + client.socket().getLocalPort();
             // The two events may fall in one interval or in two.
-            TestServers.awaitTrue(Duration.ofSeconds(10), "summaries telling malformed=1 (" + peer + ") and rejected=1, got "
-                    + summaries, () -> summaries.stream().anyMatch(line -> line.contains(" malformed=1 (" + peer + ")"))
-                            && summaries.stream().anyMatch(line -> line.matches("last 100ms: rejected=1 \\(127\\.0\\.0\\.1:\\d+\\).*")));
+            Await.until("summaries telling malformed=1 (" + peer + ") and rejected=1", Duration.ofSeconds(10),
+                    () -> summaries.stream().anyMatch(line -> line.contains(" malformed=1 (" + peer + ")"))
+                            && summaries.stream().anyMatch(line -> line.matches("last 100ms: rejected=1 \\(127\\.0\\.0\\.1:\\d+\\).*")),
+                    summaries::toString);
             assertTrue(summaries.stream().allMatch(line -> line.startsWith("last 100ms: ")), "expected the interval: " + summaries);
             assertTrue(eventLines.stream().anyMatch(line -> line.startsWith("malformed on connection ")
                     && line.contains(" from " + peer + ": ")), "expected a line for the malformed request, got " + eventLines);

@@ -3,6 +3,9 @@ package dev.echo.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.core.Messages;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
 import dev.echo.core.proto.ErrorResponse;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -27,10 +30,10 @@ class ServerMXBeanTest {
     @Test
     void everyCodeAServerSendsHasItsOwnAttributeWithItsCount() throws Exception {
         MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
-        try (EchoServer server = TestServers.start(); WireClient client = WireClient.connect(server)) {
-            client.sendBytes(new byte[] {0});
+        try (EchoServer server = TestServers.start(); WireClient client = TestServers.connect(server)) {
+            client.write(new byte[] {0});
             client.expectError(ErrorResponse.Code.EMPTY_REQUEST);
-            client.send(WireClient.addRequest(Integer.MAX_VALUE, 1));
+            client.send(Messages.add(Integer.MAX_VALUE, 1));
             client.expectError(ErrorResponse.Code.ADD_OVERFLOW);
             ObjectName name = ServerProbe.mbeanName(server);
             Set<String> attributes = Arrays.stream(mbeans.getMBeanInfo(name).getAttributes())

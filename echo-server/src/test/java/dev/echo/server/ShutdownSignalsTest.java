@@ -3,6 +3,8 @@ package dev.echo.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,13 +39,13 @@ class ShutdownSignalsTest {
         ShutdownSignals signals = new ShutdownSignals(new CountDownLatch(1));
         EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofMinutes(5)));
         signals.serving(server);
-        try (WireClient busy = WireClient.connect(server)) {
-            busy.sendBytes(new byte[] {10, 1}); // part of a frame: the grace period would wait for it
-            TestServers.awaitTrue(Duration.ofSeconds(10), "the server to see part of a frame",
+        try (WireClient busy = TestServers.connect(server)) {
+            busy.write(new byte[] {10, 1}); // part of a frame: the grace period would wait for it
+            Await.until("the server to see part of a frame", Duration.ofSeconds(10),
                     () -> ServerProbe.connectionsReadingFrame(server) == 1);
             signals.received("TERM", System.nanoTime());
             CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-            TestServers.awaitTrue(Duration.ofSeconds(10), "close() to begin", () -> ServerProbe.shutdownBegun(server));
+            Await.until("close() to begin", Duration.ofSeconds(10), () -> ServerProbe.shutdownBegun(server));
             long before = System.nanoTime();
             signals.received("TERM", System.nanoTime() + ShutdownSignals.SAME_EVENT.toNanos());
             closing.get(30, TimeUnit.SECONDS);

@@ -1,13 +1,15 @@
 package dev.echo.server;
 
-import static dev.echo.server.WireClient.echoRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
 import java.io.ByteArrayOutputStream;
 import java.net.SocketException;
 import java.time.Duration;
@@ -29,21 +31,21 @@ class ShutdownTest {
             server.close();
             closed.complete((System.nanoTime() - start) / 1_000_000);
         });
-        TestServers.awaitTrue(Duration.ofSeconds(5), "close() to begin ending connections", () -> ServerProbe.shutdownBegun(server));
+        Await.until("close() to begin ending connections", Duration.ofSeconds(5), () -> ServerProbe.shutdownBegun(server));
         return closed;
     }
 
     @Test
     void requestCompletedDuringTheGracePeriodGetsShuttingDownAndItsConnectionCloses() throws Exception {
         EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(10)));
-        try (WireClient client = WireClient.connect(server)) {
+        try (WireClient client = TestServers.connect(server)) {
             assertEquals("before", client.echo("before"), "expected an answer before shutdown");
-            byte[] frame = Framing.DELIMITED.encode(echoRequest("during shutdown"));
-            client.sendBytes(Arrays.copyOfRange(frame, 0, 4));
-            TestServers.awaitTrue(Duration.ofSeconds(5), "the server inside the client's frame",
+            byte[] frame = Framing.DELIMITED.encode(Messages.echo("during shutdown"));
+            client.write(Arrays.copyOfRange(frame, 0, 4));
+            Await.until("the server inside the client's frame", Duration.ofSeconds(5),
                     () -> ServerProbe.connectionsReadingFrame(server) == 1);
             CompletableFuture<Long> closed = closeInBackground(server);
-            client.sendBytes(Arrays.copyOfRange(frame, 4, frame.length));
+            client.write(Arrays.copyOfRange(frame, 4, frame.length));
             client.expectError(ErrorResponse.Code.SHUTTING_DOWN);
             client.expectClosed(Duration.ofSeconds(5));
             long closeMillis = closed.get(5, TimeUnit.SECONDS);
@@ -60,7 +62,7 @@ class ShutdownTest {
     void connectionWaitingBetweenFramesIsClosedAtOnce(String threads) throws Exception {
         EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(10))
                 .threadMode(ThreadMode.parse(threads)));
-        try (WireClient client = WireClient.connect(server)) {
+        try (WireClient client = TestServers.connect(server)) {
             assertEquals("idle now", client.echo("idle now"), "expected an answer before shutdown");
             long start = System.nanoTime();
             server.close();
@@ -75,10 +77,10 @@ class ShutdownTest {
     void listenerIsClosedFirst() throws Exception {
         EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(10)));
         int port = server.port();
-        WireClient busy = WireClient.connect(server);
+        WireClient busy = TestServers.connect(server);
         try {
-            busy.sendBytes(new byte[] {20, 0x0a});
-            TestServers.awaitTrue(Duration.ofSeconds(5), "the server inside the client's frame",
+            busy.write(new byte[] {20, 0x0a});
+            Await.until("the server inside the client's frame", Duration.ofSeconds(5),
                     () -> ServerProbe.connectionsReadingFrame(server) == 1);
             CompletableFuture<Long> closed = closeInBackground(server);
             try (java.net.Socket late = new java.net.Socket()) {
@@ -99,9 +101,9 @@ class ShutdownTest {
     void connectionStuckInsideAFrameIsClosedWhenTheGracePeriodEnds() throws Exception {
         Duration grace = Duration.ofMillis(400);
         EchoServer server = TestServers.start(b -> b.shutdownGrace(grace));
-        try (WireClient client = WireClient.connect(server)) {
-            client.sendBytes(new byte[] {20, 0x0a});
-            TestServers.awaitTrue(Duration.ofSeconds(5), "the server inside the client's frame",
+        try (WireClient client = TestServers.connect(server)) {
+            client.write(new byte[] {20, 0x0a});
+            Await.until("the server inside the client's frame", Duration.ofSeconds(5),
                     () -> ServerProbe.connectionsReadingFrame(server) == 1);
             long start = System.nanoTime();
             server.close();
@@ -116,16 +118,16 @@ class ShutdownTest {
     @Test
     void pipelinedRequestsDuringShutdownGetWholeAnswersInOrder() throws Exception {
         EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(5)));
-        try (WireClient client = WireClient.connect(server)) {
+        try (WireClient client = TestServers.connect(server)) {
             ByteArrayOutputStream requests = new ByteArrayOutputStream();
             int count = 20_000;
             for (int i = 0; i < count; i++) {
-                requests.writeBytes(Framing.DELIMITED.encode(echoRequest("request " + i)));
+                requests.writeBytes(Framing.DELIMITED.encode(Messages.echo("request " + i)));
             }
             // Another thread writes, so that this one can read while the server answers.
             Thread writer = Thread.ofPlatform().name("test-pipeline-writer").start(() -> {
                 try {
-                    client.sendBytes(requests.toByteArray());
+                    client.write(requests.toByteArray());
                 } catch (java.io.IOException e) {
                     // the server may close before every request is sent; that is what is tested
                 }
@@ -175,17 +177,17 @@ class ShutdownTest {
         // 2,000 x 10 KiB pipelined, far more than the server has read when it stops: closing with
         // unread input would reset the connection and destroy answers still on their way.
         String content = "s".repeat(10 * 1024);
-        byte[] one = Framing.DELIMITED.encode(echoRequest(content));
+        byte[] one = Framing.DELIMITED.encode(Messages.echo(content));
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (int i = 0; i < 2_000; i++) {
             all.writeBytes(one);
         }
         byte[] bytes = all.toByteArray();
         EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(30)).threadMode(ThreadMode.parse(threads)));
-        try (WireClient client = WireClient.connect(server)) {
+        try (WireClient client = TestServers.connect(server)) {
             Thread sender = Thread.ofPlatform().daemon().start(() -> {
                 try {
-                    client.sendBytes(bytes);
+                    client.write(bytes);
                 } catch (java.io.IOException expected) {
                     // the server stops reading requests once it has shut its side
                 }

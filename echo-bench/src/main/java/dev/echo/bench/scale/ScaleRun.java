@@ -1,7 +1,7 @@
 package dev.echo.bench.scale;
 
 import dev.echo.bench.ExitCodes;
-import dev.echo.bench.ServerProcess;
+import dev.echo.testkit.ServerProcess;
 import dev.echo.bench.UsageException;
 import dev.echo.bench.compare.ServerKind;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.echo.bench.scale;
 
-import dev.echo.bench.ServerProcess;
+import dev.echo.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.echo.it.probe;
 
+import dev.echo.core.Messages;
 import java.util.List;
 
 /** Checks of many clients at once, clients that come and go, and clients that reset. */
@@ -15,7 +16,7 @@ final class ConcurrencyChecks {
     static String concurrentClients(Target target) throws CheckFailedException {
         target.connect(); // connected and silent for the whole check
         try {
-            Messages.expectEcho(target.connect().send(Messages.echo("second client")).answer(), "second client");
+            target.connect().exchange(Messages.echo("second client"));
         } catch (CheckFailedException e) {
             throw e.in("second client, while the first stayed connected");
         }
@@ -30,10 +31,10 @@ final class ConcurrencyChecks {
                 try {
                     if (r % 2 == 0) {
                         String content = "client-" + client + "-request-" + r;
-                        Messages.expectEcho(connection.send(Messages.echo(content)).answer(), content);
+                        connection.exchange(Messages.echo(content));
                     } else {
                         int a = client * 1000 + r;
-                        Messages.expectSum(connection.send(Messages.add(a, r)).answer(), a, r);
+                        connection.exchange(Messages.add(a, r));
                     }
                 } catch (CheckFailedException e) {
                     throw e.in("request " + (r + 1));
@@ -49,22 +50,22 @@ final class ConcurrencyChecks {
         Crowd.run(target, 5 * SCENARIO_RUNS, task -> {
             switch (task % 5) {
                 case 0 -> target.connect().close();
-                case 1 -> Messages.expectEcho(target.connect().send(Messages.echo("Hello, World!")).answer(), "Hello, World!");
+                case 1 -> target.connect().exchange(Messages.echo("Hello, World!"));
                 case 2 -> {
                     ProbeConnection connection = target.connect();
                     for (String message : SCENARIO_MESSAGES) {
-                        Messages.expectEcho(connection.send(Messages.echo(message)).answer(), message);
+                        connection.exchange(Messages.echo(message));
                     }
                 }
                 case 3 -> {
                     List<ProbeConnection> clients = List.of(target.connect(), target.connect(), target.connect());
                     for (String message : SCENARIO_MESSAGES) {
                         for (ProbeConnection connection : clients) {
-                            Messages.expectEcho(connection.send(Messages.echo(message)).answer(), message);
+                            connection.exchange(Messages.echo(message));
                         }
                     }
                 }
-                default -> Messages.expectSum(target.connect().send(Messages.add(10, 20)).answer(), 10, 20);
+                default -> target.connect().exchange(Messages.add(10, 20));
             }
         });
         return 5 * SCENARIO_RUNS + " scenarios passed";
@@ -74,13 +75,13 @@ final class ConcurrencyChecks {
         for (int cycle = 1; cycle <= CHURN_CYCLES; cycle++) {
             String content = "churn-" + cycle;
             try (ProbeConnection connection = target.connect()) {
-                Messages.expectEcho(connection.send(Messages.echo(content)).answer(), content);
+                connection.exchange(Messages.echo(content));
             } catch (CheckFailedException e) {
                 throw e.in("cycle " + cycle);
             }
         }
         try {
-            Messages.expectEcho(target.connect().send(Messages.echo("after churn")).answer(), "after churn");
+            target.connect().exchange(Messages.echo("after churn"));
         } catch (CheckFailedException e) {
             throw e.in("after " + CHURN_CYCLES + " cycles, a new client");
         }
@@ -95,22 +96,22 @@ final class ConcurrencyChecks {
     static String peerReset(Target target) throws CheckFailedException {
         ProbeConnection first = target.connect();
         try {
-            Messages.expectEcho(first.send(Messages.echo("before the resets")).answer(), "before the resets");
+            first.exchange(Messages.echo("before the resets"));
         } catch (CheckFailedException e) {
             throw e.in("the first client, before any reset");
         }
-        byte[] request = target.framing().encode(Messages.echo("reset-" + Messages.text("", 40)));
+        byte[] request = target.framing().encode(Messages.echo("reset-" + Texts.text("", 40)));
         target.connect().reset();
         target.connect().write(java.util.Arrays.copyOf(request, request.length / 2)).reset();
         target.connect().write(request).reset();
         try {
-            Messages.expectEcho(first.send(Messages.echo("after the resets")).answer(), "after the resets");
+            first.exchange(Messages.echo("after the resets"));
         } catch (CheckFailedException e) {
             throw e.in("3 clients reset (before, inside, after a request); then the connected client");
         }
         first.close();
         try {
-            Messages.expectEcho(target.connect().send(Messages.echo("a new client")).answer(), "a new client");
+            target.connect().exchange(Messages.echo("a new client"));
         } catch (CheckFailedException e) {
             throw e.in("3 clients reset, the connected one was served and left; then a new client");
         }

@@ -64,6 +64,11 @@ final class ProbeConnection implements AutoCloseable {
         return write(bytes.toByteArray());
     }
 
+    /** Sends {@code request} and fails the check unless its answer is the one it must get. */
+    void exchange(ClientMessage request) throws CheckFailedException {
+        Answers.expectAnswerTo(request, send(request).answer());
+    }
+
     /** Writes {@code bytes} as they are, in one write. */
     ProbeConnection write(byte[] bytes) throws CheckFailedException {
         try {

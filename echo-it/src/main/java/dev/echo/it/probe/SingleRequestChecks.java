@@ -2,6 +2,7 @@ package dev.echo.it.probe;
 
 import com.google.protobuf.CodedOutputStream;
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import java.io.ByteArrayOutputStream;
@@ -14,19 +15,19 @@ final class SingleRequestChecks {
 
     static String echo(Target target) throws CheckFailedException {
         ProbeConnection connection = target.connect();
-        Messages.expectEcho(connection.send(Messages.echo("Hello, World!")).answer(), "Hello, World!");
+        connection.exchange(Messages.echo("Hello, World!"));
         return "echoed";
     }
 
     static String largeEcho(Target target) throws CheckFailedException {
-        String text = Messages.text("large-", 4096);
+        String text = Texts.text("large-", 4096);
         ProbeConnection connection = target.connect();
-        Messages.expectEcho(connection.send(Messages.echo(text)).answer(), text);
+        connection.exchange(Messages.echo(text));
         return "4096 chars echoed whole";
     }
 
     static String add(Target target) throws CheckFailedException {
-        Messages.expectSum(target.connect().send(Messages.add(10, 20)).answer(), 10, 20);
+        target.connect().exchange(Messages.add(10, 20));
         return "30";
     }
 
@@ -35,7 +36,7 @@ final class SingleRequestChecks {
         if (answer.hasAddResponse()) {
             throw new CheckFailedException("got the wrapped sum " + answer.getAddResponse().getResult());
         }
-        Messages.expectError(answer, ErrorResponse.Code.ADD_OVERFLOW);
+        Answers.expectError(answer, ErrorResponse.Code.ADD_OVERFLOW);
         return "ADD_OVERFLOW";
     }
 
@@ -45,7 +46,7 @@ final class SingleRequestChecks {
      */
     static String emptyRequest(Target target) throws CheckFailedException {
         byte[] empty = target.framing() == Framing.DELIMITED ? new byte[] {0x00} : new byte[] {0x7a, 0x00};
-        Messages.expectError(target.connect().write(empty).answer(), ErrorResponse.Code.EMPTY_REQUEST);
+        Answers.expectError(target.connect().write(empty).answer(), ErrorResponse.Code.EMPTY_REQUEST);
         return "EMPTY_REQUEST";
     }
 
@@ -58,12 +59,12 @@ final class SingleRequestChecks {
         byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff};
         ProbeConnection connection = target.connect();
         connection.write(concat(target.framing() == Framing.DELIMITED ? new byte[] {0x03} : new byte[] {0x0a, 0x03}, garbage));
-        Messages.expectError(connection.answer(), ErrorResponse.Code.MALFORMED_MESSAGE);
+        Answers.expectError(connection.answer(), ErrorResponse.Code.MALFORMED_MESSAGE);
         if (target.framing() == Framing.RAW) {
             return "MALFORMED_MESSAGE";
         }
         try {
-            Messages.expectEcho(connection.send(Messages.echo("after garbage")).answer(), "after garbage");
+            connection.exchange(Messages.echo("after garbage"));
         } catch (CheckFailedException e) {
             throw e.in("MALFORMED_MESSAGE came, then the next request on the same connection");
         }

@@ -1,6 +1,7 @@
 package dev.echo.it.probe;
 
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
@@ -30,12 +31,12 @@ final class StreamChecks {
     static String pipelined(Target target) throws CheckFailedException {
         ClientMessage[] requests = new ClientMessage[PIPELINED_REQUESTS];
         for (int i = 0; i < requests.length; i++) {
-            requests[i] = Messages.echo(Messages.text(String.format("pipelined-%03d-", i), 40));
+            requests[i] = Messages.echo(Texts.text(String.format("pipelined-%03d-", i), 40));
         }
         ProbeConnection connection = target.connect().send(requests);
         for (int i = 0; i < requests.length; i++) {
             try {
-                Messages.expectEcho(connection.answer(), requests[i].getEchoMessage().getContent());
+                Answers.expectAnswerTo(requests[i], connection.answer());
             } catch (CheckFailedException e) {
                 throw e.in("answer " + (i + 1) + " of " + requests.length + " (" + i + " right before it)");
             }
@@ -49,7 +50,7 @@ final class StreamChecks {
      * synchronise nothing.
      */
     static String split(Target target) throws CheckFailedException {
-        String content = Messages.text("split-", SPLIT_CONTENT_CHARS);
+        String content = Texts.text("split-", SPLIT_CONTENT_CHARS);
         byte[] bytes = target.framing().encode(Messages.echo(content));
         ProbeConnection connection = target.connect();
         int writes = 0;
@@ -62,7 +63,7 @@ final class StreamChecks {
             }
         }
         try {
-            Messages.expectEcho(connection.answer(), content);
+            Answers.expectAnswerTo(Messages.echo(content), connection.answer());
         } catch (CheckFailedException e) {
             throw e.in(bytes.length + " bytes in " + writes + " writes");
         }
@@ -73,13 +74,13 @@ final class StreamChecks {
     static String halfClose(Target target) throws CheckFailedException {
         ClientMessage[] requests = new ClientMessage[3];
         for (int i = 0; i < requests.length; i++) {
-            requests[i] = Messages.echo(Messages.text("half-close-" + i + "-", 300));
+            requests[i] = Messages.echo(Texts.text("half-close-" + i + "-", 300));
         }
         ProbeConnection connection = target.connect().send(requests);
         connection.shutdownOutput();
         for (int i = 0; i < requests.length; i++) {
             try {
-                Messages.expectEcho(connection.answer(), requests[i].getEchoMessage().getContent());
+                Answers.expectAnswerTo(requests[i], connection.answer());
             } catch (CheckFailedException e) {
                 throw e.in("after 3 requests and a half-close, answer " + (i + 1));
             }
@@ -99,7 +100,7 @@ final class StreamChecks {
         String refusal;
         try {
             ServerMessage answer = claimant.answer();
-            Messages.expectError(answer, ErrorResponse.Code.FRAME_TOO_LARGE);
+            Answers.expectError(answer, ErrorResponse.Code.FRAME_TOO_LARGE);
             refusal = "FRAME_TOO_LARGE";
         } catch (ServerClosedException closed) {
             refusal = "closed (" + closed.getMessage() + ")";
@@ -107,7 +108,7 @@ final class StreamChecks {
             throw e.in("claimed " + OVERSIZED_CLAIM_BYTES + " bytes, sent none of them");
         }
         try {
-            Messages.expectEcho(target.connect().send(Messages.echo("after the claim")).answer(), "after the claim");
+            target.connect().exchange(Messages.echo("after the claim"));
         } catch (CheckFailedException e) {
             throw e.in("the claim got " + refusal + "; then another client");
         }

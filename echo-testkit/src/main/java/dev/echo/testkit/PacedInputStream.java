@@ -1,4 +1,4 @@
-package dev.echo.it;
+package dev.echo.testkit;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * reads: each read takes at most a small slice, and waits first until the bytes read so far are
  * within the rate since the first read. The waits are pacing, not synchronization.
  */
-final class PacedInputStream extends FilterInputStream {
+public final class PacedInputStream extends FilterInputStream {
     /** The largest slice one read takes: small enough that the pace is even, not bursty. */
     private static final int SLICE = 16 * 1024;
 
@@ -20,7 +20,7 @@ final class PacedInputStream extends FilterInputStream {
     private long bytesRead;
 
     /** @throws IllegalArgumentException if {@code bytesPerSecond} is not positive */
-    PacedInputStream(InputStream in, long bytesPerSecond) {
+    public PacedInputStream(InputStream in, long bytesPerSecond) {
         super(in);
         if (bytesPerSecond <= 0) {
             throw new IllegalArgumentException("bytesPerSecond must be positive: " + bytesPerSecond);
