@@ -64,6 +64,10 @@ class ShutdownSignalsIT {
                 Await.until("the line saying the server stops gracefully", EXIT_WITHIN,
                         () -> server.stderr().stream().anyMatch(line -> line.contains("SIG" + first + ": stopping gracefully within 10m")),
                         server::describe);
+                // As the server configures its log (before any logger exists): time of day, short name.
+                assertTrue(server.stderr().stream().anyMatch(line -> line.matches(
+                        "\\d{2}:\\d{2}:\\d{2}\\.\\d{3} \\[.*\\] INFO ShutdownSignals - SIG" + first + ": stopping .*")),
+                        "expected the line in the server's log format: " + server.stderr());
                 assertTrue(server.isAlive(), "expected the server to wait for its busy client: " + server.describe());
                 // Not a synchronization: what is tested is a second signal that comes later than the
                 // first's own moment (closer ones are one delivery, as timeout(1) makes them).

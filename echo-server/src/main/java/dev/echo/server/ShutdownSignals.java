@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
  * closed terminal or a supervisor's hangup still gets a graceful stop.
  */
 final class ShutdownSignals {
-    private static final Logger log = LoggerFactory.getLogger(ShutdownSignals.class);
     /** The signals handled, with their numbers, which are the same on Linux and macOS. */
     static final Map<String, Integer> NUMBERS = Map.of("HUP", 1, "INT", 2, "TERM", 15);
     /** Signals this close together are one delivery, not a person or a supervisor asking twice. */
@@ -37,6 +36,14 @@ final class ShutdownSignals {
     /** The signal that cut the grace period short, and how many connections it cut; null if none did. */
     private String cutBy;
     private int cut;
+
+    /**
+     * Not a static field: Main creates this before it has configured the logging from the command
+     * line, and the first logger made fixes slf4j-simple's settings (level, timestamps) for good.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ShutdownSignals.class);
+    }
 
     /** @param stop opened by the first signal; whoever waits on it then closes the server */
     ShutdownSignals(CountDownLatch stop) {
@@ -51,7 +58,7 @@ final class ShutdownSignals {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> received(name, System.nanoTime()));
             } catch (IllegalArgumentException e) {
                 // No such signal here, or the JVM keeps it (-Xrs): the others, or a kill, still stop the server.
-                log.debug("cannot handle SIG{}: {}", name, e.getMessage());
+                log().debug("cannot handle SIG{}: {}", name, e.getMessage());
             }
         }
     }
@@ -69,7 +76,7 @@ final class ShutdownSignals {
     /** The signal {@code name} (HUP, INT or TERM) arrived at {@code nowNanos}; called on the signal thread, and by tests. */
     synchronized void received(String name, long nowNanos) {
         if (received > 0 && nowNanos - firstNanos < SAME_EVENT.toNanos()) {
-            log.debug("SIG{} {} ms after the first signal: the same delivery", name,
+            log().debug("SIG{} {} ms after the first signal: the same delivery", name,
                     (nowNanos - firstNanos) / 1_000_000);
             return;
         }
@@ -77,7 +84,7 @@ final class ShutdownSignals {
         if (received == 1) {
             firstNanos = nowNanos;
             if (server != null) {
-                log.info("SIG{}: stopping gracefully within {}; send it again to stop at once", name,
+                log().info("SIG{}: stopping gracefully within {}; send it again to stop at once", name,
                         Durations.format(server.config().shutdownGrace()));
             }
             stop.countDown();
