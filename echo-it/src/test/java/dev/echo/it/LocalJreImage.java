@@ -27,10 +27,11 @@ import java.util.stream.Stream;
 final class LocalJreImage {
     /**
      * What the server jar needs ({@code jdeps --print-module-deps} on it: java.base, java.logging,
-     * java.management, jdk.unsupported), plus jdk.management for the platform MXBeans that jconsole shows.
+     * java.management, jdk.unsupported, and jdk.httpserver for --metrics-port), plus jdk.management for
+     * the platform MXBeans that jconsole shows.
      */
     static final List<String> MODULES = List.of(
-            "java.base", "java.logging", "java.management", "jdk.management", "jdk.unsupported");
+            "java.base", "java.logging", "java.management", "jdk.httpserver", "jdk.management", "jdk.unsupported");
 
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
 

@@ -95,7 +95,7 @@ final class AcceptLoop implements Runnable {
     private void reject(Socket socket) {
         counters.connectionsRejected.increment();
         counters.error(ErrorResponse.Code.SERVER_BUSY);
-        log.debug("rejected {}: at the limit of {} connections", socket.getRemoteSocketAddress(), config.maxConnections());
+        counters.events.rejected(socket.getRemoteSocketAddress(), config.maxConnections());
         try {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();

@@ -53,15 +53,21 @@ final class CommandLineOptions {
             .defaultValue(Durations.format(ServerConfig.DEFAULT_SHUTDOWN_GRACE));
     static final CliOption<Duration> STATS_INTERVAL = CliOption.value("stats-interval", "DURATION", ValueType.duration(),
             "log a one-line counter snapshot this often; 0 = off").defaultValue("0").defaultLabel("off");
+    static final CliOption<Integer> METRICS_PORT = CliOption.value("metrics-port", "PORT", ValueType.port(),
+            "serve Prometheus metrics at http://METRICS-HOST:PORT/metrics and health at /healthz (200 while"
+                    + " accepting, 503 once stopping); 0 = any free port").defaultLabel("off");
+    static final CliOption<String> METRICS_HOST = CliOption.value("metrics-host", "HOST", ValueType.text(),
+            "address the metrics endpoint listens on").defaultValue(ServerConfig.DEFAULT_METRICS_HOST);
     static final CliOption<String> LOG_LEVEL = CliOption.value("log-level", "LEVEL", ValueType.oneOf(LOG_LEVELS),
             String.join(", ", LOG_LEVELS) + " (logs go to stderr)").defaultValue("info");
 
     static final CommandSpec SPEC = CommandSpec.builder(NAME)
-            .header("Serves echo and add requests over TCP (protobuf). Ctrl-C or SIGTERM stops it gracefully.")
+            .header("Serves echo and add requests over TCP (protobuf). Ctrl-C, SIGTERM or SIGHUP stops it gracefully;"
+                    + " a second one during the grace period stops it at once.")
             .group("Listening", HOST, PORT, FRAMING)
             .group("Limits", MAX_FRAME_BYTES, MAX_BUFFERED_BYTES, MAX_CONNECTIONS, IDLE_TIMEOUT)
             .group("Threads and shutdown", THREADS, GRACE)
-            .group("Logging", STATS_INTERVAL, LOG_LEVEL)
+            .group("Logging and metrics", STATS_INTERVAL, LOG_LEVEL, METRICS_PORT, METRICS_HOST)
             .environment("ECHO_")
             .footer("Durations read like 500ms, 30s, 5m, 1h (or 0).\n"
                     + "Example: " + NAME + " --port 9000 --threads platform:64 --idle-timeout 30s")
@@ -94,6 +100,10 @@ final class CommandLineOptions {
         if (line.get(MAX_BUFFERED_BYTES) != null) {
             config.maxBufferedBytes(line.get(MAX_BUFFERED_BYTES));
         }
+        if (line.get(METRICS_PORT) != null) {
+            config.metricsPort(line.get(METRICS_PORT));
+        }
+        config.metricsHost(line.get(METRICS_HOST));
         Duration statsInterval = line.get(STATS_INTERVAL);
         return new Parsed(false, false, config.build(), statsInterval.isZero() ? null : statsInterval,
                 line.get(LOG_LEVEL));

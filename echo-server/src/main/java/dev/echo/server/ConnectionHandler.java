@@ -1,7 +1,6 @@
 package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
-import dev.echo.core.Durations;
 import dev.echo.core.TruncatedFrameException;
 import java.io.IOException;
 import java.net.Socket;
@@ -113,7 +112,7 @@ final class ConnectionHandler implements Runnable {
         if (out != null && out.stalledLongerThan(nowNanos, idleNanos)) {
             if (phase.endByServer()) {
                 counters.writeTimeouts.increment();
-                log.debug("connection {}: the peer took no answer bytes for {}, closing", id, Durations.format(config.idleTimeout()));
+                counters.events.writeTimeout(id, close.peer(), config.idleTimeout());
                 close.close();
             }
             return;
@@ -124,7 +123,7 @@ final class ConnectionHandler implements Runnable {
         try {
             if (phase.expireIfBlocked(nowNanos) == ConnectionPhase.Overdue.IDLE) {
                 counters.idleTimeouts.increment();
-                log.debug("connection {}: idle timeout ({}), closing", id, Durations.format(config.idleTimeout()));
+                counters.events.idleTimeout(id, close.peer(), config.idleTimeout());
             }
         } catch (IOException e) {
             log.debug("connection {}: could not check for waiting input: {}", id, e.toString());

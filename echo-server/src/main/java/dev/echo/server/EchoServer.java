@@ -1,21 +1,19 @@
 package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
+import dev.echo.core.Durations;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.management.JMException;
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import javax.management.StandardMBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +49,9 @@ public final class EchoServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final long instance = INSTANCES.incrementAndGet();
-    private final ServerCounters counters = new ServerCounters();
+    private final ServerCounters counters;
+    /** Null when the config has no metrics port. */
+    private final ServerMetrics metrics;
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final BufferBudget bufferBudget;
     private final ReentrantLock lifecycle = new ReentrantLock();
@@ -63,14 +63,21 @@ public final class EchoServer implements AutoCloseable {
     private IdleSweeper idleSweeper;
     private ObjectName mbeanName;
 
-    private EchoServer(ServerConfig config) {
+    private EchoServer(ServerConfig config, ServerEvents events) {
         this.config = Objects.requireNonNull(config, "config");
         this.bufferBudget = BufferBudget.of(config.maxBufferedBytes());
+        this.metrics = ServerMetrics.forConfig(config);
+        this.counters = new ServerCounters(events, metrics == null ? null : metrics.requestTime());
     }
 
     /** A server for {@code config}, not yet listening. */
     public static EchoServer create(ServerConfig config) {
-        return new EchoServer(config);
+        return new EchoServer(config, new ServerEvents());
+    }
+
+    /** A server whose refusals, timeouts and bad frames go to {@code events}, for tests (a short interval). */
+    static EchoServer create(ServerConfig config, ServerEvents events) {
+        return new EchoServer(config, events);
     }
 
     /**
@@ -91,16 +98,20 @@ public final class EchoServer implements AutoCloseable {
             if (state == State.CLOSED) {
                 throw new IllegalStateException("server was closed and cannot start again; create a new EchoServer");
             }
-            ServerSocket socket = bind();
+            ServerSocket socket = Binding.serverSocket(config.host(), config.port(), ACCEPT_BACKLOG);
+            if (metrics != null) {
+                metrics.start(counters, registry::size, bufferBudget, this::isRunning, socket);
+            }
             listener = socket;
             boundAddress = (InetSocketAddress) socket.getLocalSocketAddress();
             int port = socket.getLocalPort();
+            counters.events.start("echo-events-" + port);
             connectionThreads = config.threadMode().newExecutor(port);
             idleSweeper = new IdleSweeper(registry, config.idleTimeout(), port);
             acceptThread = Thread.ofPlatform().name("echo-accept-" + port)
                     .unstarted(new AcceptLoop(socket, config, counters, registry, connectionThreads, bufferBudget));
             state = State.RUNNING;
-            registerMXBean();
+            mbeanName = ServerMXBeanAdapter.register(this, instance);
             idleSweeper.start();
             acceptThread.start();
             log.debug("listening on {}:{} (framing={}, threads={})", boundAddress.getAddress().getHostAddress(), port,
@@ -111,23 +122,9 @@ public final class EchoServer implements AutoCloseable {
         }
     }
 
-    private ServerSocket bind() throws IOException {
-        String where = config.host() + ":" + config.port();
-        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
-        if (address.isUnresolved()) {
-            throw new BindException("cannot listen on " + where + ": unknown host " + config.host());
-        }
-        ServerSocket socket = new ServerSocket();
-        try {
-            socket.bind(address, ACCEPT_BACKLOG);
-            return socket;
-        } catch (IOException e) {
-            socket.close();
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            BindException failure = new BindException("cannot listen on " + where + ": " + reason.toLowerCase());
-            failure.initCause(e);
-            throw failure;
-        }
+    /** Where {@code /metrics} and {@code /healthz} are served; empty if not configured or not started. */
+    public Optional<InetSocketAddress> metricsAddress() {
+        return metrics == null ? Optional.empty() : Optional.ofNullable(metrics.address());
     }
 
     /**
@@ -194,30 +191,41 @@ public final class EchoServer implements AutoCloseable {
                 if (!registry.awaitEmpty(graceDeadline)) {
                     int forced = registry.forceCloseAll();
                     log.info("port {}: grace period of {} over, closed {} connection(s) still busy",
-                            boundAddress.getPort(), config.shutdownGrace(), forced);
+                            boundAddress.getPort(), Durations.format(config.shutdownGrace()), forced);
                 }
                 long exitDeadline = System.nanoTime() + THREAD_EXIT_WAIT.toNanos();
                 if (!registry.awaitEmpty(exitDeadline)) {
                     log.warn("port {}: {} connection thread(s) did not end within {}", boundAddress.getPort(),
-                            registry.size(), THREAD_EXIT_WAIT);
+                            registry.size(), Durations.format(THREAD_EXIT_WAIT));
                 }
                 connectionThreads.shutdown();
                 if (!connectionThreads.awaitTermination(Math.max(0, exitDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    log.warn("port {}: connection threads did not end within {}", boundAddress.getPort(), THREAD_EXIT_WAIT);
+                    log.warn("port {}: connection threads did not end within {}", boundAddress.getPort(),
+                            Durations.format(THREAD_EXIT_WAIT));
                 }
                 // Last: connections still finishing in the grace period keep their idle timeout.
                 idleSweeper.stop(exitDeadline);
+                counters.events.stop();
             } catch (InterruptedException e) {
                 registry.forceCloseAll();
                 connectionThreads.shutdown();
                 stopSweeperQuietly();
                 Thread.currentThread().interrupt();
             }
-            unregisterMXBean();
+            if (metrics != null) {
+                metrics.close(); // last: /healthz says 503 for the whole shutdown
+            }
+            ServerMXBeanAdapter.unregister(mbeanName);
+            mbeanName = null;
             log.debug("port {}: stopped", boundAddress.getPort());
         } finally {
             lifecycle.unlock();
         }
+    }
+
+    /** Closes every open connection at once, wherever it is (a second stop signal in the grace period); returns how many. */
+    int cutConnections() {
+        return registry.forceCloseAll();
     }
 
     /** After an interrupt: asks the sweeper to stop without waiting for it. */
@@ -235,29 +243,6 @@ public final class EchoServer implements AutoCloseable {
         } catch (IOException e) {
             log.warn("closing the listening socket on port {} failed: {}", boundAddress.getPort(), e.toString());
         }
-    }
-
-    private void registerMXBean() {
-        try {
-            MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = new ObjectName("dev.echo:type=EchoServer,port=" + boundAddress.getPort() + ",id=" + instance);
-            mbeans.registerMBean(new StandardMBean(new ServerMXBeanAdapter(this), EchoServerMXBean.class, true), name);
-            mbeanName = name;
-        } catch (JMException | RuntimeException e) {
-            log.warn("counters of port {} not published over JMX: {}", boundAddress.getPort(), e.toString());
-        }
-    }
-
-    private void unregisterMXBean() {
-        if (mbeanName == null) {
-            return;
-        }
-        try {
-            ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
-        } catch (JMException | RuntimeException e) {
-            log.warn("unregistering {} failed: {}", mbeanName, e.toString());
-        }
-        mbeanName = null;
     }
 
     /** The budget every connection's frame buffer draws from; a seam for this package's tests. */

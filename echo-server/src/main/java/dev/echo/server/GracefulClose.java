@@ -3,6 +3,7 @@ package dev.echo.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,11 @@ final class GracefulClose {
     GracefulClose(Socket socket, long id) {
         this.socket = socket;
         this.id = id;
+    }
+
+    /** The peer's address, for logs; still known once the socket is closed. */
+    SocketAddress peer() {
+        return socket.getRemoteSocketAddress();
     }
 
     /** Sends our FIN, unless the socket is closed or our side is shut already. */

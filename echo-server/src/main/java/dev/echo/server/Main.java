@@ -4,6 +4,7 @@ import dev.echo.cli.UsageException;
 import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code bin/echo-server}: parses the command line, starts an {@link EchoServer}, prints one line
- * saying where it listens, and on SIGINT or SIGTERM closes it gracefully and prints one summary line.
- * Exit codes: 0 after a normal stop, {@code --help} or {@code --version}; 2 for a bad argument or an
- * address that cannot be bound (one line on stderr, no stack trace).
+ * saying where it listens, and on SIGINT, SIGTERM or SIGHUP closes it gracefully and prints one summary
+ * line. Exit codes: 0 after a graceful stop, {@code --help} or {@code --version}; 2 for a bad argument
+ * or an address that cannot be bound (one line on stderr, no stack trace); 128 + the signal's number
+ * when a second signal cut the grace period short ({@link ShutdownSignals}).
  */
 public final class Main {
     static final int EXIT_OK = 0;
@@ -31,23 +33,26 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs until SIGINT or SIGTERM; options not on the command line come from {@code ECHO_*} variables. */
+    /**
+     * Runs until SIGINT, SIGTERM or SIGHUP; options not on the command line come from {@code ECHO_*}
+     * variables. Returns the exit code.
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CountDownLatch stop = new CountDownLatch(1);
-        return run(args, System.getenv(), out, err, stop, () -> installSignalHandlers(stop));
+        ShutdownSignals signals = new ShutdownSignals(new CountDownLatch(1));
+        return run(args, System.getenv(), out, err, signals, signals::install);
     }
 
-    /** The same, with no environment variables: what tests run. */
+    /** The same, with no environment variables and {@code stop} opened by the test itself. */
     static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop, Runnable beforeServing) {
-        return run(args, Map.of(), out, err, stop, beforeServing);
+        return run(args, Map.of(), out, err, new ShutdownSignals(stop), beforeServing);
     }
 
     /**
-     * Runs until {@code stop} opens. {@code beforeServing} runs once the server listens (signal
-     * handlers in production; nothing in tests, which open {@code stop} themselves).
+     * Runs until {@code signals} says stop. {@code beforeServing} runs once the server listens (it
+     * installs the signal handlers in production; nothing in tests, which stop the server themselves).
      */
-    static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err, CountDownLatch stop,
-                   Runnable beforeServing) {
+    static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err,
+                   ShutdownSignals signals, Runnable beforeServing) {
         CommandLineOptions.Parsed parsed;
         try {
             parsed = CommandLineOptions.parse(args, environment);
@@ -72,14 +77,17 @@ public final class Main {
         }
         ScheduledExecutorService statsLogger = null;
         try {
-            out.println(CommandLineOptions.NAME + " listening on " + hostAndPort(server) + " (framing="
-                    + parsed.config().framing().cliName() + ", threads=" + parsed.config().threadMode() + ")");
+            out.println(CommandLineOptions.NAME + " listening on " + hostAndPort(server.address()) + " (framing="
+                    + parsed.config().framing().cliName() + ", threads=" + parsed.config().threadMode()
+                    + server.metricsAddress().map(a -> ", metrics at http://" + hostAndPort(a) + "/metrics").orElse("")
+                    + ")");
             out.flush();
+            signals.serving(server);
             beforeServing.run();
             if (parsed.statsInterval() != null) {
                 statsLogger = startStatsLogger(server, parsed.statsInterval());
             }
-            stop.await();
+            signals.awaitStop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -88,9 +96,10 @@ public final class Main {
             }
             server.close();
         }
+        int exitCode = signals.report(out);
         out.println(CommandLineOptions.NAME + " stopped: " + summary(server.stats()));
         out.flush();
-        return EXIT_OK;
+        return exitCode;
     }
 
     /** "12 connections served, 345 requests answered, errors: MALFORMED_MESSAGE=1" */
@@ -118,9 +127,9 @@ public final class Main {
                 + " write-stalled=" + stats.writeTimeouts() + " over-budget=" + stats.bufferBudgetRefusals();
     }
 
-    private static String hostAndPort(EchoServer server) {
-        String host = server.address().getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
+    private static String hostAndPort(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static ScheduledExecutorService startStatsLogger(EchoServer server, Duration interval) {
@@ -144,18 +153,6 @@ public final class Main {
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);
-        }
-    }
-
-    @SuppressWarnings("removal")
-    private static void installSignalHandlers(CountDownLatch stop) {
-        for (String name : List.of("INT", "TERM")) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
-            } catch (IllegalArgumentException e) {
-                // This platform has no such signal; the other one, or a kill, still stops the server.
-                LoggerFactory.getLogger(Main.class).debug("cannot handle SIG{}: {}", name, e.getMessage());
-            }
         }
     }
 }

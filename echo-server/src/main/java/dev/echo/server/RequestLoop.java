@@ -2,7 +2,6 @@ package dev.echo.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.core.BufferBudget;
-import dev.echo.core.Durations;
 import dev.echo.core.FrameException;
 import dev.echo.core.FrameFailure;
 import dev.echo.core.FrameReader;
@@ -68,7 +67,7 @@ final class RequestLoop {
                 }
                 // This thread found its own frame deadline passed (the sweeper had not got to it yet).
                 counters.idleTimeouts.increment();
-                log.debug("connection {}: idle timeout ({}): {}", id, Durations.format(config.idleTimeout()), e.getMessage());
+                counters.events.idleTimeout(id, close.peer(), config.idleTimeout());
                 endGracefully();
                 return;
             }
@@ -96,21 +95,22 @@ final class RequestLoop {
 
     /** Answers the whole frame of {@code length} bytes just read; false if the connection ended. */
     private boolean answerFrame(int length) throws IOException {
+        long started = counters.requestStarted();
         ClientMessage request;
         try {
             request = reader.parseFrame(RequestHandler.requestParser());
         } catch (InvalidProtocolBufferException e) {
             FrameFailure failure = FrameFailure.unparsable(config.framing());
             String detail = "frame of " + length + " bytes is not a valid ClientMessage: " + e.getMessage();
+            counters.events.record(failure, id, close.peer(), detail);
             if (failure.closesConnection()) {
                 endWithError(failure.code(), detail);
                 return false;
             }
-            log.debug("connection {}: {} ({})", id, failure.code(), detail);
             answer(null, failure.answer(detail));
             return true;
         }
-        answer(request.getMessageCase(), RequestHandler.handle(request));
+        answer(request.getMessageCase(), RequestHandler.handle(request), started);
         return true;
     }
 
@@ -121,18 +121,24 @@ final class RequestLoop {
             throw e; // the peer went away inside a frame: nobody to answer
         }
         String detail = e.getMessage();
+        counters.events.record(failure, id, close.peer(), detail);
         if (failure == FrameFailure.OVER_BUDGET) {
             counters.bufferBudgetRefusals.increment();
-            log.debug("connection {}: refused a frame over the buffer budget: {}", id, detail);
             detail = "server is out of buffer space: " + detail;
         }
         endWithError(failure.code(), detail);
     }
 
     private void answer(ClientMessage.MessageCase requestCase, ServerMessage answer) throws IOException {
+        answer(requestCase, answer, 0);
+    }
+
+    /** @param startedNanos when the request was read whole ({@link ServerCounters#requestStarted()}); 0: not timed */
+    private void answer(ClientMessage.MessageCase requestCase, ServerMessage answer, long startedNanos)
+            throws IOException {
         writer.write(answer);
         unflushed = true;
-        counters.answered(requestCase, answer);
+        counters.answered(requestCase, answer, startedNanos);
         if (reader.bufferedBytes() == 0) {
             flushAnswers();
         }

@@ -24,10 +24,13 @@ import java.util.Objects;
  * @param maxBufferedBytes bytes that every connection's frame buffer together may hold beyond its
  *     first 8 KiB, at least 1; a connection whose frame would need more is answered SERVER_BUSY and
  *     closed; default an eighth of the maximum heap ({@link #defaultMaxBufferedBytes()})
+ * @param metricsHost address the metrics endpoint listens on; default {@code 127.0.0.1}
+ * @param metricsPort TCP port of the metrics endpoint ({@code /metrics}, {@code /healthz}), -1 to
+ *     65535; -1 = no endpoint, 0 = any free port (see {@link EchoServer#metricsAddress()}); default -1
  */
 public record ServerConfig(String host, int port, Framing framing, int maxFrameBytes, int maxConnections,
                            Duration idleTimeout, Duration shutdownGrace, ThreadMode threadMode,
-                           long maxBufferedBytes) {
+                           long maxBufferedBytes, String metricsHost, int metricsPort) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -35,6 +38,9 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
+    /** No metrics endpoint: nothing is measured that the counters do not already count. */
+    public static final int METRICS_OFF = -1;
     /**
      * The largest maximum frame: one frame is held whole in memory, and parsed into a string as large
      * again, so a limit near 2 GiB would let one client take a server's heap.
@@ -57,6 +63,7 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(threadMode, "threadMode");
+        Objects.requireNonNull(metricsHost, "metricsHost");
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank: '" + host + "'");
         }
@@ -79,6 +86,17 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdownGrace must not be negative: " + shutdownGrace);
         }
+        if (metricsHost.isBlank()) {
+            throw new IllegalArgumentException("metricsHost must not be blank: '" + metricsHost + "'");
+        }
+        if (metricsPort < METRICS_OFF || metricsPort > 65_535) {
+            throw new IllegalArgumentException("metricsPort must be -1 (off) or between 0 and 65535: " + metricsPort);
+        }
+    }
+
+    /** True when the server serves {@code /metrics} and {@code /healthz}. */
+    public boolean metricsEnabled() {
+        return metricsPort != METRICS_OFF;
     }
 
     /** A builder holding every default. */
@@ -90,7 +108,8 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
     public Builder toBuilder() {
         return new Builder().host(host).port(port).framing(framing).maxFrameBytes(maxFrameBytes)
                 .maxConnections(maxConnections).idleTimeout(idleTimeout).shutdownGrace(shutdownGrace)
-                .threadMode(threadMode).maxBufferedBytes(maxBufferedBytes);
+                .threadMode(threadMode).maxBufferedBytes(maxBufferedBytes).metricsHost(metricsHost)
+                .metricsPort(metricsPort);
     }
 
     /** Collects values; {@link #build()} checks them. */
@@ -104,6 +123,8 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private ThreadMode threadMode = ThreadMode.virtual();
         private long maxBufferedBytes = defaultMaxBufferedBytes();
+        private String metricsHost = DEFAULT_METRICS_HOST;
+        private int metricsPort = METRICS_OFF;
 
         private Builder() {}
 
@@ -152,10 +173,21 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
             return this;
         }
 
+        public Builder metricsHost(String metricsHost) {
+            this.metricsHost = metricsHost;
+            return this;
+        }
+
+        /** -1 = no metrics endpoint (the default), 0 = any free port. */
+        public Builder metricsPort(int metricsPort) {
+            this.metricsPort = metricsPort;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first bad value */
         public ServerConfig build() {
             return new ServerConfig(host, port, framing, maxFrameBytes, maxConnections, idleTimeout,
-                    shutdownGrace, threadMode, maxBufferedBytes);
+                    shutdownGrace, threadMode, maxBufferedBytes, metricsHost, metricsPort);
         }
     }
 }

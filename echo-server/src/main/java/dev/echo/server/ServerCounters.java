@@ -3,12 +3,24 @@ package dev.echo.server;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
+import io.micrometer.core.instrument.Timer;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The live counters behind {@link ServerStats}; written by every connection thread at once. */
+/**
+ * The live counters behind {@link ServerStats}, the MXBean and the metrics endpoint; written by every
+ * connection thread at once. Also where the events worth telling an operator ({@link #events}) and,
+ * with metrics on, each request's time go.
+ */
 final class ServerCounters {
+    /** Every code an error answer can carry. */
+    static final List<ErrorResponse.Code> ERROR_CODES = Arrays.stream(ErrorResponse.Code.values())
+            .filter(code -> code != ErrorResponse.Code.UNRECOGNIZED).toList();
+
     final LongAdder connectionsAccepted = new LongAdder();
     final LongAdder connectionsRejected = new LongAdder();
     final LongAdder echoRequests = new LongAdder();
@@ -19,12 +31,41 @@ final class ServerCounters {
     final LongAdder writeTimeouts = new LongAdder();
     final LongAdder bufferBudgetRefusals = new LongAdder();
     private final Map<ErrorResponse.Code, LongAdder> errors = new EnumMap<>(ErrorResponse.Code.class);
+    /** Refusals, timeouts and bad frames, for the DEBUG lines and the INFO summary each minute. */
+    final ServerEvents events;
+    /** Null unless metrics are on: then the one cost they add per request. */
+    private final Timer requestTime;
 
+    /** Counters with no request timing, and events summed up each {@link ServerEvents#SUMMARY_INTERVAL}. */
     ServerCounters() {
-        for (ErrorResponse.Code code : ErrorResponse.Code.values()) {
-            if (code != ErrorResponse.Code.UNRECOGNIZED) {
-                errors.put(code, new LongAdder());
-            }
+        this(new ServerEvents(), null);
+    }
+
+    /** @param requestTime the histogram each answered request's time goes into; null for none */
+    ServerCounters(ServerEvents events, Timer requestTime) {
+        this.events = events;
+        this.requestTime = requestTime;
+        for (ErrorResponse.Code code : ERROR_CODES) {
+            errors.put(code, new LongAdder());
+        }
+    }
+
+    /**
+     * When a request's frame has been read whole: the time to pass to {@link #answered(ClientMessage.MessageCase,
+     * ServerMessage, long)}; 0, and no clock read, when requests are not timed.
+     */
+    long requestStarted() {
+        return requestTime == null ? 0 : System.nanoTime();
+    }
+
+    /**
+     * Counts one answer, as {@link #answered(ClientMessage.MessageCase, ServerMessage)}, and times it
+     * from {@code startedNanos} unless that is 0 (an error answer to no request, or timing is off).
+     */
+    void answered(ClientMessage.MessageCase request, ServerMessage answer, long startedNanos) {
+        answered(request, answer);
+        if (requestTime != null && startedNanos != 0) {
+            requestTime.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -45,6 +86,11 @@ final class ServerCounters {
         if (counter != null) {
             counter.increment();
         }
+    }
+
+    /** The live count of error answers with {@code code}, one of {@link #ERROR_CODES}. */
+    LongAdder errorCounter(ErrorResponse.Code code) {
+        return errors.get(code);
     }
 
     ServerStats snapshot(long connectionsActive) {

@@ -1,14 +1,48 @@
 package dev.echo.server;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.echo.core.proto.ErrorResponse;
+import java.lang.management.ManagementFactory;
+import javax.management.JMException;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reads a live server for its {@link EchoServerMXBean}; each getter takes a fresh snapshot. */
 final class ServerMXBeanAdapter implements EchoServerMXBean {
+    private static final Logger log = LoggerFactory.getLogger(ServerMXBeanAdapter.class);
     private final EchoServer server;
 
     ServerMXBeanAdapter(EchoServer server) {
         this.server = server;
+    }
+
+    /**
+     * Publishes a started server's counters as {@code dev.echo:type=EchoServer,port=PORT,id=INSTANCE};
+     * returns the name, or null (with a warning) if the platform MBean server refused.
+     */
+    static ObjectName register(EchoServer server, long instance) {
+        try {
+            ObjectName name = new ObjectName("dev.echo:type=EchoServer,port=" + server.port() + ",id=" + instance);
+            ManagementFactory.getPlatformMBeanServer().registerMBean(
+                    new StandardMBean(new ServerMXBeanAdapter(server), EchoServerMXBean.class, true), name);
+            return name;
+        } catch (JMException | RuntimeException e) {
+            log.warn("counters of port {} not published over JMX: {}", server.port(), e.toString());
+            return null;
+        }
+    }
+
+    /** Removes what {@link #register} published; nothing for a null name. */
+    static void unregister(ObjectName name) {
+        if (name == null) {
+            return;
+        }
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+        } catch (JMException | RuntimeException e) {
+            log.warn("unregistering {} failed: {}", name, e.toString());
+        }
     }
 
     @Override
@@ -62,10 +96,42 @@ final class ServerMXBeanAdapter implements EchoServerMXBean {
     }
 
     @Override
-    public Map<String, Long> getErrors() {
-        Map<String, Long> errors = new LinkedHashMap<>();
-        server.stats().errors().forEach((code, count) -> errors.put(code.name(), count));
-        return errors;
+    public long getMalformedMessageErrors() {
+        return errors(ErrorResponse.Code.MALFORMED_MESSAGE);
+    }
+
+    @Override
+    public long getEmptyRequestErrors() {
+        return errors(ErrorResponse.Code.EMPTY_REQUEST);
+    }
+
+    @Override
+    public long getFrameTooLargeErrors() {
+        return errors(ErrorResponse.Code.FRAME_TOO_LARGE);
+    }
+
+    @Override
+    public long getAddOverflowErrors() {
+        return errors(ErrorResponse.Code.ADD_OVERFLOW);
+    }
+
+    @Override
+    public long getServerBusyErrors() {
+        return errors(ErrorResponse.Code.SERVER_BUSY);
+    }
+
+    @Override
+    public long getShuttingDownErrors() {
+        return errors(ErrorResponse.Code.SHUTTING_DOWN);
+    }
+
+    @Override
+    public long getErrorTotal() {
+        return server.stats().errorTotal();
+    }
+
+    private long errors(ErrorResponse.Code code) {
+        return server.stats().errorCount(code);
     }
 
     @Override

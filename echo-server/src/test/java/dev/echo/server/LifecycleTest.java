@@ -165,10 +165,8 @@ class LifecycleTest {
             assertEquals(1L, mbeans.getAttribute(name, "EchoRequests"), "expected EchoRequests 1 over JMX");
             assertEquals(1L, mbeans.getAttribute(name, "AddRequests"), "expected AddRequests 1 over JMX");
             assertEquals(Boolean.TRUE, mbeans.getAttribute(name, "Running"), "expected Running true over JMX");
-            javax.management.openmbean.TabularData errors =
-                    (javax.management.openmbean.TabularData) mbeans.getAttribute(name, "Errors");
-            assertEquals(1L, errors.get(new Object[] {"EMPTY_REQUEST"}).get("value"),
-                    "expected Errors to hold EMPTY_REQUEST=1 over JMX, got " + errors);
+            assertEquals(1L, mbeans.getAttribute(name, "EmptyRequestErrors"), "expected EmptyRequestErrors 1 over JMX");
+            assertEquals(0L, mbeans.getAttribute(name, "MalformedMessageErrors"), "expected MalformedMessageErrors 0 over JMX");
             assertEquals(3L, mbeans.getAttribute(name, "RequestsAnswered"), "expected RequestsAnswered 3 over JMX");
             assertTrue((Long) mbeans.getAttribute(name, "BytesOut") > 0, "expected BytesOut counted over JMX");
             assertEquals("127.0.0.1:" + server.port(), mbeans.getAttribute(name, "Address"),

@@ -104,16 +104,19 @@ class MainTest {
 
     @Test
     void everyOptionMayComeFromItsEnvironmentVariableAndAFlagWins() throws Exception {
-        Map<String, String> environment = Map.of("ECHO_HOST", "0.0.0.0", "ECHO_PORT", "9000", "ECHO_FRAMING", "raw",
-                "ECHO_MAX_FRAME_BYTES", "1024", "ECHO_MAX_BUFFERED_BYTES", "65536", "ECHO_MAX_CONNECTIONS", "7",
-                "ECHO_IDLE_TIMEOUT", "30s", "ECHO_THREADS", "platform:3", "ECHO_GRACE", "0", "ECHO_STATS_INTERVAL", "1m");
+        Map<String, String> environment = Map.ofEntries(Map.entry("ECHO_HOST", "0.0.0.0"), Map.entry("ECHO_PORT", "9000"),
+                Map.entry("ECHO_FRAMING", "raw"), Map.entry("ECHO_MAX_FRAME_BYTES", "1024"),
+                Map.entry("ECHO_MAX_BUFFERED_BYTES", "65536"), Map.entry("ECHO_MAX_CONNECTIONS", "7"),
+                Map.entry("ECHO_IDLE_TIMEOUT", "30s"), Map.entry("ECHO_THREADS", "platform:3"), Map.entry("ECHO_GRACE", "0"),
+                Map.entry("ECHO_STATS_INTERVAL", "1m"), Map.entry("ECHO_METRICS_PORT", "9090"),
+                Map.entry("ECHO_METRICS_HOST", "0.0.0.0"));
         CommandLineOptions.Parsed fromEnvironment = CommandLineOptions.parse(new String[0], environment);
         ServerConfig config = fromEnvironment.config();
         assertEquals(List.of("0.0.0.0", 9000, dev.echo.core.Framing.RAW, 1024, 65536L, 7, Duration.ofSeconds(30),
-                        ThreadMode.parse("platform:3"), Duration.ZERO, Duration.ofMinutes(1)),
+                        ThreadMode.parse("platform:3"), Duration.ZERO, Duration.ofMinutes(1), 9090, "0.0.0.0"),
                 List.of(config.host(), config.port(), config.framing(), config.maxFrameBytes(), config.maxBufferedBytes(),
                         config.maxConnections(), config.idleTimeout(), config.threadMode(), config.shutdownGrace(),
-                        fromEnvironment.statsInterval()));
+                        fromEnvironment.statsInterval(), config.metricsPort(), config.metricsHost()));
         assertEquals("debug", CommandLineOptions.parse(new String[0], Map.of("ECHO_LOG_LEVEL", "debug")).logLevel());
         ServerConfig flagsWin = CommandLineOptions.parse(new String[] {"--port", "0", "-H", "127.0.0.1"}, environment).config();
         assertEquals(0, flagsWin.port(), "expected the flag to win over ECHO_PORT");

@@ -1,0 +1,184 @@
+package dev.echo.server;
+
+import dev.echo.core.Durations;
+import dev.echo.core.FrameFailure;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What clients got wrong or were refused: each event is logged at DEBUG as it happens, and once per
+ * interval (a minute) one INFO line sums up the interval's events by kind, with one peer of each as
+ * a sample, only when there was any:
+ *
+ * <pre>
+ * last 1m: rejected=120 (127.0.0.1:51234) idle-timeout=3 (10.1.2.3:40022) malformed=1 (127.0.0.1:50210)
+ * </pre>
+ *
+ * An operator at the default level thus learns that something happens, and from whom, without a line
+ * per refused connection when thousands are refused. Events come from every connection thread at
+ * once; counting one is a LongAdder increment.
+ */
+final class ServerEvents {
+    static final Duration SUMMARY_INTERVAL = Duration.ofMinutes(1);
+    private static final Logger log = LoggerFactory.getLogger(ServerEvents.class);
+
+    /** Kinds of event, in the order the summary lists them. */
+    enum Kind {
+        /** SERVER_BUSY at the connection limit. */
+        REJECTED("rejected"),
+        /** SERVER_BUSY: the frame needed more than the buffer budget had left. */
+        OVER_BUDGET("over-budget"),
+        IDLE_TIMEOUT("idle-timeout"),
+        /** The client took no answer bytes for the idle timeout. */
+        WRITE_TIMEOUT("write-timeout"),
+        /** MALFORMED_MESSAGE: a body or a length prefix that does not parse. */
+        MALFORMED("malformed"),
+        FRAME_TOO_LARGE("too-large");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    private final Duration interval;
+    private final Consumer<String> summaries;
+    /** Where each event's line goes; null: DEBUG, and only built when DEBUG is on. */
+    private final Consumer<String> eventLines;
+    private final Map<Kind, LongAdder> counts = new EnumMap<>(Kind.class);
+    private final Map<Kind, AtomicReference<SocketAddress>> samples = new EnumMap<>(Kind.class);
+    private ScheduledExecutorService scheduler;
+
+    /** Events logged at DEBUG, their summary at INFO every {@link #SUMMARY_INTERVAL}. */
+    ServerEvents() {
+        this(SUMMARY_INTERVAL, log::info, null);
+    }
+
+    /**
+     * For tests: summaries every {@code interval} go to {@code summaries}, each event's line to
+     * {@code eventLines} (null: to the DEBUG log).
+     */
+    ServerEvents(Duration interval, Consumer<String> summaries, Consumer<String> eventLines) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive: " + interval);
+        }
+        this.interval = interval;
+        this.summaries = summaries;
+        this.eventLines = eventLines;
+        for (Kind kind : Kind.values()) {
+            counts.put(kind, new LongAdder());
+            samples.put(kind, new AtomicReference<>());
+        }
+    }
+
+    /**
+     * One event of {@code kind}, from {@code peer} (null if unknown), on connection {@code connection}
+     * (0 for one never accepted); {@code detail} says what happened, for the DEBUG line.
+     */
+    void record(Kind kind, long connection, SocketAddress peer, String detail) {
+        counts.get(kind).increment();
+        AtomicReference<SocketAddress> sample = samples.get(kind);
+        if (peer != null && sample.get() == null) {
+            sample.compareAndSet(null, peer);
+        }
+        if (eventLines != null || log.isDebugEnabled()) {
+            String line = kind.label + (connection == 0 ? "" : " on connection " + connection) + " from "
+                    + describe(peer) + ": " + detail;
+            if (eventLines == null) {
+                log.debug(line);
+            } else {
+                eventLines.accept(line);
+            }
+        }
+    }
+
+    /** A connection closed for not completing a frame within {@code idleTimeout}. */
+    void idleTimeout(long connection, SocketAddress peer, Duration idleTimeout) {
+        record(Kind.IDLE_TIMEOUT, connection, peer, "no whole frame within " + Durations.format(idleTimeout));
+    }
+
+    /** A connection closed because its peer took no answer bytes for {@code idleTimeout}. */
+    void writeTimeout(long connection, SocketAddress peer, Duration idleTimeout) {
+        record(Kind.WRITE_TIMEOUT, connection, peer, "took no answer bytes for " + Durations.format(idleTimeout));
+    }
+
+    /** A connection turned away with SERVER_BUSY at the limit of {@code maxConnections}. */
+    void rejected(SocketAddress peer, int maxConnections) {
+        record(Kind.REJECTED, 0, peer, "SERVER_BUSY at the limit of " + maxConnections + " connections");
+    }
+
+    /** The event a failed frame is, if any (a peer gone inside a frame is none), recorded as {@link #record} does. */
+    void record(FrameFailure failure, long connection, SocketAddress peer, String detail) {
+        switch (failure) {
+            case TOO_LARGE -> record(Kind.FRAME_TOO_LARGE, connection, peer, detail);
+            case MALFORMED, UNPARSABLE, UNPARSABLE_RAW -> record(Kind.MALFORMED, connection, peer, detail);
+            case OVER_BUDGET -> record(Kind.OVER_BUDGET, connection, peer, detail);
+            case TRUNCATED -> { }
+        }
+    }
+
+    /**
+     * The summary of the events since the last call, and resets the counts; null if there was none.
+     * Events recorded while it runs are told in this summary or the next, never lost.
+     */
+    String takeSummary() {
+        List<String> parts = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            long count = counts.get(kind).sumThenReset();
+            SocketAddress sample = samples.get(kind).getAndSet(null);
+            if (count > 0) {
+                parts.add(kind.label + "=" + count + (sample == null ? "" : " (" + describe(sample) + ")"));
+            }
+        }
+        return parts.isEmpty() ? null : String.join(" ", parts);
+    }
+
+    /** Starts logging a summary each interval, on one daemon thread named {@code threadName}. */
+    void start(String threadName) {
+        scheduler = Executors.newSingleThreadScheduledExecutor(
+                task -> Thread.ofPlatform().daemon(true).name(threadName).unstarted(task));
+        long millis = Math.max(1, interval.toMillis());
+        scheduler.scheduleAtFixedRate(() -> logSummary("last " + Durations.format(interval)), millis, millis,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the summaries (waiting up to a second for one being written), then tells the unfinished interval's. */
+    void stop() throws InterruptedException {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler.awaitTermination(1, TimeUnit.SECONDS);
+            scheduler = null;
+            logSummary("until stopped");
+        }
+    }
+
+    private void logSummary(String when) {
+        String summary = takeSummary();
+        if (summary != null) {
+            summaries.accept(when + ": " + summary);
+        }
+    }
+
+    /** {@code 127.0.0.1:5000} rather than {@code /127.0.0.1:5000}. */
+    private static String describe(SocketAddress peer) {
+        if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            String host = inet.getAddress().getHostAddress();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(peer);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
+import dev.echo.core.proto.ErrorResponse;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The summary of refusals, timeouts and bad frames, and a line per event; on their own, then from a server. */
+class ServerEventsTest {
+    private final List<String> summaries = new CopyOnWriteArrayList<>();
+    private final List<String> eventLines = new CopyOnWriteArrayList<>();
+
+    private ServerEvents events(Duration interval) {
+        return new ServerEvents(interval, summaries::add, eventLines::add);
+    }
+
+    @Test
+    void aQuietIntervalHasNoSummary() {
+        assertNull(events(Duration.ofMinutes(1)).takeSummary(), "expected no summary when nothing happened");
+    }
+
+    @Test
+    void theSummaryCountsEachKindWithItsFirstPeerAndStartsAgainAfterwards() {
+        ServerEvents events = events(Duration.ofMinutes(1));
+        InetSocketAddress first = new InetSocketAddress("127.0.0.1", 5001);
+        events.record(ServerEvents.Kind.REJECTED, 0, first, "at the limit");
+        events.record(ServerEvents.Kind.REJECTED, 0, new InetSocketAddress("127.0.0.1", 5002), "at the limit");
+        events.record(ServerEvents.Kind.MALFORMED, 7, new InetSocketAddress("127.0.0.1", 5003), "not a ClientMessage");
+        events.record(ServerEvents.Kind.IDLE_TIMEOUT, 8, null, "no frame");
+
+        assertEquals("rejected=2 (127.0.0.1:5001) idle-timeout=1 malformed=1 (127.0.0.1:5003)", events.takeSummary(),
+                "expected counts by kind in a fixed order, each with its first peer");
+        assertNull(events.takeSummary(), "expected the next interval to start from nothing");
+        events.record(ServerEvents.Kind.WRITE_TIMEOUT, 9, first, "stalled");
+        assertEquals("write-timeout=1 (127.0.0.1:5001)", events.takeSummary(), "expected only the new interval's event");
+    }
+
+    @Test
+    void eachEventHasItsOwnLineNamingTheConnectionAndThePeer() {
+        ServerEvents events = events(Duration.ofMinutes(1));
+        events.record(ServerEvents.Kind.MALFORMED, 12, new InetSocketAddress("127.0.0.1", 6000), "frame of 3 bytes");
+        events.record(ServerEvents.Kind.REJECTED, 0, new InetSocketAddress("127.0.0.1", 6001), "SERVER_BUSY");
+        assertEquals(List.of("malformed on connection 12 from 127.0.0.1:6000: frame of 3 bytes",
+                "rejected from 127.0.0.1:6001: SERVER_BUSY"), eventLines, "expected one line per event");
+    }
+
+    @Test
+    void aNonPositiveIntervalIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> events(Duration.ZERO));
+        assertTrue(e.getMessage().contains("PT0S"), "expected the bad value in the message: " + e.getMessage());
+    }
+
+    @Test
+    void aServerSumsUpEachIntervalAndLogsEveryMalformedRequest() throws Exception {
+        ServerEvents events = events(Duration.ofMillis(100));
+        ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).maxConnections(1)
+                .shutdownGrace(Duration.ofSeconds(2)).build();
+        try (EchoServer server = EchoServer.create(config, events).start(); WireClient client = TestServers.connect(server)) {
+            client.write(new byte[] {2, (byte) 0xff, (byte) 0xff}); // a 2-byte body that is no ClientMessage
+            client.expectError(ErrorResponse.Code.MALFORMED_MESSAGE);
+            try (WireClient refused = TestServers.connect(server)) {
+                refused.expectError(ErrorResponse.Code.SERVER_BUSY);
+            }
+            String peer = "127.0.0.1:" + client.socket().getLocalPort();
+            // The two events may fall in one interval or in two.
+            Await.until("summaries telling malformed=1 (" + peer + ") and rejected=1", Duration.ofSeconds(10),
+                    () -> summaries.stream().anyMatch(line -> line.contains(" malformed=1 (" + peer + ")"))
+                            && summaries.stream().anyMatch(line -> line.matches("last 100ms: rejected=1 \\(127\\.0\\.0\\.1:\\d+\\).*")),
+                    summaries::toString);
+            assertTrue(summaries.stream().allMatch(line -> line.startsWith("last 100ms: ")), "expected the interval: " + summaries);
+            assertTrue(eventLines.stream().anyMatch(line -> line.startsWith("malformed on connection ")
+                    && line.contains(" from " + peer + ": ")), "expected a line for the malformed request, got " + eventLines);
+            assertTrue(eventLines.stream().anyMatch(line -> line.startsWith("rejected from 127.0.0.1:")),
+                    "expected a line for the rejected connection, got " + eventLines);
+            assertEquals("hello", client.echo("hello"), "expected the connection to go on after MALFORMED_MESSAGE");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.core.Messages;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
+import dev.echo.core.proto.ErrorResponse;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+
+/** The MXBean shows error answers as one attribute per code, each read from the live counters. */
+class ServerMXBeanTest {
+
+    /** MALFORMED_MESSAGE -> MalformedMessageErrors */
+    private static String attribute(ErrorResponse.Code code) {
+        return Arrays.stream(code.name().split("_"))
+                .map(word -> word.charAt(0) + word.substring(1).toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining()) + "Errors";
+    }
+
+    @Test
+    void everyCodeAServerSendsHasItsOwnAttributeWithItsCount() throws Exception {
+        MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+        try (EchoServer server = TestServers.start(); WireClient client = TestServers.connect(server)) {
+            client.write(new byte[] {0});
+            client.expectError(ErrorResponse.Code.EMPTY_REQUEST);
+            client.send(Messages.add(Integer.MAX_VALUE, 1));
+            client.expectError(ErrorResponse.Code.ADD_OVERFLOW);
+            ObjectName name = ServerProbe.mbeanName(server);
+            Set<String> attributes = Arrays.stream(mbeans.getMBeanInfo(name).getAttributes())
+                    .map(MBeanAttributeInfo::getName).collect(Collectors.toSet());
+            for (ErrorResponse.Code code : ServerCounters.ERROR_CODES) {
+                if (code == ErrorResponse.Code.CODE_UNSPECIFIED) {
+                    continue; // never sent
+                }
+                String attribute = attribute(code);
+                assertTrue(attributes.contains(attribute), "expected an attribute " + attribute + " for " + code
+                        + " among " + attributes);
+                long expected = code == ErrorResponse.Code.EMPTY_REQUEST || code == ErrorResponse.Code.ADD_OVERFLOW ? 1 : 0;
+                assertEquals(expected, mbeans.getAttribute(name, attribute), attribute + " over JMX");
+            }
+            assertEquals(2L, mbeans.getAttribute(name, "ErrorTotal"), "ErrorTotal over JMX");
+        }
+    }
+}
