@@ -12,13 +12,10 @@ class ClientConfigTest {
 
     @Test
     void defaults() {
-        ClientConfig config = ClientConfig.builder().build();
-        assertEquals("127.0.0.1", config.host(), "default host");
-        assertEquals(8080, config.port(), "default port");
-        assertEquals(Framing.DELIMITED, config.framing(), "default framing");
-        assertEquals(Duration.ofSeconds(5), config.connectTimeout(), "default connect timeout");
-        assertEquals(Duration.ofSeconds(30), config.readTimeout(), "default read timeout");
-        assertEquals(4 * 1024 * 1024, config.maxFrameBytes(), "default max frame");
+        // host, port, framing, connect timeout, read timeout, largest frame
+        ClientConfig documented = new ClientConfig("127.0.0.1", 8080, Framing.DELIMITED, Duration.ofSeconds(5),
+                Duration.ofSeconds(30), 4 * 1024 * 1024);
+        assertEquals(documented, ClientConfig.builder().build(), "expected the documented defaults");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.echo.core;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
@@ -78,34 +79,23 @@ final class CodedFrameWriter implements FrameWriter {
     }
 
     /** Counts what passes; CodedOutputStream hands over whole buffers, so this is off the per-byte path. */
-    private static final class CountingOutputStream extends OutputStream {
-        private final OutputStream delegate;
+    private static final class CountingOutputStream extends FilterOutputStream {
         long count;
 
         CountingOutputStream(OutputStream delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
         public void write(int b) throws IOException {
-            delegate.write(b);
+            out.write(b);
             count++;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            delegate.write(b, off, len);
+            out.write(b, off, len);
             count += len;
-        }
-
-        @Override
-        public void flush() throws IOException {
-            delegate.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            delegate.close();
         }
     }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Locale;
 
 /** How messages are delimited on the wire. Chosen per server and per client. */
 public enum Framing {
@@ -71,7 +70,7 @@ public enum Framing {
 
     /** The lower-case name used on command lines: {@code delimited} or {@code raw}. */
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return CliNames.of(this);
     }
 
     /**
@@ -80,11 +79,6 @@ public enum Framing {
      * @throws IllegalArgumentException naming the bad value and the valid ones
      */
     public static Framing fromCliName(String name) {
-        for (Framing framing : values()) {
-            if (framing.cliName().equalsIgnoreCase(name == null ? "" : name.trim())) {
-                return framing;
-            }
-        }
-        throw new IllegalArgumentException("unknown framing '" + name + "': expected delimited or raw");
+        return CliNames.parse(Framing.class, "framing", name);
     }
 }

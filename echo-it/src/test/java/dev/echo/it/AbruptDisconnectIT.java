@@ -39,11 +39,11 @@ class AbruptDisconnectIT {
                 resets.put(point, new AtomicInteger());
             }
             Conversation.Tally bystanders = new Conversation.Tally();
-            Thread talkers = Thread.ofVirtual().start(() -> Parallel.run(10, Duration.ofSeconds(60), i -> {
+            Parallel.Running talkers = Parallel.start(10, Duration.ofSeconds(60), i -> {
                 try (EchoClient client = Clients.connect(server.port())) {
                     Conversation.run(client, i, 300, bystanders);
                 }
-            }).assertAllSucceeded("bystander clients during the resets (" + bystanders + ")"));
+            });
 
             Parallel.run(CLIENTS, Duration.ofSeconds(90), i -> {
                 ResetPoint point = ResetPoint.values()[i % ResetPoint.values().length];
@@ -67,14 +67,8 @@ class AbruptDisconnectIT {
                 }
             }).assertAllSucceeded("clients to connect, send their part and reset");
 
-            try {
-                if (!talkers.join(Duration.ofSeconds(90))) {
-                    throw new AssertionError("expected the bystanders to finish within 90 s: " + bystanders);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
+            talkers.await(Duration.ofSeconds(90), "the bystanders", bystanders::toString)
+                    .assertAllSucceeded("bystander clients during the resets (" + bystanders + ")");
             assertEquals(10 * 300, bystanders.correct.get(), "expected every bystander answer right: " + bystanders);
             for (ResetPoint point : ResetPoint.values()) {
                 assertEquals(CLIENTS / 4, resets.get(point).get(), "expected " + CLIENTS / 4 + " resets " + point);

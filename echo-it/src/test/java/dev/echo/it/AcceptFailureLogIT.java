@@ -94,7 +94,7 @@ class AcceptFailureLogIT {
             } catch (IOException e) {
                 throw new AssertionError("a client could not come or go during the hold", e);
             } finally {
-                closeAll(held);
+                Clients.closeAll(held, "a held connection");
             }
 
             int busiest = busiestInterval(lines);
@@ -144,15 +144,5 @@ class AcceptFailureLogIT {
             busiest = Math.max(busiest, inWindow);
         }
         return busiest;
-    }
-
-    private static void closeAll(Queue<WireClient> connections) {
-        for (WireClient connection : connections) {
-            try {
-                connection.close();
-            } catch (IOException e) {
-                System.err.println("echo-it: closing a held connection failed: " + e);
-            }
-        }
     }
 }

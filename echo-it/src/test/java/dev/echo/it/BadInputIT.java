@@ -126,11 +126,11 @@ class BadInputIT {
     void badInputOnManyConnectionsLeavesGoodClientsUndisturbed() {
         Conversation.Tally good = new Conversation.Tally();
         AtomicInteger errorsSeen = new AtomicInteger();
-        Thread talkers = Thread.ofVirtual().start(() -> Parallel.run(10, Duration.ofSeconds(60), i -> {
+        Parallel.Running talkers = Parallel.start(10, Duration.ofSeconds(60), i -> {
             try (EchoClient client = Clients.connect(delimited.port())) {
                 Conversation.run(client, i, 200, good);
             }
-        }).assertAllSucceeded("good clients beside the bad input (" + good + ")"));
+        });
         List<BadFrame> delimitedFrames = Arrays.stream(BadFrame.values())
                 .filter(f -> f.framing == Framing.DELIMITED).toList();
         int kinds = BadBody.values().length + delimitedFrames.size();
@@ -154,14 +154,8 @@ class BadInputIT {
                 errorsSeen.incrementAndGet();
             }
         }).assertAllSucceeded("bad connections to get their errors");
-        try {
-            if (!talkers.join(Duration.ofSeconds(60))) {
-                throw new AssertionError("expected the good clients to finish within 60 s: " + good);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        talkers.await(Duration.ofSeconds(60), "the good clients", good::toString)
+                .assertAllSucceeded("good clients beside the bad input (" + good + ")");
         assertEquals(20 * kinds, errorsSeen.get(), "expected an error answer on every bad connection");
         assertEquals(10 * 200, good.correct.get(), "expected every good answer right: " + good);
     }

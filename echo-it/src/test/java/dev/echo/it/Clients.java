@@ -6,6 +6,7 @@ import dev.echo.client.ServerErrorException;
 import dev.echo.core.Framing;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collection;
 
 /** Client configurations for the suite: always 127.0.0.1, with timeouts short enough to fail a test. */
 final class Clients {
@@ -21,6 +22,17 @@ final class Clients {
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(READ_TIMEOUT)
                 .build();
+    }
+
+    /** Closes every one of {@code connections}, each {@code what}, even when closing one fails. */
+    static void closeAll(Collection<? extends AutoCloseable> connections, String what) {
+        for (AutoCloseable connection : connections) {
+            try {
+                connection.close();
+            } catch (Exception e) {
+                System.err.println("echo-it: closing " + what + " failed: " + e);
+            }
+        }
     }
 
     static EchoClient connect(int port) throws IOException {

@@ -3,7 +3,6 @@ package dev.echo.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.echo.server.EchoServer;
-import dev.echo.server.ServerStats;
 import dev.echo.server.TestServers;
 import java.time.Duration;
 import org.junit.jupiter.api.parallel.Execution;
@@ -27,15 +26,9 @@ class InterferenceOwnServerIT {
             EchoServer server = TestServers.start();
             try {
                 scenario.run(server.port());
-                TestServers.awaitSettled(server, scenario.connections, Duration.ofSeconds(10));
-                ServerStats stats = server.stats();
-                assertEquals(scenario.connections, stats.connectionsAccepted(), "expected the connections counted: " + stats);
-                assertEquals(scenario.echoes, stats.echoRequests(), "expected the echoes counted: " + stats);
-                assertEquals(scenario.adds, stats.addRequests(), "expected the adds counted: " + stats);
+                scenario.cost.assertCountedBy(server);
             } finally {
-                long closing = System.nanoTime();
-                server.close();
-                long millis = (System.nanoTime() - closing) / 1_000_000;
+                long millis = TestServers.closeMillis(server);
                 assertEquals(false, server.isRunning(), "expected the server stopped after close()");
                 if (millis > 4_000) {
                     throw new AssertionError("expected close() of an idle server within the 2 s grace + 2 s, took " + millis + " ms");

@@ -3,10 +3,9 @@ package dev.echo.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.echo.server.EchoServer;
-import dev.echo.server.ServerStats;
 import dev.echo.server.TestServers;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.parallel.Execution;
@@ -23,9 +22,8 @@ class InterferenceSharedServerIT {
     static final int RUNS = 20;
 
     private static EchoServer server;
-    private static final AtomicLong expectedConnections = new AtomicLong();
-    private static final AtomicLong expectedEchoes = new AtomicLong();
-    private static final AtomicLong expectedAdds = new AtomicLong();
+    private static final AtomicReference<OriginalScenarios.Cost> expected =
+            new AtomicReference<>(OriginalScenarios.Cost.NONE);
 
     @BeforeAll
     static void startServer() {
@@ -37,20 +35,14 @@ class InterferenceSharedServerIT {
     void runsTwentyTimesAtOnceOnTheSharedServer(OriginalScenarios scenario) {
         Parallel.run(RUNS, Duration.ofSeconds(60), i -> scenario.run(server.port()))
                 .assertAllSucceeded("concurrent runs of " + scenario);
-        expectedConnections.addAndGet((long) RUNS * scenario.connections);
-        expectedEchoes.addAndGet((long) RUNS * scenario.echoes);
-        expectedAdds.addAndGet((long) RUNS * scenario.adds);
+        expected.accumulateAndGet(scenario.cost.times(RUNS), OriginalScenarios.Cost::plus);
     }
 
     @AfterAll
     static void countersAddUpThenStop() {
         try {
-            TestServers.awaitSettled(server, expectedConnections.get(), Duration.ofSeconds(10));
-            ServerStats stats = server.stats();
-            assertEquals(expectedConnections.get(), stats.connectionsAccepted(), "expected every connection counted: " + stats);
-            assertEquals(expectedEchoes.get(), stats.echoRequests(), "expected every echo counted: " + stats);
-            assertEquals(expectedAdds.get(), stats.addRequests(), "expected every add counted: " + stats);
-            assertEquals(0, stats.connectionsRejected(), "expected no rejected connection: " + stats);
+            expected.get().assertCountedBy(server);
+            assertEquals(0, server.stats().connectionsRejected(), "expected no rejected connection: " + server.stats());
         } finally {
             server.close();
         }

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.client.EchoClient;
+import dev.echo.server.EchoServer;
+import dev.echo.server.ServerStats;
+import dev.echo.server.TestServers;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -71,15 +75,34 @@ enum OriginalScenarios {
 
     static final List<String> MESSAGES = List.of("Hello, World!", "How are you?", "Goodbye!");
 
-    final int connections;
-    final int echoes;
-    final int adds;
+    /** What one run costs the server. */
+    final Cost cost;
 
     OriginalScenarios(int connections, int echoes, int adds) {
-        this.connections = connections;
-        this.echoes = echoes;
-        this.adds = adds;
+        this.cost = new Cost(connections, echoes, adds);
     }
 
     abstract void run(int port) throws IOException;
+
+    /** What runs of scenarios cost a server: connections it accepts, echoes and adds it answers. */
+    record Cost(long connections, long echoes, long adds) {
+        static final Cost NONE = new Cost(0, 0, 0);
+
+        Cost plus(Cost other) {
+            return new Cost(connections + other.connections, echoes + other.echoes, adds + other.adds);
+        }
+
+        Cost times(int runs) {
+            return new Cost(runs * connections, runs * echoes, runs * adds);
+        }
+
+        /** Waits until {@code server} has accepted these connections and ended them, then checks its counters. */
+        void assertCountedBy(EchoServer server) {
+            TestServers.awaitSettled(server, connections, Duration.ofSeconds(10));
+            ServerStats stats = server.stats();
+            assertEquals(connections, stats.connectionsAccepted(), "expected every connection counted: " + stats);
+            assertEquals(echoes, stats.echoRequests(), "expected every echo counted: " + stats);
+            assertEquals(adds, stats.addRequests(), "expected every add counted: " + stats);
+        }
+    }
 }

@@ -61,13 +61,11 @@ class PromiseFloodIT {
     @Test
     void wavesOfAThousandHeldPromisesLeaveTheHeapAndLegitimateClientsAlone() throws IOException {
         // The counters logged every 200 ms show when the server holds a whole wave.
-        try (ServerProcess server = ServerJar.process().jvmOptions(SMALL_HEAP).args("--host", "127.0.0.1", "--port", "0",
-                "--max-connections", "2000", "--log-level", "info", "--stats-interval", "200ms").start()) {
+        try (ServerProcess server = startSmallHeapServer()) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             List<LegitimateClients.Wave> waves = new ArrayList<>();
             try (LegitimateClients legitimate = LegitimateClients.start(port, LEGITIMATE_CLIENTS)) {
-                awaitAnswersWhileAlive(server, legitimate, 100, "before the attack");
-                waves.add(legitimate.wave("before the attack"));
+                waves.add(awaitWave(server, legitimate, "before the attack"));
                 for (int size : WAVES) {
                     Queue<WireClient> promises = new ConcurrentLinkedQueue<>();
                     try {
@@ -84,12 +82,11 @@ class PromiseFloodIT {
                         assertAlive(server, "with " + size + " promise connections open");
                         awaitAnswersWhileAlive(server, legitimate, ANSWERS_PER_WAVE, "with " + size + " promises held");
                     } finally {
-                        closeAll(promises);
+                        Clients.closeAll(promises, "a promise connection");
                     }
                     waves.add(legitimate.wave(size + " promises held"));
                 }
-                awaitAnswersWhileAlive(server, legitimate, 100, "after the attack");
-                waves.add(legitimate.wave("after the attack"));
+                waves.add(awaitWave(server, legitimate, "after the attack"));
             }
             assertLegitimateClientsServed(waves);
             assertAlive(server, "at the end");
@@ -99,15 +96,13 @@ class PromiseFloodIT {
     @Test
     void keptPromisesBeyondTheHeapMeetTheBufferBudget() throws IOException {
         // The counters logged every 200 ms tell how many attackers the server refused.
-        try (ServerProcess server = ServerJar.process().jvmOptions(SMALL_HEAP).args("--host", "127.0.0.1", "--port", "0",
-                "--max-connections", "2000", "--log-level", "info", "--stats-interval", "200ms").start()) {
+        try (ServerProcess server = startSmallHeapServer()) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             List<LegitimateClients.Wave> waves = new ArrayList<>();
             Queue<Attacker> attackers = new ConcurrentLinkedQueue<>();
             List<String> outcomes = new ArrayList<>();
             try (LegitimateClients legitimate = LegitimateClients.start(port, LEGITIMATE_CLIENTS)) {
-                awaitAnswersWhileAlive(server, legitimate, 100, "before the attack");
-                waves.add(legitimate.wave("before the attack"));
+                waves.add(awaitWave(server, legitimate, "before the attack"));
                 try {
                     Parallel.Outcome sent = Parallel.run(KEPT_PROMISES, Duration.ofSeconds(60),
                             i -> attackers.add(Attacker.keepPromise(port)));
@@ -134,10 +129,9 @@ class PromiseFloodIT {
                     waves.add(legitimate.wave(KEPT_PROMISES + " kept promises"));
                     attackers.forEach(attacker -> outcomes.add(attacker.outcome())); // before closing ends the held ones
                 } finally {
-                    attackers.forEach(Attacker::close);
+                    Clients.closeAll(attackers.stream().map(attacker -> attacker.connection).toList(), "an attacker");
                 }
-                awaitAnswersWhileAlive(server, legitimate, 100, "after the attack");
-                waves.add(legitimate.wave("after the attack"));
+                waves.add(awaitWave(server, legitimate, "after the attack"));
             }
             assertAlive(server, "at the end");
             assertLegitimateClientsServed(waves);
@@ -226,14 +220,18 @@ class PromiseFloodIT {
             }
             return "answered " + message.toString().strip().replace('\n', ' ');
         }
+    }
 
-        void close() {
-            try {
-                connection.close();
-            } catch (IOException e) {
-                System.err.println("echo-it: closing an attacker failed: " + e);
-            }
-        }
+    /** The server under attack: the small heap, room for 2,000 connections, and counters logged every 200 ms. */
+    private static ServerProcess startSmallHeapServer() throws IOException {
+        return ServerJar.process().jvmOptions(SMALL_HEAP).args("--host", "127.0.0.1", "--port", "0",
+                "--max-connections", "2000", "--log-level", "info", "--stats-interval", "200ms").start();
+    }
+
+    /** 100 more right legitimate answers {@code when}, then the wave they belong to. */
+    private static LegitimateClients.Wave awaitWave(ServerProcess server, LegitimateClients legitimate, String when) {
+        awaitAnswersWhileAlive(server, legitimate, 100, when);
+        return legitimate.wave(when);
     }
 
     /** Waits for {@code more} right legitimate answers; a server that died meanwhile fails at once, saying so. */
@@ -247,23 +245,21 @@ class PromiseFloodIT {
 
     /** The last {@code over-budget=N} the server logged after its first {@code skip} lines of stderr, or -1. */
     private static long lastOverBudget(ServerProcess server, int skip) {
-        List<String> lines = server.stderr();
-        for (int i = lines.size() - 1; i >= skip; i--) {
-            Matcher overBudget = OVER_BUDGET.matcher(lines.get(i));
-            if (overBudget.find()) {
-                return Long.parseLong(overBudget.group(1));
-            }
-        }
-        return -1;
+        return lastLogged(server, OVER_BUDGET, skip);
     }
 
     /** The last {@code connections active=N} the server logged, or -1. */
     private static long activeConnections(ServerProcess server) {
+        return lastLogged(server, ACTIVE, 0);
+    }
+
+    /** The number in the last match of {@code counter} in the server's stderr after its first {@code skip} lines, or -1. */
+    private static long lastLogged(ServerProcess server, Pattern counter, int skip) {
         List<String> lines = server.stderr();
-        for (int i = lines.size() - 1; i >= 0; i--) {
-            Matcher active = ACTIVE.matcher(lines.get(i));
-            if (active.find()) {
-                return Long.parseLong(active.group(1));
+        for (int i = lines.size() - 1; i >= skip; i--) {
+            Matcher match = counter.matcher(lines.get(i));
+            if (match.find()) {
+                return Long.parseLong(match.group(1));
             }
         }
         return -1;
@@ -283,16 +279,6 @@ class PromiseFloodIT {
             assertTrue(wave.answers() > 0, "expected legitimate answers in every wave: " + wave);
             assertTrue(wave.p99Micros() < P99_BOUND.toNanos() / 1000,
                     "expected the legitimate p99 under " + P99_BOUND + " (a bound for a starved machine): " + wave);
-        }
-    }
-
-    private static void closeAll(Queue<WireClient> connections) {
-        for (WireClient connection : connections) {
-            try {
-                connection.close();
-            } catch (IOException e) {
-                System.err.println("echo-it: closing a promise connection failed: " + e);
-            }
         }
     }
 }

@@ -38,7 +38,7 @@ class ServerProcessIT {
             AtomicLong closed = new AtomicLong();
             AtomicLong reset = new AtomicLong();
             int clients = 50;
-            Thread load = Thread.ofVirtual().start(() -> Parallel.run(clients, Duration.ofSeconds(60), i -> {
+            Parallel.Running load = Parallel.start(clients, Duration.ofSeconds(60), i -> {
                 try (EchoClient client = Clients.connect(port)) {
                     for (int r = 0; r < 1_000_000; r++) {
                         try {
@@ -59,7 +59,7 @@ class ServerProcessIT {
                         }
                     }
                 }
-            }).assertAllSucceeded("clients to end cleanly at SIGTERM (" + tally + ")"));
+            });
 
             Await.until("1,000 answers before SIGTERM", Duration.ofSeconds(30), () -> tally.correct.get() >= 1_000,
                     () -> tally + "; " + server.describe());
@@ -67,9 +67,8 @@ class ServerProcessIT {
             server.terminate();
             int exit = server.awaitExit(Duration.ofSeconds(15));
             long stopMillis = (System.nanoTime() - start) / 1_000_000;
-            if (!load.join(Duration.ofSeconds(60))) {
-                throw new AssertionError("expected every client to end within 60 s of SIGTERM: " + tally);
-            }
+            load.await(Duration.ofSeconds(60), "every client after SIGTERM", tally::toString)
+                    .assertAllSucceeded("clients to end cleanly at SIGTERM (" + tally + ")");
             assertEquals(0, exit, "expected exit code 0 after SIGTERM: " + server.describe());
             assertEquals(0, tally.wrong.get(), "expected no wrong answer: " + tally);
             assertEquals(clients, shuttingDown.get() + closed.get() + reset.get(),

@@ -8,16 +8,12 @@ import dev.echo.core.Framing;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse.Code;
 import dev.echo.core.proto.ServerMessage;
-import dev.echo.server.EchoServer;
-import dev.echo.server.TestServers;
 import dev.echo.server.ThreadMode;
 import dev.echo.testkit.Await;
 import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,40 +50,25 @@ class ShutdownSlowReadersIT {
     void gracefulStopAmidSlowReadersSendsWholeAnswersThenACleanEnd(String threads) throws Exception {
         AtomicIntegerArray answers = new AtomicIntegerArray(CLIENTS);
         AtomicLong shuttingDown = new AtomicLong();
-        EchoServer server = TestServers.start(b -> b.shutdownGrace(GRACE).threadMode(ThreadMode.parse(threads)));
-        int port = server.port();
-        long closeMillis;
-        Parallel.Outcome clients;
-        try {
-            List<Parallel.Outcome> result = new ArrayList<>();
-            Thread load = Thread.ofVirtual().start(() -> result.add(Parallel.run(CLIENTS, GRACE.plusSeconds(60),
-                    c -> pipelineAndReadSlowly(port, c, answers, shuttingDown))));
-            Await.until("every client to have read " + ANSWERS_BEFORE_CLOSE + " answers before close()", Duration.ofSeconds(60),
-                    () -> IntStream.range(0, CLIENTS).allMatch(c -> answers.get(c) >= ANSWERS_BEFORE_CLOSE)
-                            || !load.isAlive(),
-                    () -> "answers per client: " + answers);
-            long start = System.nanoTime();
-            server.close();
-            closeMillis = (System.nanoTime() - start) / 1_000_000;
-            if (!load.join(GRACE.plusSeconds(90))) {
-                throw new AssertionError("expected every slow reader to reach the end of its stream within "
-                        + GRACE.plusSeconds(90) + ": answers per client " + answers);
-            }
-            clients = result.get(0);
-        } finally {
-            server.close();
-        }
+        ShutdownRun run = ShutdownRun.closeAmid(b -> b.shutdownGrace(GRACE).threadMode(ThreadMode.parse(threads)),
+                CLIENTS, GRACE.plusSeconds(60), (port, c) -> pipelineAndReadSlowly(port, c, answers, shuttingDown),
+                load -> Await.until("every client to have read " + ANSWERS_BEFORE_CLOSE + " answers before close()",
+                        Duration.ofSeconds(60),
+                        () -> IntStream.range(0, CLIENTS).allMatch(c -> answers.get(c) >= ANSWERS_BEFORE_CLOSE)
+                                || load.isDone(),
+                        () -> "answers per client: " + answers),
+                () -> "answers per client " + answers);
         long received = IntStream.range(0, CLIENTS).mapToLong(answers::get).sum();
         System.err.println("echo-it: graceful stop amid " + CLIENTS + " slow readers (" + threads + "): close() took "
-                + closeMillis + " ms; " + received + " answers read (per client " + answers + "), " + shuttingDown
-                + " SHUTTING_DOWN; server counted " + server.stats().requestsAnswered() + " answered");
-        clients.assertAllSucceeded("slow readers to read whole answers in order, at most a final SHUTTING_DOWN,"
+                + run.closeMillis() + " ms; " + received + " answers read (per client " + answers + "), " + shuttingDown
+                + " SHUTTING_DOWN; server counted " + run.server().stats().requestsAnswered() + " answered");
+        run.clients().assertAllSucceeded("slow readers to read whole answers in order, at most a final SHUTTING_DOWN,"
                 + " then a clean end of stream");
-        assertEquals(server.stats().requestsAnswered(), received + shuttingDown.get(),
+        assertEquals(run.server().stats().requestsAnswered(), received + shuttingDown.get(),
                 "expected the answers the clients read (" + received + " echoes and " + shuttingDown
-                        + " SHUTTING_DOWN) to be every answer the server counted: " + server.stats());
-        assertTrue(closeMillis < GRACE.toMillis(), "expected close() to end before the grace period of " + GRACE
-                + " was over (the clients read everything well within it), took " + closeMillis + " ms");
+                        + " SHUTTING_DOWN) to be every answer the server counted: " + run.server().stats());
+        assertTrue(run.closeMillis() < GRACE.toMillis(), "expected close() to end before the grace period of " + GRACE
+                + " was over (the clients read everything well within it), took " + run.closeMillis() + " ms");
     }
 
     /** One client: a writer thread pipelines every request; this thread reads slowly to the end. */

@@ -13,8 +13,6 @@ import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ErrorResponse.Code;
 import dev.echo.core.proto.ServerMessage;
-import dev.echo.server.EchoServer;
-import dev.echo.server.TestServers;
 import dev.echo.server.ThreadMode;
 import dev.echo.testkit.Await;
 import java.io.IOException;
@@ -51,30 +49,16 @@ class ShutdownUnderLoadIT {
             outcomes.put(outcome, new AtomicLong());
         }
         Queue<String> resets = new ConcurrentLinkedQueue<>();
-        EchoServer server = TestServers.start(b -> b.shutdownGrace(GRACE).threadMode(ThreadMode.parse(threads)));
-        int port = server.port();
-        long closeMillis;
-        Parallel.Outcome clients;
-        try {
-            List<Parallel.Outcome> result = new ArrayList<>();
-            Thread load = Thread.ofVirtual().start(() -> result.add(Parallel.run(CLIENTS, Duration.ofSeconds(60),
-                    i -> talkUntilTheEnd(port, i, outcomes, resets))));
-            Await.until("2,000 answers before close()", Duration.ofSeconds(30),
-                    () -> outcomes.get(Outcome.ANSWERED).get() >= 2_000, outcomes::toString);
-            long start = System.nanoTime();
-            server.close();
-            closeMillis = (System.nanoTime() - start) / 1_000_000;
-            if (!load.join(Duration.ofSeconds(60))) {
-                throw new AssertionError("expected every client to end within 60 s of close(): " + outcomes);
-            }
-            clients = result.get(0);
-        } finally {
-            server.close();
-        }
-        clients.assertAllSucceeded("clients to see only clean outcomes " + outcomes);
-        assertTrue(closeMillis <= GRACE.toMillis() + 2_500,
-                "expected close() within the grace period of " + GRACE + " plus 2.5 s, took " + closeMillis + " ms");
-        assertEquals(0, server.stats().connectionsActive(), "expected no connection left after close(): " + server.stats());
+        ShutdownRun run = ShutdownRun.closeAmid(b -> b.shutdownGrace(GRACE).threadMode(ThreadMode.parse(threads)),
+                CLIENTS, Duration.ofSeconds(60), (port, i) -> talkUntilTheEnd(port, i, outcomes, resets),
+                load -> Await.until("2,000 answers before close()", Duration.ofSeconds(30),
+                        () -> outcomes.get(Outcome.ANSWERED).get() >= 2_000, outcomes::toString),
+                outcomes::toString);
+        int port = run.server().port();
+        run.clients().assertAllSucceeded("clients to see only clean outcomes " + outcomes);
+        assertTrue(run.closeMillis() <= GRACE.toMillis() + 2_500,
+                "expected close() within the grace period of " + GRACE + " plus 2.5 s, took " + run.closeMillis() + " ms");
+        assertEquals(0, run.server().stats().connectionsActive(), "expected no connection left after close(): " + run.server().stats());
         List<String> left = Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
@@ -85,7 +69,7 @@ class ShutdownUnderLoadIT {
         assertTrue(outcomes.get(Outcome.ANSWERED).get() >= 2_000, "expected the answers before close() counted: " + outcomes);
         assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close(),
                 "expected the port closed after close()");
-        System.err.println("echo-it: shutdown under load (" + threads + "): close() took " + closeMillis + " ms; " + outcomes
+        System.err.println("echo-it: shutdown under load (" + threads + "): close() took " + run.closeMillis() + " ms; " + outcomes
                 + (resets.isEmpty() ? "" : "; resets: " + resets.stream().distinct().limit(3).toList()));
     }
 

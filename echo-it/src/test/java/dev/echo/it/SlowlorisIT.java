@@ -45,7 +45,7 @@ class SlowlorisIT {
             Conversation.Tally normal = new Conversation.Tally();
             AtomicLong slowestMillis = new AtomicLong();
             ConcurrentLinkedQueue<Long> normalRequestsPerClient = new ConcurrentLinkedQueue<>();
-            Thread normalClients = Thread.ofVirtual().start(() -> Parallel.run(NORMAL, Duration.ofSeconds(60), i -> {
+            Parallel.Running normalClients = Parallel.start(NORMAL, Duration.ofSeconds(60), i -> {
                 long requests = 0;
                 try (EchoClient client = Clients.connect(port)) {
                     // Until every trickler is closed, and at most 100,000 requests.
@@ -58,7 +58,7 @@ class SlowlorisIT {
                 } finally {
                     normalRequestsPerClient.add(requests);
                 }
-            }).assertAllSucceeded("normal clients beside the tricklers (" + normal + ")"));
+            });
 
             ConcurrentLinkedQueue<Long> closedAfterMillis = new ConcurrentLinkedQueue<>();
             Parallel.Outcome tricklers = Parallel.run(TRICKLERS, Duration.ofSeconds(30), i -> {
@@ -86,9 +86,8 @@ class SlowlorisIT {
                     tricklersDone.incrementAndGet();
                 }
             });
-            if (!normalClients.join(Duration.ofSeconds(60))) {
-                throw new AssertionError("expected the normal clients to finish within 60 s: " + normal);
-            }
+            normalClients.await(Duration.ofSeconds(60), "the normal clients", normal::toString)
+                    .assertAllSucceeded("normal clients beside the tricklers (" + normal + ")");
             tricklers.assertAllSucceeded("tricklers to be closed by the idle timeout");
             LongSummaryStatistics closed = closedAfterMillis.stream().mapToLong(Long::longValue).summaryStatistics();
             assertEquals(TRICKLERS, closed.getCount(), "expected every trickler closed: " + closed);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,41 +33,50 @@ class SplitAndCoalescedIT {
     void framesSplitAtRandomPointsAndCoalescedAreAllAnswered(Framing framing) throws IOException {
         Requests requests = Requests.mixed(framing, 500);
         Random random = new Random(20_260_101L); // fixed seed: a failure can be replayed
-        try (EchoServer server = TestServers.start(b -> b.framing(framing));
-             WireClient connection = WireClient.connect(server.port(), framing)) {
+        int[] writes = {0};
+        assertAnswered(framing, requests, connection -> {
             byte[] bytes = requests.bytes();
-            int writes = 0;
-            for (int offset = 0; offset < bytes.length; writes++) {
+            for (int offset = 0; offset < bytes.length; writes[0]++) {
                 // Chunks of 1 to 700 bytes: some cut a prefix or a body, some carry several frames.
                 int length = Math.min(bytes.length - offset, 1 + random.nextInt(random.nextBoolean() ? 7 : 700));
                 connection.write(Arrays.copyOfRange(bytes, offset, offset + length));
                 offset += length;
             }
-            assertAnswers(requests, connection, framing + " frames in " + writes + " writes of random size");
-        }
+        }, () -> framing + " frames in " + writes[0] + " writes of random size", connection -> {});
     }
 
     @ParameterizedTest
     @EnumSource(Framing.class)
     void framesWrittenOneByteAtATimeAreAllAnswered(Framing framing) throws IOException {
         Requests requests = Requests.mixed(framing, 10);
-        try (EchoServer server = TestServers.start(b -> b.framing(framing));
-             WireClient connection = WireClient.connect(server.port(), framing)) {
-            connection.writeByteAtATime(requests.bytes());
-            assertAnswers(requests, connection, framing + " frames written one byte at a time");
-        }
+        assertAnswered(framing, requests, connection -> connection.writeByteAtATime(requests.bytes()),
+                () -> framing + " frames written one byte at a time", connection -> {});
     }
 
     @ParameterizedTest
     @EnumSource(Framing.class)
     void clientThatHalfClosesAfterItsRequestsGetsEveryAnswer(Framing framing) throws IOException {
         Requests requests = Requests.mixed(framing, 200);
+        assertAnswered(framing, requests, connection -> connection.write(requests.bytes()).shutdownOutput(),
+                () -> framing + " requests followed by a half-close",
+                connection -> assertTrue(connection.closedByServer(),
+                        "expected the server to close after the last answer to a half-closed client"));
+    }
+
+    /** What a test does on its connection: sends the requests its way, or checks what comes after the answers. */
+    @FunctionalInterface
+    private interface Step {
+        void on(WireClient connection) throws IOException;
+    }
+
+    /** Sends {@code requests} to a new server as {@code send} writes them, then asserts every answer. */
+    private static void assertAnswered(Framing framing, Requests requests, Step send, Supplier<String> what,
+                                       Step afterAnswers) throws IOException {
         try (EchoServer server = TestServers.start(b -> b.framing(framing));
              WireClient connection = WireClient.connect(server.port(), framing)) {
-            connection.write(requests.bytes());
-            connection.shutdownOutput();
-            assertAnswers(requests, connection, framing + " requests followed by a half-close");
-            assertTrue(connection.closedByServer(), "expected the server to close after the last answer to a half-closed client");
+            send.on(connection);
+            assertAnswers(requests, connection, what.get());
+            afterAnswers.on(connection);
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Where one connection is, and until when its thread may wait: the phase (waiting at a frame
@@ -73,27 +74,19 @@ final class ConnectionPhase {
 
     /** The connection's thread has its streams: from now on shutdown and the sweeper may close its side. */
     void streamsReady() {
-        lock.lock();
-        try {
-            streamsReady = true;
-        } finally {
-            lock.unlock();
-        }
+        whileLocked(() -> streamsReady = true);
     }
 
     /** At a frame boundary: false if the connection should end (shutdown, and nothing of a next frame is here). */
     boolean awaitFrame(boolean partOfFrameBuffered) {
-        lock.lock();
-        try {
-            if (phase == Phase.DONE || phase == Phase.CLOSING || (shuttingDown && !partOfFrameBuffered)) {
+        return underLock(() -> {
+            if (closingLocked() || (shuttingDown && !partOfFrameBuffered)) {
                 return false;
             }
             phase = partOfFrameBuffered ? Phase.READING : Phase.WAITING;
             frameDeadlineNanos = System.nanoTime() + idleNanos;
             return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /**
@@ -101,58 +94,41 @@ final class ConnectionPhase {
      * side is shut already (drain), or it was completed after shutdown began (SHUTTING_DOWN).
      */
     Verdict beginAnswer(long frameEnd) {
-        lock.lock();
-        try {
-            if (phase == Phase.CLOSING || phase == Phase.DONE) {
+        return underLock(() -> {
+            if (closingLocked()) {
                 return Verdict.DRAIN;
             }
             phase = Phase.ANSWERING;
             return shuttingDown && frameEnd > bytesArrivedAtShutdown ? Verdict.REFUSE : Verdict.ANSWER;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** True once our side is shut or the connection is closed. */
     boolean closing() {
-        lock.lock();
-        try {
-            return phase == Phase.CLOSING || phase == Phase.DONE;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(this::closingLocked);
+    }
+
+    private boolean closingLocked() {
+        return phase == Phase.CLOSING || phase == Phase.DONE;
     }
 
     /** True if the server ended the connection from outside its thread, so a failed read is not the peer's doing. */
     boolean closedByServer() {
-        lock.lock();
-        try {
-            return closedByServer;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> closedByServer);
     }
 
     /** True while part of a frame has arrived and the rest has not. */
     boolean readingFrame() {
-        lock.lock();
-        try {
-            return phase == Phase.READING;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> phase == Phase.READING);
     }
 
     /** Shuts our side (FIN after the last answer) unless it is shut; the caller has flushed every answer. */
     void beginClosing() {
-        lock.lock();
-        try {
-            if (phase != Phase.CLOSING && phase != Phase.DONE) {
+        whileLocked(() -> {
+            if (!closingLocked()) {
                 beginClosingLocked(System.nanoTime());
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /**
@@ -169,18 +145,12 @@ final class ConnectionPhase {
 
     /** When the drain must end however busy the peer keeps the input. */
     long drainEndNanos() {
-        lock.lock();
-        try {
-            return closingSinceNanos + DRAIN_MAX_NANOS;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> closingSinceNanos + DRAIN_MAX_NANOS);
     }
 
     /** A read returned {@code count} bytes, at least one. */
     void bytesArrived(int count) {
-        lock.lock();
-        try {
+        whileLocked(() -> {
             bytesArrived += count;
             if (phase == Phase.WAITING) {
                 phase = Phase.READING;
@@ -188,15 +158,12 @@ final class ConnectionPhase {
                 // The peer is still sending: give it another quiet period, within the drain's bound.
                 drainDeadlineNanos = Math.min(System.nanoTime() + DRAIN_QUIET_NANOS, closingSinceNanos + DRAIN_MAX_NANOS);
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Shutdown began: a connection waiting at a frame boundary ends now; any other ends at its next one. */
     void stopIfWaiting() {
-        lock.lock();
-        try {
+        whileLocked(() -> {
             if (!shuttingDown) {
                 shuttingDown = true;
                 bytesArrivedAtShutdown = bytesArrived;
@@ -204,34 +171,24 @@ final class ConnectionPhase {
             if (phase == Phase.WAITING && streamsReady) {
                 beginClosingLocked(System.nanoTime());
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The server ends the connection wherever it is; false if it had ended already. */
     boolean endByServer() {
-        lock.lock();
-        try {
+        return underLock(() -> {
             if (phase == Phase.DONE) {
                 return false;
             }
             phase = Phase.DONE;
             closedByServer = true;
             return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The connection's thread is leaving. */
     void done() {
-        lock.lock();
-        try {
-            phase = Phase.DONE;
-        } finally {
-            lock.unlock();
-        }
+        whileLocked(() -> phase = Phase.DONE);
     }
 
     /** The deadline of the read about to start: the drain's once closing, else the frame's. */
@@ -282,6 +239,26 @@ final class ConnectionPhase {
             }
             beginClosingLocked(nowNanos);
             return Overdue.IDLE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code step} under the lock: every change of the phase goes through here or {@link #underLock}. */
+    private void whileLocked(Runnable step) {
+        lock.lock();
+        try {
+            step.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What {@code question} answers, asked under the lock. */
+    private <T> T underLock(Supplier<T> question) {
+        lock.lock();
+        try {
+            return question.get();
         } finally {
             lock.unlock();
         }

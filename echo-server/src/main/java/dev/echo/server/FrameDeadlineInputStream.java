@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.core.BulkReadInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -10,28 +11,20 @@ import java.net.SocketTimeoutException;
  * is ended by the idle sweeper, and then throws {@link SocketTimeoutException}; answers waiting in
  * the writer are flushed before every read that may block.
  */
-final class FrameDeadlineInputStream extends InputStream {
+final class FrameDeadlineInputStream extends BulkReadInputStream {
 
     /** Called before every read that may block, so that no answer waits in a buffer meanwhile. */
     interface BeforeRead {
         void run() throws IOException;
     }
 
-    private final InputStream in;
     private final ConnectionPhase phase;
     private final BeforeRead beforeRead;
 
     FrameDeadlineInputStream(InputStream in, ConnectionPhase phase, BeforeRead beforeRead) {
-        this.in = in;
+        super(in);
         this.phase = phase;
         this.beforeRead = beforeRead;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -75,15 +68,5 @@ final class FrameDeadlineInputStream extends InputStream {
     private static SocketTimeoutException withCause(SocketTimeoutException timeout, IOException cause) {
         timeout.initCause(cause);
         return timeout;
-    }
-
-    @Override
-    public int available() throws IOException {
-        return in.available();
-    }
-
-    @Override
-    public void close() throws IOException {
-        in.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -10,11 +11,10 @@ import java.io.OutputStream;
  * one that stopped reading (one piece blocked for the whole idle timeout) and close the latter.
  * The writing thread only bumps the counter; the sweeper, which looks anyway, keeps the clock.
  */
-final class WriteProgressOutputStream extends OutputStream {
+final class WriteProgressOutputStream extends FilterOutputStream {
     /** Small enough that a client reading at a few KiB per second still shows progress every second. */
     static final int PIECE_BYTES = 64 * 1024;
 
-    private final OutputStream out;
     /** Odd while a piece is being written; written by the connection's thread alone. */
     private volatile long progress;
     /** The sweeper's own: the progress it last saw change during a piece, and when. */
@@ -22,7 +22,7 @@ final class WriteProgressOutputStream extends OutputStream {
     private long seenAtNanos;
 
     WriteProgressOutputStream(OutputStream out) {
-        this.out = out;
+        super(out);
     }
 
     /**
@@ -65,15 +65,5 @@ final class WriteProgressOutputStream extends OutputStream {
                 progress++; // a failed piece is not a stalled one
             }
         }
-    }
-
-    @Override
-    public void flush() throws IOException {
-        out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-        out.close();
     }
 }

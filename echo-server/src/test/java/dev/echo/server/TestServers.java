@@ -52,4 +52,11 @@ public final class TestServers {
         Await.until("0 active connections", deadline, () -> server.stats().connectionsActive() == 0,
                 () -> "stats are " + server.stats());
     }
+
+    /** Closes {@code server} and returns how long its {@code close()} took, in milliseconds. */
+    public static long closeMillis(EchoServer server) {
+        long start = System.nanoTime();
+        server.close();
+        return (System.nanoTime() - start) / 1_000_000;
+    }
 }

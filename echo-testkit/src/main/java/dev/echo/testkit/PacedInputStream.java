@@ -1,6 +1,6 @@
 package dev.echo.testkit;
 
-import java.io.FilterInputStream;
+import dev.echo.core.BulkReadInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * reads: each read takes at most a small slice, and waits first until the bytes read so far are
  * within the rate since the first read. The waits are pacing, not synchronization.
  */
-public final class PacedInputStream extends FilterInputStream {
+public final class PacedInputStream extends BulkReadInputStream {
     /** The largest slice one read takes: small enough that the pace is even, not bursty. */
     private static final int SLICE = 16 * 1024;
 
@@ -29,13 +29,6 @@ public final class PacedInputStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
@@ -49,7 +42,7 @@ public final class PacedInputStream extends FilterInputStream {
             LockSupport.parkNanos(due - now);
             now = System.nanoTime();
         }
-        int n = super.read(b, off, Math.min(len, SLICE));
+        int n = in.read(b, off, Math.min(len, SLICE));
         if (n > 0) {
             bytesRead += n;
         }

@@ -1,7 +1,7 @@
 package dev.echo.it.probe;
 
+import dev.echo.core.BulkReadInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 
@@ -10,25 +10,17 @@ import java.net.SocketTimeoutException;
  * gets the socket timeout that is left, so a server sending one byte a second cannot stretch "no
  * answer within 2s" into minutes.
  */
-final class DeadlineInputStream extends InputStream {
+final class DeadlineInputStream extends BulkReadInputStream {
     private final Socket socket;
-    private final InputStream in;
     private long deadlineNanos;
 
     DeadlineInputStream(Socket socket) throws IOException {
+        super(socket.getInputStream());
         this.socket = socket;
-        this.in = socket.getInputStream();
     }
 
     void deadlineIn(long nanos) {
         deadlineNanos = System.nanoTime() + nanos;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -39,10 +31,5 @@ final class DeadlineInputStream extends InputStream {
         }
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, leftMillis));
         return in.read(buffer, offset, length);
-    }
-
-    @Override
-    public int available() throws IOException {
-        return in.available();
     }
 }

@@ -5,7 +5,6 @@ import dev.echo.core.Framing;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -72,15 +71,13 @@ final class SingleRequestChecks {
     }
 
     static byte[] varint(long value) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        byte[] bytes = new byte[CodedOutputStream.computeUInt64SizeNoTag(value)];
         try {
-            out.writeUInt64NoTag(value);
-            out.flush();
+            CodedOutputStream.newInstance(bytes).writeUInt64NoTag(value);
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+            throw new UncheckedIOException(e); // cannot happen: the array has the varint's size
         }
-        return bytes.toByteArray();
+        return bytes;
     }
 
     static byte[] concat(byte[] first, byte[] second) {

@@ -1,7 +1,7 @@
 package dev.echo.it.replica;
 
+import dev.echo.core.CliNames;
 import java.io.IOException;
-import java.util.Locale;
 
 /** The two designs of the original Rust server that the replicas reproduce. */
 public enum Design {
@@ -20,7 +20,7 @@ public enum Design {
 
     /** {@code original} or {@code solution}. */
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return CliNames.of(this);
     }
 
     /**
@@ -29,11 +29,6 @@ public enum Design {
      * @throws IllegalArgumentException naming the bad value and the valid ones
      */
     public static Design fromCliName(String name) {
-        for (Design design : values()) {
-            if (design.cliName().equalsIgnoreCase(name == null ? "" : name.trim())) {
-                return design;
-            }
-        }
-        throw new IllegalArgumentException("unknown design '" + name + "': expected original or solution");
+        return CliNames.parse(Design.class, "design", name);
     }
 }
