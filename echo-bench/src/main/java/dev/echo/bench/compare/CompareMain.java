@@ -4,35 +4,26 @@ import dev.echo.bench.CliValues;
 import dev.echo.bench.RepoJars;
 import dev.echo.bench.ExitCodes;
 import dev.echo.bench.UsageException;
-import dev.echo.bench.load.LoadConfig;
-import dev.echo.bench.load.LoadResult;
-import dev.echo.bench.load.LoadRun;
 import dev.echo.cli.CliOption;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.ValueType;
-import dev.echo.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.zip.ZipFile;
 
 /**
  * {@code bin/echo-load compare}: starts each server as its own process, drives each with the same
  * in-process load generator in turn (rotating the order every round, so drift on a shared machine
- * falls on all of them), and prints a Markdown table of medians with each server's ratio to Netty.
+ * falls on all of them), and prints a Markdown table of medians with each server's ratio to Netty:
+ * throughput, latency, and the server process's CPU time and context switches per request.
  * With {@code --baseline-jar}, an echo-server.jar from another build joins the rotation as BASELINE,
  * and a second table gives this build's virtual row against it: before and after a change, in one run.
  */
@@ -66,7 +57,8 @@ public final class CompareMain {
     static final CommandSpec SPEC = CommandSpec.builder("echo-load compare")
             .header("Runs echo-server (virtual threads), echo-server (platform threads) and the Netty peer, each as its"
                     + " own process on a free port, drives each in turn with the same load, and prints a Markdown"
-                    + " table of median throughput and p50/p99 latency with ratios to Netty. Needs"
+                    + " table of median throughput, p50/p99 latency and each server's CPU time and context switches"
+                    + " per request (from /proc, Linux), with ratios to Netty. Needs"
                     + " echo-server/target/echo-server.jar and echo-bench/target/echo-bench.jar. With"
                     + " --baseline-jar, an echo-server.jar of another build runs in the same rotation and a"
                     + " second table gives this build's virtual row against it.")
@@ -160,57 +152,7 @@ public final class CompareMain {
             for (ServerKind kind : settings.servers()) {
                 settings.jar(kind); // every jar present before anything starts
             }
-            return compare(settings, out);
+            return new CompareRun(settings, out).run();
         });
-    }
-
-    private static int compare(Settings s, PrintStream out) throws UsageException, IOException, InterruptedException {
-        int maxConnections = s.scenarios().stream().mapToInt(Scenario::connections).max().orElse(1) + 100;
-        Map<ServerKind, ServerProcess> processes = new EnumMap<>(ServerKind.class);
-        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = new LinkedHashMap<>();
-        boolean allVerified = true;
-        Instant started = Instant.now();
-        try {
-            for (ServerKind kind : s.servers()) {
-                ServerProcess process = ServerProcess.start(kind.label(), s.jar(kind), kind.mainClass(),
-                        s.serverJvmOptions(), kind.args(maxConnections, s.platformThreads()), Duration.ofSeconds(30));
-                processes.put(kind, process);
-                out.printf(Locale.ROOT, "started %s: pid %d, port %d%n", kind.label(), process.pid(), process.port());
-            }
-            for (Scenario scenario : s.scenarios()) {
-                Map<ServerKind, List<LoadResult>> byServer = new EnumMap<>(ServerKind.class);
-                results.put(scenario, byServer);
-                for (int round = 0; round < s.rounds(); round++) {
-                    for (int i = 0; i < s.servers().size(); i++) {
-                        ServerKind kind = s.servers().get((i + round) % s.servers().size());
-                        ServerProcess process = processes.get(kind);
-                        if (!process.isAlive()) {
-                            throw new IOException(kind.label() + " exited during the comparison; its output is in "
-                                    + process.log());
-                        }
-                        LoadConfig config = LoadConfig.builder().port(process.port())
-                                .connections(scenario.connections()).pipeline(scenario.pipeline())
-                                .duration(s.duration()).warmup(s.warmup()).size(s.size()).progress(false).build();
-                        LoadResult result = new LoadRun(config, out).run();
-                        byServer.computeIfAbsent(kind, k -> new ArrayList<>()).add(result);
-                        allVerified &= result.clean();
-                        out.printf(Locale.ROOT, "%-22s round %d  %-24s %9.0f req/s  p50 %7.1f us  p99 %8.1f us  %s%n",
-                                scenario.name(), round + 1, kind.label(), result.throughput(), result.latencyMicros(50),
-                                result.latencyMicros(99), result.clean() ? "verified" : "FAILED: " + result.firstProblem());
-                    }
-                }
-            }
-        } finally {
-            for (ServerProcess process : processes.values()) {
-                process.close();
-            }
-        }
-        String table = ComparisonTable.of(s, results, started);
-        out.println();
-        out.print(table);
-        if (s.out() != null) {
-            Files.writeString(s.out(), table, StandardCharsets.UTF_8);
-        }
-        return allVerified ? 0 : 1;
     }
 }

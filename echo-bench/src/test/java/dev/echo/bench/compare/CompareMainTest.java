@@ -29,11 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CompareMainTest {
 
-    private static LoadResult run(double throughput, long p99Micros) {
+    /** One second's run at {@code throughput} whose server spent 10 ms of CPU (2 user, 8 system) and no switches. */
+    private static ServerRun run(double throughput, long p99Micros) {
+        return run(throughput, p99Micros, new ProcessCpu(2_000, 8_000, 0, 0));
+    }
+
+    private static ServerRun run(double throughput, long p99Micros, ProcessCpu cpu) {
         Histogram latency = new Histogram(3);
         latency.recordValue(p99Micros * 1000);
         long answers = (long) throughput;
-        return new LoadResult(LoadConfig.builder().build(), 1.0, answers, answers, answers, 0, 0, 0, 1, latency, null);
+        return new ServerRun(new LoadResult(LoadConfig.builder().build(), 1.0, answers, answers, answers, 0, 0, 0, 1,
+                latency, null), cpu);
     }
 
     @Test
@@ -46,21 +52,49 @@ class CompareMainTest {
 
     @Test
     void theMedianOfRoundsIsTheMiddleValue() {
-        assertEquals(200.0, ComparisonTable.median(List.of(run(300, 1), run(100, 1), run(200, 1)), LoadResult::throughput),
+        assertEquals(200.0, ComparisonTable.median(List.of(run(300, 1), run(100, 1), run(200, 1)), r -> r.load().throughput()),
                 0.001, "expected the middle of 100, 200, 300");
-        assertEquals(150.0, ComparisonTable.median(List.of(run(100, 1), run(200, 1)), LoadResult::throughput),
+        assertEquals(150.0, ComparisonTable.median(List.of(run(100, 1), run(200, 1)), r -> r.load().throughput()),
                 0.001, "expected the mean of the two middle values");
     }
 
     @Test
     void theTableGivesEachServersRatioToNetty() throws UsageException {
         CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
-        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = virtualAt1100AndNettyAt1000();
+        Map<Scenario, Map<ServerKind, List<ServerRun>>> results = virtualAt1100AndNettyAt1000();
         String table = ComparisonTable.of(settings, results, Instant.EPOCH);
         assertTrue(table.contains("| 64 conns | echo-server (virtual) | 1100 | 1.10x |"),
                 "expected 1100 req/s as 1.10x Netty in:\n" + table);
         assertTrue(table.contains("| 64 conns | netty | 1000 | 1.00x |"), "expected Netty as 1.00x in:\n" + table);
-        assertTrue(table.contains("| 0.50x | yes |"), "expected a p99 of half Netty's as 0.50x in:\n" + table);
+        assertTrue(table.contains("| 0.50x |"), "expected a p99 of half Netty's as 0.50x in:\n" + table);
+        assertTrue(table.contains("| 9.1 | 1.8 | 7.3 | 0.91x | 0.00 | 0.00 | yes |"),
+                "expected 10 ms over 1100 answers as 9.1 us (1.8 user, 7.3 sys), 0.91x Netty's 10.0 in:\n" + table);
+    }
+
+    @Test
+    void contextSwitchesAreCountedPerAnsweredRequest() throws UsageException {
+        CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
+        String table = ComparisonTable.of(settings, oneRow(Map.of(ServerKind.NETTY,
+                run(1000, 100, new ProcessCpu(2_000, 8_000, 1_500, 250)))), Instant.EPOCH);
+        assertTrue(table.contains("| 10.0 | 2.0 | 8.0 | 1.00x | 1.50 | 0.25 | yes |"),
+                "expected 1,500 and 250 switches over 1000 answers as 1.50 and 0.25 in:\n" + table);
+    }
+
+    @Test
+    void withoutProcTheCostColumnsSayDash() throws UsageException {
+        CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
+        String table = ComparisonTable.of(settings, oneRow(Map.of(ServerKind.VIRTUAL, run(1100, 50, null),
+                ServerKind.NETTY, run(1000, 100, null))), Instant.EPOCH);
+        assertTrue(table.contains("| 64 conns | netty | 1000 | 1.00x | 100.0 | 100.0 | 1.00x | - | - | - | - | - | - | yes |"),
+                "expected '-' in every cost column without /proc in:\n" + table);
+    }
+
+    @Test
+    void theMedianCostIsOverTheRoundsWhereItWasRead() {
+        List<ServerRun> runs = List.of(run(1000, 1, null), run(1000, 1, new ProcessCpu(3_000, 0, 0, 0)),
+                run(1000, 1, new ProcessCpu(5_000, 0, 0, 0)));
+        assertEquals(4.0, ComparisonTable.median(runs, r -> r.perRequest(ProcessCpu.PerRequest::cpuMicros)), 1e-9,
+                "expected the median of 3 and 5 us, the unread round left out");
     }
 
     @Test
@@ -72,20 +106,20 @@ class CompareMainTest {
                 "expected a bad scenario rejected");
     }
 
-    /** A jar holding only {@code entry}: enough for --baseline-jar's check, never started here. */
     /** One "64 conns" row with one run per server. */
-    private static Map<Scenario, Map<ServerKind, List<LoadResult>>> oneRow(Map<ServerKind, LoadResult> runs) {
-        Map<ServerKind, List<LoadResult>> row = new EnumMap<>(ServerKind.class);
+    private static Map<Scenario, Map<ServerKind, List<ServerRun>>> oneRow(Map<ServerKind, ServerRun> runs) {
+        Map<ServerKind, List<ServerRun>> row = new EnumMap<>(ServerKind.class);
         runs.forEach((kind, result) -> row.put(kind, List.of(result)));
-        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = new LinkedHashMap<>();
+        Map<Scenario, Map<ServerKind, List<ServerRun>>> results = new LinkedHashMap<>();
         results.put(Scenario.parse("64"), row);
         return results;
     }
 
-    private static Map<Scenario, Map<ServerKind, List<LoadResult>>> virtualAt1100AndNettyAt1000() {
+    private static Map<Scenario, Map<ServerKind, List<ServerRun>>> virtualAt1100AndNettyAt1000() {
         return oneRow(Map.of(ServerKind.VIRTUAL, run(1100, 50), ServerKind.NETTY, run(1000, 100)));
     }
 
+    /** A jar holding only {@code entry}: enough for --baseline-jar's check, never started here. */
     private static Path jarWith(Path dir, String entry) throws IOException {
         Path jar = dir.resolve("echo-server.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
@@ -157,7 +191,7 @@ class CompareMainTest {
     void theBaselineTableGivesVirtualsRatiosToTheBaseline(@TempDir Path dir) throws Exception {
         CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere",
                 "--baseline-jar", jarWith(dir, "dev/echo/server/Main.class").toString()});
-        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = oneRow(Map.of(ServerKind.VIRTUAL, run(1200, 50),
+        Map<Scenario, Map<ServerKind, List<ServerRun>>> results = oneRow(Map.of(ServerKind.VIRTUAL, run(1200, 50),
                 ServerKind.BASELINE, run(1000, 100), ServerKind.NETTY, run(1000, 100)));
         String table = ComparisonTable.of(settings, results, Instant.EPOCH);
         assertTrue(table.contains("| 64 conns | baseline (virtual) | 1000 | 1.00x |"),
@@ -171,7 +205,7 @@ class CompareMainTest {
     @Test
     void withoutABaselineThereIsNoBaselineTable() throws UsageException {
         CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
-        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = virtualAt1100AndNettyAt1000();
+        Map<Scenario, Map<ServerKind, List<ServerRun>>> results = virtualAt1100AndNettyAt1000();
         assertFalse(ComparisonTable.of(settings, results, Instant.EPOCH).contains("vs baseline"),
                 "expected no baseline table without a baseline");
     }
