@@ -15,7 +15,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.zip.ZipFile;
 
@@ -45,6 +44,9 @@ public final class CompareMain {
     static final CliOption<String> BASELINE_JAR = CliOption.value("baseline-jar", "PATH", ValueType.text(), "an"
             + " echo-server.jar from another build (say, before a change): adds the server 'baseline (virtual)', run"
             + " with the virtual row's arguments, to the rotation, and a table of virtual vs baseline");
+    static final CliOption<String> BASELINE_ARGS = CliOption.value("baseline-args", "ARGS", ValueType.of("server"
+            + " arguments", t -> t), "extra arguments for the --baseline-jar server only, space-separated, after the"
+            + " virtual row's (e.g. \"--metrics-port 0\": the same jar as baseline measures metrics on against off)");
     static final CliOption<Integer> PLATFORM_THREADS = CliOption.value("platform-threads", "N",
             ValueType.intRange(1, Integer.MAX_VALUE), "pool size of the platform-thread server; it serves at most N"
                     + " connections at once").defaultValue("1024");
@@ -61,19 +63,29 @@ public final class CompareMain {
                     + " per request (from /proc, Linux), with ratios to Netty. Needs"
                     + " echo-server/target/echo-server.jar and echo-bench/target/echo-bench.jar. With"
                     + " --baseline-jar, an echo-server.jar of another build runs in the same rotation and a"
-                    + " second table gives this build's virtual row against it.")
-            .group("Servers", ROOT, SERVERS, BASELINE_JAR, PLATFORM_THREADS, SERVER_JVM_OPTS)
+                    + " second table gives this build's virtual row against it; --baseline-args adds server"
+                    + " arguments to that one only.")
+            .group("Servers", ROOT, SERVERS, BASELINE_JAR, BASELINE_ARGS, PLATFORM_THREADS, SERVER_JVM_OPTS)
             .group("Runs", ROUNDS, SCENARIOS, DURATION, WARMUP, SIZE)
             .group("Output", OUT)
             .build();
 
     record Settings(RepoJars jars, int rounds, Duration duration, Duration warmup, List<Scenario> scenarios,
                     List<ServerKind> servers, int platformThreads, int size, List<String> serverJvmOptions, Path out,
-                    Path baselineJar) {
+                    Path baselineJar, List<String> baselineArgs) {
 
         /** The jar {@code kind} runs from: the --baseline-jar for BASELINE, else this repository's. */
         Path jar(ServerKind kind) throws UsageException {
             return kind == ServerKind.BASELINE ? baselineJar : kind.jar(jars);
+        }
+
+        /** {@code kind}'s arguments for room for {@code maxConnections}; BASELINE's end with the --baseline-args. */
+        List<String> serverArgs(ServerKind kind, int maxConnections) {
+            List<String> args = new ArrayList<>(kind.args(maxConnections, platformThreads));
+            if (kind == ServerKind.BASELINE) {
+                args.addAll(baselineArgs);
+            }
+            return List.copyOf(args);
         }
     }
 
@@ -111,12 +123,14 @@ public final class CompareMain {
         if (cl.get(BASELINE_JAR) != null) {
             baselineJar = baselineJar(cl.get(BASELINE_JAR));
             servers.add(ServerKind.BASELINE);
+        } else if (cl.get(BASELINE_ARGS) != null) {
+            throw new UsageException("--baseline-args '" + cl.get(BASELINE_ARGS) + "' needs --baseline-jar: they are"
+                    + " arguments for that server only");
         }
-        String jvm = cl.get(SERVER_JVM_OPTS, "").trim();
-        List<String> jvmOptions = jvm.isEmpty() ? List.of() : Arrays.asList(jvm.split("\\s+"));
         String out = cl.get(OUT);
         return new Settings(RepoJars.locate(cl.get(ROOT)), rounds, duration, warmup, scenarios, servers,
-                platformThreads, size, jvmOptions, out == null ? null : Path.of(out), baselineJar);
+                platformThreads, size, CliValues.words(cl.get(SERVER_JVM_OPTS)), out == null ? null : Path.of(out),
+                baselineJar, CliValues.words(cl.get(BASELINE_ARGS)));
     }
 
     /** The --baseline-jar value, checked now: a readable jar holding echo-server's main class. */

@@ -69,7 +69,7 @@ final class CompareRun {
         int maxConnections = s.scenarios().stream().mapToInt(Scenario::connections).max().orElse(1) + 100;
         for (ServerKind kind : s.servers()) {
             ServerProcess process = ServerProcess.start(kind.label(), s.jar(kind), kind.mainClass(),
-                    s.serverJvmOptions(), kind.args(maxConnections, s.platformThreads()), Duration.ofSeconds(30));
+                    s.serverJvmOptions(), s.serverArgs(kind, maxConnections), Duration.ofSeconds(30));
             processes.put(kind, process);
             out.printf(Locale.ROOT, "started %s: pid %d, port %d%n", kind.label(), process.pid(), process.port());
         }

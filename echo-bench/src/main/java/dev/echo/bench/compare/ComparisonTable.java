@@ -26,7 +26,8 @@ final class ComparisonTable {
                 + " process's (all threads, from /proc) in the measured window, per answered request.%n%n",
                 s.rounds(), s.duration().toSeconds(), s.warmup().toSeconds(), s.size(), started));
         if (s.baselineJar() != null) {
-            t.append(String.format(Locale.ROOT, "Baseline: %s, run like the virtual row.%n%n", s.baselineJar()));
+            t.append(String.format(Locale.ROOT, "Baseline: %s, run like the virtual row%s.%n%n", s.baselineJar(),
+                    s.baselineArgs().isEmpty() ? "" : " with " + String.join(" ", s.baselineArgs()) + " added"));
         }
         t.append("| scenario | server | throughput (req/s) | vs Netty | p50 (us) | p99 (us) | p99 vs Netty"
                 + " | CPU/req (us) | user (us) | sys (us) | CPU vs Netty | vol. cs/req | invol. cs/req | verified |\n");

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,6 +144,53 @@ class CompareMainTest {
     }
 
     @Test
+    void baselineArgsGoToTheBaselineServerOnlyAfterTheVirtualRowsArguments(@TempDir Path dir) throws Exception {
+        String jar = jarWith(dir, "dev/echo/server/Main.class").toString();
+        for (String[] args : List.of(
+                new String[] {"--baseline-jar", jar, "--baseline-args", "--metrics-port 0", "--root", "/nowhere"},
+                new String[] {"--baseline-jar", jar, "--baseline-args=  --metrics-port   0 ", "--root", "/nowhere"})) {
+            CompareMain.Settings settings = CompareMain.parse(args);
+            assertEquals(List.of("--metrics-port", "0"), settings.baselineArgs(), "expected two words from "
+                    + List.of(args));
+            List<String> expected = new ArrayList<>(ServerKind.VIRTUAL.args(164, 1024));
+            expected.addAll(List.of("--metrics-port", "0"));
+            assertEquals(expected, settings.serverArgs(ServerKind.BASELINE, 164),
+                    "expected the baseline's command line to end with the --baseline-args");
+            assertEquals(ServerKind.VIRTUAL.args(164, 1024), settings.serverArgs(ServerKind.VIRTUAL, 164),
+                    "expected the virtual row without them");
+            assertEquals(ServerKind.NETTY.args(164, 1024), settings.serverArgs(ServerKind.NETTY, 164),
+                    "expected the Netty row without them");
+        }
+    }
+
+    @Test
+    void theBaselineArgsAreNamedAboveTheTable(@TempDir Path dir) throws Exception {
+        CompareMain.Settings settings = CompareMain.parse(new String[] {"--root", "/nowhere", "--baseline-jar",
+                jarWith(dir, "dev/echo/server/Main.class").toString(), "--baseline-args", "--metrics-port 0"});
+        String table = ComparisonTable.of(settings, virtualAt1100AndNettyAt1000(), Instant.EPOCH);
+        assertTrue(table.contains("run like the virtual row with --metrics-port 0 added."),
+                "expected the extra arguments named in:\n" + table);
+    }
+
+    @Test
+    void baselineArgsWithoutABaselineJarAreAUsageError() {
+        UsageException e = assertThrows(UsageException.class,
+                () -> CompareMain.parse(new String[] {"--baseline-args", "--metrics-port 0"}),
+                "expected --baseline-args alone rejected");
+        assertEquals("--baseline-args '--metrics-port 0' needs --baseline-jar: they are arguments for that server only",
+                e.getMessage(), "expected the option, its value and what it needs");
+    }
+
+    @Test
+    void withoutBaselineArgsTheBaselineRunsLikeTheVirtualRow(@TempDir Path dir) throws Exception {
+        CompareMain.Settings settings = CompareMain.parse(new String[] {"--root", "/nowhere", "--baseline-jar",
+                jarWith(dir, "dev/echo/server/Main.class").toString()});
+        assertEquals(List.of(), settings.baselineArgs(), "expected no extra arguments");
+        assertEquals(settings.serverArgs(ServerKind.VIRTUAL, 100), settings.serverArgs(ServerKind.BASELINE, 100),
+                "expected the virtual row's arguments");
+    }
+
+    @Test
     void withoutABaselineJarThereIsNoBaseline() throws UsageException {
         CompareMain.Settings settings = CompareMain.parse(new String[] {"--root", "/nowhere"});
         assertNull(settings.baselineJar(), "expected no baseline jar");
@@ -178,6 +226,7 @@ class CompareMainTest {
     @Test
     void theHelpListsTheBaselineJar() {
         assertTrue(CompareMain.SPEC.help().contains("--baseline-jar PATH"), "expected --baseline-jar in:\n" + CompareMain.SPEC.help());
+        assertTrue(CompareMain.SPEC.help().contains("--baseline-args ARGS"), "expected --baseline-args in:\n" + CompareMain.SPEC.help());
     }
 
     @Test
