@@ -2,7 +2,7 @@ package dev.echo.bench.compare;
 
 import dev.echo.bench.CliValues;
 import dev.echo.bench.RepoJars;
-import dev.echo.bench.ExitCodes;
+import dev.echo.bench.OptionsCommand;
 import dev.echo.bench.UsageException;
 import dev.echo.cli.CliOption;
 import dev.echo.cli.CommandSpec;
@@ -29,8 +29,7 @@ import java.util.zip.ZipFile;
 public final class CompareMain {
     private CompareMain() {}
 
-    static final CliOption<String> ROOT = CliOption.value("root", "DIR", ValueType.text(),
-            "repository folder holding the built jars").defaultLabel("found from the working directory");
+    static final CliOption<String> ROOT = RepoJars.ROOT_OPTION;
     static final CliOption<Integer> ROUNDS = CliOption.value("rounds", "N", ValueType.intRange(1, Integer.MAX_VALUE),
             "rounds; every round runs every server once per scenario").defaultValue("3");
     static final CliOption<Duration> DURATION = CliOption.value("duration", "D", ValueType.positiveDuration(),
@@ -69,6 +68,8 @@ public final class CompareMain {
             .group("Runs", ROUNDS, SCENARIOS, DURATION, WARMUP, SIZE)
             .group("Output", OUT)
             .build();
+    /** {@link OptionsCommand#parse} gives the settings, or null when --help or --version was asked for. */
+    static final OptionsCommand<Settings> COMMAND = new OptionsCommand<>(SPEC, CompareMain::settings);
 
     record Settings(RepoJars jars, int rounds, Duration duration, Duration warmup, List<Scenario> scenarios,
                     List<ServerKind> servers, int platformThreads, int size, List<String> serverJvmOptions, Path out,
@@ -89,16 +90,7 @@ public final class CompareMain {
         }
     }
 
-    /** The settings, or null when --help or --version was asked for. */
-    static Settings parse(String[] args) throws UsageException {
-        ParsedArgs line = CliValues.parse(SPEC, args);
-        return line.help() || line.version() ? null : settings(line);
-    }
-
     private static Settings settings(ParsedArgs cl) throws UsageException {
-        if (!cl.arguments().isEmpty()) {
-            throw new UsageException("unexpected argument '" + cl.arguments().get(0) + "' (try --help)");
-        }
         int rounds = cl.get(ROUNDS);
         Duration duration = cl.get(DURATION);
         Duration warmup = cl.get(WARMUP);
@@ -157,12 +149,7 @@ public final class CompareMain {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return ExitCodes.run(SPEC.name(), err, () -> {
-            ParsedArgs line = CliValues.parse(SPEC, args);
-            if (SPEC.printedHelpOrVersion(line, out)) {
-                return ExitCodes.OK;
-            }
-            Settings settings = settings(line);
+        return COMMAND.run(args, out, err, settings -> {
             for (ServerKind kind : settings.servers()) {
                 settings.jar(kind); // every jar present before anything starts
             }

@@ -61,7 +61,7 @@ class CompareMainTest {
 
     @Test
     void theTableGivesEachServersRatioToNetty() throws UsageException {
-        CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
+        CompareMain.Settings settings = CompareMain.COMMAND.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
         Map<Scenario, Map<ServerKind, List<ServerRun>>> results = virtualAt1100AndNettyAt1000();
         String table = ComparisonTable.of(settings, results, Instant.EPOCH);
         assertTrue(table.contains("| 64 conns | echo-server (virtual) | 1100 | 1.10x |"),
@@ -74,7 +74,7 @@ class CompareMainTest {
 
     @Test
     void contextSwitchesAreCountedPerAnsweredRequest() throws UsageException {
-        CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
+        CompareMain.Settings settings = CompareMain.COMMAND.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
         String table = ComparisonTable.of(settings, oneRow(Map.of(ServerKind.NETTY,
                 run(1000, 100, new ProcessCpu(2_000, 8_000, 1_500, 250)))), Instant.EPOCH);
         assertTrue(table.contains("| 10.0 | 2.0 | 8.0 | 1.00x | 1.50 | 0.25 | yes |"),
@@ -83,7 +83,7 @@ class CompareMainTest {
 
     @Test
     void withoutProcTheCostColumnsSayDash() throws UsageException {
-        CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
+        CompareMain.Settings settings = CompareMain.COMMAND.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
         String table = ComparisonTable.of(settings, oneRow(Map.of(ServerKind.VIRTUAL, run(1100, 50, null),
                 ServerKind.NETTY, run(1000, 100, null))), Instant.EPOCH);
         assertTrue(table.contains("| 64 conns | netty | 1000 | 1.00x | 100.0 | 100.0 | 1.00x | - | - | - | - | - | - | yes |"),
@@ -100,10 +100,10 @@ class CompareMainTest {
 
     @Test
     void badCompareArgumentsAreUsageErrors() {
-        assertThrows(UsageException.class, () -> CompareMain.parse(new String[] {"--rounds", "0"}), "expected rounds 0 rejected");
-        assertThrows(UsageException.class, () -> CompareMain.parse(new String[] {"--servers", "tomcat"}),
+        assertThrows(UsageException.class, () -> CompareMain.COMMAND.parse(new String[] {"--rounds", "0"}), "expected rounds 0 rejected");
+        assertThrows(UsageException.class, () -> CompareMain.COMMAND.parse(new String[] {"--servers", "tomcat"}),
                 "expected an unknown server rejected");
-        assertThrows(UsageException.class, () -> CompareMain.parse(new String[] {"--scenarios", "1,x"}),
+        assertThrows(UsageException.class, () -> CompareMain.COMMAND.parse(new String[] {"--scenarios", "1,x"}),
                 "expected a bad scenario rejected");
     }
 
@@ -133,7 +133,7 @@ class CompareMainTest {
     @Test
     void aBaselineJarAddsTheBaselineServerAfterTheOthers(@TempDir Path dir) throws Exception {
         Path jar = jarWith(dir, "dev/echo/server/Main.class");
-        CompareMain.Settings settings = CompareMain.parse(new String[] {"--servers", "virtual,netty",
+        CompareMain.Settings settings = CompareMain.COMMAND.parse(new String[] {"--servers", "virtual,netty",
                 "--baseline-jar", jar.toString(), "--root", "/nowhere"});
         assertEquals(List.of(ServerKind.VIRTUAL, ServerKind.NETTY, ServerKind.BASELINE), settings.servers(),
                 "expected the baseline appended to the servers listed");
@@ -149,7 +149,7 @@ class CompareMainTest {
         for (String[] args : List.of(
                 new String[] {"--baseline-jar", jar, "--baseline-args", "--metrics-port 0", "--root", "/nowhere"},
                 new String[] {"--baseline-jar", jar, "--baseline-args=  --metrics-port   0 ", "--root", "/nowhere"})) {
-            CompareMain.Settings settings = CompareMain.parse(args);
+            CompareMain.Settings settings = CompareMain.COMMAND.parse(args);
             assertEquals(List.of("--metrics-port", "0"), settings.baselineArgs(), "expected two words from "
                     + List.of(args));
             List<String> expected = new ArrayList<>(ServerKind.VIRTUAL.args(164, 1024));
@@ -165,7 +165,7 @@ class CompareMainTest {
 
     @Test
     void theBaselineArgsAreNamedAboveTheTable(@TempDir Path dir) throws Exception {
-        CompareMain.Settings settings = CompareMain.parse(new String[] {"--root", "/nowhere", "--baseline-jar",
+        CompareMain.Settings settings = CompareMain.COMMAND.parse(new String[] {"--root", "/nowhere", "--baseline-jar",
                 jarWith(dir, "dev/echo/server/Main.class").toString(), "--baseline-args", "--metrics-port 0"});
         String table = ComparisonTable.of(settings, virtualAt1100AndNettyAt1000(), Instant.EPOCH);
         assertTrue(table.contains("run like the virtual row with --metrics-port 0 added."),
@@ -175,7 +175,7 @@ class CompareMainTest {
     @Test
     void baselineArgsWithoutABaselineJarAreAUsageError() {
         UsageException e = assertThrows(UsageException.class,
-                () -> CompareMain.parse(new String[] {"--baseline-args", "--metrics-port 0"}),
+                () -> CompareMain.COMMAND.parse(new String[] {"--baseline-args", "--metrics-port 0"}),
                 "expected --baseline-args alone rejected");
         assertEquals("--baseline-args '--metrics-port 0' needs --baseline-jar: they are arguments for that server only",
                 e.getMessage(), "expected the option, its value and what it needs");
@@ -183,7 +183,7 @@ class CompareMainTest {
 
     @Test
     void withoutBaselineArgsTheBaselineRunsLikeTheVirtualRow(@TempDir Path dir) throws Exception {
-        CompareMain.Settings settings = CompareMain.parse(new String[] {"--root", "/nowhere", "--baseline-jar",
+        CompareMain.Settings settings = CompareMain.COMMAND.parse(new String[] {"--root", "/nowhere", "--baseline-jar",
                 jarWith(dir, "dev/echo/server/Main.class").toString()});
         assertEquals(List.of(), settings.baselineArgs(), "expected no extra arguments");
         assertEquals(settings.serverArgs(ServerKind.VIRTUAL, 100), settings.serverArgs(ServerKind.BASELINE, 100),
@@ -192,7 +192,7 @@ class CompareMainTest {
 
     @Test
     void withoutABaselineJarThereIsNoBaseline() throws UsageException {
-        CompareMain.Settings settings = CompareMain.parse(new String[] {"--root", "/nowhere"});
+        CompareMain.Settings settings = CompareMain.COMMAND.parse(new String[] {"--root", "/nowhere"});
         assertNull(settings.baselineJar(), "expected no baseline jar");
         assertFalse(settings.servers().contains(ServerKind.BASELINE), "expected no baseline server");
     }
@@ -204,7 +204,7 @@ class CompareMainTest {
         for (String path : new String[] {dir.resolve("absent.jar").toString(), dir.toString(), notAJar.toString(),
                 foreign.toString()}) {
             UsageException e = assertThrows(UsageException.class,
-                    () -> CompareMain.parse(new String[] {"--baseline-jar", path}), "expected " + path + " rejected");
+                    () -> CompareMain.COMMAND.parse(new String[] {"--baseline-jar", path}), "expected " + path + " rejected");
             assertTrue(e.getMessage().startsWith("--baseline-jar ") && e.getMessage().contains(path),
                     "expected the option and the path in: " + e.getMessage());
         }
@@ -232,13 +232,13 @@ class CompareMainTest {
     @Test
     void theBaselineIsNotAServerToName() {
         UsageException e = assertThrows(UsageException.class,
-                () -> CompareMain.parse(new String[] {"--servers", "virtual,baseline"}), "expected 'baseline' rejected");
+                () -> CompareMain.COMMAND.parse(new String[] {"--servers", "virtual,baseline"}), "expected 'baseline' rejected");
         assertTrue(e.getMessage().contains("--baseline-jar"), "expected a pointer to --baseline-jar in: " + e.getMessage());
     }
 
     @Test
     void theBaselineTableGivesVirtualsRatiosToTheBaseline(@TempDir Path dir) throws Exception {
-        CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere",
+        CompareMain.Settings settings = CompareMain.COMMAND.parse(new String[] {"--rounds", "1", "--root", "/nowhere",
                 "--baseline-jar", jarWith(dir, "dev/echo/server/Main.class").toString()});
         Map<Scenario, Map<ServerKind, List<ServerRun>>> results = oneRow(Map.of(ServerKind.VIRTUAL, run(1200, 50),
                 ServerKind.BASELINE, run(1000, 100), ServerKind.NETTY, run(1000, 100)));
@@ -253,7 +253,7 @@ class CompareMainTest {
 
     @Test
     void withoutABaselineThereIsNoBaselineTable() throws UsageException {
-        CompareMain.Settings settings = CompareMain.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
+        CompareMain.Settings settings = CompareMain.COMMAND.parse(new String[] {"--rounds", "1", "--root", "/nowhere"});
         Map<Scenario, Map<ServerKind, List<ServerRun>>> results = virtualAt1100AndNettyAt1000();
         assertFalse(ComparisonTable.of(settings, results, Instant.EPOCH).contains("vs baseline"),
                 "expected no baseline table without a baseline");
