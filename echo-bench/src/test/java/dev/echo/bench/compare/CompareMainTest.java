@@ -99,6 +99,20 @@ class CompareMainTest {
     }
 
     @Test
+    void aPositionalArgumentIsOneLineAndExitCode2ForCompareAndScale() {
+        for (String command : new String[] {"compare", "scale"}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = LoadMain.run(new String[] {command, "--root", "/nowhere", "extra"},
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(2, code, "expected exit 2 for echo-load " + command + " extra");
+            assertEquals("echo-load " + command + ": unexpected argument 'extra' (try --help)\n",
+                    err.toString(StandardCharsets.UTF_8), "expected one line naming the argument");
+            assertEquals("", out.toString(StandardCharsets.UTF_8), "expected nothing on stdout");
+        }
+    }
+
+    @Test
     void badCompareArgumentsAreUsageErrors() {
         assertThrows(UsageException.class, () -> CompareMain.COMMAND.parse(new String[] {"--rounds", "0"}), "expected rounds 0 rejected");
         assertThrows(UsageException.class, () -> CompareMain.COMMAND.parse(new String[] {"--servers", "tomcat"}),
