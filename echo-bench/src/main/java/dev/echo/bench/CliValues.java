@@ -2,6 +2,7 @@ package dev.echo.bench;
 
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;
+import java.util.List;
 
 /** The bench tools' door to the toolkit's command-line layer: its mistakes become this module's {@link UsageException}. */
 public final class CliValues {
@@ -14,5 +15,11 @@ public final class CliValues {
         } catch (dev.echo.cli.UsageException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /** The words of a space-separated value (JVM options, server arguments); none for null or blanks. */
+    public static List<String> words(String text) {
+        String t = text == null ? "" : text.strip();
+        return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.echo.bench;
 
+import dev.echo.cli.CliOption;
+import dev.echo.cli.ValueType;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,10 @@ import java.nio.file.Path;
  * looked for above the jar this code runs from).
  */
 public final class RepoJars {
+    /** {@code --root DIR}, the option of every command that starts this repository's jars. */
+    public static final CliOption<String> ROOT_OPTION = CliOption.value("root", "DIR", ValueType.text(),
+            "repository folder holding the built jars").defaultLabel("found from the working directory");
+
     private final Path root;
 
     private RepoJars(Path root) {

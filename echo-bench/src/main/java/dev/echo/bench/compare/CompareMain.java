@@ -2,45 +2,34 @@ package dev.echo.bench.compare;
 
 import dev.echo.bench.CliValues;
 import dev.echo.bench.RepoJars;
-import dev.echo.bench.ExitCodes;
+import dev.echo.bench.OptionsCommand;
 import dev.echo.bench.UsageException;
-import dev.echo.bench.load.LoadConfig;
-import dev.echo.bench.load.LoadResult;
-import dev.echo.bench.load.LoadRun;
 import dev.echo.cli.CliOption;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.ValueType;
-import dev.echo.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.zip.ZipFile;
 
 /**
  * {@code bin/echo-load compare}: starts each server as its own process, drives each with the same
  * in-process load generator in turn (rotating the order every round, so drift on a shared machine
- * falls on all of them), and prints a Markdown table of medians with each server's ratio to Netty.
+ * falls on all of them), and prints a Markdown table of medians with each server's ratio to Netty:
+ * throughput, latency, and the server process's CPU time and context switches per request.
  * With {@code --baseline-jar}, an echo-server.jar from another build joins the rotation as BASELINE,
  * and a second table gives this build's virtual row against it: before and after a change, in one run.
  */
 public final class CompareMain {
     private CompareMain() {}
 
-    static final CliOption<String> ROOT = CliOption.value("root", "DIR", ValueType.text(),
-            "repository folder holding the built jars").defaultLabel("found from the working directory");
+    static final CliOption<String> ROOT = RepoJars.ROOT_OPTION;
     static final CliOption<Integer> ROUNDS = CliOption.value("rounds", "N", ValueType.intRange(1, Integer.MAX_VALUE),
             "rounds; every round runs every server once per scenario").defaultValue("3");
     static final CliOption<Duration> DURATION = CliOption.value("duration", "D", ValueType.positiveDuration(),
@@ -54,6 +43,9 @@ public final class CompareMain {
     static final CliOption<String> BASELINE_JAR = CliOption.value("baseline-jar", "PATH", ValueType.text(), "an"
             + " echo-server.jar from another build (say, before a change): adds the server 'baseline (virtual)', run"
             + " with the virtual row's arguments, to the rotation, and a table of virtual vs baseline");
+    static final CliOption<String> BASELINE_ARGS = CliOption.value("baseline-args", "ARGS", ValueType.of("server"
+            + " arguments", t -> t), "extra arguments for the --baseline-jar server only, space-separated, after the"
+            + " virtual row's (e.g. \"--metrics-port 0\": the same jar as baseline measures metrics on against off)");
     static final CliOption<Integer> PLATFORM_THREADS = CliOption.value("platform-threads", "N",
             ValueType.intRange(1, Integer.MAX_VALUE), "pool size of the platform-thread server; it serves at most N"
                     + " connections at once").defaultValue("1024");
@@ -66,35 +58,39 @@ public final class CompareMain {
     static final CommandSpec SPEC = CommandSpec.builder("echo-load compare")
             .header("Runs echo-server (virtual threads), echo-server (platform threads) and the Netty peer, each as its"
                     + " own process on a free port, drives each in turn with the same load, and prints a Markdown"
-                    + " table of median throughput and p50/p99 latency with ratios to Netty. Needs"
+                    + " table of median throughput, p50/p99 latency and each server's CPU time and context switches"
+                    + " per request (from /proc, Linux), with ratios to Netty. Needs"
                     + " echo-server/target/echo-server.jar and echo-bench/target/echo-bench.jar. With"
                     + " --baseline-jar, an echo-server.jar of another build runs in the same rotation and a"
-                    + " second table gives this build's virtual row against it.")
-            .group("Servers", ROOT, SERVERS, BASELINE_JAR, PLATFORM_THREADS, SERVER_JVM_OPTS)
+                    + " second table gives this build's virtual row against it; --baseline-args adds server"
+                    + " arguments to that one only.")
+            .group("Servers", ROOT, SERVERS, BASELINE_JAR, BASELINE_ARGS, PLATFORM_THREADS, SERVER_JVM_OPTS)
             .group("Runs", ROUNDS, SCENARIOS, DURATION, WARMUP, SIZE)
             .group("Output", OUT)
             .build();
+    /** {@link OptionsCommand#parse} gives the settings, or null when --help or --version was asked for. */
+    static final OptionsCommand<Settings> COMMAND = new OptionsCommand<>(SPEC, CompareMain::settings);
 
     record Settings(RepoJars jars, int rounds, Duration duration, Duration warmup, List<Scenario> scenarios,
                     List<ServerKind> servers, int platformThreads, int size, List<String> serverJvmOptions, Path out,
-                    Path baselineJar) {
+                    Path baselineJar, List<String> baselineArgs) {
 
         /** The jar {@code kind} runs from: the --baseline-jar for BASELINE, else this repository's. */
         Path jar(ServerKind kind) throws UsageException {
             return kind == ServerKind.BASELINE ? baselineJar : kind.jar(jars);
         }
-    }
 
-    /** The settings, or null when --help or --version was asked for. */
-    static Settings parse(String[] args) throws UsageException {
-        ParsedArgs line = CliValues.parse(SPEC, args);
-        return line.help() || line.version() ? null : settings(line);
+        /** {@code kind}'s arguments for room for {@code maxConnections}; BASELINE's end with the --baseline-args. */
+        List<String> serverArgs(ServerKind kind, int maxConnections) {
+            List<String> args = new ArrayList<>(kind.args(maxConnections, platformThreads));
+            if (kind == ServerKind.BASELINE) {
+                args.addAll(baselineArgs);
+            }
+            return List.copyOf(args);
+        }
     }
 
     private static Settings settings(ParsedArgs cl) throws UsageException {
-        if (!cl.arguments().isEmpty()) {
-            throw new UsageException("unexpected argument '" + cl.arguments().get(0) + "' (try --help)");
-        }
         int rounds = cl.get(ROUNDS);
         Duration duration = cl.get(DURATION);
         Duration warmup = cl.get(WARMUP);
@@ -119,12 +115,14 @@ public final class CompareMain {
         if (cl.get(BASELINE_JAR) != null) {
             baselineJar = baselineJar(cl.get(BASELINE_JAR));
             servers.add(ServerKind.BASELINE);
+        } else if (cl.get(BASELINE_ARGS) != null) {
+            throw new UsageException("--baseline-args '" + cl.get(BASELINE_ARGS) + "' needs --baseline-jar: they are"
+                    + " arguments for that server only");
         }
-        String jvm = cl.get(SERVER_JVM_OPTS, "").trim();
-        List<String> jvmOptions = jvm.isEmpty() ? List.of() : Arrays.asList(jvm.split("\\s+"));
         String out = cl.get(OUT);
         return new Settings(RepoJars.locate(cl.get(ROOT)), rounds, duration, warmup, scenarios, servers,
-                platformThreads, size, jvmOptions, out == null ? null : Path.of(out), baselineJar);
+                platformThreads, size, CliValues.words(cl.get(SERVER_JVM_OPTS)), out == null ? null : Path.of(out),
+                baselineJar, CliValues.words(cl.get(BASELINE_ARGS)));
     }
 
     /** The --baseline-jar value, checked now: a readable jar holding echo-server's main class. */
@@ -151,66 +149,11 @@ public final class CompareMain {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return ExitCodes.run(SPEC.name(), err, () -> {
-            ParsedArgs line = CliValues.parse(SPEC, args);
-            if (SPEC.printedHelpOrVersion(line, out)) {
-                return ExitCodes.OK;
-            }
-            Settings settings = settings(line);
+        return COMMAND.run(args, out, err, settings -> {
             for (ServerKind kind : settings.servers()) {
                 settings.jar(kind); // every jar present before anything starts
             }
-            return compare(settings, out);
+            return new CompareRun(settings, out).run();
         });
-    }
-
-    private static int compare(Settings s, PrintStream out) throws UsageException, IOException, InterruptedException {
-        int maxConnections = s.scenarios().stream().mapToInt(Scenario::connections).max().orElse(1) + 100;
-        Map<ServerKind, ServerProcess> processes = new EnumMap<>(ServerKind.class);
-        Map<Scenario, Map<ServerKind, List<LoadResult>>> results = new LinkedHashMap<>();
-        boolean allVerified = true;
-        Instant started = Instant.now();
-        try {
-            for (ServerKind kind : s.servers()) {
-                ServerProcess process = ServerProcess.start(kind.label(), s.jar(kind), kind.mainClass(),
-                        s.serverJvmOptions(), kind.args(maxConnections, s.platformThreads()), Duration.ofSeconds(30));
-                processes.put(kind, process);
-                out.printf(Locale.ROOT, "started %s: pid %d, port %d%n", kind.label(), process.pid(), process.port());
-            }
-            for (Scenario scenario : s.scenarios()) {
-                Map<ServerKind, List<LoadResult>> byServer = new EnumMap<>(ServerKind.class);
-                results.put(scenario, byServer);
-                for (int round = 0; round < s.rounds(); round++) {
-                    for (int i = 0; i < s.servers().size(); i++) {
-                        ServerKind kind = s.servers().get((i + round) % s.servers().size());
-                        ServerProcess process = processes.get(kind);
-                        if (!process.isAlive()) {
-                            throw new IOException(kind.label() + " exited during the comparison; its output is in "
-                                    + process.log());
-                        }
-                        LoadConfig config = LoadConfig.builder().port(process.port())
-                                .connections(scenario.connections()).pipeline(scenario.pipeline())
-                                .duration(s.duration()).warmup(s.warmup()).size(s.size()).progress(false).build();
-                        LoadResult result = new LoadRun(config, out).run();
-                        byServer.computeIfAbsent(kind, k -> new ArrayList<>()).add(result);
-                        allVerified &= result.clean();
-                        out.printf(Locale.ROOT, "%-22s round %d  %-24s %9.0f req/s  p50 %7.1f us  p99 %8.1f us  %s%n",
-                                scenario.name(), round + 1, kind.label(), result.throughput(), result.latencyMicros(50),
-                                result.latencyMicros(99), result.clean() ? "verified" : "FAILED: " + result.firstProblem());
-                    }
-                }
-            }
-        } finally {
-            for (ServerProcess process : processes.values()) {
-                process.close();
-            }
-        }
-        String table = ComparisonTable.of(s, results, started);
-        out.println();
-        out.print(table);
-        if (s.out() != null) {
-            Files.writeString(s.out(), table, StandardCharsets.UTF_8);
-        }
-        return allVerified ? 0 : 1;
     }
 }

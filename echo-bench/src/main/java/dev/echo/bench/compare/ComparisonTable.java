@@ -1,6 +1,5 @@
 package dev.echo.bench.compare;
 
-import dev.echo.bench.load.LoadResult;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -9,35 +8,48 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The Markdown tables {@code compare} prints: medians of the rounds per scenario and server with
- * each server's ratio to Netty, and, with a baseline, this build's virtual row against it.
+ * each server's ratio to Netty, and, with a baseline, this build's virtual row against it. Every
+ * column is its own median over the rounds; a cost the machine could not read (no /proc) is "-".
  */
 final class ComparisonTable {
     private ComparisonTable() {}
 
-    static String of(CompareMain.Settings s, Map<Scenario, Map<ServerKind, List<LoadResult>>> results, Instant started) {
+    private static final ToDoubleFunction<ServerRun> RPS = r -> r.load().throughput();
+    private static final ToDoubleFunction<ServerRun> P50 = r -> r.load().latencyMicros(50);
+    private static final ToDoubleFunction<ServerRun> P99 = r -> r.load().latencyMicros(99);
+    private static final ToDoubleFunction<ServerRun> CPU = r -> r.perRequest(ProcessCpu.PerRequest::cpuMicros);
+
+    static String of(CompareMain.Settings s, Map<Scenario, Map<ServerKind, List<ServerRun>>> results, Instant started) {
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "Medians of %d rounds, %d s measured after %d s warmup per run, %d-byte"
-                + " echo, delimited framing, closed loop; started %s.%n%n", s.rounds(), s.duration().toSeconds(),
-                s.warmup().toSeconds(), s.size(), started));
+                + " echo, delimited framing, closed loop; started %s. CPU and context switches are the server"
+                + " process's (all threads, from /proc) in the measured window, per answered request.%n%n",
+                s.rounds(), s.duration().toSeconds(), s.warmup().toSeconds(), s.size(), started));
         if (s.baselineJar() != null) {
-            t.append(String.format(Locale.ROOT, "Baseline: %s, run like the virtual row.%n%n", s.baselineJar()));
+            t.append(String.format(Locale.ROOT, "Baseline: %s, run like the virtual row%s.%n%n", s.baselineJar(),
+                    s.baselineArgs().isEmpty() ? "" : " with " + String.join(" ", s.baselineArgs()) + " added"));
         }
-        t.append("| scenario | server | throughput (req/s) | vs Netty | p50 (us) | p99 (us) | p99 vs Netty | verified |\n");
-        t.append("|---|---|---:|---:|---:|---:|---:|---|\n");
+        t.append("| scenario | server | throughput (req/s) | vs Netty | p50 (us) | p99 (us) | p99 vs Netty"
+                + " | CPU/req (us) | user (us) | sys (us) | CPU vs Netty | vol. cs/req | invol. cs/req | verified |\n");
+        t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (var row : results.entrySet()) {
-            Map<ServerKind, List<LoadResult>> byServer = row.getValue();
-            List<LoadResult> netty = byServer.get(ServerKind.NETTY);
-            double nettyRps = netty == null ? Double.NaN : median(netty, LoadResult::throughput);
-            double nettyP99 = netty == null ? Double.NaN : median(netty, r -> r.latencyMicros(99));
+            Map<ServerKind, List<ServerRun>> byServer = row.getValue();
+            List<ServerRun> netty = byServer.getOrDefault(ServerKind.NETTY, List.of());
             for (var cell : byServer.entrySet()) {
-                List<LoadResult> runs = cell.getValue();
-                double rps = median(runs, LoadResult::throughput);
-                double p50 = median(runs, r -> r.latencyMicros(50));
-                double p99 = median(runs, r -> r.latencyMicros(99));
-                boolean verified = runs.stream().allMatch(LoadResult::clean);
-                t.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %.1f | %.1f | %s | %s |%n",
-                        row.getKey().name(), cell.getKey().label(), rps, ratio(rps, nettyRps), p50, p99,
-                        ratio(p99, nettyP99), verified ? "yes" : "NO"));
+                List<ServerRun> runs = cell.getValue();
+                double rps = median(runs, RPS);
+                double p99 = median(runs, P99);
+                double cpu = median(runs, CPU);
+                boolean verified = runs.stream().allMatch(r -> r.load().clean());
+                t.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %.1f | %.1f | %s | %s | %s | %s | %s"
+                        + " | %s | %s | %s |%n", row.getKey().name(), cell.getKey().label(), rps,
+                        ratio(rps, median(netty, RPS)), median(runs, P50), p99, ratio(p99, median(netty, P99)),
+                        number(cpu, 1), number(median(runs, r -> r.perRequest(ProcessCpu.PerRequest::userMicros)), 1),
+                        number(median(runs, r -> r.perRequest(ProcessCpu.PerRequest::systemMicros)), 1),
+                        ratio(cpu, median(netty, CPU)),
+                        number(median(runs, r -> r.perRequest(ProcessCpu.PerRequest::voluntarySwitches)), 2),
+                        number(median(runs, r -> r.perRequest(ProcessCpu.PerRequest::involuntarySwitches)), 2),
+                        verified ? "yes" : "NO"));
             }
         }
         t.append(baselineTable(results));
@@ -45,37 +57,47 @@ final class ComparisonTable {
     }
 
     /** "virtual vs baseline", one line per scenario that ran both; empty when none did. */
-    static String baselineTable(Map<Scenario, Map<ServerKind, List<LoadResult>>> results) {
+    static String baselineTable(Map<Scenario, Map<ServerKind, List<ServerRun>>> results) {
         StringBuilder t = new StringBuilder();
         for (var row : results.entrySet()) {
-            List<LoadResult> virtual = row.getValue().get(ServerKind.VIRTUAL);
-            List<LoadResult> baseline = row.getValue().get(ServerKind.BASELINE);
+            List<ServerRun> virtual = row.getValue().get(ServerKind.VIRTUAL);
+            List<ServerRun> baseline = row.getValue().get(ServerKind.BASELINE);
             if (virtual == null || baseline == null) {
                 continue;
             }
             if (t.isEmpty()) {
                 t.append("\nVirtual vs baseline (this build's echo-server against --baseline-jar; above 1.00x,"
-                        + " throughput is better and p99 worse):\n\n");
+                        + " throughput is better, p99 and CPU per request worse):\n\n");
                 t.append("| scenario | virtual (req/s) | baseline (req/s) | throughput vs baseline"
-                        + " | virtual p99 (us) | baseline p99 (us) | p99 vs baseline |\n");
-                t.append("|---|---:|---:|---:|---:|---:|---:|\n");
+                        + " | virtual p99 (us) | baseline p99 (us) | p99 vs baseline"
+                        + " | virtual CPU/req (us) | baseline CPU/req (us) | CPU vs baseline |\n");
+                t.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             }
-            double rps = median(virtual, LoadResult::throughput);
-            double baseRps = median(baseline, LoadResult::throughput);
-            double p99 = median(virtual, r -> r.latencyMicros(99));
-            double baseP99 = median(baseline, r -> r.latencyMicros(99));
-            t.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %.1f | %.1f | %s |%n", row.getKey().name(),
-                    rps, baseRps, ratio(rps, baseRps), p99, baseP99, ratio(p99, baseP99)));
+            double rps = median(virtual, RPS);
+            double baseRps = median(baseline, RPS);
+            double p99 = median(virtual, P99);
+            double baseP99 = median(baseline, P99);
+            double cpu = median(virtual, CPU);
+            double baseCpu = median(baseline, CPU);
+            t.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %.1f | %.1f | %s | %s | %s | %s |%n",
+                    row.getKey().name(), rps, baseRps, ratio(rps, baseRps), p99, baseP99, ratio(p99, baseP99),
+                    number(cpu, 1), number(baseCpu, 1), ratio(cpu, baseCpu)));
         }
         return t.toString();
     }
 
     private static String ratio(double value, double reference) {
-        return Double.isNaN(reference) || reference == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", value / reference);
+        return Double.isNaN(value) || Double.isNaN(reference) || reference == 0 ? "-"
+                : String.format(Locale.ROOT, "%.2fx", value / reference);
     }
 
-    static double median(List<LoadResult> runs, ToDoubleFunction<LoadResult> metric) {
-        double[] values = runs.stream().mapToDouble(metric).sorted().toArray();
+    private static String number(double value, int decimals) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    /** The median of {@code metric} over the runs where it is known (not NaN); NaN when it is known in none. */
+    static double median(List<ServerRun> runs, ToDoubleFunction<ServerRun> metric) {
+        double[] values = runs.stream().mapToDouble(metric).filter(v -> !Double.isNaN(v)).sorted().toArray();
         int n = values.length;
         return n == 0 ? Double.NaN : n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }

@@ -18,6 +18,7 @@ public final class LoadRun {
     private final LoadConfig config;
     private final PrintStream progress;
     private final Consumer<Histogram> measuredIntervals;
+    private final WindowEdges windowEdges;
     private volatile boolean stopRequested;
     private volatile Thread clock;
 
@@ -34,9 +35,20 @@ public final class LoadRun {
      *     nanoseconds, start and end time stamps set) on the clock's thread; it must not keep it
      */
     public LoadRun(LoadConfig config, PrintStream progress, Consumer<Histogram> measuredIntervals) {
+        this(config, progress, measuredIntervals, WindowEdges.NONE);
+    }
+
+    /**
+     * @param progress where progress lines go each second (ignored unless {@link LoadConfig#progress()})
+     * @param measuredIntervals as above
+     * @param windowEdges told when the measured window opens and closes (not called when it never opens)
+     */
+    public LoadRun(LoadConfig config, PrintStream progress, Consumer<Histogram> measuredIntervals,
+                   WindowEdges windowEdges) {
         this.config = config;
         this.progress = progress;
         this.measuredIntervals = measuredIntervals;
+        this.windowEdges = windowEdges;
     }
 
     /**
@@ -57,6 +69,9 @@ public final class LoadRun {
         ProgressLine line = new ProgressLine(state);
         runClock(state, drivers, window, line);
         window.close(System.nanoTime());
+        if (window.isOpen()) {
+            windowEdges.closed();
+        }
         state.stopping = true;
         drivers.awaitStopped();
         return window.result(config);
@@ -80,6 +95,7 @@ public final class LoadRun {
             }
             if (phase == Phase.WARMUP && now >= phaseEnd) {
                 window.open(now);
+                windowEdges.opened();
                 phase = Phase.MEASURING;
                 phaseEnd = now + config.duration().toNanos();
             }

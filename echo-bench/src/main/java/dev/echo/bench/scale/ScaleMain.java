@@ -1,7 +1,7 @@
 package dev.echo.bench.scale;
 
 import dev.echo.bench.CliValues;
-import dev.echo.bench.ExitCodes;
+import dev.echo.bench.OptionsCommand;
 import dev.echo.bench.RepoJars;
 import dev.echo.bench.UsageException;
 import dev.echo.bench.compare.ServerKind;
@@ -11,7 +11,6 @@ import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.ValueType;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * {@code bin/echo-load scale}: one server process holds many connections (default 15,000), opened
@@ -23,8 +22,7 @@ import java.util.List;
 public final class ScaleMain {
     private ScaleMain() {}
 
-    static final CliOption<String> ROOT = CliOption.value("root", "DIR", ValueType.text(),
-            "repository folder holding the built jars").defaultLabel("found from the working directory");
+    static final CliOption<String> ROOT = RepoJars.ROOT_OPTION;
     static final CliOption<Integer> CONNECTIONS = CliOption.value("connections", "N", ValueType.intRange(1, Integer.MAX_VALUE),
             "total connections").defaultValue("15000");
     static final CliOption<Integer> PROCESSES = CliOption.value("processes", "P", ValueType.intRange(1, Integer.MAX_VALUE),
@@ -46,41 +44,23 @@ public final class ScaleMain {
             .group("Server", ROOT, SERVER, SERVER_JVM_OPTS)
             .group("Load", CONNECTIONS, PROCESSES, PER_CONNECTION_RATE, CONNECT_RATE, DURATION)
             .build();
+    /** {@link OptionsCommand#parse} gives the settings, or null when --help or --version was asked for. */
+    static final OptionsCommand<ScaleSettings> COMMAND = new OptionsCommand<>(SPEC, ScaleMain::settings);
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return ExitCodes.run(SPEC.name(), err, () -> {
-            ParsedArgs line = CliValues.parse(SPEC, args);
-            if (SPEC.printedHelpOrVersion(line, out)) {
-                return ExitCodes.OK;
-            }
-            return new ScaleRun(settings(line), out).run();
-        });
-    }
-
-    /**
-     * Parses scale's arguments.
-     *
-     * @return the settings, or null when --help or --version was asked for
-     */
-    static ScaleSettings parse(String[] args) throws UsageException {
-        ParsedArgs line = CliValues.parse(SPEC, args);
-        return line.help() || line.version() ? null : settings(line);
+        return COMMAND.run(args, out, err, settings -> new ScaleRun(settings, out).run());
     }
 
     private static ScaleSettings settings(ParsedArgs cl) throws UsageException {
-        if (!cl.arguments().isEmpty()) {
-            throw new UsageException("unexpected argument '" + cl.arguments().get(0) + "' (try --help)");
-        }
         int connections = cl.get(CONNECTIONS);
         int processes = cl.get(PROCESSES);
         if (processes > connections) {
             throw new UsageException("invalid --processes '" + processes + "': expected at most --connections ("
                     + connections + ")");
         }
-        String jvm = cl.get(SERVER_JVM_OPTS, "").trim();
         try {
             return new ScaleSettings(RepoJars.locate(cl.get(ROOT)), cl.get(SERVER),
-                    jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+")), connections, processes, cl.get(DURATION),
+                    CliValues.words(cl.get(SERVER_JVM_OPTS)), connections, processes, cl.get(DURATION),
                     cl.get(PER_CONNECTION_RATE), cl.get(CONNECT_RATE));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

@@ -22,6 +22,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -67,6 +69,35 @@ class LoadRunEndToEndTest {
             double expected = 400 * result.measuredSeconds();
             assertTrue(result.measuredResponses() > expected * 0.5 && result.measuredResponses() < expected * 1.5,
                     "expected about " + expected + " answers at 400/s, got " + result.measuredResponses());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void theWindowEdgesAreToldOnceEachAroundTheMeasuredWindow() throws Exception {
+        List<String> calls = new ArrayList<>();
+        long[] at = new long[2];
+        WindowEdges edges = new WindowEdges() {
+            @Override
+            public void opened() {
+                calls.add("opened");
+                at[0] = System.nanoTime();
+            }
+
+            @Override
+            public void closed() {
+                calls.add("closed");
+                at[1] = System.nanoTime();
+            }
+        };
+        try (NettyEchoServer server = new NettyEchoServer("127.0.0.1", 0, 1 << 20, 1).start()) {
+            LoadConfig config = shortRun(server.port()).rate(200).progress(false).build();
+            LoadResult result = new LoadRun(config, System.out, interval -> { }, edges).run();
+            assertClean(result);
+            assertEquals(List.of("opened", "closed"), calls, "expected one call at each edge, in order");
+            double between = (at[1] - at[0]) / 1e9;
+            assertTrue(Math.abs(between - result.measuredSeconds()) < 0.1,
+                    "expected the edges " + result.measuredSeconds() + " s apart, were " + between + " s");
         }
     }
 

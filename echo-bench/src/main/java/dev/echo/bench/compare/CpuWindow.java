@@ -1,0 +1,33 @@
+package dev.echo.bench.compare;
+
+import dev.echo.bench.load.WindowEdges;
+import java.util.Optional;
+
+/**
+ * A server process's CPU time and context switches over one run's measured window (not its warmup):
+ * read when the window opens and when it closes, on the run's clock thread.
+ */
+final class CpuWindow implements WindowEdges {
+    private final long pid;
+    private Optional<ProcessCpu> atOpen = Optional.empty();
+    private Optional<ProcessCpu> atClose = Optional.empty();
+
+    CpuWindow(long pid) {
+        this.pid = pid;
+    }
+
+    @Override
+    public void opened() {
+        atOpen = ProcessCpu.read(pid);
+    }
+
+    @Override
+    public void closed() {
+        atClose = ProcessCpu.read(pid);
+    }
+
+    /** What the process spent inside the window; empty without /proc or when the window never opened. */
+    Optional<ProcessCpu> spent() {
+        return atOpen.flatMap(open -> atClose.map(close -> close.minus(open)));
+    }
+}
