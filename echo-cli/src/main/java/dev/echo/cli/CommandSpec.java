@@ -25,8 +25,17 @@ import java.util.Objects;
  * }
  * int port = args.get(PORT);
  * }</pre>
+ *
+ * @param name the tool's name in its messages: "echo-load scale"
+ * @param usage the usage line after "usage: "
+ * @param header what the tool does, shown above the options; null for none
+ * @param footer examples and notes, shown below the options; null for none
+ * @param environmentPrefix the prefix of the environment variables options may come from; null for none
+ * @param stopAtFirstArgument whether options end at the first argument that is not one
+ * @param groups the groups in help order, the General group (help, version) last
  */
-public final class CommandSpec {
+public record CommandSpec(String name, String usage, String header, String footer, String environmentPrefix,
+                          boolean stopAtFirstArgument, List<Group> groups) {
     public static final int EXIT_OK = 0;
     public static final int EXIT_USAGE = 2;
 
@@ -40,25 +49,19 @@ public final class CommandSpec {
         }
     }
 
-    private final String name;
-    private final String usage;
-    private final String header;
-    private final String footer;
-    private final String environmentPrefix;
-    private final boolean stopAtFirstArgument;
-    private final List<Group> groups;
-
-    private CommandSpec(Builder b) {
-        this.name = Objects.requireNonNull(b.name, "name");
-        this.usage = b.usage == null ? b.name + " [options]" : b.usage;
-        this.header = b.header;
-        this.footer = b.footer;
-        this.environmentPrefix = b.environmentPrefix;
-        this.stopAtFirstArgument = b.stopAtFirstArgument;
-        List<Group> all = new ArrayList<>(b.groups);
+    /**
+     * Made by {@link Builder#build()}, which passes what it was told; here the usage line gets its
+     * default and the General group (help, version) is added last.
+     *
+     * @throws IllegalArgumentException for two options of the same name
+     */
+    public CommandSpec {
+        Objects.requireNonNull(name, "name");
+        usage = usage == null ? name + " [options]" : usage;
+        List<Group> all = new ArrayList<>(groups);
         all.add(new Group("General", List.of(HELP, VERSION)));
-        this.groups = List.copyOf(all);
-        OptionTable.check(options());
+        groups = List.copyOf(all);
+        OptionTable.check(options(groups));
     }
 
     /** Starts a spec for the tool (or subcommand) called {@code name} in its messages: "echo-load scale". */
@@ -66,17 +69,12 @@ public final class CommandSpec {
         return new Builder(name);
     }
 
-    public String name() {
-        return name;
-    }
-
-    /** The groups in help order, the General group (help, version) last. */
-    public List<Group> groups() {
-        return groups;
-    }
-
     /** Every option, in help order. */
     public List<CliOption<?>> options() {
+        return options(groups);
+    }
+
+    private static List<CliOption<?>> options(List<Group> groups) {
         return groups.stream().flatMap(g -> g.options().stream()).toList();
     }
 
@@ -186,7 +184,7 @@ public final class CommandSpec {
         }
 
         public CommandSpec build() {
-            return new CommandSpec(this);
+            return new CommandSpec(name, usage, header, footer, environmentPrefix, stopAtFirstArgument, groups);
         }
     }
 }
