@@ -11,7 +11,6 @@ import dev.echo.bench.load.LoadReport;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,16 +46,16 @@ class LoadMainRunTest {
     @Timeout(30)
     void jsonDashPutsOneParseableDocumentOnStdoutAndTheWordsOnStderr() throws Exception {
         try (EchoServer server = server()) {
-            Run run = Run.of(NO_SIGNALS, shortRun(server, "--json", "-"));
-            assertEquals(0, run.code, "expected a clean run: " + run.err);
+            LoadMainRun run = LoadMainRun.of(NO_SIGNALS, shortRun(server, "--json", "-"));
+            assertEquals(0, run.code(), "expected a clean run: " + run.err());
             // Strict: a second document or any trailing text on stdout fails the parse.
             var strict = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-            assertTrue(strict.readTree(run.out).isObject(), "expected stdout to be one JSON object:\n" + run.out);
-            LoadReport report = LoadReport.fromJson(run.out);
+            assertTrue(strict.readTree(run.out()).isObject(), "expected stdout to be one JSON object:\n" + run.out());
+            LoadReport report = LoadReport.fromJson(run.out());
             assertTrue(report.responses() > 0 && report.responses() == report.requests(),
-                    "expected every request answered in: " + run.out);
-            assertTrue(run.err.contains("req/s") && run.err.contains("verdict: every answer verified"),
-                    "expected the progress lines and the summary on stderr:\n" + run.err);
+                    "expected every request answered in: " + run.out());
+            assertTrue(run.err().contains("req/s") && run.err().contains("verdict: every answer verified"),
+                    "expected the progress lines and the summary on stderr:\n" + run.err());
         }
     }
 
@@ -66,11 +65,11 @@ class LoadMainRunTest {
         try (EchoServer server = server()) {
             Path missing = dir.resolve("missing").resolve("x.json");
             long start = System.nanoTime();
-            Run run = Run.of(NO_SIGNALS, shortRun(server, "--json", missing.toString()));
-            assertEquals(2, run.code, "expected exit 2 for a path that cannot be written");
+            LoadMainRun run = LoadMainRun.of(NO_SIGNALS, shortRun(server, "--json", missing.toString()));
+            assertEquals(2, run.code(), "expected exit 2 for a path that cannot be written");
             assertEquals("echo-load: invalid --json '" + missing + "': directory " + missing.getParent()
-                    + " does not exist", run.err.strip(), "expected one line naming the path and why");
-            assertEquals("", run.out, "expected no progress and no summary: no load ran");
+                    + " does not exist", run.err().strip(), "expected one line naming the path and why");
+            assertEquals("", run.out(), "expected no progress and no summary: no load ran");
             assertEquals(0, server.stats().connectionsAccepted(), "expected no connection: the check comes first");
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "expected no 1.1 s run first");
         }
@@ -78,10 +77,10 @@ class LoadMainRunTest {
 
     @Test
     void aDirectoryGivenAsTheHdrLogIsRefused() {
-        Run run = Run.of(NO_SIGNALS, "--hdr-log", dir.toString());
-        assertEquals(2, run.code, "expected exit 2 for a directory as --hdr-log");
-        assertTrue(run.err.startsWith("echo-load: invalid --hdr-log '" + dir + "': ") && run.err.contains("directory"),
-                "expected the option, the value and why: " + run.err);
+        LoadMainRun run = LoadMainRun.of(NO_SIGNALS, "--hdr-log", dir.toString());
+        assertEquals(2, run.code(), "expected exit 2 for a directory as --hdr-log");
+        assertTrue(run.err().startsWith("echo-load: invalid --hdr-log '" + dir + "': ") && run.err().contains("directory"),
+                "expected the option, the value and why: " + run.err());
     }
 
     @Test
@@ -90,8 +89,8 @@ class LoadMainRunTest {
         Path log = dir.resolve("run.hlog");
         Path json = dir.resolve("run.json");
         try (EchoServer server = server()) {
-            Run run = Run.of(NO_SIGNALS, shortRun(server, "--quiet", "--hdr-log", log.toString(), "--json", json.toString()));
-            assertEquals(0, run.code, "expected a clean run: " + run.err);
+            LoadMainRun run = LoadMainRun.of(NO_SIGNALS, shortRun(server, "--quiet", "--hdr-log", log.toString(), "--json", json.toString()));
+            assertEquals(0, run.code(), "expected a clean run: " + run.err());
         }
         LoadReport report = LoadReport.fromJson(Files.readString(json));
         assertTrue(report.latencyUs().count() > 0, "expected measured latencies");
@@ -113,26 +112,12 @@ class LoadMainRunTest {
                 onSignal.accept(2);
             });
             long start = System.nanoTime();
-            Run run = Run.of(out, ctrlCWhenMeasuring, shortRun(server, "--duration", "60s"));
+            LoadMainRun run = LoadMainRun.of(out, ctrlCWhenMeasuring, shortRun(server, "--duration", "60s"));
             double seconds = (System.nanoTime() - start) / 1e9;
-            assertEquals(130, run.code, "expected 128 + SIGINT: " + run.err);
-            assertTrue(run.out.contains("verdict: every answer verified"), "expected the partial summary:\n" + run.out);
+            assertEquals(130, run.code(), "expected 128 + SIGINT: " + run.err());
+            assertTrue(run.out().contains("verdict: every answer verified"), "expected the partial summary:\n" + run.out());
             assertTrue(seconds < 30, "expected the run to end at the signal, not after 60 s: " + seconds + " s");
-            assertFalse(run.err.contains("Exception"), "expected no stack trace: " + run.err);
-        }
-    }
-
-    /** LoadMain.run with captured output. */
-    record Run(int code, String out, String err) {
-        static Run of(Consumer<IntConsumer> signals, String... args) {
-            return of(new ByteArrayOutputStream(), signals, args);
-        }
-
-        static Run of(ByteArrayOutputStream out, Consumer<IntConsumer> signals, String... args) {
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = LoadMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8), signals);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            assertFalse(run.err().contains("Exception"), "expected no stack trace: " + run.err());
         }
     }
 }

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.core.Framing;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -55,11 +52,11 @@ class LoadMainTest {
     @Test
     void helpIsNotAnError() throws Exception {
         assertNull(LoadMain.parse(new String[] {"--help"}), "expected --help to parse as a help request");
-        Captured run = Captured.run("--help");
-        assertEquals(0, run.code, "expected exit 0 for --help");
+        LoadMainRun run = LoadMainRun.of("--help");
+        assertEquals(0, run.code(), "expected exit 0 for --help");
         for (String option : new String[] {"--connections", "--connect-rate", "--duration", "--warmup", "--rate",
                 "--pipeline", "--size", "--mix", "--json", "--framing"}) {
-            assertTrue(run.out.contains(option), "expected --help to list " + option + ":\n" + run.out);
+            assertTrue(run.out().contains(option), "expected --help to list " + option + ":\n" + run.out());
         }
     }
 
@@ -67,11 +64,11 @@ class LoadMainTest {
     @ValueSource(strings = {"--port=x", "--port=0", "--connections=0", "--pipeline=-1", "--mix=1", "--mix=0:0",
             "--duration=soon", "--framing=json", "--rate=-5", "--size=99999999", "--bogus", "extra"})
     void aBadArgumentIsOneLineOnStderrAndExitCode2(String argument) {
-        Captured run = Captured.run(argument);
-        assertEquals(2, run.code, "expected exit 2 for " + argument);
-        assertEquals(1, run.err.strip().lines().count(), "expected exactly one line on stderr for " + argument + ": " + run.err);
-        assertTrue(run.err.startsWith("echo-load: "), "expected the line to name the tool: " + run.err);
-        assertEquals("", run.out, "expected nothing on stdout for " + argument);
+        LoadMainRun run = LoadMainRun.of(argument);
+        assertEquals(2, run.code(), "expected exit 2 for " + argument);
+        assertEquals(1, run.err().strip().lines().count(), "expected exactly one line on stderr for " + argument + ": " + run.err());
+        assertTrue(run.err().startsWith("echo-load: "), "expected the line to name the tool: " + run.err());
+        assertEquals("", run.out(), "expected nothing on stdout for " + argument);
     }
 
     @ParameterizedTest
@@ -84,21 +81,21 @@ class LoadMainTest {
         "scale --server tomcat | echo-load scale: invalid --server 'tomcat': expected virtual, platform or netty",
     })
     void everyToolOfEchoLoadReportsMistakesInTheOneFormat(String line, String message) {
-        Captured run = Captured.run(line.trim().split(" +"));
-        assertEquals(2, run.code, "expected exit 2 for " + line);
-        assertEquals(message, run.err.strip());
+        LoadMainRun run = LoadMainRun.of(line.trim().split(" +"));
+        assertEquals(2, run.code(), "expected exit 2 for " + line);
+        assertEquals(message, run.err().strip());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "compare", "scale", "netty-server"})
     void everyToolOfEchoLoadHasTheSharedHelpAndVersion(String tool) {
         String name = ("echo-load " + tool).strip();
-        Captured help = Captured.run((tool + " --help").strip().split(" "));
-        assertEquals(0, help.code, help.err);
-        assertTrue(help.out.startsWith("usage: " + name + " "), help.out);
-        assertTrue(help.out.lines().allMatch(l -> l.length() <= 100 && !l.endsWith(" ")), "at most 100 columns:\n" + help.out);
-        Captured version = Captured.run((tool + " -V").strip().split(" "));
-        assertTrue(version.out.matches(java.util.regex.Pattern.quote(name) + " \\S+\\R"), version.out);
+        LoadMainRun help = LoadMainRun.of((tool + " --help").strip().split(" "));
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().startsWith("usage: " + name + " "), help.out());
+        assertTrue(help.out().lines().allMatch(l -> l.length() <= 100 && !l.endsWith(" ")), "at most 100 columns:\n" + help.out());
+        LoadMainRun version = LoadMainRun.of((tool + " -V").strip().split(" "));
+        assertTrue(version.out().matches(java.util.regex.Pattern.quote(name) + " \\S+\\R"), version.out());
     }
 
     @Test
@@ -111,20 +108,9 @@ class LoadMainTest {
 
     @Test
     void compareRefusesMissingJarsWithTheBuildCommand() {
-        Captured run = Captured.run("compare", "--root", System.getProperty("java.io.tmpdir"));
-        assertEquals(2, run.code, "expected exit 2 when a jar is missing");
-        assertTrue(run.err.contains("./mvnw") && run.err.strip().lines().count() == 1,
-                "expected one line naming the ./mvnw command: " + run.err);
-    }
-
-    /** Runs LoadMain with captured output. */
-    record Captured(int code, String out, String err) {
-        static Captured run(String... args) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = LoadMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-            return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
+        LoadMainRun run = LoadMainRun.of("compare", "--root", System.getProperty("java.io.tmpdir"));
+        assertEquals(2, run.code(), "expected exit 2 when a jar is missing");
+        assertTrue(run.err().contains("./mvnw") && run.err().strip().lines().count() == 1,
+                "expected one line naming the ./mvnw command: " + run.err());
     }
 }

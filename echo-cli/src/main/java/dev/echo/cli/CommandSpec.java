@@ -1,11 +1,13 @@
 package dev.echo.cli;
 
+import com.google.auto.value.AutoBuilder;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tool's whole command line, defined once: its options in titled groups, what help says around
@@ -25,8 +27,18 @@ import java.util.Objects;
  * }
  * int port = args.get(PORT);
  * }</pre>
+ *
+ * @param name the tool's name in its messages: "echo-load scale"
+ * @param usage the usage line after "usage: "
+ * @param header what the tool does, shown above the options; null for none
+ * @param footer examples and notes, shown below the options; null for none
+ * @param environmentPrefix the prefix of the environment variables options may come from; null for none
+ * @param stopAtFirstArgument whether options end at the first argument that is not one
+ * @param groups the groups in help order, the General group (help, version) last
  */
-public final class CommandSpec {
+public record CommandSpec(String name, @Nullable String usage, @Nullable String header, @Nullable String footer,
+                          @Nullable String environmentPrefix,
+                          boolean stopAtFirstArgument, List<Group> groups) {
     public static final int EXIT_OK = 0;
     public static final int EXIT_USAGE = 2;
 
@@ -40,43 +52,32 @@ public final class CommandSpec {
         }
     }
 
-    private final String name;
-    private final String usage;
-    private final String header;
-    private final String footer;
-    private final String environmentPrefix;
-    private final boolean stopAtFirstArgument;
-    private final List<Group> groups;
-
-    private CommandSpec(Builder b) {
-        this.name = Objects.requireNonNull(b.name, "name");
-        this.usage = b.usage == null ? b.name + " [options]" : b.usage;
-        this.header = b.header;
-        this.footer = b.footer;
-        this.environmentPrefix = b.environmentPrefix;
-        this.stopAtFirstArgument = b.stopAtFirstArgument;
-        List<Group> all = new ArrayList<>(b.groups);
+    /**
+     * Made by {@link Builder#build()}, which passes what it was told; here the usage line gets its
+     * default and the General group (help, version) is added last.
+     *
+     * @throws IllegalArgumentException for two options of the same name
+     */
+    public CommandSpec {
+        Objects.requireNonNull(name, "name");
+        usage = usage == null ? name + " [options]" : usage;
+        List<Group> all = new ArrayList<>(groups);
         all.add(new Group("General", List.of(HELP, VERSION)));
-        this.groups = List.copyOf(all);
-        OptionTable.check(options());
+        groups = List.copyOf(all);
+        OptionTable.check(options(groups));
     }
 
     /** Starts a spec for the tool (or subcommand) called {@code name} in its messages: "echo-load scale". */
     public static Builder builder(String name) {
-        return new Builder(name);
-    }
-
-    public String name() {
-        return name;
-    }
-
-    /** The groups in help order, the General group (help, version) last. */
-    public List<Group> groups() {
-        return groups;
+        return new AutoBuilder_CommandSpec_Builder().name(name).stopAtFirstArgument(false);
     }
 
     /** Every option, in help order. */
     public List<CliOption<?>> options() {
+        return options(groups);
+    }
+
+    private static List<CliOption<?>> options(List<Group> groups) {
         return groups.stream().flatMap(g -> g.options().stream()).toList();
     }
 
@@ -135,49 +136,39 @@ public final class CommandSpec {
         return MarkdownTable.render(this);
     }
 
-    /** Builds a {@link CommandSpec}. */
-    public static final class Builder {
-        private final String name;
-        private String usage;
-        private String header;
-        private String footer;
-        private String environmentPrefix;
-        private boolean stopAtFirstArgument;
+    /** Builds a {@link CommandSpec}; the plain setters are generated. */
+    @AutoBuilder
+    public abstract static class Builder {
         private final List<Group> groups = new ArrayList<>();
 
-        private Builder(String name) {
-            this.name = name;
-        }
+        Builder() {}
+
+        abstract Builder name(String name);
 
         /** The usage line after "usage: "; default {@code NAME [options]}. */
-        public Builder usage(String line) {
-            this.usage = line;
-            return this;
-        }
+        public abstract Builder usage(String line);
 
         /** What the tool does, shown above the options. */
-        public Builder header(String text) {
-            this.header = text;
-            return this;
-        }
+        public abstract Builder header(String text);
 
         /** Examples and notes, shown below the options; "\n" starts a new paragraph. */
-        public Builder footer(String text) {
-            this.footer = text;
-            return this;
-        }
+        public abstract Builder footer(String text);
+
+        abstract Builder environmentPrefix(String prefix);
 
         /** Options that take a value may also come from {@code PREFIX + LONG_NAME} ({@code ECHO_} gives ECHO_PORT). */
         public Builder environment(String prefix) {
-            this.environmentPrefix = prefix;
-            return this;
+            return environmentPrefix(prefix);
         }
+
+        abstract Builder stopAtFirstArgument(boolean stop);
 
         /** Options end at the first argument that is not one, so a command's own words ({@code add -5 3}) stay whole. */
         public Builder stopAtFirstArgument() {
-            this.stopAtFirstArgument = true;
-            return this;
+            return stopAtFirstArgument(true);
         }
+
+        abstract Builder groups(List<Group> groups);
 
         /** Adds a group of options, shown in help under {@code title}. */
         public Builder group(String title, CliOption<?>... options) {
@@ -185,8 +176,10 @@ public final class CommandSpec {
             return this;
         }
 
+        abstract CommandSpec autoBuild();
+
         public CommandSpec build() {
-            return new CommandSpec(this);
+            return groups(groups).autoBuild();
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.echo.client;
 
+import com.google.auto.value.AutoBuilder;
+import dev.echo.core.ConfigChecks;
 import dev.echo.core.FrameReader;
 import dev.echo.core.Framing;
 import java.time.Duration;
@@ -29,42 +31,27 @@ public record ClientConfig(String host, int port, Framing framing, Duration conn
      * @throws NullPointerException for a null host, framing or timeout
      */
     public ClientConfig {
-        Objects.requireNonNull(host, "host");
+        ConfigChecks.host("host", host);
+        ConfigChecks.port("port", port, 1);
         Objects.requireNonNull(framing, "framing");
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
-        Objects.requireNonNull(readTimeout, "readTimeout");
-        if (host.isBlank()) {
-            throw new IllegalArgumentException("host must not be blank: '" + host + "'");
-        }
-        if (port < 1 || port > 65_535) {
-            throw new IllegalArgumentException("port must be between 1 and 65535: " + port);
-        }
-        if (connectTimeout.isNegative()) {
-            throw new IllegalArgumentException("connectTimeout must not be negative: " + connectTimeout);
-        }
-        if (readTimeout.isNegative()) {
-            throw new IllegalArgumentException("readTimeout must not be negative: " + readTimeout);
-        }
-        if (maxFrameBytes < 1 || maxFrameBytes > FrameReader.MAX_FRAME_LENGTH_LIMIT) {
-            throw new IllegalArgumentException("maxFrameBytes must be from 1 to " + FrameReader.MAX_FRAME_LENGTH_LIMIT
-                    + ": " + maxFrameBytes);
-        }
+        ConfigChecks.notNegative("connectTimeout", connectTimeout);
+        ConfigChecks.notNegative("readTimeout", readTimeout);
+        ConfigChecks.check(maxFrameBytes >= 1 && maxFrameBytes <= FrameReader.MAX_FRAME_LENGTH_LIMIT,
+                "maxFrameBytes must be from 1 to " + FrameReader.MAX_FRAME_LENGTH_LIMIT + ": " + maxFrameBytes);
     }
+
+    /** Every default: what {@link #builder()} starts from. */
+    public static final ClientConfig DEFAULTS = new ClientConfig(DEFAULT_HOST, DEFAULT_PORT, Framing.DELIMITED,
+            DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, FrameReader.DEFAULT_MAX_FRAME_LENGTH);
 
     /** A builder with every default set. */
     public static Builder builder() {
-        return new Builder();
+        return DEFAULTS.toBuilder();
     }
 
     /** A builder starting from this configuration's values. */
     public Builder toBuilder() {
-        return new Builder()
-                .host(host)
-                .port(port)
-                .framing(framing)
-                .connectTimeout(connectTimeout)
-                .readTimeout(readTimeout)
-                .maxFrameBytes(maxFrameBytes);
+        return new AutoBuilder_ClientConfig_Builder(this);
     }
 
     /** {@code host:port}, as used in every message about this endpoint. */
@@ -72,50 +59,22 @@ public record ClientConfig(String host, int port, Framing framing, Duration conn
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
     }
 
-    /** Builds a {@link ClientConfig}; {@link #build()} validates. */
-    public static final class Builder {
-        private String host = DEFAULT_HOST;
-        private int port = DEFAULT_PORT;
-        private Framing framing = Framing.DELIMITED;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
-        private int maxFrameBytes = FrameReader.DEFAULT_MAX_FRAME_LENGTH;
+    /** Sets the components one by one (generated); {@link #build()} validates. */
+    @AutoBuilder
+    public interface Builder {
+        Builder host(String host);
 
-        private Builder() {}
+        Builder port(int port);
 
-        public Builder host(String host) {
-            this.host = host;
-            return this;
-        }
+        Builder framing(Framing framing);
 
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
+        Builder connectTimeout(Duration connectTimeout);
 
-        public Builder framing(Framing framing) {
-            this.framing = framing;
-            return this;
-        }
+        Builder readTimeout(Duration readTimeout);
 
-        public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
-            return this;
-        }
-
-        public Builder readTimeout(Duration readTimeout) {
-            this.readTimeout = readTimeout;
-            return this;
-        }
-
-        public Builder maxFrameBytes(int maxFrameBytes) {
-            this.maxFrameBytes = maxFrameBytes;
-            return this;
-        }
+        Builder maxFrameBytes(int maxFrameBytes);
 
         /** @throws IllegalArgumentException as the {@link ClientConfig} constructor */
-        public ClientConfig build() {
-            return new ClientConfig(host, port, framing, connectTimeout, readTimeout, maxFrameBytes);
-        }
+        ClientConfig build();
     }
 }

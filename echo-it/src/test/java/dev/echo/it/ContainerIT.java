@@ -14,11 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,19 +40,7 @@ class ContainerIT {
             } catch (IOException e) {
                 throw new AssertionError("expected the container on port " + server.port() + " to answer", e);
             }
-            Conversation.Tally tally = new Conversation.Tally();
-            int clients = 1_000;
-            int requests = 20;
-            CountDownLatch allConnected = new CountDownLatch(clients);
-            Parallel.Outcome outcome = Parallel.run(clients, Duration.ofSeconds(90), i -> {
-                try (EchoClient client = Clients.connect(server.port())) {
-                    Conversation.awaitAll(allConnected, Duration.ofSeconds(60));
-                    Conversation.run(client, i, requests, tally);
-                }
-            });
-            outcome.assertAllSucceeded("clients of the container (" + tally + ")");
-            assertEquals((long) clients * requests, tally.correct.get(),
-                    "expected every request of every client answered correctly: " + tally);
+            Conversation.allAtOnce(server.port(), 1_000, 20, Duration.ofSeconds(90), "clients of the container");
         }
     }
 
@@ -89,41 +73,10 @@ class ContainerIT {
     void pausedServerMakesClientsTimeOutClearlyAndServesAgainAfterUnpause() throws IOException {
         try (ServerContainer server = ServerContainer.start(0)) {
             ClientConfig config = Clients.config(server.port()).toBuilder().readTimeout(Duration.ofSeconds(2)).build();
-            Conversation.Tally tally = new Conversation.Tally();
-            ConcurrentLinkedQueue<String> timeouts = new ConcurrentLinkedQueue<>();
-            AtomicBoolean paused = new AtomicBoolean();
-            AtomicInteger connected = new AtomicInteger();
-            int clients = 20;
-            Thread pauser = Thread.ofVirtual().start(() -> {
-                Await.until("all clients connected and 200 answers before the pause", Duration.ofSeconds(30),
-                        () -> connected.get() == clients && tally.correct.get() >= 200,
-                        () -> connected + " connected, " + tally);
-                paused.set(true); // first: a timeout from here on is the pause's
-                server.pause();
-            });
-            Parallel.Outcome outcome = Parallel.run(clients, Duration.ofSeconds(60), i -> {
-                try (EchoClient client = EchoClient.connect(config)) {
-                    connected.incrementAndGet();
-                    for (int r = 0; r < 1_000_000; r++) { // ends at the pause: the read timeout
-                        try {
-                            Conversation.exchange(client, i, r, tally);
-                        } catch (IOException e) {
-                            if (!paused.get()) {
-                                throw e;
-                            }
-                            timeouts.add(e.getMessage());
-                            return;
-                        }
-                    }
-                    throw new AssertionError("client " + i + " was never stopped by the pause");
-                }
-            });
-            joinWithin(pauser, Duration.ofSeconds(30));
-            outcome.assertAllSucceeded("clients to time out at the pause (" + tally + ")");
-            assertEquals(0, tally.wrong.get(), "expected no wrong answer: " + tally);
-            assertEquals(clients, timeouts.size(), "expected every client to see the timeout: " + timeouts);
+            List<Disruption.Stop> timeouts = Disruption.talkUntil(config, 20, 200, "pause", server::pause,
+                    Duration.ofSeconds(60));
             String endpoint = "127.0.0.1:" + server.port();
-            for (String message : timeouts) {
+            for (String message : timeouts.stream().map(Disruption.Stop::message).toList()) {
                 assertTrue(message.startsWith(endpoint + ": ") && message.contains("no answer within"),
                         "expected a timeout naming " + endpoint + " and the wait, got: " + message);
             }
@@ -139,45 +92,12 @@ class ContainerIT {
     @Test
     void killedServerMakesClientsFailPromptlyAndNothingHangs() {
         try (ServerContainer server = ServerContainer.start(0)) {
-            Conversation.Tally tally = new Conversation.Tally();
-            AtomicBoolean killed = new AtomicBoolean();
-            AtomicLong killedAt = new AtomicLong();
-            ConcurrentLinkedQueue<Long> failedAfterMillis = new ConcurrentLinkedQueue<>();
-            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-            AtomicInteger connected = new AtomicInteger();
-            int clients = 50;
-            Thread killer = Thread.ofVirtual().start(() -> {
-                Await.until("all clients connected and 500 answers before the kill", Duration.ofSeconds(30),
-                        () -> connected.get() == clients && tally.correct.get() >= 500,
-                        () -> connected + " connected, " + tally);
-                killedAt.set(System.nanoTime());
-                killed.set(true);
-                server.kill();
-            });
             // The read timeout (20 s) is far longer than "promptly": a client that only notices
             // through its timeout makes the deadline below fail.
-            Parallel.Outcome outcome = Parallel.run(clients, Duration.ofSeconds(15), i -> {
-                try (EchoClient client = Clients.connect(server.port())) {
-                    connected.incrementAndGet();
-                    for (int r = 0; r < 1_000_000; r++) {
-                        try {
-                            Conversation.exchange(client, i, r, tally);
-                        } catch (IOException e) {
-                            if (!killed.get()) {
-                                throw e;
-                            }
-                            failedAfterMillis.add((System.nanoTime() - killedAt.get()) / 1_000_000);
-                            failures.add(e.getMessage());
-                            return;
-                        }
-                    }
-                }
-            });
-            joinWithin(killer, Duration.ofSeconds(30));
-            outcome.assertAllSucceeded("clients to fail with an IOException after the kill (" + tally + ")");
-            assertEquals(0, tally.wrong.get(), "expected no wrong answer: " + tally);
-            long slowest = failedAfterMillis.stream().mapToLong(Long::longValue).max().orElse(-1);
-            assertEquals(clients, failedAfterMillis.size(), "expected every client to notice the kill");
+            List<Disruption.Stop> stops = Disruption.talkUntil(Clients.config(server.port()), 50, 500, "kill",
+                    server::kill, Duration.ofSeconds(15));
+            List<String> failures = stops.stream().map(Disruption.Stop::message).toList();
+            long slowest = stops.stream().mapToLong(Disruption.Stop::millis).max().orElse(-1);
             assertTrue(slowest < 5_000, "expected every client to fail within 5 s of the kill, slowest took "
                     + slowest + " ms; messages: " + failures.stream().distinct().toList());
             String endpoint = "127.0.0.1:" + server.port();
@@ -244,17 +164,6 @@ class ContainerIT {
             } finally {
                 opened.forEach(EchoClient::close);
             }
-        }
-    }
-
-    private static void joinWithin(Thread thread, Duration deadline) {
-        try {
-            if (!thread.join(deadline)) {
-                throw new AssertionError("expected " + thread + " to finish within " + deadline);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }

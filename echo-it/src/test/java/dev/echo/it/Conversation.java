@@ -50,10 +50,32 @@ final class Conversation {
     }
 
     /**
+     * {@code clients} clients of 127.0.0.1:{@code port} that connect, wait until all of them are
+     * connected, then each {@link #run}s {@code requests} exchanges; fails unless every client ended
+     * well within {@code deadline} and every answer was right.
+     *
+     * @param what the clients, in the failure message
+     */
+    static void allAtOnce(int port, int clients, int requests, Duration deadline, String what) {
+        Tally tally = new Tally();
+        CountDownLatch allConnected = new CountDownLatch(clients);
+        Parallel.Outcome outcome = Parallel.run(clients, deadline, i -> {
+            try (EchoClient client = Clients.connect(port)) {
+                awaitAll(allConnected, Duration.ofSeconds(60));
+                run(client, i, requests, tally);
+            }
+        });
+        outcome.assertAllSucceeded(what + " (" + tally + ")");
+        if (tally.correct.get() != (long) clients * requests) {
+            throw new AssertionError("expected every request of every client answered correctly: " + tally);
+        }
+    }
+
+    /**
      * Counts this client in and waits for all the others, so that they are connected at once before
      * anyone sends: concurrency that is shown, not hoped for.
      */
-    static void awaitAll(CountDownLatch connected, Duration deadline) throws InterruptedException {
+    private static void awaitAll(CountDownLatch connected, Duration deadline) throws InterruptedException {
         connected.countDown();
         if (!connected.await(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("expected every client connected at once within " + deadline + ", "

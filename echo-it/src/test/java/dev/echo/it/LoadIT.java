@@ -2,7 +2,6 @@ package dev.echo.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.echo.client.EchoClient;
 import dev.echo.core.Framing;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
@@ -15,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** Scenario 2: many clients at once, and many requests at once on one connection. */
@@ -26,17 +24,8 @@ class LoadIT {
         int clients = 1_000;
         int requests = 100;
         try (EchoServer server = TestServers.start()) {
-            Conversation.Tally tally = new Conversation.Tally();
-            CountDownLatch allConnected = new CountDownLatch(clients);
-            Parallel.Outcome outcome = Parallel.run(clients, Duration.ofSeconds(120), i -> {
-                try (EchoClient client = Clients.connect(server.port())) {
-                    Conversation.awaitAll(allConnected, Duration.ofSeconds(60));
-                    Conversation.run(client, i, requests, tally);
-                }
-            });
-            outcome.assertAllSucceeded("clients (" + tally + ")");
+            Conversation.allAtOnce(server.port(), clients, requests, Duration.ofSeconds(120), "clients");
             long expected = (long) clients * requests;
-            assertEquals(expected, tally.correct.get(), "expected every answer right: " + tally);
             TestServers.awaitSettled(server, clients, Duration.ofSeconds(20));
             ServerStats stats = server.stats();
             assertEquals(clients, stats.connectionsAccepted(), "expected every client accepted: " + stats);

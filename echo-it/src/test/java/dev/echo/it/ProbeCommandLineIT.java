@@ -31,17 +31,22 @@ class ProbeCommandLineIT {
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** Probes {@code server} at 127.0.0.1 with {@code options}. */
+    static Run probe(EchoServer server, String... options) {
+        String[] args = new String[options.length + 1];
+        args[0] = "127.0.0.1:" + server.port();
+        System.arraycopy(options, 0, args, 1, options.length);
+        return run(args);
+    }
+
     @Test
     void healthyServerExitsZeroWithOnePassLinePerCheck() {
-        EchoServer server = TestServers.start();
-        try {
-            Run run = run("127.0.0.1:" + server.port(), "--only", "echo,add,pipelined", "--timeout", "10s");
+        try (EchoServer server = TestServers.start()) {
+            Run run = probe(server, "--only", "echo,add,pipelined", "--timeout", "10s");
             assertEquals(0, run.exit(), "expected exit 0: " + run);
             List<String> checks = run.out().lines().filter(l -> l.matches("(PASS|FAIL|SKIP) .*")).toList();
             assertEquals(3, checks.size(), "expected one line per check: " + run.out());
             assertTrue(checks.stream().allMatch(l -> l.startsWith("PASS  ")), "expected every line PASS: " + run.out());
-        } finally {
-            server.close();
         }
     }
 
@@ -58,9 +63,8 @@ class ProbeCommandLineIT {
 
     @Test
     void jsonToStdoutMovesTheLinesToStderr() {
-        EchoServer server = TestServers.start();
-        try {
-            Run run = run("127.0.0.1:" + server.port(), "--only", "echo", "--json", "-");
+        try (EchoServer server = TestServers.start()) {
+            Run run = probe(server, "--only", "echo", "--json", "-");
             assertEquals(0, run.exit(), "expected exit 0: " + run);
             assertTrue(run.out().startsWith("{\"target\": \"127.0.0.1:" + server.port() + "\", \"framing\": \"delimited\", \"checks\": ["),
                     "expected the JSON report on stdout: " + run.out());
@@ -68,8 +72,6 @@ class ProbeCommandLineIT {
                     "expected the echo check in the JSON: " + run.out());
             assertTrue(run.out().contains("\"passed\": 1, \"failed\": 0, \"skipped\": 0}"), "expected the counts: " + run.out());
             assertTrue(run.err().contains("PASS  echo "), "expected the lines on stderr: " + run.err());
-        } finally {
-            server.close();
         }
     }
 

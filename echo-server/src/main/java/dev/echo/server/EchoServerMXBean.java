@@ -4,6 +4,13 @@ package dev.echo.server;
  * The counters of one running server as seen in jconsole or VisualVM, under
  * {@code dev.echo:type=EchoServer,port=PORT,id=N}. Registered by {@link EchoServer#start()} and
  * unregistered by {@link EchoServer#close()}. See {@link ServerStats} for what each one counts.
+ *
+ * <p>Beside these, the registered MBean has one attribute per error code that a server sends, the
+ * count of error answers with that code: {@code MalformedMessageErrors}, {@code EmptyRequestErrors},
+ * {@code FrameTooLargeErrors}, {@code AddOverflowErrors}, {@code ServerBusyErrors},
+ * {@code ShuttingDownErrors}. They are made from the protocol's enum, so a code added to it gets its
+ * attribute without a getter here; one attribute per code, not a table, because jconsole shows and
+ * charts a plain number.
  */
 public interface EchoServerMXBean {
     String getAddress();
@@ -25,21 +32,6 @@ public interface EchoServerMXBean {
     long getAddRequests();
 
     long getRequestsAnswered();
-
-    // Error answers sent, one attribute per code (a table of codes is awkward to read and to chart in
-    // jconsole); a code added to the protocol gets its attribute here (ServerMXBeanTest checks).
-
-    long getMalformedMessageErrors();
-
-    long getEmptyRequestErrors();
-
-    long getFrameTooLargeErrors();
-
-    long getAddOverflowErrors();
-
-    long getServerBusyErrors();
-
-    long getShuttingDownErrors();
 
     /** Error answers of every code. */
     long getErrorTotal();

@@ -1,5 +1,7 @@
 package dev.echo.server;
 
+import com.google.auto.value.AutoBuilder;
+import dev.echo.core.ConfigChecks;
 import dev.echo.core.FrameReader;
 import dev.echo.core.Framing;
 import java.time.Duration;
@@ -58,40 +60,19 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
 
     /** @throws IllegalArgumentException naming the first bad value; NullPointerException for a null */
     public ServerConfig {
-        Objects.requireNonNull(host, "host");
+        ConfigChecks.host("host", host);
+        ConfigChecks.port("port", port, 0);
         Objects.requireNonNull(framing, "framing");
-        Objects.requireNonNull(idleTimeout, "idleTimeout");
-        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        ConfigChecks.check(maxFrameBytes >= 1 && maxFrameBytes <= MAX_FRAME_BYTES_LIMIT,
+                "maxFrameBytes must be from 1 to " + MAX_FRAME_BYTES_LIMIT + ": " + maxFrameBytes);
+        ConfigChecks.check(maxBufferedBytes >= 1, "maxBufferedBytes must be a positive integer: " + maxBufferedBytes);
+        ConfigChecks.check(maxConnections >= 1, "maxConnections must be a positive integer: " + maxConnections);
+        ConfigChecks.positive("idleTimeout", idleTimeout);
+        ConfigChecks.notNegative("shutdownGrace", shutdownGrace);
         Objects.requireNonNull(threadMode, "threadMode");
-        Objects.requireNonNull(metricsHost, "metricsHost");
-        if (host.isBlank()) {
-            throw new IllegalArgumentException("host must not be blank: '" + host + "'");
-        }
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
-        }
-        if (maxFrameBytes < 1 || maxFrameBytes > MAX_FRAME_BYTES_LIMIT) {
-            throw new IllegalArgumentException("maxFrameBytes must be from 1 to " + MAX_FRAME_BYTES_LIMIT + ": "
-                    + maxFrameBytes);
-        }
-        if (maxBufferedBytes < 1) {
-            throw new IllegalArgumentException("maxBufferedBytes must be a positive integer: " + maxBufferedBytes);
-        }
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("maxConnections must be a positive integer: " + maxConnections);
-        }
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
-        }
-        if (shutdownGrace.isNegative()) {
-            throw new IllegalArgumentException("shutdownGrace must not be negative: " + shutdownGrace);
-        }
-        if (metricsHost.isBlank()) {
-            throw new IllegalArgumentException("metricsHost must not be blank: '" + metricsHost + "'");
-        }
-        if (metricsPort < METRICS_OFF || metricsPort > 65_535) {
-            throw new IllegalArgumentException("metricsPort must be -1 (off) or between 0 and 65535: " + metricsPort);
-        }
+        ConfigChecks.host("metricsHost", metricsHost);
+        ConfigChecks.check(metricsPort == METRICS_OFF || metricsPort >= 0 && metricsPort <= ConfigChecks.MAX_PORT,
+                "metricsPort must be -1 (off) or between 0 and 65535: " + metricsPort);
     }
 
     /** True when the server serves {@code /metrics} and {@code /healthz}. */
@@ -99,95 +80,48 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
         return metricsPort != METRICS_OFF;
     }
 
+    /** Every default: what {@link #builder()} starts from. */
+    public static final ServerConfig DEFAULTS = new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, Framing.DELIMITED,
+            DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, DEFAULT_SHUTDOWN_GRACE,
+            ThreadMode.virtual(), defaultMaxBufferedBytes(), DEFAULT_METRICS_HOST, METRICS_OFF);
+
     /** A builder holding every default. */
     public static Builder builder() {
-        return new Builder();
+        return DEFAULTS.toBuilder();
     }
 
     /** A builder holding this config's values. */
     public Builder toBuilder() {
-        return new Builder().host(host).port(port).framing(framing).maxFrameBytes(maxFrameBytes)
-                .maxConnections(maxConnections).idleTimeout(idleTimeout).shutdownGrace(shutdownGrace)
-                .threadMode(threadMode).maxBufferedBytes(maxBufferedBytes).metricsHost(metricsHost)
-                .metricsPort(metricsPort);
+        return new AutoBuilder_ServerConfig_Builder(this);
     }
 
-    /** Collects values; {@link #build()} checks them. */
-    public static final class Builder {
-        private String host = DEFAULT_HOST;
-        private int port = DEFAULT_PORT;
-        private Framing framing = Framing.DELIMITED;
-        private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
-        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
-        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-        private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
-        private ThreadMode threadMode = ThreadMode.virtual();
-        private long maxBufferedBytes = defaultMaxBufferedBytes();
-        private String metricsHost = DEFAULT_METRICS_HOST;
-        private int metricsPort = METRICS_OFF;
+    /** Sets the components one by one (generated); {@link #build()} checks them. */
+    @AutoBuilder
+    public interface Builder {
+        Builder host(String host);
 
-        private Builder() {}
+        Builder port(int port);
 
-        public Builder host(String host) {
-            this.host = host;
-            return this;
-        }
+        Builder framing(Framing framing);
 
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
+        Builder maxFrameBytes(int maxFrameBytes);
 
-        public Builder framing(Framing framing) {
-            this.framing = framing;
-            return this;
-        }
+        Builder maxConnections(int maxConnections);
 
-        public Builder maxFrameBytes(int maxFrameBytes) {
-            this.maxFrameBytes = maxFrameBytes;
-            return this;
-        }
+        Builder idleTimeout(Duration idleTimeout);
 
-        public Builder maxConnections(int maxConnections) {
-            this.maxConnections = maxConnections;
-            return this;
-        }
+        Builder shutdownGrace(Duration shutdownGrace);
 
-        public Builder idleTimeout(Duration idleTimeout) {
-            this.idleTimeout = idleTimeout;
-            return this;
-        }
+        Builder threadMode(ThreadMode threadMode);
 
-        public Builder shutdownGrace(Duration shutdownGrace) {
-            this.shutdownGrace = shutdownGrace;
-            return this;
-        }
+        Builder maxBufferedBytes(long maxBufferedBytes);
 
-        public Builder threadMode(ThreadMode threadMode) {
-            this.threadMode = threadMode;
-            return this;
-        }
-
-        public Builder maxBufferedBytes(long maxBufferedBytes) {
-            this.maxBufferedBytes = maxBufferedBytes;
-            return this;
-        }
-
-        public Builder metricsHost(String metricsHost) {
-            this.metricsHost = metricsHost;
-            return this;
-        }
+        Builder metricsHost(String metricsHost);
 
         /** -1 = no metrics endpoint (the default), 0 = any free port. */
-        public Builder metricsPort(int metricsPort) {
-            this.metricsPort = metricsPort;
-            return this;
-        }
+        Builder metricsPort(int metricsPort);
 
         /** @throws IllegalArgumentException naming the first bad value */
-        public ServerConfig build() {
-            return new ServerConfig(host, port, framing, maxFrameBytes, maxConnections, idleTimeout,
-                    shutdownGrace, threadMode, maxBufferedBytes, metricsHost, metricsPort);
-        }
+        ServerConfig build();
     }
 }

@@ -1,14 +1,15 @@
 package dev.echo.server;
 
-import dev.echo.core.proto.ErrorResponse;
 import java.lang.management.ManagementFactory;
 import javax.management.JMException;
 import javax.management.ObjectName;
-import javax.management.StandardMBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads a live server for its {@link EchoServerMXBean}; each getter takes a fresh snapshot. */
+/**
+ * Reads a live server for its {@link EchoServerMXBean}; each getter takes a fresh snapshot. The
+ * attributes per error code are {@link ServerMBean}'s.
+ */
 final class ServerMXBeanAdapter implements EchoServerMXBean {
     private static final Logger log = LoggerFactory.getLogger(ServerMXBeanAdapter.class);
     private final EchoServer server;
@@ -25,7 +26,7 @@ final class ServerMXBeanAdapter implements EchoServerMXBean {
         try {
             ObjectName name = new ObjectName("dev.echo:type=EchoServer,port=" + server.port() + ",id=" + instance);
             ManagementFactory.getPlatformMBeanServer().registerMBean(
-                    new StandardMBean(new ServerMXBeanAdapter(server), EchoServerMXBean.class, true), name);
+                    new ServerMBean(server, new ServerMXBeanAdapter(server)), name);
             return name;
         } catch (JMException | RuntimeException e) {
             log.warn("counters of port {} not published over JMX: {}", server.port(), e.toString());
@@ -96,42 +97,8 @@ final class ServerMXBeanAdapter implements EchoServerMXBean {
     }
 
     @Override
-    public long getMalformedMessageErrors() {
-        return errors(ErrorResponse.Code.MALFORMED_MESSAGE);
-    }
-
-    @Override
-    public long getEmptyRequestErrors() {
-        return errors(ErrorResponse.Code.EMPTY_REQUEST);
-    }
-
-    @Override
-    public long getFrameTooLargeErrors() {
-        return errors(ErrorResponse.Code.FRAME_TOO_LARGE);
-    }
-
-    @Override
-    public long getAddOverflowErrors() {
-        return errors(ErrorResponse.Code.ADD_OVERFLOW);
-    }
-
-    @Override
-    public long getServerBusyErrors() {
-        return errors(ErrorResponse.Code.SERVER_BUSY);
-    }
-
-    @Override
-    public long getShuttingDownErrors() {
-        return errors(ErrorResponse.Code.SHUTTING_DOWN);
-    }
-
-    @Override
     public long getErrorTotal() {
         return server.stats().errorTotal();
-    }
-
-    private long errors(ErrorResponse.Code code) {
-        return server.stats().errorCount(code);
     }
 
     @Override

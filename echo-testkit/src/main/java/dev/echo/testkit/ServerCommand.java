@@ -1,11 +1,13 @@
 package dev.echo.testkit;
 
+import com.google.auto.value.AutoBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to run a {@link ServerProcess}: which jar, how, and what happens to it at the end.
@@ -20,10 +22,11 @@ import java.util.Objects;
  * @param stopGrace how long {@link ServerProcess#close()} waits after SIGTERM before a kill; zero kills at once
  * @param keepOutput whether its output files outlive {@link ServerProcess#close()}
  */
-public record ServerCommand(String name, Path jar, String mainClass, List<String> jvmOptions, List<String> args,
+public record ServerCommand(String name, Path jar, @Nullable String mainClass, List<String> jvmOptions, List<String> args,
                             int maxOpenFiles, boolean runCopy, Duration stopGrace, boolean keepOutput) {
     public ServerCommand {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(stopGrace, "stopGrace");
         Objects.requireNonNull(jar, "jar");
         jvmOptions = List.copyOf(jvmOptions);
         args = List.copyOf(args);
@@ -53,73 +56,54 @@ public record ServerCommand(String name, Path jar, String mainClass, List<String
         return line;
     }
 
-    /** Builds a command; every setting but the jar has a default: a plain {@code java -jar JAR}, killed at the end. */
-    public static final class Builder {
-        private final Path jar;
-        private String name;
-        private String mainClass;
-        private List<String> jvmOptions = List.of();
-        private List<String> args = List.of();
-        private int maxOpenFiles;
-        private boolean runCopy;
-        private Duration stopGrace = Duration.ZERO;
-        private boolean keepOutput;
+    /** A plain {@code java -jar JAR}, named after the jar's file (without {@code .jar}), killed at the end. */
+    static ServerCommand plain(Path jar) {
+        String name = jar.getFileName().toString().replaceFirst("\\.jar$", "");
+        return new ServerCommand(name, jar, null, List.of(), List.of(), 0, false, Duration.ZERO, false);
+    }
 
-        Builder(Path jar) {
-            this.jar = Objects.requireNonNull(jar, "jar");
-            this.name = jar.getFileName().toString().replaceFirst("\\.jar$", "");
-        }
+    /** Builds a command (the setters are generated); see {@link ServerProcess#builder} for the defaults. */
+    @AutoBuilder
+    public abstract static class Builder {
+        Builder() {}
+
+        /** Set once, by {@link ServerProcess#builder}. */
+        abstract Builder jar(Path jar);
 
         /** Default: the jar's file name without {@code .jar}. */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
+        public abstract Builder name(String name);
 
         /** Runs {@code -cp JAR mainClass} instead of {@code -jar JAR}. */
-        public Builder mainClass(String mainClass) {
-            this.mainClass = mainClass;
-            return this;
-        }
+        public abstract Builder mainClass(String mainClass);
 
-        public Builder jvmOptions(List<String> jvmOptions) {
-            this.jvmOptions = jvmOptions;
-            return this;
-        }
+        public abstract Builder jvmOptions(List<String> jvmOptions);
+
+        public abstract Builder args(List<String> args);
 
         public Builder args(String... args) {
             return args(List.of(args));
         }
 
-        public Builder args(List<String> args) {
-            this.args = args;
-            return this;
-        }
-
         /** Runs it under {@code ulimit -n maxOpenFiles} (through bash). */
-        public Builder maxOpenFiles(int maxOpenFiles) {
-            this.maxOpenFiles = maxOpenFiles;
-            return this;
-        }
+        public abstract Builder maxOpenFiles(int maxOpenFiles);
 
+        abstract Builder runCopy(boolean runCopy);
+
+        /** Runs a private copy of the jar. */
         public Builder runCopy() {
-            this.runCopy = true;
-            return this;
+            return runCopy(true);
         }
 
-        public Builder stopGrace(Duration stopGrace) {
-            this.stopGrace = stopGrace;
-            return this;
-        }
+        public abstract Builder stopGrace(Duration stopGrace);
 
+        abstract Builder keepOutput(boolean keepOutput);
+
+        /** Keeps the output files after {@link ServerProcess#close()}. */
         public Builder keepOutput() {
-            this.keepOutput = true;
-            return this;
+            return keepOutput(true);
         }
 
-        public ServerCommand build() {
-            return new ServerCommand(name, jar, mainClass, jvmOptions, args, maxOpenFiles, runCopy, stopGrace, keepOutput);
-        }
+        public abstract ServerCommand build();
 
         /** Builds the command and starts it; does not wait for it to listen (see {@link ServerProcess#awaitPort}). */
         public ServerProcess start() throws IOException {

@@ -46,7 +46,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** A process of {@code java -jar jar}, to be completed and started. */
     public static ServerCommand.Builder builder(Path jar) {
-        return new ServerCommand.Builder(jar);
+        return new AutoBuilder_ServerCommand_Builder(ServerCommand.plain(jar));
     }
 
     /**

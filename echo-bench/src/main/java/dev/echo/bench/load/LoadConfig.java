@@ -1,5 +1,8 @@
 package dev.echo.bench.load;
 
+import static dev.echo.core.ConfigChecks.check;
+
+import dev.echo.core.ConfigChecks;
 import dev.echo.core.Framing;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,27 +35,18 @@ public record LoadConfig(String host, int port, Framing framing, int connections
     /** @throws IllegalArgumentException naming the bad value */
     public LoadConfig {
         Objects.requireNonNull(host, "host");
+        ConfigChecks.port("port", port, 1);
         Objects.requireNonNull(framing, "framing");
-        Objects.requireNonNull(duration, "duration");
-        Objects.requireNonNull(warmup, "warmup");
-        Objects.requireNonNull(timeout, "timeout");
-        check(port >= 1 && port <= 65535, "port must be 1..65535: " + port);
         check(connections >= 1, "connections must be at least 1: " + connections);
         check(connectRate >= 0 && Double.isFinite(connectRate), "connect-rate must be 0 or more: " + connectRate);
-        check(duration.isPositive(), "duration must be positive: " + duration);
-        check(!warmup.isNegative(), "warmup must not be negative: " + warmup);
+        ConfigChecks.positive("duration", duration);
+        ConfigChecks.notNegative("warmup", warmup);
         check(rate >= 0 && Double.isFinite(rate), "rate must be 0 or more: " + rate);
         check(pipeline >= 1, "pipeline must be at least 1: " + pipeline);
         check(size >= 0 && size <= MAX_SIZE, "size must be 0.." + MAX_SIZE + ": " + size);
         check(echoWeight >= 0 && addWeight >= 0 && echoWeight + addWeight > 0,
                 "mix must be two non-negative weights, not both 0: " + echoWeight + ":" + addWeight);
-        check(timeout.isPositive(), "timeout must be positive: " + timeout);
-    }
-
-    private static void check(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
+        ConfigChecks.positive("timeout", timeout);
     }
 
     public static Builder builder() {

@@ -20,18 +20,17 @@ import java.util.concurrent.TimeUnit;
  * {"request":{"echo":"hi"},"repeat":50,"answered":50,"cancelled":false,"total_micros":9000,"mean_micros":170,"p99_micros":420}
  * </pre>
  */
-final class JsonOutput extends Output {
+record JsonOutput(PrintWriter answers, PrintWriter notices) implements Output {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final PrintWriter answers;
-
-    JsonOutput(PrintWriter answers, PrintWriter notices) {
-        super(notices, notices);
-        this.answers = answers;
+    /** The shell's own words go to the notices: nothing but JSON reaches the answers' stream. */
+    @Override
+    public PrintWriter text() {
+        return notices;
     }
 
     @Override
-    Outcome answer(Command.Request request, ServerMessage answer, long rttNanos) {
+    public Outcome answer(Command.Request request, ServerMessage answer, long rttNanos) {
         ObjectNode line = MAPPER.createObjectNode().set("request", request(request));
         Outcome outcome = switch (answer.getMessageCase()) {
             case ECHO_MESSAGE -> {
@@ -53,14 +52,14 @@ final class JsonOutput extends Output {
     }
 
     @Override
-    Outcome repeatError(Command.Repeat repeat, ErrorResponse error, long answered) {
+    public Outcome repeatError(Command.Repeat repeat, ErrorResponse error, long answered) {
         print(MAPPER.createObjectNode().<ObjectNode>set("request", request(repeat.request()))
                 .put("repeat", repeat.count()).put("answered", answered).set("error", error(error)));
         return Outcome.SERVER_ERROR;
     }
 
     @Override
-    void repeatSummary(RepeatResult result) {
+    public void repeatSummary(RepeatResult result) {
         print(MAPPER.createObjectNode().<ObjectNode>set("request", request(result.repeat().request()))
                 .put("repeat", result.repeat().count())
                 .put("answered", result.answered())

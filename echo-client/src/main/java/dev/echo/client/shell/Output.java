@@ -10,24 +10,13 @@ import java.util.Locale;
  * lines}, the shell's own words (status, help, connect) to {@link #text()}, connection trouble and
  * usage mistakes to {@link #notices()}. {@link OutputStyle} picks one.
  */
-abstract sealed class Output permits TextOutput, JsonOutput {
-    private final PrintWriter text;
-    private final PrintWriter notices;
-
-    Output(PrintWriter text, PrintWriter notices) {
-        this.text = text;
-        this.notices = notices;
-    }
+sealed interface Output permits TextOutput, JsonOutput {
 
     /** For what the user asked to see in words: status, help, connect and disconnect. */
-    final PrintWriter text() {
-        return text;
-    }
+    PrintWriter text();
 
     /** For connection trouble, usage mistakes and announcements nobody asked for. */
-    final PrintWriter notices() {
-        return notices;
-    }
+    PrintWriter notices();
 
     /**
      * Prints the answer to one request: an echo's text, a sum, or an error answer (never an empty
@@ -35,22 +24,22 @@ abstract sealed class Output permits TextOutput, JsonOutput {
      *
      * @return {@link Outcome#SERVER_ERROR} for an error answer, else {@link Outcome#OK}
      */
-    abstract Outcome answer(Command.Request request, ServerMessage answer, long rttNanos);
+    Outcome answer(Command.Request request, ServerMessage answer, long rttNanos);
 
     /** A {@code repeat} stopped by an error answer after {@code answered} good ones. */
-    abstract Outcome repeatError(Command.Repeat repeat, ErrorResponse error, long answered);
+    Outcome repeatError(Command.Repeat repeat, ErrorResponse error, long answered);
 
     /** A {@code repeat} ended, cancelled or not. */
-    abstract void repeatSummary(RepeatResult result);
+    void repeatSummary(RepeatResult result);
 
     /** An answer that is not its request's: the server broke the protocol. */
-    final void wrongAnswer(String what, Command.Repeat repeat, long answered) {
-        notices.println("wrong answer: " + what + progress(repeat, answered));
+    default void wrongAnswer(String what, Command.Repeat repeat, long answered) {
+        notices().println("wrong answer: " + what + progress(repeat, answered));
     }
 
-    final void flush() {
-        text.flush();
-        notices.flush();
+    default void flush() {
+        text().flush();
+        notices().flush();
     }
 
     /** {@code  (after 3 of 10)}. */

@@ -8,28 +8,23 @@ import java.util.Locale;
 /**
  * Answers as a person or a script reads them: {@code hi}, {@code 30}, {@code error ADD_OVERFLOW:
  * ...}, with or without the round trip's time after them.
+ *
+ * @param answers where answers go
+ * @param notices where trouble goes
+ * @param timings print {@code  (0.21 ms)} after each answer
+ * @param errorsApart error answers go to {@code notices}, so that a script's {@code $(...)} holds
+ *     answers only; else they go with the answers
  */
-final class TextOutput extends Output {
-    private final PrintWriter answers;
-    private final PrintWriter errors;
-    private final boolean timings;
+record TextOutput(PrintWriter answers, PrintWriter notices, boolean timings, boolean errorsApart) implements Output {
 
-    /**
-     * @param answers where answers go
-     * @param notices where trouble goes
-     * @param timings print {@code  (0.21 ms)} after each answer
-     * @param errorsApart error answers go to {@code notices}, so that a script's {@code $(...)}
-     *     holds answers only; else they go with the answers
-     */
-    TextOutput(PrintWriter answers, PrintWriter notices, boolean timings, boolean errorsApart) {
-        super(answers, notices);
-        this.answers = answers;
-        this.errors = errorsApart ? notices : answers;
-        this.timings = timings;
+    /** The shell's own words go with the answers. */
+    @Override
+    public PrintWriter text() {
+        return answers;
     }
 
     @Override
-    Outcome answer(Command.Request request, ServerMessage answer, long rttNanos) {
+    public Outcome answer(Command.Request request, ServerMessage answer, long rttNanos) {
         return switch (answer.getMessageCase()) {
             case ECHO_MESSAGE -> value(answer.getEchoMessage().getContent(), rttNanos);
             case ADD_RESPONSE -> value(Integer.toString(answer.getAddResponse().getResult()), rttNanos);
@@ -39,29 +34,29 @@ final class TextOutput extends Output {
     }
 
     @Override
-    Outcome repeatError(Command.Repeat repeat, ErrorResponse error, long answered) {
-        return error(error, progress(repeat, answered));
+    public Outcome repeatError(Command.Repeat repeat, ErrorResponse error, long answered) {
+        return error(error, Output.progress(repeat, answered));
     }
 
     @Override
-    void repeatSummary(RepeatResult result) {
+    public void repeatSummary(RepeatResult result) {
         Command.Repeat repeat = result.repeat();
         String line = result.answered() == 0
                 ? "0 of " + repeat.count() + " " + result.what()
                 : String.format(Locale.ROOT, "%d%s %s in %s: mean %s, p99 %s", result.answered(),
                         result.answered() == repeat.count() ? "" : " of " + repeat.count(), result.what(),
-                        millis(result.totalNanos()), millis(result.meanNanos()), millis(result.p99Nanos()));
+                        Output.millis(result.totalNanos()), Output.millis(result.meanNanos()), Output.millis(result.p99Nanos()));
         answers.println((result.cancelled() ? "cancelled after " : "") + line);
     }
 
     /** {@code error ADD_OVERFLOW: 2147483647 + 1 overflows int32} and {@code suffix}. */
     private Outcome error(ErrorResponse error, String suffix) {
-        errors.println("error " + error.getCode() + ": " + error.getDetail() + suffix);
+        (errorsApart ? notices : answers).println("error " + error.getCode() + ": " + error.getDetail() + suffix);
         return Outcome.SERVER_ERROR;
     }
 
     private Outcome value(String text, long rttNanos) {
-        answers.println(timings ? text + "  (" + millis(rttNanos) + ")" : text);
+        answers.println(timings ? text + "  (" + Output.millis(rttNanos) + ")" : text);
         return Outcome.OK;
     }
 }
