@@ -1,6 +1,7 @@
 package dev.echo.bench.load;
 
 import dev.echo.bench.load.RequestScript.Verdict;
+import dev.echo.bench.load.RunState.Count;
 import dev.echo.client.ClientConfig;
 import dev.echo.client.EchoClient;
 import dev.echo.core.proto.ServerMessage;
@@ -41,7 +42,7 @@ final class ConnectionDriver implements Runnable {
         try {
             client = EchoClient.connect(clientConfig);
         } catch (IOException e) {
-            state.connectionErrors.increment();
+            state.increment(Count.CONNECTION_ERRORS);
             state.problem(e.getMessage());
             return;
         } finally {
@@ -53,7 +54,7 @@ final class ConnectionDriver implements Runnable {
         try (client) {
             drive(client);
         } catch (IOException | RuntimeException e) {
-            state.connectionErrors.increment();
+            state.increment(Count.CONNECTION_ERRORS);
             state.problem("connection " + id + ": " + (timedOut
                     ? "no answer within " + config.timeout().toMillis() + " ms" : e.getMessage()));
         } finally {
@@ -104,7 +105,7 @@ final class ConnectionDriver implements Runnable {
                     client.send(script.request(nextSend));
                     sentAt[(int) (nextSend % pipeline)] = System.nanoTime();
                     nextSend++;
-                    state.sent.increment();
+                    state.increment(Count.SENT);
                     continue; // receive() flushes once the window is full
                 }
                 long now = System.nanoTime();
@@ -113,7 +114,7 @@ final class ConnectionDriver implements Runnable {
                     sentAt[(int) (nextSend % pipeline)] = intended; // corrects for coordinated omission
                     intended += interval;
                     nextSend++;
-                    state.sent.increment();
+                    state.increment(Count.SENT);
                     continue;
                 }
                 if (inFlight == 0) {
@@ -129,14 +130,14 @@ final class ConnectionDriver implements Runnable {
             waitingSince = 0;
             long latency = System.nanoTime() - sentAt[(int) (nextAnswer % pipeline)];
             state.latencyNanos.recordValue(Math.max(0, latency));
-            state.answered.increment();
+            state.increment(Count.ANSWERED);
             Verdict verdict = script.verify(nextAnswer, answer);
             if (verdict == Verdict.MISMATCH) {
-                state.mismatches.increment();
+                state.increment(Count.MISMATCHES);
                 state.problem("connection " + id + ", request " + nextAnswer + ": "
                         + script.mismatch(nextAnswer, answer).orElse("mismatch"));
             } else if (verdict == Verdict.ERROR_ANSWER) {
-                state.errorAnswers.increment();
+                state.increment(Count.ERROR_ANSWERS);
                 state.problem("connection " + id + ", request " + nextAnswer + ": "
                         + script.mismatch(nextAnswer, answer).orElse("error answer"));
             }

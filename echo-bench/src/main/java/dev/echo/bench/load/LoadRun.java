@@ -1,5 +1,6 @@
 package dev.echo.bench.load;
 
+import dev.echo.bench.load.RunState.Count;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -147,14 +148,14 @@ public final class LoadRun {
         }
 
         String next(String phase, long second, long now, Histogram interval) {
-            long answered = state.answered.sum();
+            long answered = state.sum(Count.ANSWERED);
             double rps = (answered - lastAnswered) * (double) SECOND / Math.max(1, now - lastTick);
             lastAnswered = answered;
             lastTick = now;
             double p99 = interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(99) / 1000.0;
             return String.format(Locale.ROOT,
                     "[%4ds] %-10s %9.0f req/s  p99 %8.1f us  mismatches %d  errors %d  open %d",
-                    second, phase, rps, p99, state.mismatches.sum(), state.errors(), state.open.get());
+                    second, phase, rps, p99, state.sum(Count.MISMATCHES), state.errors(), state.open.get());
         }
     }
 }

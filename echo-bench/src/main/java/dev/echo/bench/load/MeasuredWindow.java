@@ -1,5 +1,6 @@
 package dev.echo.bench.load;
 
+import dev.echo.bench.load.RunState.Count;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
@@ -34,7 +35,7 @@ final class MeasuredWindow {
         interval = state.latencyNanos.getIntervalHistogram(interval);
         open = true;
         openedAt = now;
-        answeredAtOpen = state.answered.sum();
+        answeredAtOpen = state.sum(Count.ANSWERED);
     }
 
     boolean isOpen() {
@@ -54,7 +55,7 @@ final class MeasuredWindow {
     /** Ends the window at {@code stop}: the throughput counts the answers until now. */
     void close(long stop) {
         if (open) {
-            measuredResponses = state.answered.sum() - answeredAtOpen;
+            measuredResponses = state.sum(Count.ANSWERED) - answeredAtOpen;
             measuredSeconds = (stop - openedAt) / SECOND;
         }
     }
@@ -64,8 +65,8 @@ final class MeasuredWindow {
         if (open) {
             take();
         }
-        return new LoadResult(config, measuredSeconds, state.sent.sum(), state.answered.sum(), measuredResponses,
-                state.mismatches.sum(), state.errorAnswers.sum(), state.connectionErrors.sum(),
+        return new LoadResult(config, measuredSeconds, state.sum(Count.SENT), state.sum(Count.ANSWERED), measuredResponses,
+                state.sum(Count.MISMATCHES), state.sum(Count.ERROR_ANSWERS), state.sum(Count.CONNECTION_ERRORS),
                 state.connectionsOpened.get(), measured, state.firstProblem.get());
     }
 }

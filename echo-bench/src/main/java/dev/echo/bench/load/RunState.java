@@ -7,11 +7,10 @@ import org.HdrHistogram.Recorder;
 
 /** What the connections of one run share: counters, the latency recorder and the stop flag. */
 final class RunState {
-    final LongAdder sent = new LongAdder();
-    final LongAdder answered = new LongAdder();
-    final LongAdder mismatches = new LongAdder();
-    final LongAdder errorAnswers = new LongAdder();
-    final LongAdder connectionErrors = new LongAdder();
+    /** What the connections count, each on its own adder (written by every connection at once). */
+    enum Count { SENT, ANSWERED, MISMATCHES, ERROR_ANSWERS, CONNECTION_ERRORS }
+
+    private final LongAdder[] counts = new LongAdder[Count.values().length];
     final AtomicInteger connectAttemptsDone = new AtomicInteger();
     final AtomicInteger connectionsOpened = new AtomicInteger();
     final AtomicInteger open = new AtomicInteger();
@@ -20,11 +19,25 @@ final class RunState {
     final AtomicReference<String> firstProblem = new AtomicReference<>();
     volatile boolean stopping;
 
+    RunState() {
+        for (Count count : Count.values()) {
+            counts[count.ordinal()] = new LongAdder();
+        }
+    }
+
+    void increment(Count count) {
+        counts[count.ordinal()].increment();
+    }
+
+    long sum(Count count) {
+        return counts[count.ordinal()].sum();
+    }
+
     void problem(String description) {
         firstProblem.compareAndSet(null, description);
     }
 
     long errors() {
-        return errorAnswers.sum() + connectionErrors.sum();
+        return sum(Count.ERROR_ANSWERS) + sum(Count.CONNECTION_ERRORS);
     }
 }
