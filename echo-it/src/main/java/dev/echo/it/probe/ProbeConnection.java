@@ -3,7 +3,6 @@ package dev.echo.it.probe;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.core.FrameException;
 import dev.echo.core.FrameReader;
-import dev.echo.core.Framing;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ServerMessage;
 import java.io.ByteArrayOutputStream;
@@ -27,20 +26,17 @@ final class ProbeConnection implements AutoCloseable {
     /** How long a polite close waits at most for the server's own close. */
     private static final Duration DRAIN = Duration.ofMillis(500);
 
+    private final ProbeConfig config;
     private final Socket socket;
-    private final Framing framing;
-    private final Duration timeout;
-    private final OutputStream out;
+    /** Reads with the probe's timeout for each whole answer, not for each read. */
     private final DeadlineInputStream in;
     private final FrameReader reader;
 
-    private ProbeConnection(Socket socket, Framing framing, Duration timeout) throws IOException {
+    private ProbeConnection(ProbeConfig config, Socket socket) throws IOException {
+        this.config = config;
         this.socket = socket;
-        this.framing = framing;
-        this.timeout = timeout;
-        this.out = socket.getOutputStream();
         this.in = new DeadlineInputStream(socket);
-        this.reader = framing.newReader(in, MAX_ANSWER_BYTES);
+        this.reader = config.framing().newReader(in, MAX_ANSWER_BYTES);
     }
 
     static ProbeConnection open(ProbeConfig config) throws TargetUnreachableException {
@@ -48,7 +44,7 @@ final class ProbeConnection implements AutoCloseable {
         try {
             socket.setTcpNoDelay(true); // a write of a few bytes leaves as its own segment
             socket.connect(new InetSocketAddress(config.host(), config.port()), (int) config.timeout().toMillis());
-            return new ProbeConnection(socket, config.framing(), config.timeout());
+            return new ProbeConnection(config, socket);
         } catch (IOException e) {
             closeQuietly(socket);
             throw new TargetUnreachableException(config.address(), e.getMessage());
@@ -59,7 +55,7 @@ final class ProbeConnection implements AutoCloseable {
     ProbeConnection send(ClientMessage... requests) throws CheckFailedException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (ClientMessage request : requests) {
-            bytes.writeBytes(framing.encode(request));
+            bytes.writeBytes(config.framing().encode(request));
         }
         return write(bytes.toByteArray());
     }
@@ -72,6 +68,7 @@ final class ProbeConnection implements AutoCloseable {
     /** Writes {@code bytes} as they are, in one write. */
     ProbeConnection write(byte[] bytes) throws CheckFailedException {
         try {
+            OutputStream out = socket.getOutputStream();
             out.write(bytes);
             out.flush();
             return this;
@@ -87,7 +84,7 @@ final class ProbeConnection implements AutoCloseable {
      * @throws CheckFailedException if nothing complete came within the timeout, or the bytes are no answer
      */
     ServerMessage answer() throws CheckFailedException {
-        in.deadlineIn(timeout.toNanos());
+        in.deadlineIn(config.timeout().toNanos());
         try {
             ServerMessage answer = reader.read(ServerMessage.parser());
             if (answer == null) {
@@ -95,11 +92,11 @@ final class ProbeConnection implements AutoCloseable {
             }
             return answer;
         } catch (SocketTimeoutException e) {
-            throw new CheckFailedException("no answer within " + Probe.format(timeout));
+            throw new CheckFailedException("no answer within " + Probe.format(config.timeout()));
         } catch (InvalidProtocolBufferException e) {
             throw new CheckFailedException("the answer is not a ServerMessage: " + e.getMessage());
         } catch (FrameException e) {
-            throw new CheckFailedException("the answer is not a valid " + framing.cliName() + " frame: " + e.getMessage());
+            throw new CheckFailedException("the answer is not a valid " + config.framing().cliName() + " frame: " + e.getMessage());
         } catch (SocketException e) {
             throw new ServerClosedException("the connection was reset (" + e.getMessage() + ")");
         } catch (IOException e) {
