@@ -43,9 +43,19 @@ public final class LatencyLog implements Closeable {
         return log;
     }
 
-    /** Appends one interval; its start and end time stamps place it in the log. */
+    /**
+     * Appends one interval; its start and end time stamps place it in the log. It is written as a
+     * copy made on this thread: a Recorder's interval histogram, resized while connections recorded
+     * into it, was once written with a range in its header smaller than its counts (a log the reader
+     * then refused with an ArrayIndexOutOfBoundsException); a copy grown by one thread keeps its
+     * header and its counts in step.
+     */
     public void write(Histogram interval) {
-        writer.outputIntervalHistogram(interval);
+        Histogram copy = new Histogram(interval.getNumberOfSignificantValueDigits());
+        copy.add(interval);
+        copy.setStartTimeStamp(interval.getStartTimeStamp());
+        copy.setEndTimeStamp(interval.getEndTimeStamp());
+        writer.outputIntervalHistogram(copy);
     }
 
     /** @throws IOException when anything failed to reach the file (PrintStream keeps such errors until asked) */
