@@ -79,14 +79,17 @@ final class ConnectionPhase {
 
     /** At a frame boundary: false if the connection should end (shutdown, and nothing of a next frame is here). */
     boolean awaitFrame(boolean partOfFrameBuffered) {
-        return underLock(() -> {
+        lock.lock(); // not underLock: this runs once a frame, where a capturing lambda is an allocation
+        try {
             if (closingLocked() || (shuttingDown && !partOfFrameBuffered)) {
                 return false;
             }
             phase = partOfFrameBuffered ? Phase.READING : Phase.WAITING;
             frameDeadlineNanos = System.nanoTime() + idleNanos;
             return true;
-        });
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -94,13 +97,16 @@ final class ConnectionPhase {
      * side is shut already (drain), or it was completed after shutdown began (SHUTTING_DOWN).
      */
     Verdict beginAnswer(long frameEnd) {
-        return underLock(() -> {
+        lock.lock(); // once a frame, like awaitFrame
+        try {
             if (closingLocked()) {
                 return Verdict.DRAIN;
             }
             phase = Phase.ANSWERING;
             return shuttingDown && frameEnd > bytesArrivedAtShutdown ? Verdict.REFUSE : Verdict.ANSWER;
-        });
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** True once our side is shut or the connection is closed. */
@@ -150,7 +156,8 @@ final class ConnectionPhase {
 
     /** A read returned {@code count} bytes, at least one. */
     void bytesArrived(int count) {
-        whileLocked(() -> {
+        lock.lock(); // once a read, like awaitFrame
+        try {
             bytesArrived += count;
             if (phase == Phase.WAITING) {
                 phase = Phase.READING;
@@ -158,7 +165,9 @@ final class ConnectionPhase {
                 // The peer is still sending: give it another quiet period, within the drain's bound.
                 drainDeadlineNanos = Math.min(System.nanoTime() + DRAIN_QUIET_NANOS, closingSinceNanos + DRAIN_MAX_NANOS);
             }
-        });
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Shutdown began: a connection waiting at a frame boundary ends now; any other ends at its next one. */
@@ -244,7 +253,7 @@ final class ConnectionPhase {
         }
     }
 
-    /** Runs {@code step} under the lock: every change of the phase goes through here or {@link #underLock}. */
+    /** Runs {@code step} under the lock (the methods called once a read or a frame take the lock themselves). */
     private void whileLocked(Runnable step) {
         lock.lock();
         try {
