@@ -43,10 +43,11 @@ public final class AnswerCheck {
      * was expected and what came, e.g. {@code for add 1 2 expected add_response 3, got echo '3'}.
      */
     public static Optional<String> mismatch(ClientMessage request, ServerMessage answer) {
-        if (isAnswerTo(request, answer)) {
+        ServerMessage expected = RequestHandler.handle(request);
+        if (matches(expected, answer)) {
             return Optional.empty();
         }
-        return Optional.of("for " + Messages.describe(request) + " expected "
-                + Messages.describe(RequestHandler.handle(request)) + ", got " + Messages.describe(answer));
+        return Optional.of("for " + Messages.describe(request) + " expected " + Messages.describe(expected)
+                + ", got " + Messages.describe(answer));
     }
 }

@@ -3,10 +3,10 @@ package dev.echo.client.shell;
 import dev.echo.client.EchoClient;
 import dev.echo.core.AnswerCheck;
 import dev.echo.core.Messages;
+import dev.echo.core.RequestHandler;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ServerMessage;
 import java.io.IOException;
-import java.util.Optional;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -88,6 +88,7 @@ final class RoundTrips {
     /** {@code count} round trips, each answer checked, then one summary; the first wrong answer stops it. */
     Outcome repeat(EchoClient client, Command.Repeat repeat) throws IOException {
         ClientMessage message = toMessage(repeat.request());
+        ServerMessage expected = RequestHandler.handle(message); // the same every round
         Histogram rtts = new Histogram(SIGNIFICANT_DIGITS); // auto-resizing: no bound on the count
         long start = System.nanoTime();
         try {
@@ -99,9 +100,8 @@ final class RoundTrips {
                 if (answer.hasError()) {
                     return output.repeatError(repeat, answer.getError(), rtts.getTotalCount());
                 }
-                Optional<String> wrong = AnswerCheck.mismatch(message, answer);
-                if (wrong.isPresent()) {
-                    output.wrongAnswer(wrong.get(), repeat, rtts.getTotalCount());
+                if (!AnswerCheck.matches(expected, answer)) {
+                    output.wrongAnswer(AnswerCheck.mismatch(message, answer).orElseThrow(), repeat, rtts.getTotalCount());
                     return Outcome.FAILED;
                 }
                 rtts.recordValue(rtt);
