@@ -39,7 +39,7 @@ public final class RequestHandler {
         return switch (request.getMessageCase()) {
             case ECHO_MESSAGE -> Messages.echoAnswer(request.getEchoMessage().getContent());
             case ADD_REQUEST -> add(request.getAddRequest().getA(), request.getAddRequest().getB());
-            case MESSAGE_NOT_SET -> error(ErrorResponse.Code.EMPTY_REQUEST,
+            case MESSAGE_NOT_SET -> Messages.error(ErrorResponse.Code.EMPTY_REQUEST,
                     "request has neither echo_message nor add_request");
         };
     }
@@ -49,13 +49,8 @@ public final class RequestHandler {
         try {
             sum = Math.addExact(a, b);
         } catch (ArithmeticException overflow) {
-            return error(ErrorResponse.Code.ADD_OVERFLOW, a + " + " + b + " overflows int32");
+            return Messages.error(ErrorResponse.Code.ADD_OVERFLOW, a + " + " + b + " overflows int32");
         }
         return Messages.sum(sum);
-    }
-
-    /** An error answer with {@code code} and a human-readable {@code detail}. */
-    public static ServerMessage error(ErrorResponse.Code code, String detail) {
-        return Messages.error(code, detail);
     }
 }

@@ -36,11 +36,6 @@ final class ServerCounters {
     /** Null unless metrics are on: then the one cost they add per request. */
     private final Timer requestTime;
 
-    /** Counters with no request timing, and events summed up each {@link ServerEvents#SUMMARY_INTERVAL}. */
-    ServerCounters() {
-        this(new ServerEvents(), null);
-    }
-
     /** @param requestTime the histogram each answered request's time goes into; null for none */
     ServerCounters(ServerEvents events, Timer requestTime) {
         this.events = events;

@@ -101,11 +101,6 @@ final class ServerMetrics implements AutoCloseable {
         return current == null ? null : current.address();
     }
 
-    /** The text a scrape returns now. */
-    String scrape() {
-        return registry.scrape();
-    }
-
     private static void bindCounters(MeterRegistry registry, ServerCounters counters, IntSupplier active,
                                      BufferBudget budget) {
         // Strong references: a Gauge holds its object weakly, and nothing else holds this lambda.
