@@ -35,6 +35,9 @@ final class ComparisonTable {
         for (var row : results.entrySet()) {
             Map<ServerKind, List<ServerRun>> byServer = row.getValue();
             List<ServerRun> netty = byServer.getOrDefault(ServerKind.NETTY, List.of());
+            double nettyRps = median(netty, RPS);
+            double nettyP99 = median(netty, P99);
+            double nettyCpu = median(netty, CPU);
             for (var cell : byServer.entrySet()) {
                 List<ServerRun> runs = cell.getValue();
                 double rps = median(runs, RPS);
@@ -43,10 +46,10 @@ final class ComparisonTable {
                 boolean verified = runs.stream().allMatch(r -> r.load().clean());
                 t.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %.1f | %.1f | %s | %s | %s | %s | %s"
                         + " | %s | %s | %s |%n", row.getKey().name(), cell.getKey().label(), rps,
-                        ratio(rps, median(netty, RPS)), median(runs, P50), p99, ratio(p99, median(netty, P99)),
+                        ratio(rps, nettyRps), median(runs, P50), p99, ratio(p99, nettyP99),
                         number(cpu, 1), number(median(runs, r -> r.perRequest(ProcessCpu.PerRequest::userMicros)), 1),
                         number(median(runs, r -> r.perRequest(ProcessCpu.PerRequest::systemMicros)), 1),
-                        ratio(cpu, median(netty, CPU)),
+                        ratio(cpu, nettyCpu),
                         number(median(runs, r -> r.perRequest(ProcessCpu.PerRequest::voluntarySwitches)), 2),
                         number(median(runs, r -> r.perRequest(ProcessCpu.PerRequest::involuntarySwitches)), 2),
                         verified ? "yes" : "NO"));
