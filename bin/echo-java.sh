@@ -34,7 +34,8 @@ echo_find_java() {
     [ -n "$best" ] && echo "$best"
 }
 
-# Prints $1 and the echo-* modules it depends on, transitively, as named in their pom.xml files.
+# Prints $1 and the echo-* modules its jar is built from, transitively, as their pom.xml files name
+# them: test-scoped dependencies (the testkit, a test-jar) are not in the jar, so they do not count.
 echo_modules_of() {
     todo=$1; seen=""
     while [ -n "$todo" ]; do
@@ -42,7 +43,12 @@ echo_modules_of() {
         case " $seen " in *" $m "*) continue ;; esac
         [ -f "$echo_root/$m/pom.xml" ] || continue
         seen="$seen $m"
-        todo="$todo $(sed -n 's:.*<artifactId>\(echo-[a-z-]*\)</artifactId>.*:\1:p' "$echo_root/$m/pom.xml")"
+        todo="$todo $(awk '
+            /<dependency>/ { dep = ""; test = 0 }
+            /<artifactId>echo-[a-z-]*<\/artifactId>/ { dep = $0; sub(/.*<artifactId>/, "", dep); sub(/<.*/, "", dep) }
+            /<scope>test<\/scope>/ { test = 1 }
+            /<\/dependency>/ { if (dep != "" && !test) print dep; dep = "" }
+        ' "$echo_root/$m/pom.xml")"
     done
     echo $seen
 }
@@ -51,9 +57,10 @@ echo_modules_of() {
 echo_build_reason() {
     jar=$1; shift
     if [ ! -f "$jar" ]; then echo "no jar yet (first run)"; return; fi
+    if [ "$echo_root/pom.xml" -nt "$jar" ]; then echo "pom.xml changed since the last build"; return; fi
     for m in "$@"; do
-        newer=$(find "$echo_root/$m/src" "$echo_root/$m/pom.xml" -type f -newer "$jar" -print 2>/dev/null | head -n 1)
-        if [ -z "$newer" ] && [ "$echo_root/pom.xml" -nt "$jar" ]; then newer=$echo_root/pom.xml; fi
+        # Main sources only: tests are not in the jar. -quit: the first newer file is reason enough.
+        newer=$(find "$echo_root/$m/src/main" "$echo_root/$m/pom.xml" -type f -newer "$jar" -print -quit 2>/dev/null)
         if [ -n "$newer" ]; then echo "${newer#"$echo_root/"} changed since the last build"; return; fi
     done
 }
