@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Disruption {
     private static final long NOT_YET = Long.MIN_VALUE;
+    /** How long the clients may take to connect and get their answers in before the disruption. */
+    private static final Duration BEFORE = Duration.ofSeconds(30);
 
     private Disruption() {}
 
@@ -29,7 +31,9 @@ final class Disruption {
     /**
      * @param what the disruption in messages: "pause", "kill"
      * @param answersBefore correct answers to wait for, over all clients, before disrupting
-     * @param deadline for the clients, from their start to their last stop
+     * @param deadline for the clients' last stop, counted after the {@link #BEFORE} they may take to
+     *     get ready: on a busy machine connecting and the first answers take what they take, and how
+     *     promptly clients stop is the caller's to assert on the returned {@link Stop#millis()}
      * @return how each client stopped, one per client
      */
     static List<Stop> talkUntil(ClientConfig config, int clients, int answersBefore, String what, Runnable disrupt,
@@ -40,12 +44,12 @@ final class Disruption {
         ConcurrentLinkedQueue<Stop> stops = new ConcurrentLinkedQueue<>();
         Thread disrupter = Thread.ofVirtual().start(() -> {
             Await.until("all clients connected and " + answersBefore + " answers before the " + what,
-                    Duration.ofSeconds(30), () -> connected.get() == clients && tally.correct.get() >= answersBefore,
+                    BEFORE, () -> connected.get() == clients && tally.correct.get() >= answersBefore,
                     () -> connected + " connected, " + tally);
             disruptedAt.set(System.nanoTime()); // first: an IOException from here on is the disruption's
             disrupt.run();
         });
-        Parallel.Outcome outcome = Parallel.run(clients, deadline, i -> {
+        Parallel.Outcome outcome = Parallel.run(clients, BEFORE.plus(deadline), i -> {
             try (EchoClient client = EchoClient.connect(config)) {
                 connected.incrementAndGet();
                 for (int r = 0; r < 1_000_000; r++) {
@@ -63,7 +67,7 @@ final class Disruption {
                 throw new AssertionError("client " + i + " was never stopped by the " + what);
             }
         });
-        joinWithin(disrupter, Duration.ofSeconds(30));
+        joinWithin(disrupter, BEFORE);
         outcome.assertAllSucceeded("clients to stop at the " + what + " (" + tally + ")");
         assertEquals(0, tally.wrong.get(), "expected no wrong answer: " + tally);
         assertEquals(clients, stops.size(), "expected every client to see the " + what + ": " + stops);
