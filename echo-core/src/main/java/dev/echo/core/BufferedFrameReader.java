@@ -69,10 +69,26 @@ abstract class BufferedFrameReader implements FrameReader {
 
     @Override
     public final <T> T parseFrame(Parser<T> parser) throws InvalidProtocolBufferException {
+        requireFrame();
+        return parser.parseFrom(buf, mark + frameOffset, frameLength);
+    }
+
+    @Override
+    public final boolean testFrame(FrameTest test) {
+        requireFrame();
+        return test.test(buf, mark + frameOffset, frameLength);
+    }
+
+    @Override
+    public final void copyFrameTo(FrameWriter writer) throws IOException {
+        requireFrame();
+        writer.writeSerialized(buf, mark + frameOffset, frameLength);
+    }
+
+    private void requireFrame() {
         if (!hasFrame) {
             throw new IllegalStateException("no current frame: call nextFrame() first");
         }
-        return parser.parseFrom(buf, mark + frameOffset, frameLength);
     }
 
     @Override

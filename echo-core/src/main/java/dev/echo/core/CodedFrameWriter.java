@@ -44,7 +44,22 @@ final class CodedFrameWriter implements FrameWriter {
             coded.writeUInt32NoTag(message.getSerializedSize());
         }
         message.writeTo(coded);
-        if (out.count != before && bufferSize < BUFFER_SIZE) {
+        noteOverflow(before);
+    }
+
+    @Override
+    public void writeSerialized(byte[] message, int offset, int length) throws IOException {
+        long before = out.count;
+        if (lengthPrefix) {
+            coded.writeUInt32NoTag(length);
+        }
+        coded.writeRawBytes(message, offset, length);
+        noteOverflow(before);
+    }
+
+    /** Bytes left for the stream since {@code countBefore} before a flush: the small buffer overflowed. */
+    private void noteOverflow(long countBefore) {
+        if (out.count != countBefore && bufferSize < BUFFER_SIZE) {
             growAtFlush = true;
         }
     }

@@ -50,6 +50,28 @@ public interface FrameReader {
     <T> T parseFrame(Parser<T> parser) throws InvalidProtocolBufferException;
 
     /**
+     * Applies {@code test} to the bytes of the frame last returned by {@link #nextFrame()}, in the
+     * reader's buffer (the test must not keep or change them).
+     *
+     * @throws IllegalStateException if there is no current frame
+     */
+    boolean testFrame(FrameTest test);
+
+    /**
+     * Writes the frame last returned by {@link #nextFrame()}, as it is, as one frame of {@code
+     * writer}: an answer that is the request's own bytes (see {@link CanonicalEcho}).
+     *
+     * @throws IllegalStateException if there is no current frame
+     */
+    void copyFrameTo(FrameWriter writer) throws IOException;
+
+    /** A test of a frame's serialized bytes, read where they are. */
+    @FunctionalInterface
+    interface FrameTest {
+        boolean test(byte[] bytes, int offset, int length);
+    }
+
+    /**
      * Reads and parses the next frame.
      *
      * @return the message, or null when the stream ended cleanly at a frame boundary

@@ -14,6 +14,9 @@ public interface FrameWriter extends Flushable {
     /** Buffers one message as one frame. */
     void write(MessageLite message) throws IOException;
 
+    /** Buffers {@code length} bytes at {@code offset}, one message already serialized, as one frame. */
+    void writeSerialized(byte[] message, int offset, int length) throws IOException;
+
     /** Sends everything buffered so far. */
     @Override
     void flush() throws IOException;

@@ -173,6 +173,10 @@ class ReproductionIT {
             assertTrue(alone.acceptThreadAlive(), "expected the accept thread still blocked in accept() after stop()");
             assertTrue(bindFails(), "expected " + FIXED_HOST + ":" + FIXED_PORT + " still bound after stop()");
             alone.close(); // this test's cleanup, which the original's tests did not have
+            // The kernel lets the listener go only once its accept thread has left accept(), which
+            // on busy cores can come after close() returned.
+            Await.until(FIXED_HOST + ":" + FIXED_PORT + " free after the lone replica's cleanup", Duration.ofSeconds(10),
+                    () -> !bindFails(), () -> "it is still bound");
 
             // Together: five replica tests and five echo-server tests at once.
             AtomicInteger bound = new AtomicInteger();

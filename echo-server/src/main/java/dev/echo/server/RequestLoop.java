@@ -2,6 +2,7 @@ package dev.echo.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.core.BufferBudget;
+import dev.echo.core.CanonicalEcho;
 import dev.echo.core.FrameException;
 import dev.echo.core.FrameFailure;
 import dev.echo.core.FrameReader;
@@ -96,6 +97,12 @@ final class RequestLoop {
     /** Answers the whole frame of {@code length} bytes just read; false if the connection ended. */
     private boolean answerFrame(int length) throws IOException {
         long started = counters.requestStarted();
+        if (reader.testFrame(CanonicalEcho::isOwnAnswer)) {
+            reader.copyFrameTo(writer); // the answer is the request's own bytes: nothing to parse or build
+            counters.echoAnswered(started);
+            written();
+            return true;
+        }
         ClientMessage request;
         try {
             request = reader.parseFrame(RequestHandler.requestParser());
@@ -137,8 +144,13 @@ final class RequestLoop {
     private void answer(ClientMessage.MessageCase requestCase, ServerMessage answer, long startedNanos)
             throws IOException {
         writer.write(answer);
-        unflushed = true;
         counters.answered(requestCase, answer, startedNanos);
+        written();
+    }
+
+    /** An answer was written: it leaves now unless another request is already here to be answered with it. */
+    private void written() throws IOException {
+        unflushed = true;
         if (reader.bufferedBytes() == 0) {
             flushAnswers();
         }

@@ -59,6 +59,16 @@ final class ServerCounters {
      */
     void answered(ClientMessage.MessageCase request, ServerMessage answer, long startedNanos) {
         answered(request, answer);
+        timeSince(startedNanos);
+    }
+
+    /** Counts one echo answered by copying the request (see {@link dev.echo.core.CanonicalEcho}), timed as above. */
+    void echoAnswered(long startedNanos) {
+        echoRequests.increment();
+        timeSince(startedNanos);
+    }
+
+    private void timeSince(long startedNanos) {
         if (requestTime != null && startedNanos != 0) {
             requestTime.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
         }
