@@ -56,8 +56,9 @@ class ShutdownUnderLoadIT {
                 outcomes::toString);
         int port = run.server().port();
         run.clients().assertAllSucceeded("clients to see only clean outcomes " + outcomes);
-        assertTrue(run.closeMillis() <= GRACE.toMillis() + 2_500,
-                "expected close() within the grace period of " + GRACE + " plus 2.5 s, took " + run.closeMillis() + " ms");
+        // Past the grace period close() waits for closed connections' threads while they keep ending (10 s at most).
+        assertTrue(run.closeMillis() <= GRACE.toMillis() + 10_500,
+                "expected close() within the grace period of " + GRACE + " plus 10.5 s, took " + run.closeMillis() + " ms");
         assertEquals(0, run.server().stats().connectionsActive(), "expected no connection left after close(): " + run.server().stats());
         List<String> left = Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)

@@ -87,6 +87,27 @@ final class ConnectionRegistry {
         }
     }
 
+    /**
+     * Waits until no connection is open for as long as connections keep ending: gives up when none
+     * has ended for {@code quietNanos}, or at {@code deadlineNanos} (a {@link System#nanoTime()} value).
+     *
+     * @return true if every connection has ended
+     */
+    boolean awaitEmptyWhileEnding(long quietNanos, long deadlineNanos) throws InterruptedException {
+        int left = size();
+        long quietUntil = System.nanoTime() + quietNanos;
+        while (!awaitEmpty(deadlineNanos - quietUntil < 0 ? deadlineNanos : quietUntil)) {
+            long now = System.nanoTime();
+            int stillOpen = size();
+            if (now - deadlineNanos >= 0 || stillOpen >= left) {
+                return false;
+            }
+            left = stillOpen;
+            quietUntil = now + quietNanos;
+        }
+        return true;
+    }
+
     /** Lets every connection act on its read, write and drain deadlines at {@code nowNanos}. */
     void checkDeadlines(long nowNanos) {
         for (ConnectionHandler connection : open) {
