@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A bound on the buffer memory that many readers and writers hold together, such as every
- * connection of one server. Each reader's and writer's first {@value #OWN_BYTES} bytes are its own
- * (a server bounds those by its connection limit); every byte a buffer grows beyond them is taken
+ * connection of one server. Each reader's and writer's first {@value #OWN_BYTES} bytes (at most)
+ * are its own (a server bounds those by its connection limit); every byte a buffer grows beyond them is taken
  * from the budget, and given back when the buffer shrinks or is {@linkplain FrameReader#release()
  * released}.
  *
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * together hold more than the heap. Thread-safe.
  */
 public final class BufferBudget {
-    /** Bytes of each buffer that are not taken from the budget: what every buffer starts with. */
+    /** Bytes of each buffer that are not taken from the budget: what a reader starts with (a writer, less). */
     public static final int OWN_BYTES = 512;
     private static final BufferBudget UNLIMITED = new BufferBudget(Long.MAX_VALUE);
 

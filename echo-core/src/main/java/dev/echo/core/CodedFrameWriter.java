@@ -13,12 +13,14 @@ import java.util.Objects;
  * write.
  *
  * <p>The buffer starts small ({@value #INITIAL_BUFFER_SIZE} bytes), because most connections get
- * one small answer at a time and a server holds thousands of them. Once the messages written between
+ * one small answer at a time and a server holds thousands of them (an answer larger than the room
+ * left goes to the stream from the message itself, after what was buffered). Once the messages written between
  * two flushes no longer fit it, the next flush replaces it with one of {@value #BUFFER_SIZE} bytes,
  * if the {@link BufferBudget} has room for that (the growth only saves system calls).
  */
 final class CodedFrameWriter implements FrameWriter {
-    static final int INITIAL_BUFFER_SIZE = BufferBudget.OWN_BYTES;
+    /** Enough for the answer to a typical request; a larger answer passes the buffer (see write). */
+    static final int INITIAL_BUFFER_SIZE = 128;
     static final int BUFFER_SIZE = 8 * 1024;
 
     private final CountingOutputStream out;

@@ -69,7 +69,13 @@ final class ConnectionHandler implements Runnable {
         String threadName = current.getName();
         current.setName("echo-conn-" + id);
         try {
-            serve();
+            // Not a method of its own: each frame below run() is held, interpreted, by every parked connection.
+            socket.setTcpNoDelay(true);
+            WriteProgressOutputStream out = new WriteProgressOutputStream(socket.getOutputStream());
+            loop = new RequestLoop(id, config, counters, phase, close, socket.getInputStream(), out, budget);
+            output = out;
+            phase.streamsReady();
+            loop.run();
         } catch (SocketTimeoutException e) {
             log.debug("connection {}: closed after the drain: {}", id, e.getMessage());
         } catch (TruncatedFrameException e) {
@@ -92,15 +98,6 @@ final class ConnectionHandler implements Runnable {
             registry.remove(this);
             current.setName(threadName);
         }
-    }
-
-    private void serve() throws IOException {
-        socket.setTcpNoDelay(true);
-        WriteProgressOutputStream out = new WriteProgressOutputStream(socket.getOutputStream());
-        loop = new RequestLoop(id, config, counters, phase, close, socket.getInputStream(), out, budget);
-        output = out;
-        phase.streamsReady();
-        loop.run();
     }
 
     /**
