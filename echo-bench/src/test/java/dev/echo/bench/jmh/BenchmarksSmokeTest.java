@@ -46,6 +46,10 @@ class BenchmarksSmokeTest {
                 expected.add("CodecBenchmark.encode framing=" + framing + " payload=" + payload);
             }
         }
+        for (String payload : new String[] {"ADD", "ECHO_13", "ECHO_1K"}) {
+            expected.add("AnswerBenchmark.answer payload=" + payload);
+            expected.add("AnswerBenchmark.answerByParsing payload=" + payload);
+        }
         expected.add("RoundTripBenchmark.echoRoundTrip threadMode=platform:4");
         expected.add("RoundTripBenchmark.echoRoundTrip threadMode=virtual");
         assertEquals(expected, ran, "expected one result for every benchmark and parameter combination");
