@@ -216,7 +216,7 @@ public final class EchoServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 registry.forceCloseAll();
                 connectionThreads.shutdown();
-                stopSweeperQuietly();
+                stopHelpersQuietly();
                 Thread.currentThread().interrupt();
             }
             if (metrics != null) {
@@ -235,10 +235,11 @@ public final class EchoServer implements AutoCloseable {
         return registry.forceCloseAll();
     }
 
-    /** After an interrupt: asks the sweeper to stop without waiting for it. */
-    private void stopSweeperQuietly() {
+    /** After an interrupt: asks the sweeper to stop without waiting for it, and logs the events' last summary. */
+    private void stopHelpersQuietly() {
         try {
             idleSweeper.stop(System.nanoTime());
+            counters.events.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
