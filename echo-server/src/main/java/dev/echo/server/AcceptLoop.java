@@ -93,9 +93,8 @@ final class AcceptLoop implements Runnable {
 
     /** One small write to a fresh socket fits its send buffer, so this never blocks the loop. */
     private void reject(Socket socket) {
-        counters.connectionsRejected.increment();
+        counters.rejected(socket.getRemoteSocketAddress(), config.maxConnections());
         counters.error(ErrorResponse.Code.SERVER_BUSY);
-        counters.events.rejected(socket.getRemoteSocketAddress(), config.maxConnections());
         try {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();

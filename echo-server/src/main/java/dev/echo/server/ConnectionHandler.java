@@ -108,8 +108,7 @@ final class ConnectionHandler implements Runnable {
         WriteProgressOutputStream out = output;
         if (out != null && out.stalledLongerThan(nowNanos, idleNanos)) {
             if (phase.endByServer()) {
-                counters.writeTimeouts.increment();
-                counters.events.writeTimeout(id, close.peer(), config.idleTimeout());
+                counters.writeTimeout(id, close.peer(), config.idleTimeout());
                 close.close();
             }
             return;
@@ -119,8 +118,7 @@ final class ConnectionHandler implements Runnable {
         }
         try {
             if (phase.expireIfBlocked(nowNanos) == ConnectionPhase.Overdue.IDLE) {
-                counters.idleTimeouts.increment();
-                counters.events.idleTimeout(id, close.peer(), config.idleTimeout());
+                counters.idleTimeout(id, close.peer(), config.idleTimeout());
             }
         } catch (IOException e) {
             log.debug("connection {}: could not check for waiting input: {}", id, e.toString());

@@ -67,8 +67,7 @@ final class RequestLoop {
                     throw e; // the drain's deadline: nothing more to wait for
                 }
                 // This thread found its own frame deadline passed (the sweeper had not got to it yet).
-                counters.idleTimeouts.increment();
-                counters.events.idleTimeout(id, close.peer(), config.idleTimeout());
+                counters.idleTimeout(id, close.peer(), config.idleTimeout());
                 endGracefully();
                 return;
             }
@@ -109,7 +108,7 @@ final class RequestLoop {
         } catch (InvalidProtocolBufferException e) {
             FrameFailure failure = FrameFailure.unparsable(config.framing());
             String detail = "frame of " + length + " bytes is not a valid ClientMessage: " + e.getMessage();
-            counters.events.record(failure, id, close.peer(), detail);
+            counters.frameFailed(failure, id, close.peer(), detail);
             if (failure.closesConnection()) {
                 endWithError(failure.code(), detail);
                 return false;
@@ -128,9 +127,8 @@ final class RequestLoop {
             throw e; // the peer went away inside a frame: nobody to answer
         }
         String detail = e.getMessage();
-        counters.events.record(failure, id, close.peer(), detail);
+        counters.frameFailed(failure, id, close.peer(), detail);
         if (failure == FrameFailure.OVER_BUDGET) {
-            counters.bufferBudgetRefusals.increment();
             detail = "server is out of buffer space: " + detail;
         }
         endWithError(failure.code(), detail);

@@ -1,9 +1,12 @@
 package dev.echo.server;
 
+import dev.echo.core.FrameFailure;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import io.micrometer.core.instrument.Timer;
+import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -60,6 +63,32 @@ final class ServerCounters {
     void answered(ClientMessage.MessageCase request, ServerMessage answer, long startedNanos) {
         answered(request, answer);
         timeSince(startedNanos);
+    }
+
+    /** A connection closed for want of a whole frame within the idle timeout: counted and told. */
+    void idleTimeout(long connection, SocketAddress peer, Duration idleTimeout) {
+        idleTimeouts.increment();
+        events.idleTimeout(connection, peer, idleTimeout);
+    }
+
+    /** A connection closed because its peer took no answer bytes for the idle timeout: counted and told. */
+    void writeTimeout(long connection, SocketAddress peer, Duration idleTimeout) {
+        writeTimeouts.increment();
+        events.writeTimeout(connection, peer, idleTimeout);
+    }
+
+    /** A connection refused at the limit: counted and told. */
+    void rejected(SocketAddress peer, int maxConnections) {
+        connectionsRejected.increment();
+        events.rejected(peer, maxConnections);
+    }
+
+    /** A frame that failed (see {@link FrameFailure}): told, and counted as a refusal when over the budget. */
+    void frameFailed(FrameFailure failure, long connection, SocketAddress peer, String detail) {
+        events.record(failure, connection, peer, detail);
+        if (failure == FrameFailure.OVER_BUDGET) {
+            bufferBudgetRefusals.increment();
+        }
     }
 
     /** Counts one echo answered by copying the request (see {@link dev.echo.core.CanonicalEcho}), timed as above. */
