@@ -89,7 +89,8 @@ final class ConnectionRegistry {
 
     /**
      * Waits until no connection is open for as long as connections keep ending: gives up when none
-     * has ended for {@code quietNanos}, or at {@code deadlineNanos} (a {@link System#nanoTime()} value).
+     * ended in a window of {@code quietNanos} (windows follow each other from the call on), or at
+     * {@code deadlineNanos} (a {@link System#nanoTime()} value).
      *
      * @return true if every connection has ended
      */
