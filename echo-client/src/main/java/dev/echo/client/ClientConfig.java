@@ -4,6 +4,7 @@ import com.google.auto.value.AutoBuilder;
 import dev.echo.core.ConfigChecks;
 import dev.echo.core.FrameReader;
 import dev.echo.core.Framing;
+import dev.echo.core.HostPort;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -56,7 +57,7 @@ public record ClientConfig(String host, int port, Framing framing, Duration conn
 
     /** {@code host:port}, as used in every message about this endpoint. */
     public String endpoint() {
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+        return HostPort.of(host, port);
     }
 
     /** Sets the components one by one (generated); {@link #build()} validates. */

@@ -1,6 +1,7 @@
 package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
+import dev.echo.core.HostPort;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
@@ -40,7 +41,7 @@ final class AcceptLoop implements Runnable {
         this.registry = registry;
         this.threads = threads;
         this.budget = budget;
-        this.failures = new AcceptFailureLog(listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort(),
+        this.failures = new AcceptFailureLog(HostPort.of(listener.getLocalSocketAddress()),
                 log::warn, AcceptFailureLog.INTERVAL);
         this.serverBusy = config.framing().encode(Messages.error(ErrorResponse.Code.SERVER_BUSY,
                 "server is at its limit of " + config.maxConnections() + " connections"));

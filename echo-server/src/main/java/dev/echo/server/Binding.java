@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.core.HostPort;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -39,7 +40,7 @@ final class Binding {
     static InetSocketAddress resolve(String action, String host, int port) throws BindException {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
-            throw new BindException("cannot " + action + " " + host + ":" + port + ": unknown host " + host);
+            throw new BindException("cannot " + action + " " + HostPort.of(host, port) + ": unknown host " + host);
         }
         return address;
     }
@@ -47,7 +48,7 @@ final class Binding {
     /** "cannot {@code action} HOST:PORT: reason", with {@code cause} kept. */
     static BindException failure(String action, String host, int port, IOException cause) {
         String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        BindException failure = new BindException("cannot " + action + " " + host + ":" + port + ": "
+        BindException failure = new BindException("cannot " + action + " " + HostPort.of(host, port) + ": "
                 + reason.toLowerCase(Locale.ROOT));
         failure.initCause(cause);
         return failure;

@@ -1,10 +1,10 @@
 package dev.echo.server;
 
 import dev.echo.cli.UsageException;
+import dev.echo.core.HostPort;
 import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,9 +77,9 @@ public final class Main {
         }
         ScheduledExecutorService statsLogger = null;
         try {
-            out.println(CommandLineOptions.NAME + " listening on " + hostAndPort(server.address()) + " (framing="
+            out.println(CommandLineOptions.NAME + " listening on " + HostPort.of(server.address()) + " (framing="
                     + parsed.config().framing().cliName() + ", threads=" + parsed.config().threadMode()
-                    + server.metricsAddress().map(a -> ", metrics at http://" + hostAndPort(a) + "/metrics").orElse("")
+                    + server.metricsAddress().map(a -> ", metrics at http://" + HostPort.of(a) + "/metrics").orElse("")
                     + ")");
             out.flush();
             signals.serving(server);
@@ -125,11 +125,6 @@ public final class Main {
                 + " add=" + stats.addRequests() + " answered=" + stats.requestsAnswered() + ", errors=" + stats.errorTotal()
                 + ", bytes in=" + stats.bytesIn() + " out=" + stats.bytesOut() + ", closed idle=" + stats.idleTimeouts()
                 + " write-stalled=" + stats.writeTimeouts() + " over-budget=" + stats.bufferBudgetRefusals();
-    }
-
-    private static String hostAndPort(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static ScheduledExecutorService startStatsLogger(EchoServer server, Duration interval) {

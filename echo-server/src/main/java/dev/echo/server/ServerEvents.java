@@ -2,7 +2,7 @@ package dev.echo.server;
 
 import dev.echo.core.Durations;
 import dev.echo.core.FrameFailure;
-import java.net.InetSocketAddress;
+import dev.echo.core.HostPort;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +97,7 @@ final class ServerEvents {
         }
         if (eventLines != null || log.isDebugEnabled()) {
             String line = kind.label + (connection == 0 ? "" : " on connection " + connection) + " from "
-                    + describe(peer) + ": " + detail;
+                    + HostPort.of(peer) + ": " + detail;
             if (eventLines == null) {
                 log.debug(line);
             } else {
@@ -141,7 +141,7 @@ final class ServerEvents {
             long count = counts.get(kind).sumThenReset();
             SocketAddress sample = samples.get(kind).getAndSet(null);
             if (count > 0) {
-                parts.add(kind.label + "=" + count + (sample == null ? "" : " (" + describe(sample) + ")"));
+                parts.add(kind.label + "=" + count + (sample == null ? "" : " (" + HostPort.of(sample) + ")"));
             }
         }
         return parts.isEmpty() ? null : String.join(" ", parts);
@@ -173,12 +173,4 @@ final class ServerEvents {
         }
     }
 
-    /** {@code 127.0.0.1:5000} rather than {@code /127.0.0.1:5000}. */
-    private static String describe(SocketAddress peer) {
-        if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            String host = inet.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(peer);
-    }
 }

@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.core.HostPort;
 import java.lang.management.ManagementFactory;
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -48,7 +49,7 @@ final class ServerMXBeanAdapter implements EchoServerMXBean {
 
     @Override
     public String getAddress() {
-        return server.address().getAddress().getHostAddress() + ":" + server.port();
+        return HostPort.of(server.address());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.echo.it.probe;
 
 import dev.echo.core.Durations;
 import dev.echo.core.Framing;
+import dev.echo.core.HostPort;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -60,6 +61,6 @@ public record ProbeConfig(String host, int port, Framing framing, List<String> o
 
     /** {@code host:port}, brackets around an IPv6 literal. */
     public String address() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return HostPort.of(host, port);
     }
 }
