@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 /** Memory and file-descriptor readings of another process, from /proc and jcmd. Linux only. */
 final class ProcStatus {
     private static final Pattern VM_RSS = Pattern.compile("^VmRSS:\\s+(\\d+) kB", Pattern.MULTILINE);
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** A space's "used" on a line of its own (one per generation, or one for the whole heap). */
+    private static final Pattern HEAP_USED = Pattern.compile("^\\S.*?\\bused (\\d+)([KMG])\\b", Pattern.MULTILINE);
 
     private ProcStatus() {}
 
@@ -33,17 +34,36 @@ final class ProcStatus {
     }
 
     /**
-     * Java heap in use right after a full GC, in KiB: {@code jcmd PID GC.run}, then the first
-     * "used NK" of {@code jcmd PID GC.heap_info}.
+     * Java heap in use right after a full GC, in KiB: {@code jcmd PID GC.run}, then {@code jcmd PID
+     * GC.heap_info}, read by {@link #heapUsedKib}.
      */
     static long heapUsedAfterGcKib(String jcmd, long pid) throws IOException, InterruptedException {
         run(jcmd, Long.toString(pid), "GC.run");
-        String info = run(jcmd, Long.toString(pid), "GC.heap_info");
-        Matcher m = HEAP_USED.matcher(info);
-        if (!m.find()) {
-            throw new IOException("jcmd GC.heap_info printed no 'used NK': " + info.strip());
+        return heapUsedKib(run(jcmd, Long.toString(pid), "GC.heap_info"));
+    }
+
+    /**
+     * The heap in use that {@code GC.heap_info} printed, in KiB: the sum of the "used" of its
+     * unindented lines, which is the whole heap for G1 and ZGC and one line per generation for the
+     * parallel and serial collectors (their indented lines are spaces inside a generation).
+     */
+    static long heapUsedKib(String heapInfo) throws IOException {
+        Matcher m = HEAP_USED.matcher(heapInfo);
+        long kib = 0;
+        boolean found = false;
+        while (m.find()) {
+            found = true;
+            long value = Long.parseLong(m.group(1));
+            kib += switch (m.group(2)) {
+                case "G" -> value * 1024 * 1024;
+                case "M" -> value * 1024;
+                default -> value;
+            };
         }
-        return Long.parseLong(m.group(1));
+        if (!found) {
+            throw new IOException("jcmd GC.heap_info printed no heap in use: " + heapInfo.strip());
+        }
+        return kib;
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
