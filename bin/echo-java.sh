@@ -1,7 +1,7 @@
 # Sourced by the launchers in this folder; POSIX sh. Finds a JDK >= 21, builds a module's jar when
 # it is missing or older than a source of the module or of a module it depends on (one build at a
-# time: launchers started together wait for each other), then runs one of its main classes with
-# every argument passed through.
+# time: launchers started together wait for each other), then runs one of its main classes, from a
+# copy of the jar that no later build touches, with every argument passed through.
 #
 #   echo_launch <launcher name> <module> <jar name> <main class> [args...]
 
@@ -104,6 +104,24 @@ echo_build_if_needed() {
     touch "$jar_path" # a build that had nothing to repackage still counts as up to date
 }
 
+# Under the lock (no build is writing it): prints the path of this build's copy of the jar, made if
+# needed. The JVM reads classes from its jar for as long as it runs, and a build (another launcher's,
+# or one by hand) rewrites target/JAR in place: a running tool would then fail to load its next class
+# (NoClassDefFoundError). So a tool runs a copy, one per build; copies a day old go.
+echo_copy_to_run() {
+    run_dir="$echo_root/$module/target/run"
+    sum=$(cksum < "$jar_path" | cut -d' ' -f1)
+    copy="$run_dir/${jar%.jar}-$sum.jar"
+    if [ ! -f "$copy" ]; then
+        if ! { mkdir -p "$run_dir" && cp "$jar_path" "$copy.$$" && mv "$copy.$$" "$copy"; }; then
+            echo "$jar_path" # cannot copy (read-only checkout?): run the jar itself
+            return 0
+        fi
+        find "$run_dir" -name '*.jar' -mtime +0 -exec rm -f {} + 2>/dev/null
+    fi
+    echo "$copy"
+}
+
 echo_launch() {
     name=$1; module=$2; jar=$3; main=$4; shift 4
     if [ ! -d "$echo_root/$module/src/main/java" ]; then
@@ -120,5 +138,6 @@ echo_launch() {
     if [ -n "$(echo_build_reason "$jar_path" $modules)" ]; then
         echo_with_build_lock echo_build_if_needed || exit 2
     fi
-    exec "$java_bin" ${ECHO_JAVA_OPTS:-} -cp "$jar_path" "$main" "$@"
+    run_jar=$(echo_with_build_lock echo_copy_to_run) || exit 2
+    exec "$java_bin" ${ECHO_JAVA_OPTS:-} -cp "$run_jar" "$main" "$@"
 }

@@ -3,6 +3,8 @@ package dev.echo.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -16,14 +18,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bin/ launchers on a fresh copy of the repository (no target/ folders): two started at once
  * both work (one waits for the other's build), a source of a module the jar depends on that is newer
- * than the jar makes the next launch rebuild, saying so in one line, and the build prints no JVM
- * warning on the JDK running this suite.
+ * than the jar makes the next launch rebuild, saying so in one line, the build prints no JVM warning
+ * on the JDK running this suite, and a rebuild does not pull the jar from under a running tool.
  */
 class LauncherIT {
     private static final Duration BUILD_LIMIT = Duration.ofMinutes(10);
@@ -48,6 +52,49 @@ class LauncherIT {
                 "expected one line saying why, then the tool's own output");
         Command.Result upToDate = launch("echo-server", "--version");
         assertEquals(1, upToDate.output().lines().count(), "expected no build once the jar is newer: " + upToDate.output());
+
+        // A server started by its launcher keeps working while a later launch rebuilds its jar: its
+        // first connection comes after the rebuild, so it loads the connection classes then. A new
+        // class shifts every entry of the rebuilt jar, which a JVM reading target/ itself would not survive.
+        Path log = copy.resolve("server.log");
+        Process running = new ProcessBuilder(copy.resolve("bin/echo-server").toString(), "--port", "0")
+                .directory(copy.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        running.getOutputStream().close();
+        try {
+            int port = awaitPort(log, running);
+            Files.writeString(copy.resolve("echo-core/src/main/java/dev/echo/core/LauncherItAddition.java"),
+                    "package dev.echo.core;\n\nfinal class LauncherItAddition {\n    private LauncherItAddition() {}\n}\n");
+            assertEquals(0, launch("echo-server", "--version").exitCode(), "expected the rebuild to work");
+            String answer;
+            try (WireClient wire = WireClient.connect(port)) {
+                answer = wire.echo("after the rebuild");
+            } catch (IOException e) {
+                throw new AssertionError("expected the running server to answer after its jar was rebuilt, got " + e
+                        + "; its log:\n" + readQuietly(log), e);
+            }
+            assertEquals("after the rebuild", answer);
+        } finally {
+            running.destroyForcibly().waitFor();
+        }
+    }
+
+    private static int awaitPort(Path log, Process running) throws Exception {
+        Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+        Await.until("the launched server's listening line", Duration.ofSeconds(60),
+                () -> listening.matcher(readQuietly(log)).find(),
+                () -> "alive=" + running.isAlive() + ", log: " + readQuietly(log));
+        Matcher m = listening.matcher(readQuietly(log));
+        assertTrue(m.find());
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** The log so far; empty before the process has written it. */
+    private static String readQuietly(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private Command.Result launch(String tool, String... args) {
