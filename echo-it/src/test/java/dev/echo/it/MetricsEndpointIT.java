@@ -73,6 +73,9 @@ class MetricsEndpointIT {
                     }
                 }
             }).assertAllSucceeded("three clients' echoes and adds");
+            // At the limit of 3 until the server has seen those three go: a fourth now could be refused.
+            Await.until("echo_connections_active 0", Duration.ofSeconds(20),
+                    () -> scrapeOrEmpty(metrics).contains("\necho_connections_active 0.0\n"), server::describe);
             try (EchoClient client = Clients.connect(port)) {
                 for (int r = 0; r < overflows; r++) {
                     try {

@@ -7,12 +7,12 @@ import java.util.Optional;
  * A server process's CPU time and context switches over one run's measured window (not its warmup):
  * read when the window opens and when it closes, on the run's clock thread.
  */
-final class CpuWindow implements WindowEdges {
+public final class CpuWindow implements WindowEdges {
     private final long pid;
     private Optional<ProcessCpu> atOpen = Optional.empty();
     private Optional<ProcessCpu> atClose = Optional.empty();
 
-    CpuWindow(long pid) {
+    public CpuWindow(long pid) {
         this.pid = pid;
     }
 
@@ -27,7 +27,7 @@ final class CpuWindow implements WindowEdges {
     }
 
     /** What the process spent inside the window; empty without /proc or when the window never opened. */
-    Optional<ProcessCpu> spent() {
+    public Optional<ProcessCpu> spent() {
         return atOpen.flatMap(open -> atClose.map(close -> close.minus(open)));
     }
 }

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * @param voluntarySwitches times a thread gave up the CPU, e.g. to wait for a socket
  * @param involuntarySwitches times a thread was taken off the CPU by the scheduler
  */
-record ProcessCpu(long userMicros, long systemMicros, long voluntarySwitches, long involuntarySwitches) {
+public record ProcessCpu(long userMicros, long systemMicros, long voluntarySwitches, long involuntarySwitches) {
     private static final Pattern VOLUNTARY = Pattern.compile("^voluntary_ctxt_switches:\\s+(\\d+)", Pattern.MULTILINE);
     private static final Pattern INVOLUNTARY = Pattern.compile("^nonvoluntary_ctxt_switches:\\s+(\\d+)",
             Pattern.MULTILINE);
@@ -75,14 +75,14 @@ record ProcessCpu(long userMicros, long systemMicros, long voluntarySwitches, lo
     }
 
     /** This (a difference of two readings) divided by the answers given meanwhile; NaN for no answers. */
-    PerRequest per(long answers) {
+    public PerRequest per(long answers) {
         double n = answers > 0 ? answers : Double.NaN;
         return new PerRequest(userMicros / n, systemMicros / n, voluntarySwitches / n, involuntarySwitches / n);
     }
 
     /** CPU microseconds and context switches per answered request. */
-    record PerRequest(double userMicros, double systemMicros, double voluntarySwitches, double involuntarySwitches) {
-        double cpuMicros() {
+    public record PerRequest(double userMicros, double systemMicros, double voluntarySwitches, double involuntarySwitches) {
+        public double cpuMicros() {
             return userMicros + systemMicros;
         }
     }

@@ -3,6 +3,8 @@ package dev.echo.bench.scale;
 import dev.echo.bench.ExitCodes;
 import dev.echo.testkit.ServerProcess;
 import dev.echo.bench.UsageException;
+import dev.echo.bench.compare.CpuWindow;
+import dev.echo.bench.compare.ProcessCpu;
 import dev.echo.bench.compare.ServerKind;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,20 +43,45 @@ final class ScaleRun {
                 for (int i = 0; i < s.processes(); i++) {
                     generators.add(Generator.start(i, java, benchJar, server.port(), s, out));
                 }
+                // CPU from the moment every connection is held (after the forced GC of the memory
+                // reading) until the generators end: no connection setup in it, only the steady load.
+                CpuWindow cpu = new CpuWindow(server.pid());
+                long[] window = new long[2];
                 ServerMemory memory = idle.sampleUntilDone(server, jcmd,
                         generators.stream().map(Generator::process).toList(), s.connections(),
-                        s.connectMillis() + 60_000, out);
+                        s.connectMillis() + 60_000, () -> {
+                            cpu.opened();
+                            window[0] = System.nanoTime();
+                        }, out);
+                cpu.closed();
+                window[1] = System.nanoTime();
                 List<Generator.Measured> measured = new ArrayList<>();
                 for (Generator generator : generators) {
                     measured.add(generator.read());
                 }
                 GeneratorTotals totals = GeneratorTotals.of(measured);
                 out.print(report(s, totals, memory));
+                out.print(cpuLine(s, cpu, window[1] - window[0]));
                 return totals.clean() ? ExitCodes.OK : ExitCodes.FAILED;
             } finally {
                 generators.forEach(Generator::discard);
             }
         }
+    }
+
+    /**
+     * The server's CPU and context switches per request from all connections held to the end,
+     * divided by the requests offered meanwhile (the load is at a fixed rate, and every answer came).
+     */
+    static String cpuLine(ScaleSettings s, CpuWindow cpu, long windowNanos) {
+        long offered = Math.round(s.connections() * s.perConnectionRate() * windowNanos / 1e9);
+        return cpu.spent().filter(spent -> offered > 0 && windowNanos > 0).map(spent -> {
+            ProcessCpu.PerRequest per = spent.per(offered);
+            return String.format(Locale.ROOT, "  server CPU %.1f us/request (user %.1f, sys %.1f), context switches"
+                    + " %.2f + %.2f/request, over %.1f s with every connection held (%d requests offered)%n",
+                    per.cpuMicros(), per.userMicros(), per.systemMicros(), per.voluntarySwitches(),
+                    per.involuntarySwitches(), windowNanos / 1e9, offered);
+        }).orElse("  server CPU: not measured (no /proc, or the connections were never all held)\n");
     }
 
     /** The closing lines: the generators' totals and percentiles of all requests, the server's memory. */

@@ -35,12 +35,14 @@ record ServerMemory(long idleRssKib, long idleHeapKib, long loadedFiles, long lo
 
     /**
      * Samples until every generator has exited: the loaded reading once the server holds
-     * {@code connections} open files (or {@code giveUpMillis} passed), the peaks throughout.
+     * {@code connections} open files (or {@code giveUpMillis} passed), right after which {@code
+     * sampled} runs, and the peaks throughout.
      *
      * @throws IOException when the server exits under load
      */
     ServerMemory sampleUntilDone(ServerProcess server, String jcmd, List<Process> generators, int connections,
-                                 long giveUpMillis, PrintStream out) throws IOException, InterruptedException {
+                                 long giveUpMillis, Runnable sampled, PrintStream out)
+            throws IOException, InterruptedException {
         long pid = server.pid();
         long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(giveUpMillis);
         ServerMemory m = this;
@@ -55,6 +57,7 @@ record ServerMemory(long idleRssKib, long idleHeapKib, long loadedFiles, long lo
                         ProcStatus.heapUsedAfterGcKib(jcmd, pid), m.peakFiles, m.peakRssKib);
                 out.printf(Locale.ROOT, "server holds %d open files: RSS %d MiB, heap after GC %d MiB%n",
                         files, m.loadedRssKib / 1024, m.loadedHeapKib / 1024);
+                sampled.run();
             }
             generators.getLast().waitFor(m.loadedHeapKib < 0 ? 200 : 1000, TimeUnit.MILLISECONDS);
         }
