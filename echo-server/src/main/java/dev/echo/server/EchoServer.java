@@ -2,6 +2,7 @@ package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
 import dev.echo.core.Durations;
+import dev.echo.core.HostPort;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -268,6 +269,6 @@ public final class EchoServer implements AutoCloseable {
     @Override
     public String toString() {
         InetSocketAddress address = boundAddress;
-        return "EchoServer[" + (address == null ? config.host() + ":" + config.port() : address) + ", " + state + "]";
+        return "EchoServer[" + (address == null ? HostPort.of(config.host(), config.port()) : address) + ", " + state + "]";
     }
 }

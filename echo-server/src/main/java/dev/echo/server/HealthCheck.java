@@ -2,6 +2,7 @@ package dev.echo.server;
 
 import dev.echo.cli.UsageException;
 import dev.echo.core.AnswerCheck;
+import dev.echo.core.HostPort;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ServerMessage;
@@ -56,11 +57,11 @@ public final class HealthCheck {
                 out.println("unhealthy: " + Messages.describe(answer) + " is no answer to " + Messages.describe(request));
                 return 1;
             }
-            out.println("healthy: " + target.getHostAddress() + ":" + config.port() + " echoed in "
+            out.println("healthy: " + HostPort.of(target.getHostAddress(), config.port()) + " echoed in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms");
             return 0;
         } catch (IOException e) {
-            out.println("unhealthy: " + config.host() + ":" + config.port() + ": " + e);
+            out.println("unhealthy: " + HostPort.of(config.host(), config.port()) + ": " + e);
             return 1;
         }
     }

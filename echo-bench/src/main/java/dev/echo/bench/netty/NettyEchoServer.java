@@ -1,5 +1,6 @@
 package dev.echo.bench.netty;
 
+import dev.echo.core.HostPort;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -108,7 +109,7 @@ public final class NettyEchoServer implements AutoCloseable {
             serverChannel = bootstrap.bind(host, port).sync().channel();
         } catch (Exception e) {
             close();
-            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + HostPort.of(host, port) + ": " + e.getMessage(), e);
         }
         return this;
     }

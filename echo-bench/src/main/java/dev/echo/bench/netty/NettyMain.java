@@ -7,6 +7,7 @@ import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.StandardOptions;
 import dev.echo.cli.UsageException;
 import dev.echo.cli.ValueType;
+import dev.echo.core.HostPort;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
@@ -62,7 +63,7 @@ public final class NettyMain {
             err.println(NAME + ": " + e.getMessage());
             return CommandSpec.EXIT_USAGE;
         }
-        out.println(NAME + " listening on " + server.host() + ":" + server.port()
+        out.println(NAME + " listening on " + HostPort.of(server.host(), server.port())
                 + " (transport=" + server.transport() + ")");
         out.flush();
         CountDownLatch stopRequested = new CountDownLatch(1);

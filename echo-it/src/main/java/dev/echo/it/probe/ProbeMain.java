@@ -3,6 +3,7 @@ package dev.echo.it.probe;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.UsageException;
+import dev.echo.core.HostPort;
 import dev.echo.it.replica.OriginalReplica;
 import dev.echo.it.replica.Replica;
 import dev.echo.it.replica.SolutionReplica;
@@ -88,7 +89,7 @@ public final class ProbeMain {
             return EXIT_USAGE;
         }
         String name = "replica (" + parsed.design().cliName() + ")";
-        out.println(name + " listening on " + replica.host() + ":" + replica.port());
+        out.println(name + " listening on " + HostPort.of(replica.host(), replica.port()));
         out.flush();
         try {
             if (replica instanceof OriginalReplica original) {

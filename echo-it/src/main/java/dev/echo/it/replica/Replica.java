@@ -1,5 +1,6 @@
 package dev.echo.it.replica;
 
+import dev.echo.core.HostPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -34,7 +35,7 @@ public abstract sealed class Replica implements AutoCloseable permits OriginalRe
             listener.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
             listener.close();
-            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + HostPort.of(host, port) + ": " + e.getMessage(), e);
         }
         return listener;
     }
