@@ -208,8 +208,7 @@ public final class EchoServer implements AutoCloseable {
                                     : "none ended in the last " + Durations.format(THREAD_EXIT_WAIT));
                 }
                 connectionThreads.shutdown();
-                if (!connectionThreads.awaitTermination(ended ? THREAD_EXIT_WAIT.toNanos() : 0, TimeUnit.NANOSECONDS)
-                        && ended) {
+                if (ended && !connectionThreads.awaitTermination(THREAD_EXIT_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
                     log.warn("port {}: connection threads did not end within {}", boundAddress.getPort(),
                             Durations.format(THREAD_EXIT_WAIT));
                 }

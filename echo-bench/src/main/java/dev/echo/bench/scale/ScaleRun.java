@@ -46,22 +46,17 @@ final class ScaleRun {
                 // CPU from the moment every connection is held (after the forced GC of the memory
                 // reading) until the generators end: no connection setup in it, only the steady load.
                 CpuWindow cpu = new CpuWindow(server.pid());
-                long[] window = new long[2];
                 ServerMemory memory = idle.sampleUntilDone(server, jcmd,
                         generators.stream().map(Generator::process).toList(), s.connections(),
-                        s.connectMillis() + 60_000, () -> {
-                            cpu.opened();
-                            window[0] = System.nanoTime();
-                        }, out);
+                        s.connectMillis() + 60_000, cpu::opened, out);
                 cpu.closed();
-                window[1] = System.nanoTime();
                 List<Generator.Measured> measured = new ArrayList<>();
                 for (Generator generator : generators) {
                     measured.add(generator.read());
                 }
                 GeneratorTotals totals = GeneratorTotals.of(measured);
                 out.print(report(s, totals, memory));
-                out.print(cpuLine(s, cpu, window[1] - window[0]));
+                out.print(cpuLine(s, cpu, cpu.lengthNanos()));
                 return totals.clean() ? ExitCodes.OK : ExitCodes.FAILED;
             } finally {
                 generators.forEach(Generator::discard);
