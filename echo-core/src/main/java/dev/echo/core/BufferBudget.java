@@ -47,8 +47,11 @@ public final class BufferBudget {
         return UNLIMITED;
     }
 
-    /** Takes {@code bytes} from the budget if that many are left; false (and nothing taken) if not. */
-    boolean tryReserve(long bytes) {
+    /**
+     * Takes {@code bytes} from the budget if that many are left; false (and nothing taken) if not.
+     * Public for buffers that are not a reader's or writer's, such as a TLS connection's record buffers.
+     */
+    public boolean tryReserve(long bytes) {
         return tryReserve(bytes, limit);
     }
 
@@ -68,8 +71,8 @@ public final class BufferBudget {
         return true;
     }
 
-    /** Gives back {@code bytes} taken earlier. */
-    void release(long bytes) {
+    /** Gives back {@code bytes} taken earlier with {@link #tryReserve(long)}. */
+    public void release(long bytes) {
         used.addAndGet(-bytes);
     }
 

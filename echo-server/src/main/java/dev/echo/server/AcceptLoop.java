@@ -3,9 +3,9 @@ package dev.echo.server;
 import dev.echo.core.BufferBudget;
 import dev.echo.core.HostPort;
 import dev.echo.core.Messages;
+import dev.echo.core.Refusal;
 import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.Executor;
@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The body of the one accept thread: accepts, turns away what is over the connection limit with
- * SERVER_BUSY, and hands every other socket to its own thread. Nothing a single client does ends
+ * SERVER_BUSY (through the {@link Transport}, which never lets the client block this thread), and
+ * hands every other socket, with its transport, to its own thread. It does no I/O on an accepted
+ * socket itself: a TLS handshake runs on the connection's thread. Nothing a single client does ends
  * this loop; only closing the listening socket does.
  */
 final class AcceptLoop implements Runnable {
@@ -26,25 +28,31 @@ final class AcceptLoop implements Runnable {
 
     private final ServerSocket listener;
     private final ServerConfig config;
+    private final Transport transport;
     private final ServerCounters counters;
+    private final TlsCounters tlsCounters;
     private final ConnectionRegistry registry;
     private final Executor threads;
     private final BufferBudget budget;
     private final AcceptFailureLog failures;
     private final byte[] serverBusy;
+    private final byte[] outOfTlsBuffers;
 
-    AcceptLoop(ServerSocket listener, ServerConfig config, ServerCounters counters, ConnectionRegistry registry,
-               Executor threads, BufferBudget budget) {
+    AcceptLoop(ServerSocket listener, ServerConfig config, Transport transport, ServerCounters counters,
+               TlsCounters tlsCounters, ConnectionRegistry registry, Executor threads, BufferBudget budget) {
         this.listener = listener;
         this.config = config;
+        this.transport = transport;
         this.counters = counters;
+        this.tlsCounters = tlsCounters;
         this.registry = registry;
         this.threads = threads;
         this.budget = budget;
         this.failures = new AcceptFailureLog(HostPort.of(listener.getLocalSocketAddress()),
                 log::warn, AcceptFailureLog.INTERVAL);
-        this.serverBusy = config.framing().encode(Messages.error(ErrorResponse.Code.SERVER_BUSY,
-                "server is at its limit of " + config.maxConnections() + " connections"));
+        this.serverBusy = config.framing().encode(Refusal.atConnectionLimit(config.maxConnections()));
+        this.outOfTlsBuffers = config.framing().encode(Messages.error(ErrorResponse.Code.SERVER_BUSY,
+                "server is out of buffer space for another TLS connection"));
     }
 
     @Override
@@ -74,40 +82,36 @@ final class AcceptLoop implements Runnable {
 
     private void hand(Socket socket) {
         if (registry.size() >= config.maxConnections()) {
-            reject(socket);
+            reject(socket, serverBusy);
             return;
         }
-        ConnectionHandler connection = new ConnectionHandler(socket, config, counters, registry, budget);
+        long id = ConnectionHandler.nextId();
+        ConnectionTransport connectionTransport = transport.open(socket, id);
+        if (connectionTransport == null) {
+            reject(socket, outOfTlsBuffers);
+            return;
+        }
+        ConnectionHandler connection = new ConnectionHandler(id, connectionTransport, config, counters, tlsCounters,
+                registry, budget);
         if (!registry.add(connection)) {
-            closeQuietly(socket); // shutting down
+            connectionTransport.close(); // shutting down
             return;
         }
-        counters.connectionsAccepted.increment();
+        counters.accepted();
         log.debug("connection {}: accepted from {}", connection.id, socket.getRemoteSocketAddress());
         try {
             threads.execute(connection);
         } catch (RuntimeException e) {
             registry.remove(connection);
+            connectionTransport.close();
             throw e;
         }
     }
 
-    /** One small write to a fresh socket fits its send buffer, so this never blocks the loop. */
-    private void reject(Socket socket) {
+    private void reject(Socket socket, byte[] answer) {
         counters.rejected(socket.getRemoteSocketAddress(), config.maxConnections());
-        counters.error(ErrorResponse.Code.SERVER_BUSY);
-        try {
-            socket.setTcpNoDelay(true);
-            OutputStream out = socket.getOutputStream();
-            out.write(serverBusy);
-            out.flush();
-            counters.bytesOut.add(serverBusy.length);
-            socket.shutdownOutput();
-        } catch (IOException e) {
-            log.debug("rejected client went away first: {}", e.toString());
-        } finally {
-            closeQuietly(socket);
-        }
+        counters.bytesOut(answer.length);
+        transport.refuse(socket, answer);
     }
 
     private static void closeQuietly(Socket socket) {

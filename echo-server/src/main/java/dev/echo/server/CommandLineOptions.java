@@ -8,8 +8,11 @@ import dev.echo.cli.UsageException;
 import dev.echo.cli.ValueType;
 import dev.echo.core.Durations;
 import dev.echo.core.Framing;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -61,11 +64,32 @@ final class CommandLineOptions {
     static final CliOption<String> LOG_LEVEL = CliOption.value("log-level", "LEVEL", ValueType.oneOf(LOG_LEVELS),
             String.join(", ", LOG_LEVELS) + " (logs go to stderr)").defaultValue("info");
 
+    static final CliOption<String> TLS_CERT = CliOption.value("tls-cert", "FILE", ValueType.text(),
+            "PEM certificate chain (server first): turns TLS on; the listener then serves TLS only");
+    static final CliOption<String> TLS_KEY = CliOption.value("tls-key", "FILE", ValueType.text(),
+            "PEM private key of --tls-cert: PKCS#8, PKCS#1 (RSA) or SEC1 (EC)");
+    static final CliOption<String> TLS_CLIENT_CA = CliOption.value("tls-client-ca", "FILE", ValueType.text(),
+            "PEM bundle of the CAs whose client certificates are accepted (mutual TLS)");
+    static final CliOption<String> TLS_CLIENT_AUTH = CliOption.value("tls-client-auth", "none|optional|require",
+            ValueType.oneOf(List.of("none", "optional", "require")), "ask clients for a certificate; require is the"
+                    + " default with --tls-client-ca").defaultLabel("require with a client CA, else none");
+    static final CliOption<String> TLS_PROTOCOLS = CliOption.value("tls-protocols", "LIST", ValueType.text(),
+            "protocol versions offered, comma-separated, of " + String.join(",", ServerTls.SUPPORTED_PROTOCOLS))
+            .defaultValue(String.join(",", ServerTls.DEFAULT_PROTOCOLS));
+    static final CliOption<Duration> TLS_HANDSHAKE_TIMEOUT = CliOption.value("tls-handshake-timeout", "DURATION",
+            ValueType.positiveDuration(), "a new connection must complete its handshake in time, or it is closed")
+            .defaultValue(Durations.format(ServerTls.DEFAULT_HANDSHAKE_TIMEOUT));
+    static final CliOption<Duration> TLS_RELOAD_INTERVAL = CliOption.value("tls-reload-interval", "DURATION",
+            ValueType.duration(), "check the TLS files for changes this often (a change is loaded once two checks"
+                    + " agree); 0 = never").defaultValue(Durations.format(ServerTls.DEFAULT_RELOAD_CHECK_INTERVAL));
+
     static final CommandSpec SPEC = CommandSpec.builder(NAME)
             .header("Serves echo and add requests over TCP (protobuf). Ctrl-C, SIGTERM or SIGHUP stops it gracefully;"
                     + " a second one during the grace period stops it at once.")
             .group("Listening", HOST, PORT, FRAMING)
             .group("Limits", MAX_FRAME_BYTES, MAX_BUFFERED_BYTES, MAX_CONNECTIONS, IDLE_TIMEOUT)
+            .group("TLS", TLS_CERT, TLS_KEY, TLS_CLIENT_CA, TLS_CLIENT_AUTH, TLS_PROTOCOLS, TLS_HANDSHAKE_TIMEOUT,
+                    TLS_RELOAD_INTERVAL)
             .group("Threads and shutdown", THREADS, GRACE)
             .group("Logging and metrics", STATS_INTERVAL, LOG_LEVEL, METRICS_PORT, METRICS_HOST)
             .environment("ECHO_")
@@ -74,6 +98,46 @@ final class CommandLineOptions {
             .build();
 
     private CommandLineOptions() {}
+
+    /** The TLS settings of a command line; null for clear text. */
+    private static ServerTls tls(ParsedArgs line) throws UsageException {
+        String cert = line.get(TLS_CERT);
+        String key = line.get(TLS_KEY);
+        String clientCa = line.get(TLS_CLIENT_CA);
+        String clientAuth = line.get(TLS_CLIENT_AUTH);
+        if (cert == null && key == null) {
+            if (clientCa != null || clientAuth != null) {
+                throw new UsageException("--" + (clientCa != null ? TLS_CLIENT_CA : TLS_CLIENT_AUTH).longName()
+                        + " needs --tls-cert and --tls-key");
+            }
+            return null;
+        }
+        if (cert == null || key == null) {
+            throw new UsageException("--tls-cert and --tls-key go together: --" + (cert == null ? "tls-key" : "tls-cert")
+                    + " is given alone");
+        }
+        ServerTls.Builder tls = ServerTls.builder(Path.of(cert), Path.of(key))
+                .clientCa(clientCa == null ? null : Path.of(clientCa))
+                .handshakeTimeout(line.get(TLS_HANDSHAKE_TIMEOUT))
+                .reloadCheckInterval(line.get(TLS_RELOAD_INTERVAL));
+        if (clientAuth != null) {
+            ServerTls.ClientAuth auth = ServerTls.ClientAuth.valueOf(clientAuth.toUpperCase(Locale.ROOT));
+            if (auth != ServerTls.ClientAuth.NONE && clientCa == null) {
+                throw new UsageException("--tls-client-auth " + clientAuth + " needs --tls-client-ca FILE");
+            }
+            tls.clientAuth(auth);
+        }
+        List<String> protocols = new ArrayList<>();
+        for (String protocol : line.get(TLS_PROTOCOLS).split(",")) {
+            String name = protocol.strip();
+            if (!ServerTls.SUPPORTED_PROTOCOLS.contains(name)) {
+                throw new UsageException("invalid --tls-protocols '" + line.get(TLS_PROTOCOLS) + "': expected a"
+                        + " comma-separated list of " + String.join(", ", ServerTls.SUPPORTED_PROTOCOLS));
+            }
+            protocols.add(name);
+        }
+        return tls.protocols(protocols).build();
+    }
 
     /**
      * Reads a command line, options missing from it taken from {@code environment}.
@@ -104,6 +168,7 @@ final class CommandLineOptions {
             config.metricsPort(line.get(METRICS_PORT));
         }
         config.metricsHost(line.get(METRICS_HOST));
+        config.tls(tls(line));
         Duration statsInterval = line.get(STATS_INTERVAL);
         return new Parsed(false, false, config.build(), statsInterval.isZero() ? null : statsInterval,
                 line.get(LOG_LEVEL));

@@ -2,8 +2,10 @@ package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
 import dev.echo.core.TruncatedFrameException;
+import dev.echo.core.Messages;
+import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
-import java.net.Socket;
+import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves one connection on its own thread, named {@code echo-conn-ID} while it does: {@link
- * #run()} is the {@link RequestLoop} inside a try/finally that closes the socket, gives the
- * buffers back and leaves the registry. Where the connection is and until when it may wait is its
- * {@link ConnectionPhase}; how it ends without a reset is {@link GracefulClose}.
+ * #run()} opens its {@link ConnectionTransport} (the TLS handshake, if any), then runs the {@link
+ * RequestLoop} inside a try/finally that closes the socket, gives the buffers back and leaves the
+ * registry. Where the connection is and until when it may wait is its {@link ConnectionPhase}; how
+ * it ends without a reset, its transport's.
  *
  * <p>Shutdown: {@link #stopIfWaiting()} ends a connection that waits at a frame boundary at once
  * (FIN, then the drain). Requests whose bytes had all arrived before are answered; the first frame
@@ -30,31 +33,40 @@ final class ConnectionHandler implements Runnable {
     /** Unique in the JVM, so that logs of servers running side by side never mix up connections. */
     private static final AtomicLong IDS = new AtomicLong();
 
-    final long id = IDS.incrementAndGet();
-    private final Socket socket;
+    /** After its drain's bound, how long a closing connection may stay stuck outside a read before it is closed. */
+    private static final long CLOSING_SLACK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    final long id;
     private final ServerConfig config;
     private final ServerCounters counters;
+    private final TlsCounters tlsCounters;
     private final ConnectionRegistry registry;
     private final BufferBudget budget;
     private final long idleNanos;
-    private final GracefulClose close;
+    private final ConnectionTransport transport;
     private final ConnectionPhase phase;
     private volatile Thread thread;
     /** Set once the connection's thread has its streams; read by the idle sweeper. */
     private volatile WriteProgressOutputStream output;
     private RequestLoop loop;
 
-    ConnectionHandler(Socket socket, ServerConfig config, ServerCounters counters, ConnectionRegistry registry,
-                      BufferBudget budget) {
-        this.socket = socket;
+    /** A new connection's id: unique in the JVM, so that logs of servers side by side never mix up connections. */
+    static long nextId() {
+        return IDS.incrementAndGet();
+    }
+
+    ConnectionHandler(long id, ConnectionTransport transport, ServerConfig config, ServerCounters counters,
+                      TlsCounters tlsCounters, ConnectionRegistry registry, BufferBudget budget) {
+        this.id = id;
+        this.transport = transport;
         this.config = config;
         this.counters = counters;
+        this.tlsCounters = tlsCounters;
         this.registry = registry;
         this.budget = budget;
         this.idleNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
                 Math.min(TimeUnit.NANOSECONDS.convert(config.idleTimeout()), Long.MAX_VALUE / 4));
-        this.close = new GracefulClose(socket, id);
-        this.phase = new ConnectionPhase(close, idleNanos);
+        this.phase = new ConnectionPhase(idleNanos);
     }
 
     /** The thread serving this connection, or null before it started. */
@@ -70,12 +82,17 @@ final class ConnectionHandler implements Runnable {
         current.setName("echo-conn-" + id);
         try {
             // Not a method of its own: each frame below run() is held, interpreted, by every parked connection.
-            socket.setTcpNoDelay(true);
-            WriteProgressOutputStream out = new WriteProgressOutputStream(socket.getOutputStream());
-            loop = new RequestLoop(id, config, counters, phase, close, socket.getInputStream(), out, budget);
+            transport.open(phase);
+            if (transport instanceof TlsConnection) {
+                tlsCounters.handshakeSucceeded();
+            }
+            WriteProgressOutputStream out = new WriteProgressOutputStream(transport.output());
+            loop = new RequestLoop(id, config, counters, phase, transport, out, budget);
             output = out;
             phase.streamsReady();
             loop.run();
+        } catch (HandshakeException e) {
+            handshakeFailed(e);
         } catch (SocketTimeoutException e) {
             log.debug("connection {}: closed after the drain: {}", id, e.getMessage());
         } catch (TruncatedFrameException e) {
@@ -90,7 +107,7 @@ final class ConnectionHandler implements Runnable {
             log.warn("connection {}: closed after an unexpected failure", id, e);
         } finally {
             phase.done();
-            close.close();
+            transport.close();
             if (loop != null) {
                 loop.release();
                 loop.countBytes();
@@ -101,15 +118,49 @@ final class ConnectionHandler implements Runnable {
     }
 
     /**
+     * A handshake failed: counted by its reason. A client that is not speaking TLS is told so in
+     * clear text (it may be one of ours without --tls), then the connection ends like any other.
+     */
+    private void handshakeFailed(HandshakeException e) {
+        tlsCounters.handshakeFailed(e.reason());
+        counters.events.handshakeFailed(id, transport.peer(), e.getMessage());
+        if (e.reason() != HandshakeFailure.NOT_TLS || !(transport instanceof TlsConnection tls)) {
+            return;
+        }
+        try {
+            OutputStream out = tls.clearTextOutput();
+            out.write(config.framing().encode(Messages.error(ErrorResponse.Code.MALFORMED_MESSAGE, NOT_TLS_DETAIL)));
+            out.flush();
+            if (phase.beginClosing()) {
+                transport.shutOutput();
+            }
+            transport.drain(new FrameDeadlineInputStream(transport.drainInput(), phase, () -> { }), phase.drainEndNanos());
+        } catch (IOException failure) {
+            log.debug("connection {}: telling a plain client that the port speaks TLS failed: {}", id, failure.toString());
+        }
+    }
+
+    /** What a client that does not speak TLS to a TLS port is told, in clear text and in its framing. */
+    static final String NOT_TLS_DETAIL = "this port speaks TLS: connect with TLS (the tools' --tls)";
+
+    /**
      * Called by the idle sweeper. Closes the connection if a piece of an answer has waited for the
-     * peer longer than the idle timeout; lets the phase act on a read blocked past its deadline.
+     * peer longer than the idle timeout, or if it is stuck closing; acts on a read blocked past its
+     * deadline as the phase says.
      */
     void checkDeadlines(long nowNanos) {
         WriteProgressOutputStream out = output;
         if (out != null && out.stalledLongerThan(nowNanos, idleNanos)) {
             if (phase.endByServer()) {
-                counters.writeTimeout(id, close.peer(), config.idleTimeout());
-                close.close();
+                counters.writeTimeout(id, transport.peer(), config.idleTimeout());
+                transport.close();
+            }
+            return;
+        }
+        if (phase.closingTooLong(nowNanos, CLOSING_SLACK_NANOS)) {
+            if (phase.endByServer()) {
+                log.debug("connection {}: still closing past the drain's bound, closed", id);
+                transport.close();
             }
             return;
         }
@@ -117,11 +168,17 @@ final class ConnectionHandler implements Runnable {
             return;
         }
         try {
-            if (phase.expireIfBlocked(nowNanos) == ConnectionPhase.Overdue.IDLE) {
-                counters.idleTimeout(id, close.peer(), config.idleTimeout());
+            switch (phase.expireIfBlocked(nowNanos, transport.inputWaiting())) {
+                case NONE -> { }
+                case IDLE -> {
+                    transport.shutOutput();
+                    counters.idleTimeout(id, transport.peer(), config.idleTimeout());
+                }
+                case DRAINED -> transport.endBlockedRead();
+                case HANDSHAKE -> transport.close();
             }
         } catch (IOException e) {
-            log.debug("connection {}: could not check for waiting input: {}", id, e.toString());
+            log.debug("connection {}: could not act on its deadline: {}", id, e.toString());
         }
     }
 
@@ -132,12 +189,16 @@ final class ConnectionHandler implements Runnable {
 
     /** Shutdown began: a connection waiting at a frame boundary ends now; any other ends at its next one. */
     void stopIfWaiting() {
-        phase.stopIfWaiting();
+        switch (phase.stopIfWaiting()) {
+            case NONE -> { }
+            case SHUT_OUTPUT -> transport.shutOutput();
+            case CLOSE -> transport.close();
+        }
     }
 
     /** The grace period is over: closes the socket wherever the connection is. */
     void forceClose() {
         phase.endByServer();
-        close.close();
+        transport.close();
     }
 }

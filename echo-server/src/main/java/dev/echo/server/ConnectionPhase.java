@@ -1,16 +1,17 @@
 package dev.echo.server;
 
-import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * Where one connection is, and until when its thread may wait: the phase (waiting at a frame
- * boundary, reading a frame, answering, closing, done), the shutdown mark, the current frame's
+ * Where one connection is, and until when its thread may wait: the phase (handshake, waiting at a
+ * frame boundary, reading a frame, answering, closing, done), the shutdown mark, the current frame's
  * deadline and, once closing, the drain's. The connection's thread, the idle sweeper and the
- * shutdown all change it, each under one lock, so that none of them decides on a stale phase.
+ * shutdown all change it, each under one lock, so that none of them decides on a stale phase. It
+ * does no I/O: a change that needs some returns what the caller must do to the {@link
+ * ConnectionTransport} ({@link Action}, {@link Overdue}), once the phase says so for everyone.
  *
  * <p>Reads are plain, untimed reads (a timed read on a virtual thread schedules and cancels a
  * timer each time, which cost a third of the server's CPU per request): the thread publishes its
@@ -29,6 +30,8 @@ final class ConnectionPhase {
     static final long UNSET = Long.MIN_VALUE;
 
     private enum Phase {
+        /** TLS: the handshake, timed like a frame. */
+        HANDSHAKE,
         /** At a frame boundary, nothing of the next frame received, every answer flushed. */
         WAITING,
         /** Part of a frame received. */
@@ -44,7 +47,15 @@ final class ConnectionPhase {
     /** What to do with a frame that has arrived whole. */
     enum Verdict { ANSWER, REFUSE, DRAIN }
 
-    private final GracefulClose close;
+    /** What the caller of a change must do to the connection's transport. */
+    enum Action {
+        NONE,
+        /** Send our end (FIN): the connection is closing. */
+        SHUT_OUTPUT,
+        /** Close the socket: nothing was said yet that a FIN would keep (the handshake). */
+        CLOSE
+    }
+
     private final long idleNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private Phase phase = Phase.WAITING;
@@ -67,9 +78,23 @@ final class ConnectionPhase {
     /** Set by the sweeper before it ends a blocked read, so that the end reads as a timeout. */
     private volatile boolean expired;
 
-    ConnectionPhase(GracefulClose close, long idleNanos) {
-        this.close = close;
+    ConnectionPhase(long idleNanos) {
         this.idleNanos = idleNanos;
+    }
+
+    /**
+     * The TLS handshake begins, timed like a frame by the idle timeout or by {@code timeoutNanos}
+     * when the server has a handshake timeout; returns its deadline.
+     */
+    long beginHandshake(long timeoutNanos) {
+        lock.lock();
+        try {
+            phase = Phase.HANDSHAKE;
+            frameDeadlineNanos = System.nanoTime() + timeoutNanos;
+            return frameDeadlineNanos;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The connection's thread has its streams: from now on shutdown and the sweeper may close its side. */
@@ -128,17 +153,25 @@ final class ConnectionPhase {
         return underLock(() -> phase == Phase.READING);
     }
 
-    /** Shuts our side (FIN after the last answer) unless it is shut; the caller has flushed every answer. */
-    void beginClosing() {
-        whileLocked(() -> {
-            if (!closingLocked()) {
-                beginClosingLocked(System.nanoTime());
+    /**
+     * Our side ends (FIN after the last answer) and the drain starts, unless closing already; the
+     * caller has flushed every answer. True if the caller must now shut the output.
+     */
+    boolean beginClosing() {
+        lock.lock();
+        try {
+            if (closingLocked()) {
+                return false;
             }
-        });
+            beginClosingLocked(System.nanoTime());
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * Shuts our side and starts the drain. Only where no answer is being written: by the
+     * Starts the drain; the caller shuts our side. Only where no answer is being written: by the
      * connection's thread, or by another while it is blocked in a read, which it enters only with
      * every answer flushed.
      */
@@ -146,7 +179,6 @@ final class ConnectionPhase {
         phase = Phase.CLOSING;
         closingSinceNanos = nowNanos;
         drainDeadlineNanos = nowNanos + DRAIN_QUIET_NANOS;
-        close.shutOutput();
     }
 
     /** When the drain must end however busy the peer keeps the input. */
@@ -170,17 +202,30 @@ final class ConnectionPhase {
         }
     }
 
-    /** Shutdown began: a connection waiting at a frame boundary ends now; any other ends at its next one. */
-    void stopIfWaiting() {
-        whileLocked(() -> {
+    /**
+     * Shutdown began: a connection waiting at a frame boundary ends now (FIN), one in its handshake
+     * is closed; any other ends at its next frame boundary. Returns what the caller must do.
+     */
+    Action stopIfWaiting() {
+        lock.lock();
+        try {
             if (!shuttingDown) {
                 shuttingDown = true;
                 bytesArrivedAtShutdown = bytesArrived;
             }
+            if (phase == Phase.HANDSHAKE) {
+                phase = Phase.DONE;
+                closedByServer = true;
+                return Action.CLOSE;
+            }
             if (phase == Phase.WAITING && streamsReady) {
                 beginClosingLocked(System.nanoTime());
+                return Action.SHUT_OUTPUT;
             }
-        });
+            return Action.NONE;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The server ends the connection wherever it is; false if it had ended already. */
@@ -226,28 +271,58 @@ final class ConnectionPhase {
         return nowNanos - (drain != UNSET ? drain : until) > 0;
     }
 
-    /** What the sweeper found for a blocked read past its deadline. */
-    enum Overdue { NONE, IDLE, DRAINED }
+    /** What the sweeper found for a blocked read past its deadline, and what it must do. */
+    enum Overdue {
+        NONE,
+        /** No whole frame within the idle timeout: shut our side; the drain follows. */
+        IDLE,
+        /** The drain is over: end the blocked read (nothing is unread, so the close sends no reset). */
+        DRAINED,
+        /** The handshake took too long: close the socket. */
+        HANDSHAKE
+    }
 
     /**
      * Called by the sweeper for a read blocked past its deadline. Past a frame's deadline, starts
-     * the graceful end (idle timeout); past the drain's, ends the read as a timeout. Nothing when
-     * bytes have arrived that the thread has not read yet: it is about to run, and checks its
-     * deadline itself.
+     * the graceful end (idle timeout); past the drain's, ends the read as a timeout; past the
+     * handshake's, ends the connection. Nothing when bytes have arrived that the thread has not read
+     * yet ({@code inputWaiting}): it is about to run, and checks its deadline itself.
      */
-    Overdue expireIfBlocked(long nowNanos) throws IOException {
+    Overdue expireIfBlocked(long nowNanos, boolean inputWaiting) {
         lock.lock();
         try {
-            if (phase == Phase.DONE || phase == Phase.ANSWERING || !blockedPastDeadline(nowNanos) || close.inputWaiting()) {
+            if (phase == Phase.DONE || phase == Phase.ANSWERING || !blockedPastDeadline(nowNanos)) {
+                return Overdue.NONE;
+            }
+            if (phase == Phase.HANDSHAKE) {
+                expired = true;
+                phase = Phase.DONE;
+                closedByServer = true;
+                return Overdue.HANDSHAKE;
+            }
+            if (inputWaiting) {
                 return Overdue.NONE;
             }
             if (phase == Phase.CLOSING) {
                 expired = true;
-                close.shutInput(); // ends the read; nothing is unread, so the close sends no reset
                 return Overdue.DRAINED;
             }
             beginClosingLocked(nowNanos);
             return Overdue.IDLE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * True if the connection has been closing for longer than the drain may last, plus {@code
+     * slackNanos}: its thread is stuck outside a read (a close_notify that a peer which reads
+     * nothing never lets out), and only closing the socket ends it.
+     */
+    boolean closingTooLong(long nowNanos, long slackNanos) {
+        lock.lock();
+        try {
+            return phase == Phase.CLOSING && nowNanos - (closingSinceNanos + DRAIN_MAX_NANOS + slackNanos) > 0;
         } finally {
             lock.unlock();
         }

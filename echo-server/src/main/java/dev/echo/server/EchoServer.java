@@ -53,6 +53,7 @@ public final class EchoServer implements AutoCloseable {
     private final ServerConfig config;
     private final long instance = INSTANCES.incrementAndGet();
     private final ServerCounters counters;
+    private final TlsCounters tlsCounters = new TlsCounters(java.time.Clock.systemUTC());
     /** Null when the config has no metrics port. */
     private final ServerMetrics metrics;
     private final ConnectionRegistry registry = new ConnectionRegistry();
@@ -60,6 +61,7 @@ public final class EchoServer implements AutoCloseable {
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile State state = State.NEW;
     private ServerSocket listener;
+    private volatile Transport transport;
     private InetSocketAddress boundAddress;
     private Thread acceptThread;
     private ExecutorService connectionThreads;
@@ -90,6 +92,7 @@ public final class EchoServer implements AutoCloseable {
      * @return this server
      * @throws BindException if the address is in use or cannot be bound; the message names it
      * @throws IOException if the listening socket cannot be opened
+     * @throws dev.echo.core.tls.TlsMaterialException if a TLS file cannot be used; the message names it
      * @throws IllegalStateException if the server was closed
      */
     public EchoServer start() throws IOException {
@@ -101,6 +104,7 @@ public final class EchoServer implements AutoCloseable {
             if (state == State.CLOSED) {
                 throw new IllegalStateException("server was closed and cannot start again; create a new EchoServer");
             }
+            Transport chosen = Transport.of(config, bufferBudget, tlsCounters); // TLS files are read before binding
             ServerSocket socket = Binding.serverSocket(config.host(), config.port(), ACCEPT_BACKLOG);
             if (metrics != null) {
                 metrics.start(counters, registry::size, bufferBudget, this::isRunning, socket);
@@ -110,14 +114,17 @@ public final class EchoServer implements AutoCloseable {
             int port = socket.getLocalPort();
             counters.events.start("echo-events-" + port);
             connectionThreads = config.threadMode().newExecutor(port);
+            transport = chosen;
+            transport.start(port);
             idleSweeper = new IdleSweeper(registry, config.idleTimeout(), port);
             acceptThread = Thread.ofPlatform().name("echo-accept-" + port)
-                    .unstarted(new AcceptLoop(socket, config, counters, registry, connectionThreads, bufferBudget));
+                    .unstarted(new AcceptLoop(socket, config, transport, counters, tlsCounters, registry, connectionThreads,
+                            bufferBudget));
             state = State.RUNNING;
             mbeanName = ServerMXBeanAdapter.register(this, instance);
             idleSweeper.start();
             acceptThread.start();
-            log.debug("listening on {}:{} (framing={}, threads={})", boundAddress.getAddress().getHostAddress(), port,
+            log.debug("listening on {} (framing={}, threads={})", HostPort.of(boundAddress),
                     config.framing().cliName(), config.threadMode());
             return this;
         } finally {
@@ -214,6 +221,7 @@ public final class EchoServer implements AutoCloseable {
                 }
                 // Last: connections still finishing in the grace period keep their idle timeout.
                 idleSweeper.stop(System.nanoTime() + THREAD_EXIT_WAIT.toNanos());
+                transport.stop();
                 counters.events.stop();
             } catch (InterruptedException e) {
                 registry.forceCloseAll();
@@ -241,6 +249,7 @@ public final class EchoServer implements AutoCloseable {
     private void stopHelpersQuietly() {
         try {
             idleSweeper.stop(System.nanoTime());
+            transport.stop();
             counters.events.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -253,6 +262,30 @@ public final class EchoServer implements AutoCloseable {
         } catch (IOException e) {
             log.warn("closing the listening socket on port {} failed: {}", boundAddress.getPort(), e.toString());
         }
+    }
+
+    /**
+     * What TLS serves, for the start line: the protocols, the client certificate rule and the
+     * certificate new connections get now (subject, SANs, serial, not-after); empty without TLS.
+     *
+     * @throws IllegalStateException if the server was never started
+     */
+    public Optional<String> tlsDescription() {
+        Transport current = transport;
+        if (current == null) {
+            throw new IllegalStateException("server has not been started: call start() first");
+        }
+        return current instanceof TlsTransport tls ? Optional.of(tls.describe()) : Optional.empty();
+    }
+
+    /** The TLS counters; a seam for this package's tests and the stats. */
+    TlsCounters tlsCounters() {
+        return tlsCounters;
+    }
+
+    /** The transport, null before start; a seam for this package's tests. */
+    Transport transport() {
+        return transport;
     }
 
     /** The budget every connection's frame buffer draws from; a seam for this package's tests. */

@@ -5,12 +5,14 @@ package dev.echo.server;
  * {@code dev.echo:type=EchoServer,port=PORT,id=N}. Registered by {@link EchoServer#start()} and
  * unregistered by {@link EchoServer#close()}. See {@link ServerStats} for what each one counts.
  *
- * <p>Beside these, the registered MBean has one attribute per error code that a server sends, the
- * count of error answers with that code: {@code MalformedMessageErrors}, {@code EmptyRequestErrors},
- * {@code FrameTooLargeErrors}, {@code AddOverflowErrors}, {@code ServerBusyErrors},
- * {@code ShuttingDownErrors}. They are made from the protocol's enum, so a code added to it gets its
- * attribute without a getter here; one attribute per code, not a table, because jconsole shows and
- * charts a plain number.
+ * <p>Beside these, the registered MBean has one attribute per {@link dev.echo.core.RequestKind}, the
+ * requests of that kind answered, and one per error code a server sends ({@link
+ * dev.echo.core.ErrorCodes#ALL} but {@code CODE_UNSPECIFIED}), the error answers with that code; each
+ * is named after its constant in camel case with {@code Requests} or {@code Errors} after it ({@code
+ * ADD} gives {@code AddRequests}, {@code MALFORMED_MESSAGE} gives {@code MalformedMessageErrors}).
+ * They are made from the protocol's enums, so a kind or code added to them gets its attribute
+ * without a getter here; one attribute each, not a table, because jconsole shows and charts a plain
+ * number.
  */
 public interface EchoServerMXBean {
     String getAddress();
@@ -26,10 +28,6 @@ public interface EchoServerMXBean {
     long getConnectionsActive();
 
     long getConnectionsRejected();
-
-    long getEchoRequests();
-
-    long getAddRequests();
 
     long getRequestsAnswered();
 

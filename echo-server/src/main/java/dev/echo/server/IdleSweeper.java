@@ -17,8 +17,12 @@ import org.slf4j.LoggerFactory;
  */
 final class IdleSweeper implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(IdleSweeper.class);
-    private static final Duration MIN_PERIOD = Duration.ofMillis(10);
-    private static final Duration MAX_PERIOD = Duration.ofMillis(250);
+    /** The shortest {@link #period}: sweeping more often would only cost CPU. */
+    static final long MIN_PERIOD_MILLIS = 10;
+    /** The longest {@link #period}: the most a late connection outlives its deadline, and a drain its end. */
+    static final long MAX_PERIOD_MILLIS = 250;
+    private static final Duration MIN_PERIOD = Duration.ofMillis(MIN_PERIOD_MILLIS);
+    private static final Duration MAX_PERIOD = Duration.ofMillis(MAX_PERIOD_MILLIS);
 
     private final ConnectionRegistry registry;
     private final long periodNanos;
@@ -34,8 +38,9 @@ final class IdleSweeper implements Runnable {
     }
 
     /**
-     * A quarter of the idle timeout, at least 10 ms and at most 250 ms: also the delay with which a
-     * closing connection's one-second drain ends, which a shutdown waits for.
+     * A quarter of the idle timeout, at least {@value #MIN_PERIOD_MILLIS} ms and at most {@value
+     * #MAX_PERIOD_MILLIS} ms: also the delay with which a closing connection's drain ends, which a
+     * shutdown waits for.
      */
     static Duration period(Duration idleTimeout) {
         Duration quarter = idleTimeout.dividedBy(4);

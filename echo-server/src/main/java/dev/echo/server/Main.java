@@ -80,7 +80,7 @@ public final class Main {
             out.println(CommandLineOptions.NAME + " listening on " + HostPort.of(server.address()) + " (framing="
                     + parsed.config().framing().cliName() + ", threads=" + parsed.config().threadMode()
                     + server.metricsAddress().map(a -> ", metrics at http://" + HostPort.of(a) + "/metrics").orElse("")
-                    + ")");
+                    + server.tlsDescription().map(tls -> ", " + tls).orElse("") + ")");
             out.flush();
             signals.serving(server);
             beforeServing.run();

@@ -1,101 +1,269 @@
 package dev.echo.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP listener (the JDK's own server, one thread) with two paths: {@code GET /metrics}, the
- * Prometheus text format, and {@code GET /healthz}, 200 {@code ok} while the server accepts and 503
- * {@code shutting down} once it stops. Anything else is 404, any other method 405. Scrapes are rare
- * and small, so one thread serves them all, apart from the connections' threads.
+ * A small HTTP/1.1 listener with two paths: {@code GET /metrics}, the Prometheus text format, and
+ * {@code GET /healthz}, 200 {@code ok} while the server accepts and 503 {@code shutting down} once it
+ * stops. Anything else is 404, a method other than GET and HEAD 405. One request per connection
+ * ({@code Connection: close}).
+ *
+ * <p>No client can hold it, since health is what a load balancer acts on: one platform thread
+ * ({@code echo-metrics-PORT}) accepts, and each connection runs on its own virtual thread
+ * ({@link MetricsConnection}) under {@link Limits}: the whole exchange within a deadline (a read
+ * waits only until then, a write is cut by the accept thread's sweep at most {@link #SWEEP_PERIOD}
+ * later), a bound on the request's line and headers (431), and a bound on connections, at which the
+ * oldest is closed for the newcomer (the oldest is the one most likely to be held on purpose: a
+ * real request is answered within milliseconds of its connection). Each refusal is counted in
+ * {@link MetricsRefusals}.
  */
 final class MetricsEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetricsEndpoint.class);
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
     private static final String ACTION = "serve metrics on";
+    /** How often the accept thread closes connections past their deadline (it wakes for it if idle). */
+    static final Duration SWEEP_PERIOD = Duration.ofMillis(100);
+    /** How long {@link #close()} waits for the accept thread, and then for the connections' threads. */
+    private static final Duration THREAD_EXIT_WAIT = Duration.ofSeconds(2);
+    /** How long the accept thread waits after a failed accept, rather than failing again at once. */
+    private static final Duration ACCEPT_RETRY = Duration.ofMillis(10);
+    /** Room for a burst of connections while the accept thread sweeps. */
+    private static final int BACKLOG = 1024;
 
-    private final HttpServer http;
+    /**
+     * What one client may take of the endpoint.
+     *
+     * @param requestDeadline from accept to the answer written; positive
+     * @param maxHeadBytes the request line and headers; at least 64
+     * @param maxConnections open at once; positive
+     */
+    record Limits(Duration requestDeadline, int maxHeadBytes, int maxConnections) {
+        /** 5 s for an exchange, 8 KiB of request head, 256 connections. */
+        static final Limits DEFAULT = new Limits(Duration.ofSeconds(5), 8 * 1024, 256);
+
+        Limits {
+            if (requestDeadline.isNegative() || requestDeadline.isZero()) {
+                throw new IllegalArgumentException("requestDeadline must be positive: " + requestDeadline);
+            }
+            if (maxHeadBytes < 64) {
+                throw new IllegalArgumentException("maxHeadBytes must be at least 64: " + maxHeadBytes);
+            }
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
+            }
+        }
+    }
+
+    private final ServerSocket listener;
     private final Supplier<String> scrape;
     private final BooleanSupplier healthy;
+    private final Limits limits;
+    private final MetricsRefusals refusals;
+    private final Thread acceptThread;
+    /** Admitted and not closed, oldest first; under its own lock. */
+    private final LinkedHashSet<MetricsConnection> open = new LinkedHashSet<>();
+    /**
+     * Every connection thread, less those the sweep found ended: a thread that removed itself could
+     * still be unwinding when {@link #close()} looks, and close() promises they have ended.
+     */
+    private final Set<Thread> connectionThreads = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
 
-    private MetricsEndpoint(HttpServer http, Supplier<String> scrape, BooleanSupplier healthy) {
-        this.http = http;
+    private MetricsEndpoint(ServerSocket listener, Supplier<String> scrape, BooleanSupplier healthy, Limits limits,
+                            MetricsRefusals refusals) {
+        this.listener = listener;
         this.scrape = scrape;
         this.healthy = healthy;
+        this.limits = limits;
+        this.refusals = refusals;
+        this.acceptThread = Thread.ofPlatform().daemon(true).name("echo-metrics-" + listener.getLocalPort())
+                .unstarted(this::acceptLoop);
     }
 
     /**
-     * Binds {@code host:port} (port 0 = any free one) and starts serving.
+     * Binds {@code host:port} (port 0 = any free one) and starts serving under {@code limits},
+     * counting refusals in {@code refusals}.
      *
      * @throws BindException naming the address when it cannot be bound
      */
-    static MetricsEndpoint start(String host, int port, Supplier<String> scrape, BooleanSupplier healthy)
-            throws IOException {
+    static MetricsEndpoint start(String host, int port, Supplier<String> scrape, BooleanSupplier healthy, Limits limits,
+                                 MetricsRefusals refusals) throws IOException {
         InetSocketAddress address = Binding.resolve(ACTION, host, port);
-        HttpServer http;
+        ServerSocket listener = new ServerSocket();
         try {
-            http = HttpServer.create(address, 16);
+            listener.bind(address, BACKLOG);
+            listener.setSoTimeout((int) SWEEP_PERIOD.toMillis());
         } catch (IOException e) {
+            listener.close();
             throw Binding.failure(ACTION, host, port, e);
         }
-        MetricsEndpoint endpoint = new MetricsEndpoint(http, scrape, healthy);
-        http.createContext("/", endpoint::handle);
-        http.start();
+        MetricsEndpoint endpoint = new MetricsEndpoint(listener, scrape, healthy, limits, refusals);
+        endpoint.acceptThread.start();
         return endpoint;
     }
 
     /** The bound address: the real port when 0 was asked for. */
     InetSocketAddress address() {
-        return http.getAddress();
+        return (InetSocketAddress) listener.getLocalSocketAddress();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            boolean head = method.equals("HEAD");
-            if (!head && !method.equals("GET")) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                respond(exchange, 405, PLAIN_TEXT, "method not allowed\n", false);
-                return;
-            }
-            switch (exchange.getRequestURI().getPath()) {
-                case "/metrics" -> respond(exchange, 200, PROMETHEUS_TEXT, scrape.get(), head);
-                case "/healthz" -> {
-                    boolean ok = healthy.getAsBoolean();
-                    respond(exchange, ok ? 200 : 503, PLAIN_TEXT, ok ? "ok\n" : "shutting down\n", head);
+    /** The thread that accepts and sweeps; alive until {@link #close()}. */
+    Thread acceptThread() {
+        return acceptThread;
+    }
+
+    /** Connections admitted and not yet closed. */
+    int openConnections() {
+        synchronized (open) {
+            return open.size();
+        }
+    }
+
+    private void acceptLoop() {
+        long lastSweep = System.nanoTime();
+        while (!closing) {
+            try {
+                admit(listener.accept());
+            } catch (SocketTimeoutException e) {
+                // Nobody came for a sweep period: time to sweep.
+            } catch (IOException | RuntimeException e) {
+                if (closing) {
+                    break;
                 }
-                default -> respond(exchange, 404, PLAIN_TEXT, "not found: try /metrics or /healthz\n", head);
+                // Out of file descriptors, most likely: the next accept may work once some close.
+                log.debug("accepting a metrics connection failed: {}", e.toString());
+                LockSupport.parkNanos(ACCEPT_RETRY.toNanos());
             }
-        } catch (IOException | RuntimeException e) {
-            log.debug("metrics request from {} failed: {}", exchange.getRemoteAddress(), e.toString());
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String contentType, String body, boolean head)
-            throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+            if (System.nanoTime() - lastSweep >= SWEEP_PERIOD.toNanos()) {
+                sweep();
+                lastSweep = System.nanoTime();
             }
         }
     }
 
-    /** Stops at once: a scrape is cheap to retry, and the server is going away. */
+    /** Runs {@code socket}'s exchange on a virtual thread, first closing the oldest connection at the bound. */
+    private void admit(Socket socket) {
+        long deadline = System.nanoTime() + limits.requestDeadline().toNanos();
+        MetricsConnection connection = new MetricsConnection(socket, deadline, limits.maxHeadBytes(), this::answer,
+                refusals, this::forget);
+        MetricsConnection oldest = null;
+        synchronized (open) {
+            if (open.size() >= limits.maxConnections()) {
+                oldest = open.removeFirst();
+            }
+            open.add(connection);
+        }
+        if (oldest != null) {
+            oldest.count(MetricsRefusals.Reason.CONNECTION_LIMIT);
+            oldest.close();
+        }
+        Thread thread = Thread.ofVirtual().name("echo-metrics-" + listener.getLocalPort() + "-connection")
+                .unstarted(connection);
+        connectionThreads.add(thread);
+        thread.start();
+    }
+
+    /** Closes every connection past its deadline, counting it as a timeout unless it counted something already. */
+    private void sweep() {
+        connectionThreads.removeIf(thread -> thread.getState() == Thread.State.TERMINATED);
+        long now = System.nanoTime();
+        List<MetricsConnection> late = new ArrayList<>();
+        synchronized (open) {
+            for (MetricsConnection connection : open) {
+                if (connection.deadlineNanos() - now > 0) {
+                    break; // admitted in order, with the same deadline: the rest are later still
+                }
+                late.add(connection);
+            }
+        }
+        for (MetricsConnection connection : late) {
+            connection.count(MetricsRefusals.Reason.TIMEOUT);
+            connection.close();
+        }
+    }
+
+    private void forget(MetricsConnection connection) {
+        synchronized (open) {
+            open.remove(connection);
+        }
+    }
+
+    private HttpAnswer answer(HttpRequestLine request) {
+        boolean head = request.method().equals("HEAD");
+        if (!head && !request.method().equals("GET")) {
+            return new HttpAnswer(405, HttpAnswer.PLAIN_TEXT, "method not allowed\n", false, "GET, HEAD");
+        }
+        return switch (request.path()) {
+            case "/metrics" -> new HttpAnswer(200, PROMETHEUS_TEXT, scrape.get(), head, null);
+            case "/healthz" -> {
+                boolean ok = healthy.getAsBoolean();
+                yield new HttpAnswer(ok ? 200 : 503, HttpAnswer.PLAIN_TEXT, ok ? "ok\n" : "shutting down\n", head, null);
+            }
+            default -> new HttpAnswer(404, HttpAnswer.PLAIN_TEXT, "not found: try /metrics or /healthz\n", head, null);
+        };
+    }
+
+    /**
+     * Stops at once (a scrape is cheap to retry, and the server is going away): closes the listener
+     * and every connection, and returns once their threads have ended (up to {@link #THREAD_EXIT_WAIT}
+     * for the accept thread, as long again for the connections'; what is left then is logged).
+     * Harmless twice.
+     */
     @Override
     public void close() {
-        http.stop(0);
+        closing = true;
+        try {
+            listener.close();
+        } catch (IOException e) {
+            log.warn("closing the metrics listener on port {} failed: {}", listener.getLocalPort(), e.toString());
+        }
+        boolean interrupted = false;
+        try {
+            if (!acceptThread.join(THREAD_EXIT_WAIT)) {
+                log.warn("the metrics accept thread {} did not end within {}", acceptThread.getName(), THREAD_EXIT_WAIT);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        List<MetricsConnection> left;
+        synchronized (open) {
+            left = new ArrayList<>(open);
+        }
+        left.forEach(MetricsConnection::close);
+        long deadline = System.nanoTime() + THREAD_EXIT_WAIT.toNanos();
+        for (Thread thread : connectionThreads) {
+            try {
+                long remaining = deadline - System.nanoTime();
+                if (interrupted || remaining <= 0 || !thread.join(Duration.ofNanos(remaining))) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        long running = connectionThreads.stream().filter(Thread::isAlive).count();
+        if (running > 0) {
+            log.warn("port {}: {} metrics connection thread(s) still running after {}", listener.getLocalPort(), running,
+                    THREAD_EXIT_WAIT);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -8,12 +8,12 @@ import dev.echo.core.FrameFailure;
 import dev.echo.core.FrameReader;
 import dev.echo.core.FrameWriter;
 import dev.echo.core.Messages;
+import dev.echo.core.Refusal;
 import dev.echo.core.RequestHandler;
+import dev.echo.core.RequestKind;
 import dev.echo.core.proto.ClientMessage;
-import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import org.slf4j.Logger;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * and the {@link ConnectionPhase} say. Answers are flushed when no pipelined request is waiting in
  * the reader, and always before a read that may block, so a client never waits for an answer that
  * sits in a buffer. A failure gets the answer {@link FrameFailure} prescribes; every end that is not
- * the peer's goes through {@link GracefulClose}.
+ * the peer's goes through its {@link ConnectionTransport}'s graceful end.
  */
 final class RequestLoop {
     private static final Logger log = LoggerFactory.getLogger(RequestLoop.class);
@@ -33,22 +33,22 @@ final class RequestLoop {
     private final ServerConfig config;
     private final ServerCounters counters;
     private final ConnectionPhase phase;
-    private final GracefulClose close;
+    private final ConnectionTransport transport;
     private final FrameDeadlineInputStream input;
     private final FrameReader reader;
     private final FrameWriter writer;
     private final TrafficCount traffic;
     private boolean unflushed;
 
-    RequestLoop(long id, ServerConfig config, ServerCounters counters, ConnectionPhase phase, GracefulClose close,
-                InputStream in, OutputStream out, BufferBudget budget) {
+    RequestLoop(long id, ServerConfig config, ServerCounters counters, ConnectionPhase phase,
+                ConnectionTransport transport, OutputStream out, BufferBudget budget) throws IOException {
         this.id = id;
         this.config = config;
         this.counters = counters;
         this.phase = phase;
-        this.close = close;
+        this.transport = transport;
         this.writer = config.framing().newWriter(out, budget);
-        this.input = new FrameDeadlineInputStream(in, phase, this::flushAnswers);
+        this.input = new FrameDeadlineInputStream(transport.input(), phase, this::flushAnswers);
         this.reader = config.framing().newReader(input, config.maxFrameBytes(), budget);
         this.traffic = new TrafficCount(counters);
     }
@@ -67,7 +67,7 @@ final class RequestLoop {
                     throw e; // the drain's deadline: nothing more to wait for
                 }
                 // This thread found its own frame deadline passed (the sweeper had not got to it yet).
-                counters.idleTimeout(id, close.peer(), config.idleTimeout());
+                counters.idleTimeout(id, transport.peer(), config.idleTimeout());
                 endGracefully();
                 return;
             }
@@ -81,7 +81,7 @@ final class RequestLoop {
                     return;
                 }
                 case REFUSE -> {
-                    endWithError(ErrorResponse.Code.SHUTTING_DOWN, "server is shutting down");
+                    endWith(Refusal.shuttingDown());
                     return;
                 }
                 case ANSWER -> { }
@@ -98,7 +98,7 @@ final class RequestLoop {
         long started = counters.requestStarted();
         if (reader.testFrame(CanonicalEcho::isOwnAnswer)) {
             reader.copyFrameTo(writer); // the answer is the request's own bytes: nothing to parse or build
-            counters.echoAnswered(started);
+            counters.answered(RequestKind.ECHO, started);
             written();
             return true;
         }
@@ -108,15 +108,15 @@ final class RequestLoop {
         } catch (InvalidProtocolBufferException e) {
             FrameFailure failure = FrameFailure.unparsable(config.framing());
             String detail = "frame of " + length + " bytes is not a valid ClientMessage: " + e.getMessage();
-            counters.frameFailed(failure, id, close.peer(), detail);
+            counters.frameFailed(failure, id, transport.peer(), detail);
             if (failure.closesConnection()) {
-                endWithError(failure.code(), detail);
+                endWith(failure.answer(detail));
                 return false;
             }
-            answer(null, failure.answer(detail));
+            answer(null, failure.answer(detail), 0);
             return true;
         }
-        answer(request.getMessageCase(), RequestHandler.handle(request), started);
+        answer(RequestKind.of(request), RequestHandler.handle(request), started);
         return true;
     }
 
@@ -127,22 +127,20 @@ final class RequestLoop {
             throw e; // the peer went away inside a frame: nobody to answer
         }
         String detail = e.getMessage();
-        counters.frameFailed(failure, id, close.peer(), detail);
+        counters.frameFailed(failure, id, transport.peer(), detail);
         if (failure == FrameFailure.OVER_BUDGET) {
             detail = "server is out of buffer space: " + detail;
         }
-        endWithError(failure.code(), detail);
+        endWith(failure.answer(detail));
     }
 
-    private void answer(ClientMessage.MessageCase requestCase, ServerMessage answer) throws IOException {
-        answer(requestCase, answer, 0);
-    }
-
-    /** @param startedNanos when the request was read whole ({@link ServerCounters#requestStarted()}); 0: not timed */
-    private void answer(ClientMessage.MessageCase requestCase, ServerMessage answer, long startedNanos)
-            throws IOException {
+    /**
+     * @param request the kind of request answered; null for a frame that was not parsed into one
+     * @param startedNanos when the request was read whole ({@link ServerCounters#requestStarted()}); 0: not timed
+     */
+    private void answer(RequestKind request, ServerMessage answer, long startedNanos) throws IOException {
         writer.write(answer);
-        counters.answered(requestCase, answer, startedNanos);
+        counters.answered(request, answer, startedNanos);
         written();
     }
 
@@ -156,12 +154,12 @@ final class RequestLoop {
     }
 
     /** Sends one last error answer, unless our side is shut already, then ends gracefully. */
-    private void endWithError(ErrorResponse.Code code, String detail) throws IOException {
+    private void endWith(ServerMessage error) throws IOException {
         if (phase.closing()) {
-            log.debug("connection {}: {} ({}) while closing, not answered", id, code, detail);
+            log.debug("connection {}: {} while closing, not answered", id, Messages.describe(error));
         } else {
-            log.debug("connection {}: {} ({}), closing", id, code, detail);
-            answer(null, Messages.error(code, detail));
+            log.debug("connection {}: {}, closing", id, Messages.describe(error));
+            answer(null, error, 0);
         }
         endGracefully();
     }
@@ -169,7 +167,9 @@ final class RequestLoop {
     /** Flushes every answer, shuts our side (FIN after the last answer), and drains the input. */
     private void endGracefully() throws IOException {
         flushAnswers();
-        phase.beginClosing();
+        if (phase.beginClosing()) {
+            transport.shutOutput();
+        }
         drain();
     }
 
@@ -179,13 +179,16 @@ final class RequestLoop {
         if (!phase.closing()) { // else our own FIN (shutdown, idle timeout) is what the peer answered
             log.debug("connection {}: closed by the peer", id);
         }
-        close.shutOutput();
+        transport.shutOutput();
     }
 
     /** Drops input until the peer closes or the drain ends; what the reader had buffered is dropped with it. */
     private void drain() throws IOException {
         reader.release(); // its buffer, and its share of the budget, are not needed any more
-        close.drain(input, phase.drainEndNanos(), counters);
+        // Through a deadline of its own: under TLS the drain reads TCP, not the records' contents.
+        long dropped = transport.drain(new FrameDeadlineInputStream(transport.drainInput(), phase, () -> { }),
+                phase.drainEndNanos());
+        counters.bytesIn(dropped);
     }
 
     private void flushAnswers() throws IOException {

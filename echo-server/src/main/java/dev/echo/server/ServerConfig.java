@@ -6,6 +6,7 @@ import dev.echo.core.FrameReader;
 import dev.echo.core.Framing;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a server needs, fixed at creation. Build one with {@link #builder()}; every option has
@@ -18,21 +19,23 @@ import java.util.Objects;
  * @param maxFrameBytes longest frame accepted, 1 to {@value #MAX_FRAME_BYTES_LIMIT} (256 MiB); default 4 MiB
  * @param maxConnections connections served at once, at least 1; one more gets SERVER_BUSY; default 10,000
  * @param idleTimeout how long a connection may take to deliver its next whole frame, positive;
- *     default 5 minutes; a late connection is closed within a quarter of this (at least 10 ms, at most
- *     1 s) after it
+ *     default 5 minutes; a late connection is closed within a quarter of this (at least {@value
+ *     IdleSweeper#MIN_PERIOD_MILLIS} ms, at most {@value IdleSweeper#MAX_PERIOD_MILLIS} ms) after it
  * @param shutdownGrace how long {@link EchoServer#close()} lets connections finish, zero or positive;
  *     default 5 seconds
  * @param threadMode threads that run connections; default {@link ThreadMode#virtual()}
  * @param maxBufferedBytes bytes that every connection's frame buffer together may hold beyond its
- *     first 8 KiB, at least 1; a connection whose frame would need more is answered SERVER_BUSY and
- *     closed; default an eighth of the maximum heap ({@link #defaultMaxBufferedBytes()})
+ *     first {@value dev.echo.core.BufferBudget#OWN_BYTES} bytes, at least 1; a connection whose frame
+ *     would need more is answered SERVER_BUSY and closed; default an eighth of the maximum heap
+ *     ({@link #defaultMaxBufferedBytes()})
  * @param metricsHost address the metrics endpoint listens on; default {@code 127.0.0.1}
  * @param metricsPort TCP port of the metrics endpoint ({@code /metrics}, {@code /healthz}), -1 to
  *     65535; -1 = no endpoint, 0 = any free port (see {@link EchoServer#metricsAddress()}); default -1
+ * @param tls how the listener speaks TLS; null (the default) = clear text. A TLS listener serves TLS only.
  */
 public record ServerConfig(String host, int port, Framing framing, int maxFrameBytes, int maxConnections,
                            Duration idleTimeout, Duration shutdownGrace, ThreadMode threadMode,
-                           long maxBufferedBytes, String metricsHost, int metricsPort) {
+                           long maxBufferedBytes, String metricsHost, int metricsPort, @Nullable ServerTls tls) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -83,7 +86,7 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
     /** Every default: what {@link #builder()} starts from. */
     public static final ServerConfig DEFAULTS = new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, Framing.DELIMITED,
             DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, DEFAULT_SHUTDOWN_GRACE,
-            ThreadMode.virtual(), defaultMaxBufferedBytes(), DEFAULT_METRICS_HOST, METRICS_OFF);
+            ThreadMode.virtual(), defaultMaxBufferedBytes(), DEFAULT_METRICS_HOST, METRICS_OFF, null);
 
     /** A builder holding every default. */
     public static Builder builder() {
@@ -120,6 +123,9 @@ public record ServerConfig(String host, int port, Framing framing, int maxFrameB
 
         /** -1 = no metrics endpoint (the default), 0 = any free port. */
         Builder metricsPort(int metricsPort);
+
+        /** TLS for the listener; null = clear text (the default). */
+        Builder tls(@Nullable ServerTls tls);
 
         /** @throws IllegalArgumentException naming the first bad value */
         ServerConfig build();

@@ -1,14 +1,15 @@
 package dev.echo.server;
 
+import dev.echo.core.ErrorCodes;
 import dev.echo.core.FrameFailure;
-import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.RequestKind;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import io.micrometer.core.instrument.Timer;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,23 +17,25 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The live counters behind {@link ServerStats}, the MXBean and the metrics endpoint; written by every
- * connection thread at once. Also where the events worth telling an operator ({@link #events}) and,
- * with metrics on, each request's time go.
+ * connection thread at once. Each event is one call (a rejection counts the connection and its
+ * SERVER_BUSY together), and the counters are read back one by one for the metrics or all at once
+ * as a {@link #snapshot}. Requests are counted by {@link RequestKind} and errors by code, in maps
+ * made from the enums, so a new kind or code is counted without an edit here. Also where the events
+ * worth telling an operator ({@link #events}) and, with metrics on, each request's time go.
  */
 final class ServerCounters {
     /** Every code an error answer can carry. */
-    static final List<ErrorResponse.Code> ERROR_CODES = Arrays.stream(ErrorResponse.Code.values())
-            .filter(code -> code != ErrorResponse.Code.UNRECOGNIZED).toList();
+    static final List<ErrorResponse.Code> ERROR_CODES = ErrorCodes.ALL;
 
-    final LongAdder connectionsAccepted = new LongAdder();
-    final LongAdder connectionsRejected = new LongAdder();
-    final LongAdder echoRequests = new LongAdder();
-    final LongAdder addRequests = new LongAdder();
-    final LongAdder bytesIn = new LongAdder();
-    final LongAdder bytesOut = new LongAdder();
-    final LongAdder idleTimeouts = new LongAdder();
-    final LongAdder writeTimeouts = new LongAdder();
-    final LongAdder bufferBudgetRefusals = new LongAdder();
+    private final LongAdder connectionsAccepted = new LongAdder();
+    private final LongAdder connectionsRejected = new LongAdder();
+    private final LongAdder requestsAnswered = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder idleTimeouts = new LongAdder();
+    private final LongAdder writeTimeouts = new LongAdder();
+    private final LongAdder bufferBudgetRefusals = new LongAdder();
+    private final Map<RequestKind, LongAdder> requests = new EnumMap<>(RequestKind.class);
     private final Map<ErrorResponse.Code, LongAdder> errors = new EnumMap<>(ErrorResponse.Code.class);
     /** Refusals, timeouts and bad frames, for the DEBUG lines and the INFO summary each minute. */
     final ServerEvents events;
@@ -43,25 +46,72 @@ final class ServerCounters {
     ServerCounters(ServerEvents events, Timer requestTime) {
         this.events = events;
         this.requestTime = requestTime;
+        for (RequestKind kind : RequestKind.values()) {
+            requests.put(kind, new LongAdder());
+        }
         for (ErrorResponse.Code code : ERROR_CODES) {
             errors.put(code, new LongAdder());
         }
     }
 
+    // Events, one call each.
+
+    /** A connection accepted and handed to its thread. */
+    void accepted() {
+        connectionsAccepted.increment();
+    }
+
+    /** A connection refused at the limit of {@code maxConnections}: counted with its SERVER_BUSY, and told. */
+    void rejected(SocketAddress peer, int maxConnections) {
+        connectionsRejected.increment();
+        error(ErrorResponse.Code.SERVER_BUSY);
+        events.rejected(peer, maxConnections);
+    }
+
+    /** {@code count} more bytes received from a client. */
+    void bytesIn(long count) {
+        bytesIn.add(count);
+    }
+
+    /** {@code count} more bytes sent to a client. */
+    void bytesOut(long count) {
+        bytesOut.add(count);
+    }
+
     /**
-     * When a request's frame has been read whole: the time to pass to {@link #answered(ClientMessage.MessageCase,
-     * ServerMessage, long)}; 0, and no clock read, when requests are not timed.
+     * When a request's frame has been read whole: the time to pass to {@link #answered}; 0, and no
+     * clock read, when requests are not timed.
      */
     long requestStarted() {
         return requestTime == null ? 0 : System.nanoTime();
     }
 
     /**
-     * Counts one answer, as {@link #answered(ClientMessage.MessageCase, ServerMessage)}, and times it
-     * from {@code startedNanos} unless that is 0 (an error answer to no request, or timing is off).
+     * One answer written: counted under {@code request}'s kind (null for a frame that was not parsed
+     * into a request), under its error code if it is an error, and as a request answered unless
+     * {@link ErrorCodes#answersRequest} says the error answers none; timed from {@code startedNanos}
+     * unless that is 0 (an error answer to no request, or timing is off).
      */
-    void answered(ClientMessage.MessageCase request, ServerMessage answer, long startedNanos) {
-        answered(request, answer);
+    void answered(RequestKind request, ServerMessage answer, long startedNanos) {
+        if (request != null) {
+            requests.get(request).increment();
+        }
+        if (!answer.hasError()) {
+            requestsAnswered.increment();
+        } else {
+            ErrorResponse.Code code = answer.getError().getCode();
+            error(code);
+            if (ErrorCodes.answersRequest(code)) {
+                requestsAnswered.increment();
+            }
+        }
+        timeSince(startedNanos);
+    }
+
+    /** A request of {@code request}'s kind answered without an error (an echo copied whole), timed as above. */
+    void answered(RequestKind request, long startedNanos) {
+        requests.get(request).increment();
+        requestsAnswered.increment();
         timeSince(startedNanos);
     }
 
@@ -77,13 +127,10 @@ final class ServerCounters {
         events.writeTimeout(connection, peer, idleTimeout);
     }
 
-    /** A connection refused at the limit: counted and told. */
-    void rejected(SocketAddress peer, int maxConnections) {
-        connectionsRejected.increment();
-        events.rejected(peer, maxConnections);
-    }
-
-    /** A frame that failed (see {@link FrameFailure}): told, and counted as a refusal when over the budget. */
+    /**
+     * A frame that failed (see {@link FrameFailure}): told, and counted as a refusal when over the
+     * budget. Its error answer, if any, is counted when written ({@link #answered}).
+     */
     void frameFailed(FrameFailure failure, long connection, SocketAddress peer, String detail) {
         events.record(failure, connection, peer, detail);
         if (failure == FrameFailure.OVER_BUDGET) {
@@ -91,10 +138,11 @@ final class ServerCounters {
         }
     }
 
-    /** Counts one echo answered by copying the request (see {@link dev.echo.core.CanonicalEcho}), timed as above. */
-    void echoAnswered(long startedNanos) {
-        echoRequests.increment();
-        timeSince(startedNanos);
+    private void error(ErrorResponse.Code code) {
+        LongAdder counter = errors.get(code);
+        if (counter != null) { // UNRECOGNIZED: never built by this server
+            counter.increment();
+        }
     }
 
     private void timeSince(long startedNanos) {
@@ -103,40 +151,61 @@ final class ServerCounters {
         }
     }
 
-    /** Counts one answer to a request of kind {@code request} (null when the frame did not parse). */
-    void answered(ClientMessage.MessageCase request, ServerMessage answer) {
-        if (request == ClientMessage.MessageCase.ADD_REQUEST) {
-            addRequests.increment();
-        } else if (request == ClientMessage.MessageCase.ECHO_MESSAGE && answer.hasEchoMessage()) {
-            echoRequests.increment();
-        }
-        if (answer.hasError()) {
-            error(answer.getError().getCode());
-        }
+    // Reads, for meters that read at scrape time; each is one counter's sum now.
+
+    long connectionsAccepted() {
+        return connectionsAccepted.sum();
     }
 
-    void error(ErrorResponse.Code code) {
-        LongAdder counter = errors.get(code);
-        if (counter != null) {
-            counter.increment();
-        }
+    long connectionsRejected() {
+        return connectionsRejected.sum();
     }
 
-    /** The live count of error answers with {@code code}, one of {@link #ERROR_CODES}. */
-    LongAdder errorCounter(ErrorResponse.Code code) {
-        return errors.get(code);
+    /** Requests of {@code kind} answered. */
+    long requests(RequestKind kind) {
+        return requests.get(kind).sum();
+    }
+
+    /** Error answers with {@code code}, one of {@link #ERROR_CODES}. */
+    long errors(ErrorResponse.Code code) {
+        return errors.get(code).sum();
+    }
+
+    long bytesReceived() {
+        return bytesIn.sum();
+    }
+
+    long bytesSent() {
+        return bytesOut.sum();
+    }
+
+    long idleTimeouts() {
+        return idleTimeouts.sum();
+    }
+
+    long writeTimeouts() {
+        return writeTimeouts.sum();
+    }
+
+    long bufferBudgetRefusals() {
+        return bufferBudgetRefusals.sum();
     }
 
     ServerStats snapshot(long connectionsActive) {
-        Map<ErrorResponse.Code, Long> errorCounts = new EnumMap<>(ErrorResponse.Code.class);
-        errors.forEach((code, counter) -> {
+        return new ServerStats(connectionsAccepted.sum(), connectionsActive, connectionsRejected.sum(),
+                sums(requests), requestsAnswered.sum(), sums(errors), bytesIn.sum(), bytesOut.sum(),
+                idleTimeouts.sum(), writeTimeouts.sum(), bufferBudgetRefusals.sum());
+    }
+
+    /** Each key's count, keys with none left out. */
+    private static <K extends Enum<K>> Map<K, Long> sums(Map<K, LongAdder> counters) {
+        Map<K, Long> sums = new HashMap<>();
+        counters.forEach((key, counter) -> {
             long count = counter.sum();
             if (count > 0) {
-                errorCounts.put(code, count);
+                sums.put(key, count);
             }
         });
-        return new ServerStats(connectionsAccepted.sum(), connectionsActive, connectionsRejected.sum(),
-                echoRequests.sum(), addRequests.sum(), errorCounts, bytesIn.sum(), bytesOut.sum(),
-                idleTimeouts.sum(), writeTimeouts.sum(), bufferBudgetRefusals.sum());
+        return sums;
     }
 }

@@ -9,11 +9,10 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +28,14 @@ import org.slf4j.LoggerFactory;
  *
  * An operator at the default level thus learns that something happens, and from whom, without a line
  * per refused connection when thousands are refused. Events come from every connection thread at
- * once; counting one is a LongAdder increment.
+ * once; counting one is a LongAdder increment. The summaries are written by one platform thread of
+ * its own, which {@link #stop()} joins: a scheduled executor's termination comes before its thread
+ * has ended, and a closed server promises that every one of its threads has.
  */
 final class ServerEvents {
     static final Duration SUMMARY_INTERVAL = Duration.ofMinutes(1);
+    /** How long {@link #stop()} waits for a summary being written. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(ServerEvents.class);
 
     /** Kinds of event, in the order the summary lists them. */
@@ -46,7 +49,9 @@ final class ServerEvents {
         WRITE_TIMEOUT("write-timeout"),
         /** MALFORMED_MESSAGE: a body or a length prefix that does not parse. */
         MALFORMED("malformed"),
-        FRAME_TOO_LARGE("too-large");
+        FRAME_TOO_LARGE("too-large"),
+        /** A TLS handshake that failed, for any {@link HandshakeFailure} reason. */
+        HANDSHAKE_FAILED("tls-handshake-failed");
 
         final String label;
 
@@ -61,7 +66,11 @@ final class ServerEvents {
     private final Consumer<String> eventLines;
     private final Map<Kind, LongAdder> counts = new EnumMap<>(Kind.class);
     private final Map<Kind, AtomicReference<SocketAddress>> samples = new EnumMap<>(Kind.class);
-    private ScheduledExecutorService scheduler;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition stopRequested = lock.newCondition();
+    /** Under {@link #lock}. */
+    private boolean stopped;
+    private volatile Thread thread;
 
     /** Events logged at DEBUG, their summary at INFO every {@link #SUMMARY_INTERVAL}. */
     ServerEvents() {
@@ -116,6 +125,11 @@ final class ServerEvents {
         record(Kind.WRITE_TIMEOUT, connection, peer, "took no answer bytes for " + Durations.format(idleTimeout));
     }
 
+    /** A TLS handshake failed; {@code detail} starts with the reason's label. */
+    void handshakeFailed(long connection, SocketAddress peer, String detail) {
+        record(Kind.HANDSHAKE_FAILED, connection, peer, detail);
+    }
+
     /** A connection turned away with SERVER_BUSY at the limit of {@code maxConnections}. */
     void rejected(SocketAddress peer, int maxConnections) {
         record(Kind.REJECTED, 0, peer, "SERVER_BUSY at the limit of " + maxConnections + " connections");
@@ -147,22 +161,69 @@ final class ServerEvents {
         return parts.isEmpty() ? null : String.join(" ", parts);
     }
 
-    /** Starts logging a summary each interval, on one daemon thread named {@code threadName}. */
+    /** Starts logging a summary each interval, on one daemon platform thread named {@code threadName}. */
     void start(String threadName) {
-        scheduler = Executors.newSingleThreadScheduledExecutor(
-                task -> Thread.ofPlatform().daemon(true).name(threadName).unstarted(task));
-        long millis = Math.max(1, interval.toMillis());
-        scheduler.scheduleAtFixedRate(() -> logSummary("last " + Durations.format(interval)), millis, millis,
-                TimeUnit.MILLISECONDS);
+        lock.lock();
+        try {
+            stopped = false;
+        } finally {
+            lock.unlock();
+        }
+        thread = Thread.ofPlatform().daemon(true).name(threadName).start(this::summarizeUntilStopped);
     }
 
-    /** Stops the summaries (waiting up to a second for one being written), then tells the unfinished interval's. */
+    /** The summaries' thread: alive between {@link #start} and {@link #stop}; null before start or after stop. */
+    Thread thread() {
+        return thread;
+    }
+
+    /**
+     * Stops the summaries and returns once their thread has ended (waiting up to {@link #STOP_WAIT}
+     * for one being written; past that, says so), then tells the unfinished interval's.
+     */
     void stop() throws InterruptedException {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler.awaitTermination(1, TimeUnit.SECONDS);
-            scheduler = null;
-            logSummary("until stopped");
+        Thread current = thread;
+        if (current == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            stopped = true;
+            stopRequested.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (!current.join(STOP_WAIT)) {
+            log.warn("the events thread {} did not end within {}", current.getName(), Durations.format(STOP_WAIT));
+        }
+        thread = null;
+        logSummary("until stopped");
+    }
+
+    private void summarizeUntilStopped() {
+        long next = System.nanoTime();
+        while (true) {
+            next += interval.toNanos();
+            if (!awaitUntil(next)) {
+                return;
+            }
+            logSummary("last " + Durations.format(interval));
+        }
+    }
+
+    /** Waits until {@code deadlineNanos}; false if stopped first (or interrupted). */
+    private boolean awaitUntil(long deadlineNanos) {
+        lock.lock();
+        try {
+            long remaining = deadlineNanos - System.nanoTime();
+            while (!stopped && remaining > 0) {
+                remaining = stopRequested.awaitNanos(remaining);
+            }
+            return !stopped;
+        } catch (InterruptedException e) {
+            return false;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.core.RequestKind;
 import dev.echo.core.proto.ErrorResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import javax.management.Attribute;
 import javax.management.AttributeList;
@@ -23,36 +25,56 @@ import javax.management.openmbean.SimpleType;
 
 /**
  * The MBean a server registers: the {@link EchoServerMXBean} attributes, plus one read-only
- * {@code long} attribute per error code a server sends ({@code MALFORMED_MESSAGE} gives
- * {@code MalformedMessageErrors}), made from the protocol's enum rather than a getter per code.
+ * {@code long} attribute per request kind ({@link RequestKind#ADD} gives {@code AddRequests}) and per
+ * error code a server sends ({@code MALFORMED_MESSAGE} gives {@code MalformedMessageErrors}), made from
+ * the protocol's enums rather than a getter each, so a new kind or code gets its attribute unasked.
  */
 final class ServerMBean extends StandardMBean {
     private final EchoServer server;
-    /** Attribute name to its code, in the enum's order. */
-    private final Map<String, ErrorResponse.Code> errorAttributes = new LinkedHashMap<>();
+    /** Attribute name to how it is read from a snapshot: kinds, then codes, each in its enum's order. */
+    private final Map<String, ToLongFunction<ServerStats>> countAttributes = new LinkedHashMap<>();
+    /** Attribute name to its description. */
+    private final Map<String, String> descriptions = new LinkedHashMap<>();
 
     ServerMBean(EchoServer server, EchoServerMXBean attributes) throws NotCompliantMBeanException {
         super(attributes, EchoServerMXBean.class, true);
         this.server = server;
+        for (RequestKind kind : RequestKind.values()) {
+            add(attributeName(kind), stats -> stats.requestCount(kind), kind.label() + " requests answered");
+        }
         for (ErrorResponse.Code code : ServerCounters.ERROR_CODES) {
             if (code != ErrorResponse.Code.CODE_UNSPECIFIED) { // never sent
-                errorAttributes.put(attributeName(code), code);
+                add(attributeName(code), stats -> stats.errorCount(code), "error answers with code " + code);
             }
         }
     }
 
+    private void add(String name, ToLongFunction<ServerStats> read, String description) {
+        countAttributes.put(name, read);
+        descriptions.put(name, description);
+    }
+
     /** {@code MALFORMED_MESSAGE} -> {@code MalformedMessageErrors}. */
     static String attributeName(ErrorResponse.Code code) {
-        return Arrays.stream(code.name().split("_"))
+        return camelCase(code.name()) + "Errors";
+    }
+
+    /** {@code ADD} -> {@code AddRequests}. */
+    static String attributeName(RequestKind kind) {
+        return camelCase(kind.name()) + "Requests";
+    }
+
+    private static String camelCase(String constant) {
+        return Arrays.stream(constant.split("_"))
                 .map(word -> word.charAt(0) + word.substring(1).toLowerCase(Locale.ROOT))
-                .collect(Collectors.joining()) + "Errors";
+                .collect(Collectors.joining());
     }
 
     @Override
     public Object getAttribute(String attribute)
             throws AttributeNotFoundException, MBeanException, ReflectionException {
-        ErrorResponse.Code code = errorAttributes.get(attribute);
-        return code == null ? super.getAttribute(attribute) : (Object) server.stats().errorCount(code);
+        ToLongFunction<ServerStats> read = countAttributes.get(attribute);
+        return read == null ? super.getAttribute(attribute) : (Object) read.applyAsLong(server.stats());
     }
 
     /** StandardMBean's own would not see the per-code attributes: each name goes through {@link #getAttribute}. */
@@ -73,8 +95,8 @@ final class ServerMBean extends StandardMBean {
     public MBeanInfo getMBeanInfo() {
         MBeanInfo info = super.getMBeanInfo();
         List<MBeanAttributeInfo> attributes = new ArrayList<>(List.of(info.getAttributes()));
-        errorAttributes.forEach((name, code) -> attributes.add(new OpenMBeanAttributeInfoSupport(name,
-                "error answers with code " + code, SimpleType.LONG, true, false, false)));
+        descriptions.forEach((name, description) -> attributes.add(new OpenMBeanAttributeInfoSupport(name,
+                description, SimpleType.LONG, true, false, false)));
         return new MBeanInfo(info.getClassName(), info.getDescription(),
                 attributes.toArray(MBeanAttributeInfo[]::new), info.getConstructors(), info.getOperations(),
                 info.getNotifications(), info.getDescriptor());

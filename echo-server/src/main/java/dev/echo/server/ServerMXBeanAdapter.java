@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a live server for its {@link EchoServerMXBean}; each getter takes a fresh snapshot. The
- * attributes per error code are {@link ServerMBean}'s.
+ * attributes per request kind and per error code are {@link ServerMBean}'s.
  */
 final class ServerMXBeanAdapter implements EchoServerMXBean {
     private static final Logger log = LoggerFactory.getLogger(ServerMXBeanAdapter.class);
@@ -80,16 +80,6 @@ final class ServerMXBeanAdapter implements EchoServerMXBean {
     @Override
     public long getConnectionsRejected() {
         return server.stats().connectionsRejected();
-    }
-
-    @Override
-    public long getEchoRequests() {
-        return server.stats().echoRequests();
-    }
-
-    @Override
-    public long getAddRequests() {
-        return server.stats().addRequests();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
+import dev.echo.core.RequestKind;
 import dev.echo.core.proto.ErrorResponse;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -17,22 +18,22 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One server's meters in a Prometheus registry, and the HTTP endpoint that serves them. Every count
  * is read from {@link ServerCounters} when scraped (FunctionCounters and Gauges over the same
- * LongAdders the stats and the MXBean read), so enabling metrics adds nothing to the request path
+ * counters the stats and the MXBean read), so enabling metrics adds nothing to the request path
  * but the request-time histogram, {@link #requestTime()}.
  *
  * <p>Names, as Prometheus sees them: {@code echo_connections_active}, {@code
  * echo_connections_accepted_total}, {@code echo_connections_rejected_total}, {@code
- * echo_connections_closed_total{reason}}, {@code echo_requests_total{kind=echo|add|empty}}, {@code
- * echo_errors_total{code}}, {@code echo_received_bytes_total}, {@code echo_sent_bytes_total}, {@code
- * echo_buffered_bytes}, {@code echo_buffered_max_bytes}, {@code
- * echo_request_duration_seconds_bucket{le}} (with {@code _count}, {@code _sum}, {@code _max}), and
+ * echo_connections_closed_total{reason}}, {@code echo_requests_total{kind}} (one per {@link
+ * RequestKind#label()}), {@code echo_errors_total{code}} (one per code), {@code
+ * echo_received_bytes_total}, {@code echo_sent_bytes_total}, {@code echo_buffered_bytes}, {@code
+ * echo_buffered_max_bytes}, {@code echo_request_duration_seconds_bucket{le}} (with {@code _count}, {@code _sum}, {@code _max}), and
  * the JVM's memory, GC, threads, CPU and uptime.
  */
 final class ServerMetrics implements AutoCloseable {
@@ -51,6 +52,7 @@ final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer requestTime;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final MetricsRefusals httpRefusals = new MetricsRefusals();
     private MetricsEndpoint endpoint;
 
     private ServerMetrics(ServerConfig config) {
@@ -87,7 +89,9 @@ final class ServerMetrics implements AutoCloseable {
             new ProcessorMetrics().bindTo(registry);
             new UptimeMetrics().bindTo(registry);
             gcMetrics.bindTo(registry);
-            endpoint = MetricsEndpoint.start(config.metricsHost(), config.metricsPort(), registry::scrape, healthy);
+            bindRefusals(registry, httpRefusals);
+            endpoint = MetricsEndpoint.start(config.metricsHost(), config.metricsPort(), registry::scrape, healthy,
+                    MetricsEndpoint.Limits.DEFAULT, httpRefusals);
         } catch (IOException | RuntimeException e) {
             listener.close();
             close();
@@ -106,22 +110,25 @@ final class ServerMetrics implements AutoCloseable {
         // Strong references: a Gauge holds its object weakly, and nothing else holds this lambda.
         Gauge.builder("echo.connections.active", active, IntSupplier::getAsInt).strongReference(true)
                 .description("connections open now").register(registry);
-        counter(registry, "echo.connections.accepted", counters.connectionsAccepted, "connections accepted and served");
-        counter(registry, "echo.connections.rejected", counters.connectionsRejected,
+        counter(registry, "echo.connections.accepted", counters, ServerCounters::connectionsAccepted,
+                "connections accepted and served");
+        counter(registry, "echo.connections.rejected", counters, ServerCounters::connectionsRejected,
                 "connections turned away with SERVER_BUSY at the connection limit");
-        closed(registry, "idle-timeout", counters.idleTimeouts);
-        closed(registry, "write-timeout", counters.writeTimeouts);
-        closed(registry, "over-budget", counters.bufferBudgetRefusals);
-        requests(registry, "echo", counters.echoRequests);
-        requests(registry, "add", counters.addRequests);
-        requests(registry, "empty", counters.errorCounter(ErrorResponse.Code.EMPTY_REQUEST));
+        closed(registry, "idle-timeout", counters, ServerCounters::idleTimeouts);
+        closed(registry, "write-timeout", counters, ServerCounters::writeTimeouts);
+        closed(registry, "over-budget", counters, ServerCounters::bufferBudgetRefusals);
+        for (RequestKind kind : RequestKind.values()) {
+            FunctionCounter.builder("echo.requests", counters, c -> c.requests(kind))
+                    .description("requests answered, by kind (add: ADD_OVERFLOW included; empty: EMPTY_REQUEST)")
+                    .tag("kind", kind.label()).register(registry);
+        }
         for (ErrorResponse.Code code : ServerCounters.ERROR_CODES) {
-            FunctionCounter.builder("echo.errors", counters.errorCounter(code), LongAdder::sum)
+            FunctionCounter.builder("echo.errors", counters, c -> c.errors(code))
                     .description("error answers sent, by code").tag("code", code.name()).register(registry);
         }
-        FunctionCounter.builder("echo.received", counters.bytesIn, LongAdder::sum)
+        FunctionCounter.builder("echo.received", counters, ServerCounters::bytesReceived)
                 .description("bytes received from clients").baseUnit("bytes").register(registry);
-        FunctionCounter.builder("echo.sent", counters.bytesOut, LongAdder::sum)
+        FunctionCounter.builder("echo.sent", counters, ServerCounters::bytesSent)
                 .description("bytes sent to clients").baseUnit("bytes").register(registry);
         Gauge.builder("echo.buffered", budget, BufferBudget::used)
                 .description("bytes of the buffer budget in use").baseUnit("bytes").register(registry);
@@ -129,22 +136,28 @@ final class ServerMetrics implements AutoCloseable {
                 .description("the buffer budget (--max-buffered-bytes)").baseUnit("bytes").register(registry);
     }
 
-    private static void counter(MeterRegistry registry, String name, LongAdder adder, String description) {
-        FunctionCounter.builder(name, adder, LongAdder::sum).description(description).register(registry);
+    /** What the endpoint itself refused: {@code echo_metrics_http_refused_total{reason}}, every reason from the start. */
+    private static void bindRefusals(MeterRegistry registry, MetricsRefusals refusals) {
+        for (MetricsRefusals.Reason reason : MetricsRefusals.Reason.values()) {
+            FunctionCounter.builder("echo.metrics.http.refused", refusals, r -> r.count(reason))
+                    .description("connections to the metrics endpoint closed without their answer, by reason")
+                    .tag("reason", reason.label).register(registry);
+        }
     }
 
-    private static void closed(MeterRegistry registry, String reason, LongAdder adder) {
-        FunctionCounter.builder("echo.connections.closed", adder, LongAdder::sum)
+    private static void counter(MeterRegistry registry, String name, ServerCounters counters,
+                                ToDoubleFunction<ServerCounters> count, String description) {
+        FunctionCounter.builder(name, counters, count).description(description).register(registry);
+    }
+
+    private static void closed(MeterRegistry registry, String reason, ServerCounters counters,
+                               ToDoubleFunction<ServerCounters> count) {
+        FunctionCounter.builder("echo.connections.closed", counters, count)
                 .description("connections the server closed on a client's account, by reason")
                 .tag("reason", reason).register(registry);
     }
 
-    private static void requests(MeterRegistry registry, String kind, LongAdder adder) {
-        FunctionCounter.builder("echo.requests", adder, LongAdder::sum)
-                .description("requests answered, by kind (empty: EMPTY_REQUEST)").tag("kind", kind).register(registry);
-    }
-
-    /** Stops the endpoint (a scrape in progress may finish) and the GC listeners. */
+    /** Stops the endpoint (its threads ended when this returns; a scrape in progress is cut) and the GC listeners. */
     @Override
     public void close() {
         MetricsEndpoint current = endpoint;

@@ -1,5 +1,7 @@
 package dev.echo.server;
 
+import dev.echo.core.ErrorCodes;
+import dev.echo.core.RequestKind;
 import dev.echo.core.proto.ErrorResponse;
 import java.util.Map;
 
@@ -9,9 +11,12 @@ import java.util.Map;
  *
  * @param connectionsAccepted connections accepted and served (rejected ones not included)
  * @param connectionsActive connections open right now
- * @param connectionsRejected connections turned away with SERVER_BUSY
- * @param echoRequests echo requests answered with an echo
- * @param addRequests add requests answered, with a sum or with ADD_OVERFLOW
+ * @param connectionsRejected connections turned away with SERVER_BUSY at the connection limit
+ * @param requests requests answered, by {@link RequestKind}, whatever the answer (an add with a sum or
+ *     with ADD_OVERFLOW, an empty request with EMPTY_REQUEST); kinds never seen are absent
+ * @param requestsAnswered frames that got their one answer: every request of {@code requests}, and the
+ *     frames answered with an error before they were a request (malformed, too large, read during
+ *     shutdown); not SERVER_BUSY, which answers no request ({@link ErrorCodes#answersRequest})
  * @param errors error answers sent, by code (ADD_OVERFLOW and SERVER_BUSY included); codes never
  *     sent are absent
  * @param bytesIn bytes received from clients
@@ -23,12 +28,28 @@ import java.util.Map;
  *     more buffer than the server's budget had left
  */
 public record ServerStats(long connectionsAccepted, long connectionsActive, long connectionsRejected,
-                          long echoRequests, long addRequests, Map<ErrorResponse.Code, Long> errors,
+                          Map<RequestKind, Long> requests, long requestsAnswered, Map<ErrorResponse.Code, Long> errors,
                           long bytesIn, long bytesOut, long idleTimeouts, long writeTimeouts,
                           long bufferBudgetRefusals) {
 
     public ServerStats {
+        requests = Map.copyOf(requests);
         errors = Map.copyOf(errors);
+    }
+
+    /** Requests of {@code kind} answered; 0 if none. */
+    public long requestCount(RequestKind kind) {
+        return requests.getOrDefault(kind, 0L);
+    }
+
+    /** Echo requests answered (with an echo). */
+    public long echoRequests() {
+        return requestCount(RequestKind.ECHO);
+    }
+
+    /** Add requests answered, with a sum or with ADD_OVERFLOW. */
+    public long addRequests() {
+        return requestCount(RequestKind.ADD);
     }
 
     /** Error answers sent with {@code code}; 0 if none. */
@@ -39,15 +60,5 @@ public record ServerStats(long connectionsAccepted, long connectionsActive, long
     /** Total error answers of every code. */
     public long errorTotal() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    /**
-     * Requests that got their one answer: echoes, adds, and error answers to requests (every error
-     * code except ADD_OVERFLOW, already counted in {@link #addRequests()}, and SERVER_BUSY, which
-     * answers a connection or a frame that was never read whole, not a request).
-     */
-    public long requestsAnswered() {
-        return echoRequests + addRequests + errorTotal()
-                - errorCount(ErrorResponse.Code.ADD_OVERFLOW) - errorCount(ErrorResponse.Code.SERVER_BUSY);
     }
 }

@@ -16,10 +16,10 @@ final class TrafficCount {
     /** Adds what {@code reader} and {@code writer} moved since the last call. */
     void update(FrameReader reader, FrameWriter writer) {
         long in = reader.bytesRead();
-        counters.bytesIn.add(in - bytesInCounted);
+        counters.bytesIn(in - bytesInCounted);
         bytesInCounted = in;
         long out = writer.bytesWritten();
-        counters.bytesOut.add(out - bytesOutCounted);
+        counters.bytesOut(out - bytesOutCounted);
         bytesOutCounted = out;
     }
 }

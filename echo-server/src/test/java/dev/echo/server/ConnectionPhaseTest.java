@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +16,7 @@ class ConnectionPhaseTest {
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private static ConnectionPhase waitingPhase() {
-        ConnectionPhase phase = new ConnectionPhase(new GracefulClose(new Socket(), 0), IDLE_NANOS);
+        ConnectionPhase phase = new ConnectionPhase(IDLE_NANOS);
         phase.streamsReady();
         assertTrue(phase.awaitFrame(false), "expected a fresh connection to wait for a frame");
         return phase;
@@ -33,7 +32,7 @@ class ConnectionPhaseTest {
     @Test
     void aReadEndedAfterShutdownBeganIsNotThePeersClose() {
         ConnectionPhase phase = waitingPhase();
-        phase.stopIfWaiting();
+        assertEquals(ConnectionPhase.Action.SHUT_OUTPUT, phase.stopIfWaiting(), "expected shutdown to ask for our FIN");
         assertTrue(phase.closing(), "expected shutdown to have shut our side, so an end of stream answers our FIN");
         assertFalse(phase.awaitFrame(false), "expected no further frame after shutdown");
     }
@@ -57,5 +56,35 @@ class ConnectionPhaseTest {
         assertTrue(phase.awaitFrame(true), "expected the rest of a buffered frame still read");
         phase.bytesArrived(5);
         assertEquals(ConnectionPhase.Verdict.REFUSE, phase.beginAnswer(15), "expected a frame completed after shutdown refused");
+    }
+
+    @Test
+    void aHandshakeIsClosedAtShutdownAndPastItsDeadline() {
+        ConnectionPhase atShutdown = new ConnectionPhase(IDLE_NANOS);
+        atShutdown.beginHandshake(IDLE_NANOS);
+        assertEquals(ConnectionPhase.Action.CLOSE, atShutdown.stopIfWaiting(), "expected shutdown to close a handshake");
+        assertTrue(atShutdown.closedByServer(), "expected the handshake's end to be the server's doing");
+
+        ConnectionPhase late = new ConnectionPhase(IDLE_NANOS);
+        long deadline = late.beginHandshake(TimeUnit.MILLISECONDS.toNanos(5));
+        late.blockedUntil(deadline);
+        assertEquals(ConnectionPhase.Overdue.NONE, late.expireIfBlocked(deadline - 1, false),
+                "expected nothing before the handshake's deadline");
+        assertEquals(ConnectionPhase.Overdue.HANDSHAKE, late.expireIfBlocked(deadline + 1, true),
+                "expected a handshake past its deadline closed, even with bytes waiting (a trickle)");
+        assertTrue(late.expired(), "expected the handshake's end to read as a timeout");
+    }
+
+    @Test
+    void anIdleReadPastItsDeadlineStartsClosingUnlessInputWaits() {
+        ConnectionPhase phase = waitingPhase();
+        long deadline = phase.readDeadlineNanos();
+        phase.blockedUntil(deadline);
+        assertEquals(ConnectionPhase.Overdue.NONE, phase.expireIfBlocked(deadline + 1, true),
+                "expected a read with input waiting left to its thread");
+        assertEquals(ConnectionPhase.Overdue.IDLE, phase.expireIfBlocked(deadline + 1, false),
+                "expected an idle read past its deadline to start closing");
+        assertTrue(phase.closing());
+        assertFalse(phase.beginClosing(), "expected a second FIN not asked for");
     }
 }

@@ -74,7 +74,9 @@ class ConnectionRegistryTest {
         ServerCounters counters = new ServerCounters(new ServerEvents(), null);
         List<ConnectionHandler> handlers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ConnectionHandler handler = new ConnectionHandler(new Socket(), config, counters, registry, BufferBudget.unlimited());
+            long id = ConnectionHandler.nextId();
+            ConnectionHandler handler = new ConnectionHandler(id, new PlainConnection(new Socket(), id), config, counters,
+                    new TlsCounters(java.time.Clock.systemUTC()), registry, BufferBudget.unlimited());
             assertTrue(registry.add(handler));
             handlers.add(handler);
         }

@@ -122,10 +122,20 @@ class MainTest {
         assertEquals(0, flagsWin.port(), "expected the flag to win over ECHO_PORT");
         assertEquals("127.0.0.1", flagsWin.host(), "expected the flag to win over ECHO_HOST");
         assertEquals(7, flagsWin.maxConnections(), "expected the other variables to still apply");
+        Map<String, String> tlsEnvironment = Map.of("ECHO_TLS_CERT", "/etc/echo/tls/tls.crt",
+                "ECHO_TLS_KEY", "/etc/echo/tls/tls.key", "ECHO_TLS_CLIENT_CA", "/etc/echo/tls/ca.crt",
+                "ECHO_TLS_CLIENT_AUTH", "optional", "ECHO_TLS_PROTOCOLS", "TLSv1.3",
+                "ECHO_TLS_HANDSHAKE_TIMEOUT", "3s", "ECHO_TLS_RELOAD_INTERVAL", "0");
+        ServerTls tls = CommandLineOptions.parse(new String[0], tlsEnvironment).config().tls();
+        assertEquals(List.of(java.nio.file.Path.of("/etc/echo/tls/tls.crt"), java.nio.file.Path.of("/etc/echo/tls/tls.key"),
+                        java.nio.file.Path.of("/etc/echo/tls/ca.crt"), ServerTls.ClientAuth.OPTIONAL, List.of("TLSv1.3"),
+                        Duration.ofSeconds(3), Duration.ZERO),
+                List.of(tls.certificateChain(), tls.privateKey(), tls.clientCa(), tls.clientAuth(), tls.protocols(),
+                        tls.handshakeTimeout(), tls.reloadCheckInterval()));
         for (CliOption<?> option : CommandLineOptions.SPEC.options()) {
             String variable = CommandLineOptions.SPEC.environmentVariable(option);
-            assertTrue(option.isFlag() || environment.containsKey(variable) || variable.equals("ECHO_LOG_LEVEL"),
-                    "expected this test to set " + variable);
+            assertTrue(option.isFlag() || environment.containsKey(variable) || tlsEnvironment.containsKey(variable)
+                    || variable.equals("ECHO_LOG_LEVEL"), "expected this test to set " + variable);
         }
     }
 

@@ -1,0 +1,37 @@
+package dev.echo.server;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Clear text: the accepted socket as it is. */
+final class PlainTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(PlainTransport.class);
+
+    @Override
+    public ConnectionTransport open(Socket socket, long id) {
+        return new PlainConnection(socket, id);
+    }
+
+    /** One small write to a fresh socket fits its send buffer, so this never blocks the accept loop. */
+    @Override
+    public void refuse(Socket socket, byte[] answer) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            OutputStream out = socket.getOutputStream();
+            out.write(answer);
+            out.flush();
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            log.debug("refused client went away first: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start(int port) {}
+
+    @Override
+    public void stop() {}
+}

@@ -1,0 +1,176 @@
+package dev.echo.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection in TLS: the JDK's {@link SSLSocket} layered over the accepted TCP socket, so that the
+ * server keeps the TCP socket for what TLS cannot do from another thread. A blocked read is ended by
+ * shutting the TCP input ({@code SSLSocket.shutdownInput()} throws before the peer's close_notify),
+ * waiting input is what either layer holds ({@code available()} of the TLS stream counts only
+ * decrypted bytes), the drain reads TCP (its records are dropped undecrypted), and a close closes TCP
+ * (closing the {@code SSLSocket} writes a close_notify, which could wait behind a stalled write).
+ *
+ * <p>The handshake runs on the connection's thread, never the accept thread, and is timed like a
+ * read by the {@link ConnectionPhase}: past the handshake timeout the idle sweeper closes the
+ * socket. Its first byte is read first: a client that does not start with a TLS handshake record
+ * is told in clear text that the port speaks TLS ({@link HandshakeFailure#NOT_TLS}).
+ */
+final class TlsConnection extends ConnectionTransport {
+    private static final Logger log = LoggerFactory.getLogger(TlsConnection.class);
+    /** The first byte of every TLS record that carries a handshake message (a ClientHello first). */
+    private static final int HANDSHAKE_RECORD = 0x16;
+
+    private final TlsTransport transport;
+    private final AtomicBoolean released = new AtomicBoolean();
+    /** Null until the handshake is complete. */
+    private volatile SSLSocket tls;
+    private volatile Thread connectionThread;
+
+    TlsConnection(Socket socket, long id, TlsTransport transport) {
+        super(socket, id);
+        this.transport = transport;
+    }
+
+    @Override
+    void open(ConnectionPhase phase) throws IOException {
+        connectionThread = Thread.currentThread();
+        socket.setTcpNoDelay(true);
+        long deadline = phase.beginHandshake(transport.handshakeTimeout().toNanos());
+        int first;
+        phase.blockedUntil(deadline);
+        try {
+            first = socket.getInputStream().read();
+        } catch (IOException e) {
+            throw failure(phase, e);
+        } finally {
+            phase.blockedUntil(ConnectionPhase.UNSET);
+        }
+        if (phase.expired()) {
+            throw timeout(phase, null);
+        }
+        if (first < 0) {
+            throw new HandshakeException(HandshakeFailure.CLIENT_ABORTED, "closed before its handshake", null);
+        }
+        if (first != HANDSHAKE_RECORD) {
+            throw new HandshakeException(HandshakeFailure.NOT_TLS, String.format(
+                    "first byte 0x%02x is not a TLS handshake record (0x16): a plain client?", first), null);
+        }
+        SSLSocket layered = transport.material().layer(socket, (byte) first);
+        phase.blockedUntil(deadline);
+        try {
+            layered.startHandshake();
+        } catch (IOException e) {
+            throw failure(phase, e);
+        } finally {
+            phase.blockedUntil(ConnectionPhase.UNSET);
+        }
+        if (phase.expired()) {
+            throw timeout(phase, null);
+        }
+        tls = layered;
+        if (log.isDebugEnabled()) {
+            log.debug("connection {}: TLS {} {} with {}", id, layered.getSession().getProtocol(),
+                    layered.getSession().getCipherSuite(), peerDescription(layered));
+        }
+    }
+
+    private HandshakeException failure(ConnectionPhase phase, IOException e) {
+        if (phase.expired()) {
+            return timeout(phase, e);
+        }
+        return new HandshakeException(HandshakeFailure.of(e), e.getMessage(), e);
+    }
+
+    private HandshakeException timeout(ConnectionPhase phase, IOException cause) {
+        return new HandshakeException(HandshakeFailure.TIMEOUT, "no complete handshake within "
+                + dev.echo.core.Durations.format(transport.handshakeTimeout()), cause);
+    }
+
+    private static String peerDescription(SSLSocket layered) {
+        try {
+            return "client " + layered.getSession().getPeerPrincipal().getName();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return "no client certificate";
+        }
+    }
+
+    @Override
+    InputStream input() throws IOException {
+        return established().getInputStream();
+    }
+
+    @Override
+    OutputStream output() throws IOException {
+        return established().getOutputStream();
+    }
+
+    private SSLSocket established() {
+        SSLSocket layered = tls;
+        if (layered == null) {
+            throw new IllegalStateException("connection " + id + ": no TLS session before the handshake");
+        }
+        return layered;
+    }
+
+    /** The TCP output, for the clear-text answer to a client that is not speaking TLS. */
+    OutputStream clearTextOutput() throws IOException {
+        return socket.getOutputStream();
+    }
+
+    /**
+     * close_notify, then FIN. From another thread than the connection's (the sweeper, the shutdown)
+     * on a virtual thread of its own: a close_notify can wait for room in a full send buffer, and
+     * those threads serve every connection. Such a wait ends with the drain, which closes the socket.
+     */
+    @Override
+    void shutOutput() {
+        SSLSocket layered = tls;
+        if (layered == null) {
+            shutSocketOutput();
+        } else if (Thread.currentThread() == connectionThread) {
+            closeNotify(layered);
+        } else {
+            Thread.ofVirtual().name("echo-tls-shut-" + id).start(() -> closeNotify(layered));
+        }
+    }
+
+    private void closeNotify(SSLSocket layered) {
+        try {
+            if (!socket.isClosed() && !layered.isOutputShutdown()) {
+                layered.shutdownOutput(); // close_notify, and the TCP FIN with it
+            }
+        } catch (IOException e) {
+            log.debug("connection {}: sending close_notify failed: {}", id, e.toString());
+            shutSocketOutput();
+        }
+    }
+
+    @Override
+    boolean inputWaiting() throws IOException {
+        if (socket.isClosed() || socket.isInputShutdown() || socket.getInputStream().available() > 0) {
+            return true;
+        }
+        SSLSocket layered = tls;
+        return layered != null && layered.getInputStream().available() > 0;
+    }
+
+    @Override
+    InputStream drainInput() throws IOException {
+        return socket.getInputStream();
+    }
+
+    @Override
+    void close() {
+        super.close();
+        if (released.compareAndSet(false, true)) {
+            transport.released();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.echo.server;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The TLS counters of one server: handshakes by result, failures by {@link HandshakeFailure},
+ * reloads by result, and when the certificate served expires. Written by connection threads and
+ * the file watcher at once; read by stats, the MXBean and the metrics endpoint.
+ */
+final class TlsCounters {
+    private final LongAdder handshakes = new LongAdder();
+    private final Map<HandshakeFailure, LongAdder> failures = new EnumMap<>(HandshakeFailure.class);
+    private final LongAdder reloads = new LongAdder();
+    private final LongAdder reloadsRefused = new LongAdder();
+    private final LongAdder refusedUnanswered = new LongAdder();
+    private final Clock clock;
+    private volatile Instant notAfter;
+
+    TlsCounters(Clock clock) {
+        this.clock = clock;
+        for (HandshakeFailure reason : HandshakeFailure.values()) {
+            failures.put(reason, new LongAdder());
+        }
+    }
+
+    void handshakeSucceeded() {
+        handshakes.increment();
+    }
+
+    void handshakeFailed(HandshakeFailure reason) {
+        failures.get(reason).increment();
+    }
+
+    /** A reload took effect ({@code true}) or was refused. */
+    void reloaded(boolean tookEffect) {
+        (tookEffect ? reloads : reloadsRefused).increment();
+    }
+
+    /** A client over the connection limit closed without an answer: too many refusals in progress. */
+    void refusedUnanswered() {
+        refusedUnanswered.increment();
+    }
+
+    /** The certificate now served expires at {@code expiry}. */
+    void serving(Instant expiry) {
+        notAfter = expiry;
+    }
+
+    long handshakesSucceeded() {
+        return handshakes.sum();
+    }
+
+    long handshakesFailed(HandshakeFailure reason) {
+        return failures.get(reason).sum();
+    }
+
+    long handshakesFailed() {
+        long sum = 0;
+        for (LongAdder count : failures.values()) {
+            sum += count.sum();
+        }
+        return sum;
+    }
+
+    long reloads() {
+        return reloads.sum();
+    }
+
+    long reloadsRefused() {
+        return reloadsRefused.sum();
+    }
+
+    long refusalsUnanswered() {
+        return refusedUnanswered.sum();
+    }
+
+    /** Seconds until the served certificate expires (negative once expired); NaN without TLS. */
+    double secondsUntilExpiry() {
+        Instant expiry = notAfter;
+        return expiry == null ? Double.NaN : Duration.between(clock.instant(), expiry).toMillis() / 1000.0;
+    }
+
+    /** True when the server speaks TLS. */
+    boolean enabled() {
+        return notAfter != null;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.echo.server;
+
+import dev.echo.core.tls.PemFiles;
+import dev.echo.core.tls.TlsMaterialException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * One loaded set of TLS files: the JDK's {@link SSLContext} made from them and the parameters every
+ * handshake gets. Immutable: a reload makes a new one, and connections keep the one they began with.
+ */
+final class TlsMaterial {
+    /** Keys live only in memory: the key store's password protects nothing, but PKCS#12 wants one. */
+    private static final char[] IN_MEMORY = "echo".toCharArray();
+
+    private final SSLContext context;
+    private final SSLParameters parameters;
+    private final X509Certificate certificate;
+
+    private TlsMaterial(SSLContext context, SSLParameters parameters, X509Certificate certificate) {
+        this.context = context;
+        this.parameters = parameters;
+        this.certificate = certificate;
+    }
+
+    /**
+     * Reads the files {@code tls} names and checks them: the key is the certificate's, the
+     * certificate is valid now.
+     *
+     * @throws TlsMaterialException naming the file and what is wrong with it
+     */
+    static TlsMaterial load(ServerTls tls) throws TlsMaterialException {
+        List<X509Certificate> chain = PemFiles.certificates(tls.certificateChain());
+        PrivateKey key = PemFiles.privateKey(tls.privateKey());
+        X509Certificate leaf = chain.get(0);
+        if (!PemFiles.matches(key, leaf)) {
+            throw new TlsMaterialException(tls.privateKey(), "key does not match the certificate in "
+                    + tls.certificateChain().getFileName());
+        }
+        try {
+            leaf.checkValidity();
+        } catch (CertificateExpiredException e) {
+            throw new TlsMaterialException(tls.certificateChain(), "certificate expired on " + leaf.getNotAfter().toInstant());
+        } catch (CertificateNotYetValidException e) {
+            throw new TlsMaterialException(tls.certificateChain(), "certificate not valid before "
+                    + leaf.getNotBefore().toInstant());
+        }
+        List<X509Certificate> clientCas = tls.clientCa() == null ? List.of() : PemFiles.certificates(tls.clientCa());
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("server", key, IN_MEMORY, chain.toArray(new Certificate[0]));
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(keys, IN_MEMORY);
+            TrustManager[] trust = null;
+            if (tls.mutual()) {
+                KeyStore cas = KeyStore.getInstance("PKCS12");
+                cas.load(null, null);
+                for (int i = 0; i < clientCas.size(); i++) {
+                    cas.setCertificateEntry("client-ca-" + i, clientCas.get(i));
+                }
+                TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
+                trustManagers.init(cas);
+                trust = trustManagers.getTrustManagers();
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), trust, null);
+            SSLParameters parameters = context.getDefaultSSLParameters();
+            parameters.setProtocols(tls.protocols().toArray(new String[0]));
+            switch (tls.clientAuth()) {
+                case NONE -> parameters.setNeedClientAuth(false);
+                case OPTIONAL -> parameters.setWantClientAuth(true);
+                case REQUIRE -> parameters.setNeedClientAuth(true);
+            }
+            return new TlsMaterial(context, parameters, leaf);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new TlsMaterialException(tls.privateKey(), "cannot make a TLS context from it and "
+                    + tls.certificateChain().getFileName() + ": " + e.getMessage());
+        }
+    }
+
+    /** A server-side TLS socket over {@code socket}, whose first byte was read already; no I/O yet. */
+    SSLSocket layer(Socket socket, byte first) throws IOException {
+        SSLSocket layered = (SSLSocket) context.getSocketFactory()
+                .createSocket(socket, new ByteArrayInputStream(new byte[] {first}), true);
+        layered.setUseClientMode(false);
+        layered.setSSLParameters(parameters);
+        return layered;
+    }
+
+    /** The certificate served. */
+    X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** When the certificate served expires. */
+    Instant notAfter() {
+        return certificate.getNotAfter().toInstant();
+    }
+
+    /** Subject, SANs, serial and not-after, one line. */
+    String describe() {
+        return PemFiles.describe(certificate);
+    }
+
+    /** For tests: the paths a config names. */
+    static List<Path> files(ServerTls tls) {
+        return tls.clientCa() == null ? List.of(tls.certificateChain(), tls.privateKey())
+                : List.of(tls.certificateChain(), tls.privateKey(), tls.clientCa());
+    }
+}

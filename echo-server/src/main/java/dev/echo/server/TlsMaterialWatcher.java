@@ -1,0 +1,171 @@
+package dev.echo.server;
+
+import dev.echo.core.tls.TlsMaterialException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reloads the TLS files when they change, on one platform daemon thread ({@code echo-tls-PORT}).
+ * Every check interval it reads each file's modification time, size and file key (following
+ * symbolic links, so that Kubernetes' update of a mounted Secret, an atomic swap of its {@code
+ * ..data} link, is a change like a rewrite). A change is loaded once two checks in a row see the
+ * same files, so that a certificate and key written one after the other are read together; material
+ * that does not load is refused with one line and counted, and the last good one stays. The same
+ * thread warns once a day from {@link #EXPIRY_WARNING} before the certificate served expires.
+ */
+final class TlsMaterialWatcher implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(TlsMaterialWatcher.class);
+    static final Duration EXPIRY_WARNING = Duration.ofDays(14);
+    private static final Duration WARNING_REPEAT = Duration.ofDays(1);
+
+    /** What a check found of one file; null fields when it could not be read. */
+    private record Stamp(Path file, Object modified, long size, Object key) {}
+
+    private final ServerTls tls;
+    private final TlsTransport target;
+    private final Consumer<Boolean> reloaded;
+    private final Clock clock;
+    private final long periodNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition stopRequested = lock.newCondition();
+    private final Thread thread;
+    private boolean stopped;
+    private List<Stamp> loaded;
+    /** Stamps seen changed at the last check, waiting for one more check to see them again. */
+    private List<Stamp> pending;
+    private Instant lastExpiryWarning = Instant.MIN;
+
+    /** @param reloaded told true for each reload that took effect, false for each refused */
+    TlsMaterialWatcher(ServerTls tls, TlsTransport target, Consumer<Boolean> reloaded, Clock clock, int port) {
+        this.tls = tls;
+        this.target = target;
+        this.reloaded = reloaded;
+        this.clock = clock;
+        this.periodNanos = tls.reloadCheckInterval().toNanos();
+        this.loaded = stamps();
+        this.thread = Thread.ofPlatform().daemon(true).name("echo-tls-" + port).unstarted(this);
+    }
+
+    /** Starts checking, unless the interval is zero; warns at once if the certificate expires soon. */
+    void start() {
+        warnIfExpiringSoon();
+        if (periodNanos > 0) {
+            thread.start();
+        }
+    }
+
+    /** Stops the thread and waits up to {@code wait} for it to end. */
+    void stop(Duration wait) throws InterruptedException {
+        lock.lock();
+        try {
+            stopped = true;
+            stopRequested.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (thread.isAlive()) {
+            thread.join(wait);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (awaitNextCheck()) {
+                check();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean awaitNextCheck() throws InterruptedException {
+        lock.lock();
+        try {
+            long remaining = periodNanos;
+            while (!stopped && remaining > 0) {
+                remaining = stopRequested.awaitNanos(remaining);
+            }
+            return !stopped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One check: loads files that changed and have stayed the same since the last check. */
+    void check() {
+        List<Stamp> now = stamps();
+        if (now.equals(loaded)) {
+            pending = null;
+        } else if (!now.equals(pending)) {
+            pending = now; // changed: load once the next check sees the same
+        } else {
+            pending = null;
+            loaded = now; // a refused change is not tried again until the files change again
+            reload();
+        }
+        warnIfExpiringSoon();
+    }
+
+    private void reload() {
+        TlsMaterial material;
+        try {
+            material = TlsMaterial.load(tls);
+        } catch (TlsMaterialException e) {
+            log.warn("TLS files changed but were not loaded, still serving the last good certificate: {}", e.getMessage());
+            reloaded.accept(false);
+            return;
+        } catch (RuntimeException e) {
+            log.warn("TLS files changed but were not loaded, still serving the last good certificate: {}", e.toString());
+            reloaded.accept(false);
+            return;
+        }
+        target.use(material);
+        reloaded.accept(true);
+        lastExpiryWarning = Instant.MIN;
+        log.info("TLS files reloaded: new connections get {}", material.describe());
+    }
+
+    private void warnIfExpiringSoon() {
+        Instant now = clock.instant();
+        Instant notAfter = target.material().notAfter();
+        if (Duration.between(now, notAfter).compareTo(EXPIRY_WARNING) < 0
+                && Duration.between(lastExpiryWarning, now).compareTo(WARNING_REPEAT) >= 0) {
+            lastExpiryWarning = now;
+            log.warn("the TLS certificate served {} on {}: replace {}", now.isAfter(notAfter) ? "expired" : "expires",
+                    notAfter, tls.certificateChain());
+        }
+    }
+
+    private List<Stamp> stamps() {
+        List<Stamp> stamps = new ArrayList<>();
+        for (Path file : TlsMaterial.files(tls)) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                stamps.add(new Stamp(file, attributes.lastModifiedTime(), attributes.size(),
+                        Objects.requireNonNullElse(attributes.fileKey(), "")));
+            } catch (IOException e) {
+                stamps.add(new Stamp(file, null, -1, e.getClass().getName()));
+            }
+        }
+        return stamps;
+    }
+
+    /** The thread, alive between {@link #start()} and {@link #stop}. */
+    Thread thread() {
+        return thread;
+    }
+}

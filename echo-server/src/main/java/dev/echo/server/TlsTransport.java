@@ -1,0 +1,181 @@
+package dev.echo.server;
+
+import dev.echo.core.BufferBudget;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TLS for every connection: holds the material new handshakes use (swapped by the {@link
+ * TlsMaterialWatcher} when the files change) and takes each TLS connection's record buffers from
+ * the server's buffer budget.
+ *
+ * <p>A client over the connection limit cannot be answered on the accept thread, since writing to it
+ * starts a handshake. Up to {@link #MAX_REFUSALS} such clients at once are answered SERVER_BUSY on
+ * threads of their own, each within {@link #REFUSAL_TIMEOUT}; past that they are closed unanswered.
+ */
+final class TlsTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(TlsTransport.class);
+    /**
+     * Taken from the buffer budget for each TLS connection: the JDK's record buffers, one of up to
+     * 16 KiB and some each way.
+     */
+    static final int RECORD_BUFFER_BYTES = 2 * (16 * 1024 + 512);
+    static final int MAX_REFUSALS = 32;
+    static final Duration REFUSAL_TIMEOUT = Duration.ofSeconds(2);
+    private static final int HANDSHAKE_RECORD = 0x16;
+
+    private final ServerTls tls;
+    private final BufferBudget budget;
+    private final TlsCounters counters;
+    private final Clock clock;
+    private final Semaphore refusals = new Semaphore(MAX_REFUSALS);
+    private final Map<Socket, Thread> refusing = new ConcurrentHashMap<>();
+    private volatile TlsMaterial material;
+    private TlsMaterialWatcher watcher;
+
+    TlsTransport(ServerTls tls, TlsMaterial material, BufferBudget budget, TlsCounters counters, Clock clock) {
+        this.tls = tls;
+        this.budget = budget;
+        this.counters = counters;
+        this.clock = clock;
+        use(material);
+    }
+
+    @Override
+    public ConnectionTransport open(Socket socket, long id) {
+        if (!budget.tryReserve(RECORD_BUFFER_BYTES)) {
+            return null;
+        }
+        return new TlsConnection(socket, id, this);
+    }
+
+    /** A TLS connection closed: its record buffers go back to the budget. */
+    void released() {
+        budget.release(RECORD_BUFFER_BYTES);
+    }
+
+    /** How long a handshake may take. */
+    Duration handshakeTimeout() {
+        return tls.handshakeTimeout();
+    }
+
+    /** What new handshakes use. */
+    TlsMaterial material() {
+        return material;
+    }
+
+    /** New handshakes use {@code next} from now on; connections open already keep theirs. */
+    void use(TlsMaterial next) {
+        material = next;
+        counters.serving(next.notAfter());
+    }
+
+    @Override
+    public void refuse(Socket socket, byte[] answer) {
+        if (!refusals.tryAcquire()) {
+            counters.refusedUnanswered();
+            closeQuietly(socket);
+            return;
+        }
+        try {
+            Thread thread = Thread.ofVirtual().name("echo-tls-refuse").unstarted(() -> {
+                try {
+                    answerAndClose(socket, answer);
+                } finally {
+                    refusing.remove(socket);
+                    refusals.release();
+                }
+            });
+            refusing.put(socket, thread);
+            thread.start();
+        } catch (RuntimeException e) {
+            refusing.remove(socket);
+            refusals.release();
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    /** On a refusal's own thread: a handshake, the answer, close_notify and a short drain, all within the timeout. */
+    private void answerAndClose(Socket socket, byte[] answer) {
+        long deadline = System.nanoTime() + REFUSAL_TIMEOUT.toNanos();
+        try (socket) {
+            socket.setSoTimeout((int) REFUSAL_TIMEOUT.toMillis()); // a timed read is fine off the hot path
+            socket.setTcpNoDelay(true);
+            InputStream in = socket.getInputStream();
+            int first = in.read();
+            if (first < 0) {
+                return;
+            }
+            OutputStream out;
+            SSLSocket layered = null;
+            if (first == HANDSHAKE_RECORD) {
+                layered = material.layer(socket, (byte) first);
+                layered.startHandshake();
+                out = layered.getOutputStream();
+            } else {
+                out = socket.getOutputStream(); // a plain client: it can read a plain answer
+            }
+            out.write(answer);
+            out.flush();
+            if (layered != null) {
+                layered.shutdownOutput();
+            } else {
+                socket.shutdownOutput();
+            }
+            byte[] sink = new byte[1024];
+            while (System.nanoTime() - deadline < 0 && in.read(sink) >= 0) {
+                // dropped: closing with unread input would reset the connection over the answer
+            }
+        } catch (IOException e) {
+            log.debug("refused TLS client: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start(int port) {
+        watcher = new TlsMaterialWatcher(tls, this, counters::reloaded, clock, port);
+        watcher.start();
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        if (watcher != null) {
+            watcher.stop(Duration.ofSeconds(2));
+        }
+        for (Map.Entry<Socket, Thread> refusal : refusing.entrySet()) {
+            closeQuietly(refusal.getKey());
+            refusal.getValue().join(Duration.ofSeconds(1));
+        }
+    }
+
+    /** For the start line: the protocols, the client certificate rule and the certificate served now. */
+    String describe() {
+        TlsMaterial current = material;
+        return "TLS " + String.join(",", tls.protocols()) + ", client certificates " + tls.clientAuth().cliName()
+                + ", serving " + current.describe();
+    }
+
+    /** The watcher, for tests; null before {@link #start}. */
+    TlsMaterialWatcher watcher() {
+        return watcher;
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("closing a refused socket failed: {}", e.toString());
+        }
+    }
+}

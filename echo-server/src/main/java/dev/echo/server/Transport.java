@@ -1,0 +1,44 @@
+package dev.echo.server;
+
+import dev.echo.core.BufferBudget;
+import dev.echo.core.tls.TlsMaterialException;
+import java.net.Socket;
+import java.time.Clock;
+
+/**
+ * Plain TCP or TLS, for every connection of one server: the one place where that is decided ({@link
+ * #of}). The accept loop asks it for each accepted socket's {@link ConnectionTransport} and to turn
+ * away a client over the connection limit; nothing above sees which it is.
+ */
+sealed interface Transport permits PlainTransport, TlsTransport {
+
+    /**
+     * The transport {@code config} asks for; for TLS, its files are read now.
+     *
+     * @throws TlsMaterialException naming the TLS file that cannot be used and why
+     */
+    static Transport of(ServerConfig config, BufferBudget budget, TlsCounters tlsCounters) throws TlsMaterialException {
+        if (config.tls() == null) {
+            return new PlainTransport();
+        }
+        return new TlsTransport(config.tls(), TlsMaterial.load(config.tls()), budget, tlsCounters, Clock.systemUTC());
+    }
+
+    /**
+     * The transport of an accepted socket, on the accept thread, so without any I/O; null if the
+     * server has no room for what it needs (TLS's record buffers), and the caller refuses it.
+     */
+    ConnectionTransport open(Socket socket, long id);
+
+    /**
+     * Tells a client that the server is at its limit with {@code answer} (a SERVER_BUSY frame) and
+     * closes it, without ever blocking the caller, the accept loop, on the client.
+     */
+    void refuse(Socket socket, byte[] answer);
+
+    /** Starts what runs beside the connections (TLS: the file watcher). */
+    void start(int port);
+
+    /** Stops it and ends every refusal still in progress, within a few seconds. */
+    void stop() throws InterruptedException;
+}
