@@ -116,6 +116,9 @@ public final class EchoServer implements AutoCloseable {
             connectionThreads = config.threadMode().newExecutor(port);
             transport = chosen;
             transport.start(port);
+            if (metrics != null && chosen instanceof TlsTransport) {
+                TlsMetrics.bind(metrics.registry(), tlsCounters);
+            }
             idleSweeper = new IdleSweeper(registry, config.idleTimeout(), port);
             acceptThread = Thread.ofPlatform().name("echo-accept-" + port)
                     .unstarted(new AcceptLoop(socket, config, transport, counters, tlsCounters, registry, connectionThreads,
@@ -167,6 +170,11 @@ public final class EchoServer implements AutoCloseable {
     /** A snapshot of the counters since start. */
     public ServerStats stats() {
         return counters.snapshot(registry.size());
+    }
+
+    /** A snapshot of the TLS counters since start; empty without TLS or before start. */
+    public Optional<TlsStats> tlsStats() {
+        return Optional.ofNullable(tlsCounters.snapshot());
     }
 
     /** True between {@link #start()} and {@link #close()}. */

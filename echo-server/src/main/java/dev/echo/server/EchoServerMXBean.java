@@ -1,5 +1,7 @@
 package dev.echo.server;
 
+import java.util.Map;
+
 /**
  * The counters of one running server as seen in jconsole or VisualVM, under
  * {@code dev.echo:type=EchoServer,port=PORT,id=N}. Registered by {@link EchoServer#start()} and
@@ -51,4 +53,18 @@ public interface EchoServerMXBean {
     long getBufferedBytes();
 
     long getMaxBufferedBytes();
+
+    /** TLS: handshakes completed; 0 without TLS. */
+    long getTlsHandshakes();
+
+    /** TLS: handshakes failed, by {@link HandshakeFailure#label()}; empty without TLS. */
+    Map<String, Long> getTlsHandshakeFailures();
+
+    /** TLS: changes of the certificate files that took effect, and that were refused. */
+    long getTlsReloads();
+
+    long getTlsReloadsRefused();
+
+    /** TLS: seconds until the certificate served expires (negative once expired); -1 without TLS. */
+    long getTlsCertificateSecondsLeft();
 }

@@ -8,12 +8,13 @@ import java.util.Locale;
 import javax.net.ssl.SSLException;
 
 /**
- * Why a TLS handshake failed, as the server counts and reports it (metric label {@link #label()}).
+ * Why a TLS handshake failed, as the server counts and reports it ({@link TlsStats}, metric label
+ * {@link #label()}).
  * Read from the JDK's exception: its type and cause chain where they are specific, its message where
  * they are not (the JDK reports most refusals as an {@code SSLHandshakeException} whose message
  * names the alert).
  */
-enum HandshakeFailure {
+public enum HandshakeFailure {
     /** The client sent no certificate where one is required. */
     NO_CLIENT_CERTIFICATE("no_client_certificate"),
     /** The client's certificate was not issued by the client CA. */
@@ -38,7 +39,7 @@ enum HandshakeFailure {
     }
 
     /** The metric label and the word in log lines. */
-    String label() {
+    public String label() {
         return label;
     }
 

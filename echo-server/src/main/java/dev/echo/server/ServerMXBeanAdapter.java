@@ -1,5 +1,9 @@
 package dev.echo.server;
 
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
 import dev.echo.core.HostPort;
 import java.lang.management.ManagementFactory;
 import javax.management.JMException;
@@ -125,5 +129,32 @@ final class ServerMXBeanAdapter implements EchoServerMXBean {
     @Override
     public long getMaxBufferedBytes() {
         return server.bufferBudget().limit();
+    }
+
+    @Override
+    public long getTlsHandshakes() {
+        return server.tlsStats().map(TlsStats::handshakes).orElse(0L);
+    }
+
+    @Override
+    public Map<String, Long> getTlsHandshakeFailures() {
+        Map<String, Long> byLabel = new TreeMap<>();
+        server.tlsStats().ifPresent(tls -> tls.handshakeFailures().forEach((reason, count) -> byLabel.put(reason.label(), count)));
+        return byLabel;
+    }
+
+    @Override
+    public long getTlsReloads() {
+        return server.tlsStats().map(TlsStats::reloads).orElse(0L);
+    }
+
+    @Override
+    public long getTlsReloadsRefused() {
+        return server.tlsStats().map(TlsStats::reloadsRefused).orElse(0L);
+    }
+
+    @Override
+    public long getTlsCertificateSecondsLeft() {
+        return server.tlsStats().map(tls -> tls.untilExpiry(Instant.now()).toSeconds()).orElse(-1L);
     }
 }

@@ -68,6 +68,11 @@ final class ServerMetrics implements AutoCloseable {
         return config.metricsEnabled() ? new ServerMetrics(config) : null;
     }
 
+    /** The registry, for meters that only some servers have (TLS's). */
+    MeterRegistry registry() {
+        return registry;
+    }
+
     /** The histogram that {@link ServerCounters} records each answered request's time into. */
     Timer requestTime() {
         return requestTime;

@@ -85,6 +85,17 @@ final class TlsCounters {
         return expiry == null ? Double.NaN : Duration.between(clock.instant(), expiry).toMillis() / 1000.0;
     }
 
+    /** A snapshot; null without TLS. */
+    TlsStats snapshot() {
+        Instant expiry = notAfter;
+        if (expiry == null) {
+            return null;
+        }
+        Map<HandshakeFailure, Long> failed = new EnumMap<>(HandshakeFailure.class);
+        failures.forEach((reason, count) -> failed.put(reason, count.sum()));
+        return new TlsStats(handshakesSucceeded(), failed, reloads(), reloadsRefused(), refusalsUnanswered(), expiry);
+    }
+
     /** True when the server speaks TLS. */
     boolean enabled() {
         return notAfter != null;
