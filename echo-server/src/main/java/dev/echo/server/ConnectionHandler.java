@@ -164,7 +164,7 @@ final class ConnectionHandler implements Runnable {
             }
             return;
         }
-        if (!phase.blockedPastDeadline(nowNanos)) {
+        if (!phase.deadlines().blockedPastDeadline(nowNanos)) {
             return;
         }
         try {

@@ -1,22 +1,18 @@
 package dev.echo.server;
 
-import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * Where one connection is, and until when its thread may wait: the phase (handshake, waiting at a
- * frame boundary, reading a frame, answering, closing, done), the shutdown mark, the current frame's
- * deadline and, once closing, the drain's. The connection's thread, the idle sweeper and the
- * shutdown all change it, each under one lock, so that none of them decides on a stale phase. It
- * does no I/O: a change that needs some returns what the caller must do to the {@link
- * ConnectionTransport} ({@link Action}, {@link Overdue}), once the phase says so for everyone.
- *
- * <p>Reads are plain, untimed reads (a timed read on a virtual thread schedules and cancels a
- * timer each time, which cost a third of the server's CPU per request): the thread publishes its
- * deadline while blocked ({@link #blockedUntil}), and the sweeper ends a read still blocked after
- * it. A client that trickles a byte now and then (slowloris) times out as surely as a silent one.
+ * Where one connection is: the phase (handshake, waiting at a frame boundary, reading a frame,
+ * answering, closing, done) and the shutdown mark, a state machine whose transitions also move its
+ * {@link ReadDeadlines} (a frame's deadline at each frame boundary, the drain's once closing). The
+ * connection's thread, the idle sweeper and the shutdown all change it, each under one lock, so that
+ * none of them decides on a stale phase. It does no I/O: a change that needs some returns what the
+ * caller must do to the {@link ConnectionTransport} ({@link Action}, {@link Overdue}), once the phase
+ * says so for everyone. A client that trickles a byte now and then (slowloris) times out as surely
+ * as a silent one: the frame's deadline is set once, at its boundary.
  *
  * <p>Once closing (last answer and FIN sent), a drain deadline replaces the frame's: input is read
  * only to be dropped, until the peer has been quiet for {@link #DRAIN_QUIET_NANOS}, and at most
@@ -26,8 +22,6 @@ final class ConnectionPhase {
     /** After our FIN: how long the peer may stay silent before we close, and how long the drain may last. */
     static final long DRAIN_QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final long DRAIN_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** A deadline not set. */
-    static final long UNSET = Long.MIN_VALUE;
 
     private enum Phase {
         /** TLS: the handshake, timed like a frame. */
@@ -68,18 +62,17 @@ final class ConnectionPhase {
     private long bytesArrivedAtShutdown = Long.MAX_VALUE;
     /** Set only when the thread has its streams: before that, shutdown is seen at the first frame boundary. */
     private boolean streamsReady;
-
-    /** The current frame's deadline; the connection's thread alone reads and writes it. */
-    private long frameDeadlineNanos;
-    /** The frame's deadline while the thread is blocked in a read, else UNSET. */
-    private volatile long blockedUntilNanos = UNSET;
-    /** While closing: the deadline that replaces the frame's, else UNSET. */
-    private volatile long drainDeadlineNanos = UNSET;
-    /** Set by the sweeper before it ends a blocked read, so that the end reads as a timeout. */
-    private volatile boolean expired;
+    /** Until when the thread may wait in a read; the transitions here move them. */
+    private final ReadDeadlines deadlines;
 
     ConnectionPhase(long idleNanos) {
         this.idleNanos = idleNanos;
+        this.deadlines = new ReadDeadlines(idleNanos);
+    }
+
+    /** Until when the connection's thread may wait in its reads. */
+    ReadDeadlines deadlines() {
+        return deadlines;
     }
 
     /**
@@ -90,8 +83,7 @@ final class ConnectionPhase {
         lock.lock();
         try {
             phase = Phase.HANDSHAKE;
-            frameDeadlineNanos = System.nanoTime() + timeoutNanos;
-            return frameDeadlineNanos;
+            return deadlines.startFrame(System.nanoTime(), timeoutNanos);
         } finally {
             lock.unlock();
         }
@@ -110,7 +102,7 @@ final class ConnectionPhase {
                 return false;
             }
             phase = partOfFrameBuffered ? Phase.READING : Phase.WAITING;
-            frameDeadlineNanos = System.nanoTime() + idleNanos;
+            deadlines.startFrame(System.nanoTime(), idleNanos);
             return true;
         } finally {
             lock.unlock();
@@ -178,7 +170,7 @@ final class ConnectionPhase {
     private void beginClosingLocked(long nowNanos) {
         phase = Phase.CLOSING;
         closingSinceNanos = nowNanos;
-        drainDeadlineNanos = nowNanos + DRAIN_QUIET_NANOS;
+        deadlines.drainUntil(nowNanos + DRAIN_QUIET_NANOS);
     }
 
     /** When the drain must end however busy the peer keeps the input. */
@@ -195,7 +187,7 @@ final class ConnectionPhase {
                 phase = Phase.READING;
             } else if (phase == Phase.CLOSING) {
                 // The peer is still sending: give it another quiet period, within the drain's bound.
-                drainDeadlineNanos = Math.min(System.nanoTime() + DRAIN_QUIET_NANOS, closingSinceNanos + DRAIN_MAX_NANOS);
+                deadlines.drainUntil(Math.min(System.nanoTime() + DRAIN_QUIET_NANOS, closingSinceNanos + DRAIN_MAX_NANOS));
             }
         } finally {
             lock.unlock();
@@ -245,32 +237,6 @@ final class ConnectionPhase {
         whileLocked(() -> phase = Phase.DONE);
     }
 
-    /** The deadline of the read about to start: the drain's once closing, else the frame's. */
-    long readDeadlineNanos() {
-        long drain = drainDeadlineNanos;
-        return drain != UNSET ? drain : frameDeadlineNanos;
-    }
-
-    /** The thread is about to block in a read until {@code deadlineNanos}, or has left it ({@link #UNSET}). */
-    void blockedUntil(long deadlineNanos) {
-        blockedUntilNanos = deadlineNanos;
-    }
-
-    /** True if the sweeper ended the read: the read's end is a timeout, not the peer's. */
-    boolean expired() {
-        return expired;
-    }
-
-    /** True if the thread is blocked in a read whose deadline is before {@code nowNanos}. */
-    boolean blockedPastDeadline(long nowNanos) {
-        long until = blockedUntilNanos;
-        if (until == UNSET) {
-            return false;
-        }
-        long drain = drainDeadlineNanos;
-        return nowNanos - (drain != UNSET ? drain : until) > 0;
-    }
-
     /** What the sweeper found for a blocked read past its deadline, and what it must do. */
     enum Overdue {
         NONE,
@@ -291,11 +257,11 @@ final class ConnectionPhase {
     Overdue expireIfBlocked(long nowNanos, boolean inputWaiting) {
         lock.lock();
         try {
-            if (phase == Phase.DONE || phase == Phase.ANSWERING || !blockedPastDeadline(nowNanos)) {
+            if (phase == Phase.DONE || phase == Phase.ANSWERING || !deadlines.blockedPastDeadline(nowNanos)) {
                 return Overdue.NONE;
             }
             if (phase == Phase.HANDSHAKE) {
-                expired = true;
+                deadlines.expire();
                 phase = Phase.DONE;
                 closedByServer = true;
                 return Overdue.HANDSHAKE;
@@ -304,7 +270,7 @@ final class ConnectionPhase {
                 return Overdue.NONE;
             }
             if (phase == Phase.CLOSING) {
-                expired = true;
+                deadlines.expire();
                 return Overdue.DRAINED;
             }
             beginClosingLocked(nowNanos);
@@ -346,10 +312,5 @@ final class ConnectionPhase {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** The timeout a read ends with when its deadline passed. */
-    SocketTimeoutException timedOut() {
-        return new SocketTimeoutException("no whole frame within " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms");
     }
 }

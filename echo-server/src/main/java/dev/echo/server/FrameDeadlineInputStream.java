@@ -19,11 +19,13 @@ final class FrameDeadlineInputStream extends BulkReadInputStream {
     }
 
     private final ConnectionPhase phase;
+    private final ReadDeadlines deadlines;
     private final BeforeRead beforeRead;
 
     FrameDeadlineInputStream(InputStream in, ConnectionPhase phase, BeforeRead beforeRead) {
         super(in);
         this.phase = phase;
+        this.deadlines = phase.deadlines();
         this.beforeRead = beforeRead;
     }
 
@@ -33,30 +35,30 @@ final class FrameDeadlineInputStream extends BulkReadInputStream {
             return 0;
         }
         beforeRead.run();
-        if (phase.expired()) {
-            throw phase.timedOut();
+        if (deadlines.expired()) {
+            throw deadlines.timedOut();
         }
         int n;
-        long deadline = phase.readDeadlineNanos();
+        long deadline = deadlines.readDeadlineNanos();
         if (System.nanoTime() - deadline >= 0) {
             // Late, perhaps only because this thread waited for a CPU: what had already arrived
             // by the deadline still counts, but nothing is waited for any more.
             int arrived = in.available();
             if (arrived <= 0) {
-                throw phase.timedOut();
+                throw deadlines.timedOut();
             }
             n = in.read(b, off, Math.min(len, arrived));
         } else {
-            phase.blockedUntil(deadline);
+            deadlines.blockedUntil(deadline);
             try {
                 n = in.read(b, off, len);
             } catch (IOException e) {
-                throw phase.expired() ? withCause(phase.timedOut(), e) : e;
+                throw deadlines.expired() ? withCause(deadlines.timedOut(), e) : e;
             } finally {
-                phase.blockedUntil(ConnectionPhase.UNSET);
+                deadlines.blockedUntil(ReadDeadlines.UNSET);
             }
-            if (n < 0 && phase.expired()) {
-                throw phase.timedOut();
+            if (n < 0 && deadlines.expired()) {
+                throw deadlines.timedOut();
             }
         }
         if (n > 0) {

@@ -47,7 +47,7 @@ public record ServerTls(Path certificateChain, Path privateKey, @Nullable Path c
     /** Protocol versions a server may offer: older ones are broken. */
     public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_RELOAD_CHECK_INTERVAL = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_RELOAD_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     /** @throws IllegalArgumentException naming the first bad value; NullPointerException for a null */
     public ServerTls {

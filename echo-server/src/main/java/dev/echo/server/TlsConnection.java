@@ -44,15 +44,15 @@ final class TlsConnection extends ConnectionTransport {
         socket.setTcpNoDelay(true);
         long deadline = phase.beginHandshake(transport.handshakeTimeout().toNanos());
         int first;
-        phase.blockedUntil(deadline);
+        phase.deadlines().blockedUntil(deadline);
         try {
             first = socket.getInputStream().read();
         } catch (IOException e) {
             throw failure(phase, e);
         } finally {
-            phase.blockedUntil(ConnectionPhase.UNSET);
+            phase.deadlines().blockedUntil(ReadDeadlines.UNSET);
         }
-        if (phase.expired()) {
+        if (phase.deadlines().expired()) {
             throw timeout(phase, null);
         }
         if (first < 0) {
@@ -63,15 +63,15 @@ final class TlsConnection extends ConnectionTransport {
                     "first byte 0x%02x is not a TLS handshake record (0x16): a plain client?", first), null);
         }
         SSLSocket layered = transport.material().layer(socket, (byte) first);
-        phase.blockedUntil(deadline);
+        phase.deadlines().blockedUntil(deadline);
         try {
             layered.startHandshake();
         } catch (IOException e) {
             throw failure(phase, e);
         } finally {
-            phase.blockedUntil(ConnectionPhase.UNSET);
+            phase.deadlines().blockedUntil(ReadDeadlines.UNSET);
         }
-        if (phase.expired()) {
+        if (phase.deadlines().expired()) {
             throw timeout(phase, null);
         }
         tls = layered;
@@ -82,7 +82,7 @@ final class TlsConnection extends ConnectionTransport {
     }
 
     private HandshakeException failure(ConnectionPhase phase, IOException e) {
-        if (phase.expired()) {
+        if (phase.deadlines().expired()) {
             return timeout(phase, e);
         }
         return new HandshakeException(HandshakeFailure.of(e), e.getMessage(), e);

@@ -67,19 +67,19 @@ class ConnectionPhaseTest {
 
         ConnectionPhase late = new ConnectionPhase(IDLE_NANOS);
         long deadline = late.beginHandshake(TimeUnit.MILLISECONDS.toNanos(5));
-        late.blockedUntil(deadline);
+        late.deadlines().blockedUntil(deadline);
         assertEquals(ConnectionPhase.Overdue.NONE, late.expireIfBlocked(deadline - 1, false),
                 "expected nothing before the handshake's deadline");
         assertEquals(ConnectionPhase.Overdue.HANDSHAKE, late.expireIfBlocked(deadline + 1, true),
                 "expected a handshake past its deadline closed, even with bytes waiting (a trickle)");
-        assertTrue(late.expired(), "expected the handshake's end to read as a timeout");
+        assertTrue(late.deadlines().expired(), "expected the handshake's end to read as a timeout");
     }
 
     @Test
     void anIdleReadPastItsDeadlineStartsClosingUnlessInputWaits() {
         ConnectionPhase phase = waitingPhase();
-        long deadline = phase.readDeadlineNanos();
-        phase.blockedUntil(deadline);
+        long deadline = phase.deadlines().readDeadlineNanos();
+        phase.deadlines().blockedUntil(deadline);
         assertEquals(ConnectionPhase.Overdue.NONE, phase.expireIfBlocked(deadline + 1, true),
                 "expected a read with input waiting left to its thread");
         assertEquals(ConnectionPhase.Overdue.IDLE, phase.expireIfBlocked(deadline + 1, false),
