@@ -1,6 +1,7 @@
 package dev.echo.client.shell;
 
 import dev.echo.cli.CliOption;
+import dev.echo.cli.ClientTlsOptions;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.StandardOptions;
@@ -8,6 +9,7 @@ import dev.echo.cli.ValueType;
 import dev.echo.client.ClientConfig;
 import dev.echo.core.Durations;
 import dev.echo.core.Framing;
+import dev.echo.core.tls.ClientTls;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,7 @@ record ClientOptions(ClientConfig config, List<String> command, boolean help, bo
             .header("Talks to an echo server. With a command: runs it and exits (0 ok, 1 error answer, 2 usage or"
                     + " connection error). Without: a shell on a terminal, else one command per line from stdin.")
             .group("Server", HOST, PORT, FRAMING, CONNECT_TIMEOUT, TIMEOUT)
+            .group("TLS", ClientTlsOptions.ALL)
             .group("Output", TIMING, NO_TIMING, JSON)
             .stopAtFirstArgument()
             .footer("Durations read like 500ms, 5s, 2m (or 0).\n"
@@ -83,8 +86,14 @@ record ClientOptions(ClientConfig config, List<String> command, boolean help, bo
         if (line.get(TIMING) && line.get(NO_TIMING)) {
             throw new UsageException("--timing and --no-timing contradict each other: give one");
         }
+        ClientTls tls;
+        try {
+            tls = ClientTlsOptions.clientTls(SPEC, line, System.err);
+        } catch (dev.echo.cli.UsageException e) {
+            throw new UsageException(e.getMessage());
+        }
         ClientConfig config = ClientConfig.builder().host(line.get(HOST)).port(line.get(PORT)).framing(line.get(FRAMING))
-                .connectTimeout(line.get(CONNECT_TIMEOUT)).readTimeout(line.get(TIMEOUT)).build();
+                .connectTimeout(line.get(CONNECT_TIMEOUT)).readTimeout(line.get(TIMEOUT)).tls(tls).build();
         Timings timings = line.get(TIMING) ? Timings.ALWAYS : line.get(NO_TIMING) ? Timings.NEVER : Timings.ON_A_TERMINAL;
         return new ClientOptions(config, command, false, false, timings, line.get(JSON));
     }
