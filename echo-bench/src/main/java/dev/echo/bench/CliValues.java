@@ -1,5 +1,8 @@
 package dev.echo.bench;
 
+import dev.echo.cli.ClientTlsOptions;
+import dev.echo.core.tls.ClientTls;
+import java.io.PrintStream;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;
 import java.util.List;
@@ -21,5 +24,14 @@ public final class CliValues {
     public static List<String> words(String text) {
         String t = text == null ? "" : text.strip();
         return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
+    }
+
+    /** The client TLS {@code line} asks for ({@link ClientTlsOptions}), files read; a mistake is the one-line UsageException. */
+    public static ClientTls clientTls(CommandSpec spec, ParsedArgs line, PrintStream err) throws UsageException {
+        try {
+            return ClientTlsOptions.clientTls(spec, line, err);
+        } catch (dev.echo.cli.UsageException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.echo.bench.load.LoadRun;
 import dev.echo.bench.netty.NettyMain;
 import dev.echo.bench.scale.ScaleMain;
 import dev.echo.cli.CliOption;
+import dev.echo.cli.ClientTlsOptions;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.StandardOptions;
@@ -64,13 +65,17 @@ public final class LoadMain {
             "also write the measured latencies to FILE as an HdrHistogram interval log (nanoseconds, one"
                     + " interval a second; HistogramLogProcessor reads it)");
     static final CliOption<Boolean> QUIET = CliOption.flag("quiet", "no progress lines").shortName("q");
+    static final CliOption<Boolean> NEW_CONNECTION_PER_REQUEST = CliOption.flag("new-connection-per-request",
+            "each request on a new connection (with TLS: a full handshake), closed after its answer; throughput is"
+                    + " then connections per second, latency includes the connect");
 
     static final CommandSpec SPEC = CommandSpec.builder("echo-load")
             .usage("echo-load [options]  |  echo-load compare|scale|netty-server --help")
             .header("Drives an echo server with verified requests (content and order of every answer) and reports"
                     + " throughput and latency (HdrHistogram).")
             .group("Server", HOST, PORT, FRAMING)
-            .group("Load", CONNECTIONS, CONNECT_RATE, PIPELINE, RATE, SIZE, MIX)
+            .group("TLS", ClientTlsOptions.ALL)
+            .group("Load", CONNECTIONS, CONNECT_RATE, PIPELINE, RATE, SIZE, MIX, NEW_CONNECTION_PER_REQUEST)
             .group("Time", DURATION, WARMUP, TIMEOUT)
             .group("Output", JSON, HDR_LOG, QUIET)
             .footer("Example: echo-load --port 8080 --connections 64 --duration 10s --json result.json\n"
@@ -113,7 +118,7 @@ public final class LoadMain {
             if (SPEC.printedHelpOrVersion(line, out)) {
                 return ExitCodes.OK;
             }
-            invocation = invocation(line);
+            invocation = invocation(line, err);
         } catch (UsageException e) {
             err.println(SPEC.name() + ": " + e.getMessage());
             return ExitCodes.USAGE;
@@ -198,10 +203,10 @@ public final class LoadMain {
      */
     public static Invocation parse(String[] args) throws UsageException {
         ParsedArgs line = CliValues.parse(SPEC, args);
-        return line.help() || line.version() ? null : invocation(line);
+        return line.help() || line.version() ? null : invocation(line, System.err);
     }
 
-    private static Invocation invocation(ParsedArgs line) throws UsageException {
+    private static Invocation invocation(ParsedArgs line, PrintStream err) throws UsageException {
         if (!line.arguments().isEmpty()) {
             throw new UsageException("unexpected argument '" + line.arguments().get(0)
                     + "' (subcommands: compare, scale, netty-server)");
@@ -212,7 +217,8 @@ public final class LoadMain {
                     .connections(line.get(CONNECTIONS)).connectRate(line.get(CONNECT_RATE))
                     .duration(line.get(DURATION)).warmup(line.get(WARMUP)).rate(line.get(RATE))
                     .pipeline(line.get(PIPELINE)).size(line.get(SIZE)).mix(line.get(MIX)[0], line.get(MIX)[1])
-                    .timeout(line.get(TIMEOUT)).progress(!line.get(QUIET)).build();
+                    .timeout(line.get(TIMEOUT)).progress(!line.get(QUIET)).tls(CliValues.clientTls(SPEC, line, err))
+                    .newConnectionPerRequest(line.get(NEW_CONNECTION_PER_REQUEST)).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

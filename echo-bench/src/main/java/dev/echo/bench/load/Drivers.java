@@ -27,7 +27,8 @@ final class Drivers {
         this.state = state;
         // No socket read timeout: the clock's watchdog closes overdue connections (see ConnectionDriver).
         this.clientConfig = ClientConfig.builder().host(config.host()).port(config.port())
-                .framing(config.framing()).connectTimeout(config.timeout()).readTimeout(Duration.ZERO).build();
+                .framing(config.framing()).connectTimeout(config.timeout()).readTimeout(Duration.ZERO)
+                .tls(config.tls()).build();
         this.timeoutNanos = config.timeout().toNanos();
         this.threads = new ArrayList<>(config.connections());
         this.connections = new ArrayList<>(config.connections());
@@ -41,9 +42,16 @@ final class Drivers {
     boolean openDue(long start, long now) {
         while (threads.size() < config.connections() && (config.connectRate() == 0
                 || start + (long) (threads.size() * SECOND / config.connectRate()) <= now)) {
-            ConnectionDriver connection = new ConnectionDriver(threads.size(), config, clientConfig, state);
-            Thread thread = factory.newThread(connection);
-            connections.add(connection);
+            Thread thread;
+            if (config.newConnectionPerRequest()) {
+                // Its connections read with a socket timeout of their own: none lives long enough to watch.
+                thread = factory.newThread(new PerRequestDriver(threads.size(), config,
+                        clientConfig.toBuilder().readTimeout(config.timeout()).build(), state));
+            } else {
+                ConnectionDriver connection = new ConnectionDriver(threads.size(), config, clientConfig, state);
+                thread = factory.newThread(connection);
+                connections.add(connection);
+            }
             threads.add(thread);
             thread.start();
         }
@@ -76,6 +84,9 @@ final class Drivers {
             long now = System.nanoTime();
             if (now >= deadline + 5 * SECOND) {
                 return false;
+            }
+            if (i >= connections.size()) {
+                continue; // a PerRequestDriver: ends by its own socket timeout
             }
             if (now >= deadline) {
                 connections.get(i).abort();

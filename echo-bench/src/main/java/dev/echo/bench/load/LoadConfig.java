@@ -4,6 +4,7 @@ import static dev.echo.core.ConfigChecks.check;
 
 import dev.echo.core.ConfigChecks;
 import dev.echo.core.Framing;
+import dev.echo.core.tls.ClientTls;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,10 +25,15 @@ import java.util.Objects;
  * @param addWeight add share of the request mix, zero or more, not both zero (default 0)
  * @param timeout connect and answer timeout, positive (default 10 s)
  * @param progress whether to print a progress line each second (default true)
+ * @param tls plain TCP ({@link ClientTls#OFF}, the default) or TLS for every connection
+ * @param newConnectionPerRequest each request on a connection of its own, opened (with its TLS
+ *     handshake) and closed around it: the latency includes the connect, the throughput is
+ *     connections (handshakes) per second; closed loop, one request at a time (default false)
  */
 public record LoadConfig(String host, int port, Framing framing, int connections, double connectRate,
                          Duration duration, Duration warmup, double rate, int pipeline, int size,
-                         int echoWeight, int addWeight, Duration timeout, boolean progress) {
+                         int echoWeight, int addWeight, Duration timeout, boolean progress, ClientTls tls,
+                         boolean newConnectionPerRequest) {
 
     /** Largest echo content: far below the 4 MiB frame limit, so a bad --size is a user error. */
     public static final int MAX_SIZE = 1024 * 1024;
@@ -47,6 +53,10 @@ public record LoadConfig(String host, int port, Framing framing, int connections
         check(echoWeight >= 0 && addWeight >= 0 && echoWeight + addWeight > 0,
                 "mix must be two non-negative weights, not both 0: " + echoWeight + ":" + addWeight);
         ConfigChecks.positive("timeout", timeout);
+        Objects.requireNonNull(tls, "tls");
+        check(!newConnectionPerRequest || (rate == 0 && pipeline == 1),
+                "a new connection per request sends one request at a time as fast as it can: no rate (" + rate
+                        + ") or pipeline (" + pipeline + ")");
     }
 
     public static Builder builder() {
@@ -56,7 +66,8 @@ public record LoadConfig(String host, int port, Framing framing, int connections
     public Builder toBuilder() {
         return new Builder().host(host).port(port).framing(framing).connections(connections)
                 .connectRate(connectRate).duration(duration).warmup(warmup).rate(rate).pipeline(pipeline)
-                .size(size).mix(echoWeight, addWeight).timeout(timeout).progress(progress);
+                .size(size).mix(echoWeight, addWeight).timeout(timeout).progress(progress).tls(tls)
+                .newConnectionPerRequest(newConnectionPerRequest);
     }
 
     /** True when requests are paced by {@link #rate()} rather than sent as answers come. */
@@ -79,6 +90,8 @@ public record LoadConfig(String host, int port, Framing framing, int connections
         private int addWeight = 0;
         private Duration timeout = Duration.ofSeconds(10);
         private boolean progress = true;
+        private ClientTls tls = ClientTls.OFF;
+        private boolean newConnectionPerRequest;
 
         private Builder() {}
 
@@ -99,10 +112,12 @@ public record LoadConfig(String host, int port, Framing framing, int connections
         }
         public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
         public Builder progress(boolean progress) { this.progress = progress; return this; }
+        public Builder tls(ClientTls tls) { this.tls = tls; return this; }
+        public Builder newConnectionPerRequest(boolean each) { this.newConnectionPerRequest = each; return this; }
 
         public LoadConfig build() {
             return new LoadConfig(host, port, framing, connections, connectRate, duration, warmup, rate,
-                    pipeline, size, echoWeight, addWeight, timeout, progress);
+                    pipeline, size, echoWeight, addWeight, timeout, progress, tls, newConnectionPerRequest);
         }
     }
 }

@@ -1,0 +1,74 @@
+package dev.echo.bench.load;
+
+import dev.echo.bench.load.RequestScript.Verdict;
+import dev.echo.bench.load.RunState.Count;
+import dev.echo.client.ClientConfig;
+import dev.echo.client.EchoConnection;
+import dev.echo.core.proto.ServerMessage;
+import java.io.IOException;
+
+/**
+ * Drives one slot of {@code --new-connection-per-request}: connect (and, with TLS, handshake), one
+ * request, its answer, close; again until the run stops. Each request's latency counts from before
+ * its connect, so with TLS the throughput is full handshakes per second and the latency a handshake
+ * plus a round trip.
+ */
+final class PerRequestDriver implements Runnable {
+    private final int id;
+    private final LoadConfig config;
+    private final ClientConfig clientConfig;
+    private final RunState state;
+
+    /** {@code clientConfig} must have a read timeout: nothing watches these connections. */
+    PerRequestDriver(int id, LoadConfig config, ClientConfig clientConfig, RunState state) {
+        this.id = id;
+        this.config = config;
+        this.clientConfig = clientConfig;
+        this.state = state;
+    }
+
+    @Override
+    public void run() {
+        RequestScript script = new RequestScript(id, config.size(), config.echoWeight(), config.addWeight(), 1);
+        boolean first = true;
+        for (long n = 0; first || !state.stopping; n++) {
+            long start = System.nanoTime();
+            EchoConnection client;
+            try {
+                client = EchoConnection.connect(clientConfig);
+            } catch (IOException e) {
+                state.increment(Count.CONNECTION_ERRORS);
+                state.problem(e.getMessage());
+                if (first) {
+                    state.connectAttemptsDone.incrementAndGet();
+                }
+                return;
+            }
+            if (first) {
+                state.connectAttemptsDone.incrementAndGet();
+                state.connectionsOpened.incrementAndGet();
+                first = false;
+            }
+            state.open.incrementAndGet();
+            try (client) {
+                client.send(script.request(n));
+                state.increment(Count.SENT);
+                ServerMessage answer = client.receive();
+                state.latencyNanos.recordValue(Math.max(0, System.nanoTime() - start));
+                state.increment(Count.ANSWERED);
+                Verdict verdict = script.verify(n, answer);
+                if (verdict != Verdict.OK) {
+                    state.increment(verdict == Verdict.MISMATCH ? Count.MISMATCHES : Count.ERROR_ANSWERS);
+                    state.problem("connection " + id + ", request " + n + ": "
+                            + script.mismatch(n, answer).orElse("mismatch"));
+                }
+            } catch (IOException | RuntimeException e) {
+                state.increment(Count.CONNECTION_ERRORS);
+                state.problem("connection " + id + ", request " + n + ": " + e.getMessage());
+                return;
+            } finally {
+                state.open.decrementAndGet();
+            }
+        }
+    }
+}
