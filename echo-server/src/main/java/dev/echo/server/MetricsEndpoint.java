@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>No client can hold it, since health is what a load balancer acts on: one platform thread
  * ({@code echo-metrics-PORT}) accepts, and each connection runs on its own virtual thread
  * ({@link MetricsConnection}) under {@link Limits}: the whole exchange within a deadline (a read
- * waits only until then, a write is cut by the accept thread's sweep at most {@link #SWEEP_PERIOD}
+ * waits only until then, a write is cut by the accept thread's sweep at most twice {@link #SWEEP_PERIOD}
  * later), a bound on the request's line and headers (431), and a bound on connections, at which the
  * oldest is closed for the newcomer (the oldest is the one most likely to be held on purpose: a
  * real request is answered within milliseconds of its connection). Each refusal is counted in
@@ -186,7 +186,9 @@ final class MetricsEndpoint implements AutoCloseable {
         List<MetricsConnection> late = new ArrayList<>();
         synchronized (open) {
             for (MetricsConnection connection : open) {
-                if (connection.deadlineNanos() - now > 0) {
+                // A period's slack: the connection's own read ends at the deadline and answers 408; the
+                // sweep is for a write the client does not take.
+                if (connection.deadlineNanos() + SWEEP_PERIOD.toNanos() - now > 0) {
                     break; // admitted in order, with the same deadline: the rest are later still
                 }
                 late.add(connection);

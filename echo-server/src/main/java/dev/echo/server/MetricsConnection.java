@@ -1,0 +1,198 @@
+package dev.echo.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection to the metrics endpoint, run on its own virtual thread: one request read (its line
+ * and headers, at most {@link MetricsEndpoint.Limits#maxHeadBytes}, all by {@link #deadlineNanos}),
+ * one answer, then the end. Each read waits only until the deadline, so a client that trickles a byte
+ * a second is cut at the deadline all the same; a write that the client does not take is cut by the
+ * endpoint's sweep ({@link MetricsEndpoint}). A refusal is counted once, whoever sees it first.
+ */
+final class MetricsConnection implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(MetricsConnection.class);
+    /** At most this much is read and dropped after the answer, so that closing does not reset it away. */
+    private static final int MAX_DRAIN_BYTES = 64 * 1024;
+    private static final long MAX_DRAIN_WAIT_MILLIS = 1_000;
+
+    private final Socket socket;
+    private final SocketAddress peer;
+    private final long deadlineNanos;
+    private final int maxHeadBytes;
+    private final Function<HttpRequestLine, HttpAnswer> answers;
+    private final MetricsRefusals refusals;
+    private final Consumer<MetricsConnection> onClose;
+    private final AtomicBoolean counted = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param deadlineNanos {@link System#nanoTime()} by which the exchange must be over
+     * @param onClose told once when the socket is closed (by this connection or by the endpoint)
+     */
+    MetricsConnection(Socket socket, long deadlineNanos, int maxHeadBytes, Function<HttpRequestLine, HttpAnswer> answers,
+                      MetricsRefusals refusals, Consumer<MetricsConnection> onClose) {
+        this.socket = socket;
+        this.peer = socket.getRemoteSocketAddress();
+        this.deadlineNanos = deadlineNanos;
+        this.maxHeadBytes = maxHeadBytes;
+        this.answers = answers;
+        this.refusals = refusals;
+        this.onClose = onClose;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    @Override
+    public void run() {
+        try {
+            exchange();
+        } catch (IOException | RuntimeException e) {
+            // Mostly a peer gone, or a socket closed by the sweep or by close(): nothing to tell beyond DEBUG.
+            log.debug("metrics request from {} ended: {}", peer, e.toString());
+        } finally {
+            close();
+        }
+    }
+
+    private void exchange() throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] head = new byte[maxHeadBytes];
+        int length = 0;
+        int lineEnd = -1;
+        while (true) {
+            int end = endOfHead(head, length);
+            if (end >= 0) {
+                break;
+            }
+            if (length == head.length) {
+                refuse(MetricsRefusals.Reason.TOO_LARGE, HttpAnswer.text(431,
+                        "request line and headers over " + maxHeadBytes + " bytes\n"));
+                return;
+            }
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                refuse(MetricsRefusals.Reason.TIMEOUT, HttpAnswer.text(408, "request not complete in time\n"));
+                return;
+            }
+            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining) + 1)));
+            int n;
+            try {
+                n = in.read(head, length, head.length - length);
+            } catch (SocketTimeoutException e) {
+                continue; // the deadline is checked above
+            }
+            if (n < 0) {
+                return; // the client left before its request was whole: its choice, not a refusal
+            }
+            length += n;
+        }
+        for (int i = 0; i < length; i++) {
+            if (head[i] == '\n') {
+                lineEnd = i > 0 && head[i - 1] == '\r' ? i - 1 : i;
+                break;
+            }
+        }
+        HttpRequestLine request = HttpRequestLine.parse(new String(head, 0, lineEnd, StandardCharsets.ISO_8859_1));
+        if (request == null) {
+            refuse(MetricsRefusals.Reason.MALFORMED, HttpAnswer.text(400, "not an HTTP/1.x request\n"));
+            return;
+        }
+        socket.getOutputStream().write(answers.apply(request).encode());
+        answered(); // from here, a cut by the sweep is no refusal: the answer is out
+        endAndDrain();
+    }
+
+    /**
+     * The index just past the blank line ending the head in {@code bytes[0, length)} (CRLF CRLF, or
+     * LF LF from a lenient client), or -1 if it has not come yet.
+     */
+    static int endOfHead(byte[] bytes, int length) {
+        for (int i = 1; i < length; i++) {
+            if (bytes[i] == '\n') {
+                if (bytes[i - 1] == '\n') {
+                    return i + 1;
+                }
+                if (i >= 3 && bytes[i - 1] == '\r' && bytes[i - 2] == '\n' && bytes[i - 3] == '\r') {
+                    return i + 1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private void refuse(MetricsRefusals.Reason reason, HttpAnswer answer) throws IOException {
+        if (count(reason)) {
+            log.debug("metrics request from {} refused: {}", peer, reason.label);
+        }
+        socket.getOutputStream().write(answer.encode());
+        endAndDrain();
+    }
+
+    /**
+     * Ends the output after the answer, and reads what the client still sends until it closes
+     * (briefly: a close with unread input would reset the connection and could lose the answer).
+     */
+    private void endAndDrain() throws IOException {
+        socket.shutdownOutput();
+        InputStream in = socket.getInputStream();
+        long drainEnd = Math.min(deadlineNanos, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_DRAIN_WAIT_MILLIS));
+        byte[] sink = new byte[4096];
+        int drained = 0;
+        while (drained < MAX_DRAIN_BYTES) {
+            long remaining = drainEnd - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+            int n;
+            try {
+                n = in.read(sink);
+            } catch (SocketTimeoutException e) {
+                return;
+            }
+            if (n < 0) {
+                return;
+            }
+            drained += n;
+        }
+    }
+
+    /** Counts a refusal for {@code reason} unless this connection already counted one; true if it did now. */
+    boolean count(MetricsRefusals.Reason reason) {
+        if (counted.compareAndSet(false, true)) {
+            refusals.refused(reason);
+            return true;
+        }
+        return false;
+    }
+
+    /** Counts this connection as answered (no refusal can be counted for it any more). */
+    private void answered() {
+        counted.set(true);
+    }
+
+    /** Closes the socket, ending any read or write in progress; harmless if closed already. */
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                log.debug("closing a metrics connection from {} failed: {}", peer, e.toString());
+            }
+            onClose.accept(this);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.testkit.Await;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The metrics endpoint on its own, with small limits, against clients that try to hold it: each limit
+ * refuses and counts, and {@code /healthz} stays served meanwhile.
+ */
+class MetricsEndpointLimitsTest {
+    private static final Duration DEADLINE = Duration.ofMillis(600);
+    private static final int MAX_HEAD = 256;
+    private static final int MAX_CONNECTIONS = 4;
+
+    private final MetricsRefusals refusals = new MetricsRefusals();
+    private final AtomicBoolean healthy = new AtomicBoolean(true);
+    private final List<Socket> clients = new ArrayList<>();
+    private String scrape = "echo_test 1.0\n";
+    private MetricsEndpoint endpoint;
+
+    private MetricsEndpoint start() throws IOException {
+        endpoint = MetricsEndpoint.start("127.0.0.1", 0, () -> scrape, healthy::get,
+                new MetricsEndpoint.Limits(DEADLINE, MAX_HEAD, MAX_CONNECTIONS), refusals);
+        return endpoint;
+    }
+
+    @AfterEach
+    void closeAll() throws IOException {
+        for (Socket client : clients) {
+            client.close();
+        }
+        if (endpoint != null) {
+            endpoint.close();
+        }
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket();
+        clients.add(socket);
+        socket.connect(new InetSocketAddress("127.0.0.1", endpoint.address().getPort()), 5_000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private Socket send(String bytes) throws IOException {
+        Socket socket = connect();
+        socket.getOutputStream().write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+        return socket;
+    }
+
+    /** Everything the endpoint sends until it closes; a reset after the answer ends it too. */
+    private static String readToEnd(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                text.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            }
+        } catch (SocketException e) {
+            text.append("[").append(e.getMessage()).append("]");
+        }
+        return text.toString();
+    }
+
+    private String get(String path) throws IOException {
+        return readToEnd(send("GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n"));
+    }
+
+    @Test
+    void answersGetAndHeadAndRefusesOtherMethodsAndPaths() throws Exception {
+        start();
+        String health = get("/healthz");
+        assertTrue(health.startsWith("HTTP/1.1 200 OK\r\n"), health);
+        assertTrue(health.contains("\r\nConnection: close\r\n") && health.endsWith("\r\n\r\nok\n"), health);
+        String metrics = get("/metrics?name=x");
+        assertTrue(metrics.contains("Content-Type: " + MetricsEndpoint.PROMETHEUS_TEXT) && metrics.endsWith("\r\n\r\n" + scrape),
+                metrics);
+        String head = readToEnd(send("HEAD /healthz HTTP/1.0\r\n\r\n"));
+        assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n") && head.contains("Content-Length: 3\r\n") && head.endsWith("\r\n\r\n"),
+                "expected HEAD's headers without the body: " + head);
+        String post = readToEnd(send("POST /metrics HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"));
+        assertTrue(post.startsWith("HTTP/1.1 405 Method Not Allowed\r\n") && post.contains("\r\nAllow: GET, HEAD\r\n"), post);
+        assertTrue(get("/nothing").startsWith("HTTP/1.1 404 Not Found\r\n"));
+        healthy.set(false);
+        String stopping = get("/healthz");
+        assertTrue(stopping.startsWith("HTTP/1.1 503 Service Unavailable\r\n") && stopping.endsWith("shutting down\n"), stopping);
+        for (MetricsRefusals.Reason reason : MetricsRefusals.Reason.values()) {
+            assertEquals(0, refusals.count(reason), "expected no refusal among answered requests: " + reason);
+        }
+    }
+
+    /** Against the JDK's one-thread server, this client held every other request (seen: the read timed out). */
+    @Test
+    void aClientHoldingAnUnfinishedRequestHoldsNobodyElse() throws Exception {
+        start();
+        Socket holder = send("GET /healthz HTTP/1.1\r\n");
+        long start = System.nanoTime();
+        String health = get("/healthz");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(health.startsWith("HTTP/1.1 200 OK\r\n"), health);
+        assertTrue(millis < DEADLINE.toMillis(), "expected /healthz answered before the holder's deadline, took " + millis + " ms");
+        String held = readToEnd(holder);
+        assertTrue(held.startsWith("HTTP/1.1 408 Request Timeout\r\n"), "expected the holder told 408 at its deadline: " + held);
+        assertEquals(1, refusals.count(MetricsRefusals.Reason.TIMEOUT), "expected the holder counted as a timeout");
+    }
+
+    @Test
+    void aRequestTrickledAByteAtATimeIsCutAtTheDeadline() throws Exception {
+        start();
+        Socket trickler = send("GET /metrics HTTP/1.1\r\nX-Slow: ");
+        long start = System.nanoTime();
+        boolean cut = false;
+        // One byte each 50 ms: every read brings something, so only the deadline on the whole request ends it.
+        while (!cut && System.nanoTime() - start < DEADLINE.toNanos() * 10) {
+            try {
+                trickler.getOutputStream().write('a');
+                Thread.sleep(50); // the trickle's pace, not a wait for the endpoint
+            } catch (SocketException e) {
+                cut = true;
+            }
+            if (refusals.count(MetricsRefusals.Reason.TIMEOUT) == 1 && endpoint.openConnections() == 0) {
+                cut = true;
+            }
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(cut, "expected the trickling connection cut");
+        assertTrue(millis < DEADLINE.plus(MetricsEndpoint.SWEEP_PERIOD).toMillis() + 500,
+                "expected the cut soon after the deadline of " + DEADLINE + ", took " + millis + " ms");
+        Await.until("the timeout counted", Duration.ofSeconds(5), () -> refusals.count(MetricsRefusals.Reason.TIMEOUT) == 1);
+    }
+
+    @Test
+    void aHeadOverTheBoundIsAnswered431AndCounted() throws Exception {
+        start();
+        String answer = readToEnd(send("GET /metrics HTTP/1.1\r\nX-Big: " + "a".repeat(MAX_HEAD) + "\r\n\r\n"));
+        assertTrue(answer.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), answer);
+        assertEquals(1, refusals.count(MetricsRefusals.Reason.TOO_LARGE));
+        assertTrue(get("/healthz").startsWith("HTTP/1.1 200 OK\r\n"), "expected the endpoint to go on");
+    }
+
+    @Test
+    void aRequestLineThatIsNotHttpIsAnswered400AndCounted() throws Exception {
+        start();
+        assertTrue(readToEnd(send("hello there\r\n\r\n")).startsWith("HTTP/1.1 400 Bad Request\r\n"));
+        assertTrue(readToEnd(send("GET /metrics HTTP/2.0\r\n\r\n")).startsWith("HTTP/1.1 400 Bad Request\r\n"));
+        assertEquals(2, refusals.count(MetricsRefusals.Reason.MALFORMED));
+    }
+
+    @Test
+    void atTheConnectionBoundTheOldestIsClosedForTheNewcomerAndCounted() throws Exception {
+        start();
+        List<Socket> holders = new ArrayList<>();
+        for (int i = 0; i < MAX_CONNECTIONS; i++) {
+            holders.add(send("GET /healthz HTTP/1.1\r\n"));
+            int admitted = i + 1;
+            Await.until(admitted + " connections admitted", Duration.ofSeconds(5), () -> endpoint.openConnections() == admitted);
+        }
+        String health = get("/healthz");
+        assertTrue(health.startsWith("HTTP/1.1 200 OK\r\n"), "expected the newcomer answered at the bound: " + health);
+        assertEquals("", readToEnd(holders.get(0)), "expected the oldest closed without an answer");
+        assertEquals(1, refusals.count(MetricsRefusals.Reason.CONNECTION_LIMIT));
+        // The newcomer's connection ends just after its answer: then the other holders are what is open.
+        Await.until("the other " + (MAX_CONNECTIONS - 1) + " holders still open", Duration.ofSeconds(5),
+                () -> endpoint.openConnections() == MAX_CONNECTIONS - 1, () -> "open: " + endpoint.openConnections());
+    }
+
+    @Test
+    void anAnswerTheClientDoesNotTakeIsCutAtTheDeadline() throws Exception {
+        scrape = "x".repeat(32 * 1024 * 1024); // far more than the socket buffers hold
+        start();
+        Socket reader = connect();
+        reader.setReceiveBufferSize(4096);
+        reader.getOutputStream().write("GET /metrics HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        // The client reads nothing: the endpoint's write blocks until the sweep closes it.
+        Await.until("the blocked answer cut and counted", DEADLINE.plusSeconds(5),
+                () -> refusals.count(MetricsRefusals.Reason.TIMEOUT) == 1 && endpoint.openConnections() == 0);
+    }
+
+    @Test
+    void closeEndsTheAcceptThreadAndEveryConnection() throws Exception {
+        start();
+        Socket holder = send("GET /healthz HTTP/1.1\r\n");
+        Await.until("the holder admitted", Duration.ofSeconds(5), () -> endpoint.openConnections() == 1);
+        Thread accept = endpoint.acceptThread();
+        assertTrue(accept.getName().startsWith("echo-metrics-"), accept.getName());
+        endpoint.close();
+        assertFalse(accept.isAlive(), "expected the accept thread ended when close() returned");
+        assertEquals(0, endpoint.openConnections());
+        assertEquals("", readToEnd(holder), "expected the holder closed");
+        assertThrows(IOException.class, this::connect, "expected the port closed");
+        endpoint.close(); // harmless twice
+    }
+
+    @Test
+    void limitsRejectNonsenseNamingTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MetricsEndpoint.Limits(Duration.ZERO, 8192, 1));
+        assertTrue(e.getMessage().contains("PT0S"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new MetricsEndpoint.Limits(Duration.ofSeconds(1), 10, 1));
+        assertTrue(e.getMessage().contains("10"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new MetricsEndpoint.Limits(Duration.ofSeconds(1), 8192, 0));
+        assertTrue(e.getMessage().endsWith(": 0"), e.getMessage());
+    }
+
+    @Test
+    void theRequestLineGivesMethodAndPath() {
+        assertEquals(new HttpRequestLine("GET", "/metrics"), HttpRequestLine.parse("GET /metrics HTTP/1.1"));
+        assertEquals(new HttpRequestLine("GET", "/healthz"), HttpRequestLine.parse("GET /healthz?x=1 HTTP/1.0"));
+        assertEquals(new HttpRequestLine("GET", "/metrics"), HttpRequestLine.parse("GET http://host:9464/metrics HTTP/1.1"));
+        assertNull(HttpRequestLine.parse("GET /metrics"));
+        assertNull(HttpRequestLine.parse("GET  /metrics HTTP/1.1"));
+        assertNull(HttpRequestLine.parse("G(T /metrics HTTP/1.1"));
+        assertNull(HttpRequestLine.parse("GET /metrics HTTP/2"));
+        byte[] unfinished = "GET / HTTP/1.1\r\nA: b\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(-1, MetricsConnection.endOfHead(unfinished, unfinished.length));
+        byte[] whole = "GET / HTTP/1.1\r\n\r\nrest".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(18, MetricsConnection.endOfHead(whole, whole.length));
+        byte[] lenient = "GET / HTTP/1.1\n\n".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(lenient.length, MetricsConnection.endOfHead(lenient, lenient.length));
+    }
+}
