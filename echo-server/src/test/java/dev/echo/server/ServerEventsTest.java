@@ -1,6 +1,7 @@
 package dev.echo.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +58,32 @@ class ServerEventsTest {
     void aNonPositiveIntervalIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> events(Duration.ZERO));
         assertTrue(e.getMessage().contains("PT0S"), "expected the bad value in the message: " + e.getMessage());
+    }
+
+    /**
+     * The thread is found by name, as a test of a closed server finds what is left. Against a
+     * scheduled executor awaited with awaitTermination, its thread was seen alive after stop() (the
+     * pool terminates before its thread has ended), in some of these rounds.
+     */
+    @Test
+    void stopReturnsOnlyOnceTheSummariesThreadHasEnded() throws Exception {
+        String name = "echo-events-test-" + System.nanoTime() + "-";
+        for (int round = 0; round < 300; round++) {
+            ServerEvents events = events(Duration.ofMillis(1));
+            events.record(ServerEvents.Kind.REJECTED, 0, null, "at the limit");
+            events.start(name + round);
+            String threadName = name + round;
+            Thread thread = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals(threadName)).findFirst()
+                    .orElseThrow(() -> new AssertionError("expected a thread named " + threadName + " once started"));
+            events.stop();
+            assertFalse(thread.isAlive(), "expected the thread " + threadName + " ended when stop() returned, in round " + round);
+        }
+        List<String> left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith(name)).toList();
+        assertEquals(List.of(), left, "expected no summaries thread left");
+        assertTrue(summaries.stream().anyMatch(line -> line.startsWith("until stopped: rejected=1")
+                || line.startsWith("last 1ms: rejected=1")), "expected the event summed up: " + summaries);
     }
 
     @Test
