@@ -4,6 +4,7 @@ import dev.echo.core.HostPort;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -52,6 +53,7 @@ public final class NettyEchoServer implements AutoCloseable {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    private SslContext tls;
 
     /**
      * @param host address to bind, e.g. 127.0.0.1
@@ -77,6 +79,23 @@ public final class NettyEchoServer implements AutoCloseable {
         this.epoll = Epoll.isAvailable();
     }
 
+    /**
+     * Serves TLS only, with {@code context} ({@link NettyTls#serverContext}): an {@code SslHandler}
+     * first in every connection's pipeline. Call before {@link #start()}; null = clear text.
+     */
+    public NettyEchoServer tls(SslContext context) {
+        if (serverChannel != null) {
+            throw new IllegalStateException("tls(...) must come before start()");
+        }
+        this.tls = context;
+        return this;
+    }
+
+    /** {@code jdk} or {@code openssl}: the TLS implementation serving, or null for clear text. */
+    public String tlsProvider() {
+        return tls == null ? null : tls instanceof io.netty.handler.ssl.JdkSslContext ? "jdk" : "openssl";
+    }
+
     /** Binds and starts serving; returns once the port is bound. */
     public NettyEchoServer start() throws IOException {
         if (serverChannel != null) {
@@ -98,6 +117,9 @@ public final class NettyEchoServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         ChannelPipeline pipeline = channel.pipeline();
+                        if (tls != null) {
+                            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+                        }
                         pipeline.addLast("frameDecoder", new ProtobufVarint32FrameDecoder(maxFrameBytes));
                         pipeline.addLast("protobufDecoder", new RequestDecoder());
                         pipeline.addLast("frameEncoder", new ProtobufVarint32LengthFieldPrepender());

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.bench.load.LoadResult;
 import dev.echo.bench.load.LoadRun;
+import dev.echo.bench.netty.NettyEchoServer;
+import dev.echo.bench.netty.NettyTls;
 import dev.echo.core.tls.ClientTls;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** echo-load over TLS against echo-server's TLS listener: short real runs, every answer verified. */
+/** echo-load over TLS against echo-server's TLS listener and the Netty peer's: short real runs, every answer verified. */
 @Timeout(60)
 class TlsLoadTest {
     @TempDir
@@ -87,6 +89,18 @@ class TlsLoadTest {
             assertEquals(0, result.connectionsOpened());
             assertTrue(String.valueOf(result.firstProblem()).contains("the server does not speak TLS"),
                     result.firstProblem());
+        }
+    }
+
+    @Test
+    void theNettyPeerServesTlsWithTheJdkProvider() throws Exception {
+        try (NettyEchoServer netty = new NettyEchoServer("127.0.0.1", 0, 1 << 20, 1)
+                .tls(NettyTls.serverContext(pem.certificate(), pem.privateKey(), null, NettyTls.Provider.JDK)).start()) {
+            assertEquals("jdk", netty.tlsProvider());
+            LoadResult result = run(shortRun(netty.port()).pipeline(4).build());
+            assertTrue(result.clean(), result.summary() + " " + result.firstProblem());
+            LoadResult perRequest = run(shortRun(netty.port()).newConnectionPerRequest(true).build());
+            assertTrue(perRequest.clean(), perRequest.summary() + " " + perRequest.firstProblem());
         }
     }
 }
