@@ -8,6 +8,7 @@ import dev.echo.cli.CliOption;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.ValueType;
+import dev.echo.bench.netty.NettyTls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -53,6 +54,10 @@ public final class CompareMain {
             "echo content bytes").defaultValue("13");
     static final CliOption<String> SERVER_JVM_OPTS = CliOption.value("server-jvm-opts", "OPTS", ValueType.of("JVM options",
             t -> t), "extra JVM options for every server process, space-separated");
+    static final CliOption<Boolean> TLS = CliOption.flag("tls", "compare over TLS: every server serves TLS only"
+            + " with a throwaway self-signed certificate (made with the JDK's keytool), Netty with the JDK's TLS like"
+            + " echo-server (and netty+openssl where netty-tcnative loads); adds the row 16new (a new connection,"
+            + " so a full handshake, per request); default servers virtual,netty(,netty+openssl)");
     static final CliOption<String> OUT = CliOption.value("out", "FILE", ValueType.text(), "also write the table to FILE");
 
     static final CommandSpec SPEC = CommandSpec.builder("echo-load compare")
@@ -65,7 +70,7 @@ public final class CompareMain {
                     + " second table gives this build's virtual row against it; --baseline-args adds server"
                     + " arguments to that one only.")
             .group("Servers", ROOT, SERVERS, BASELINE_JAR, BASELINE_ARGS, PLATFORM_THREADS, SERVER_JVM_OPTS)
-            .group("Runs", ROUNDS, SCENARIOS, DURATION, WARMUP, SIZE)
+            .group("Runs", TLS, ROUNDS, SCENARIOS, DURATION, WARMUP, SIZE)
             .group("Output", OUT)
             .build();
     /** {@link OptionsCommand#parse} gives the settings, or null when --help or --version was asked for. */
@@ -73,7 +78,7 @@ public final class CompareMain {
 
     record Settings(RepoJars jars, int rounds, Duration duration, Duration warmup, List<Scenario> scenarios,
                     List<ServerKind> servers, int platformThreads, int size, List<String> serverJvmOptions, Path out,
-                    Path baselineJar, List<String> baselineArgs) {
+                    Path baselineJar, List<String> baselineArgs, SelfSignedPem tls) {
 
         /** The jar {@code kind} runs from: the --baseline-jar for BASELINE, else this repository's. */
         Path jar(ServerKind kind) throws UsageException {
@@ -83,6 +88,9 @@ public final class CompareMain {
         /** {@code kind}'s arguments for room for {@code maxConnections}; BASELINE's end with the --baseline-args. */
         List<String> serverArgs(ServerKind kind, int maxConnections) {
             List<String> args = new ArrayList<>(kind.args(maxConnections, platformThreads));
+            if (tls != null) {
+                args.addAll(kind.tlsArgs(tls));
+            }
             if (kind == ServerKind.BASELINE) {
                 args.addAll(baselineArgs);
             }
@@ -98,11 +106,19 @@ public final class CompareMain {
         int size = cl.get(SIZE);
         List<Scenario> scenarios = new ArrayList<>();
         List<ServerKind> servers = new ArrayList<>();
+        boolean tls = cl.get(TLS);
+        String serverList = cl.get(SERVERS);
+        if (tls && !cl.isGiven(SERVERS)) {
+            serverList = NettyTls.Provider.OPENSSL.available() ? "virtual,netty,netty+openssl" : "virtual,netty";
+        }
         try {
             for (String s : cl.get(SCENARIOS).split(",")) {
                 scenarios.add(Scenario.parse(s));
             }
-            for (String s : cl.get(SERVERS).split(",")) {
+            if (tls && !cl.isGiven(SCENARIOS)) {
+                scenarios.add(Scenario.HANDSHAKES);
+            }
+            for (String s : serverList.split(",")) {
                 ServerKind kind = ServerKind.parse(s);
                 if (!servers.contains(kind)) {
                     servers.add(kind);
@@ -119,10 +135,40 @@ public final class CompareMain {
             throw new UsageException("--baseline-args '" + cl.get(BASELINE_ARGS) + "' needs --baseline-jar: they are"
                     + " arguments for that server only");
         }
+        if (!tls && servers.contains(ServerKind.NETTY_OPENSSL)) {
+            throw new UsageException("server netty+openssl differs from netty only in its TLS: it needs --tls");
+        }
+        if (servers.contains(ServerKind.NETTY_OPENSSL) && !NettyTls.Provider.OPENSSL.available()) {
+            throw new UsageException("server netty+openssl: OpenSSL (netty-tcnative) does not load here");
+        }
         String out = cl.get(OUT);
         return new Settings(RepoJars.locate(cl.get(ROOT)), rounds, duration, warmup, scenarios, servers,
                 platformThreads, size, CliValues.words(cl.get(SERVER_JVM_OPTS)), out == null ? null : Path.of(out),
-                baselineJar, CliValues.words(cl.get(BASELINE_ARGS)));
+                baselineJar, CliValues.words(cl.get(BASELINE_ARGS)), tls ? throwawayCertificate() : null);
+    }
+
+    /** A self-signed certificate for 127.0.0.1 in a temporary directory removed at exit. */
+    private static SelfSignedPem throwawayCertificate() throws UsageException {
+        try {
+            Path dir = Files.createTempDirectory("echo-compare-tls");
+            SelfSignedPem pem = SelfSignedPem.create(dir);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.list(dir)) {
+                    for (Path file : files.toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // a temporary directory left behind is harmless
+                }
+            }));
+            return pem;
+        } catch (IOException e) {
+            throw new UsageException("--tls: cannot make a certificate with keytool: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UsageException("--tls: interrupted while making a certificate");
+        }
     }
 
     /** The --baseline-jar value, checked now: a readable jar holding echo-server's main class. */

@@ -1,5 +1,6 @@
 package dev.echo.bench.compare;
 
+import dev.echo.core.tls.ClientTls;
 import dev.echo.bench.UsageException;
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.bench.load.LoadResult;
@@ -83,7 +84,10 @@ final class CompareRun {
         }
         LoadConfig config = LoadConfig.builder().port(process.port())
                 .connections(scenario.connections()).pipeline(scenario.pipeline())
-                .duration(s.duration()).warmup(s.warmup()).size(s.size()).progress(false).build();
+                .duration(s.duration()).warmup(s.warmup()).size(s.size()).progress(false)
+                .newConnectionPerRequest(scenario.newConnectionPerRequest())
+                .tls(s.tls() == null ? ClientTls.OFF : ClientTls.builder().trustedCa(s.tls().certificate()).build())
+                .build();
         CpuWindow cpu = new CpuWindow(process.pid());
         LoadResult result = new LoadRun(config, out, interval -> { }, cpu).run();
         ServerRun run = new ServerRun(result, cpu.spent().orElse(null));
@@ -92,7 +96,7 @@ final class CompareRun {
         String cost = perRequest == null ? "cpu -" : String.format(Locale.ROOT,
                 "cpu %5.1f us/req (%4.1f user)  cs %5.2f+%5.2f/req", perRequest.cpuMicros(), perRequest.userMicros(),
                 perRequest.voluntarySwitches(), perRequest.involuntarySwitches());
-        out.printf(Locale.ROOT, "%-22s round %d  %-22s %9.0f req/s  p50 %7.1f us  p99 %8.1f us  %s  %s%n",
+        out.printf(Locale.ROOT, "%-36s round %d  %-22s %9.0f req/s  p50 %7.1f us  p99 %8.1f us  %s  %s%n",
                 scenario.name(), round + 1, kind.label(), result.throughput(), result.latencyMicros(50),
                 result.latencyMicros(99), cost, result.clean() ? "verified" : "FAILED: " + result.firstProblem());
         return run;

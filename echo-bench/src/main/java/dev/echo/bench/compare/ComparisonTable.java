@@ -23,8 +23,11 @@ final class ComparisonTable {
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "Medians of %d rounds, %d s measured after %d s warmup per run, %d-byte"
                 + " echo, delimited framing, closed loop; started %s. CPU and context switches are the server"
-                + " process's (all threads, from /proc) in the measured window, per answered request.%n%n",
-                s.rounds(), s.duration().toSeconds(), s.warmup().toSeconds(), s.size(), started));
+                + " process's (all threads, from /proc) in the measured window, per answered request.%s%n%n",
+                s.rounds(), s.duration().toSeconds(), s.warmup().toSeconds(), s.size(), started,
+                s.tls() == null ? "" : " Over TLS (TLSv1.3, a self-signed EC P-256 certificate; the load"
+                        + " generator's TLS is the JDK's); \"netty\" uses the JDK's TLS like echo-server, and in the"
+                        + " new-connection rows throughput is full handshakes per second."));
         if (s.baselineJar() != null) {
             t.append(String.format(Locale.ROOT, "Baseline: %s, run like the virtual row%s.%n%n", s.baselineJar(),
                     s.baselineArgs().isEmpty() ? "" : " with " + String.join(" ", s.baselineArgs()) + " added"));

@@ -18,8 +18,10 @@ public enum ServerKind {
     BASELINE("baseline (virtual)"),
     /** This project's server on a platform-thread pool: the original design. */
     PLATFORM("echo-server (platform)"),
-    /** The Netty 4.2 peer from echo-bench. */
-    NETTY("netty");
+    /** The Netty 4.2 peer from echo-bench (with TLS: the JDK's TLS, as echo-server). */
+    NETTY("netty"),
+    /** The Netty peer with OpenSSL's TLS (BoringSSL through netty-tcnative); only with compare's --tls. */
+    NETTY_OPENSSL("netty+openssl");
 
     private final String label;
 
@@ -39,14 +41,14 @@ public enum ServerKind {
     public Path jar(RepoJars jars) throws UsageException {
         return switch (this) {
             case VIRTUAL, PLATFORM -> jars.serverJar();
-            case NETTY -> jars.benchJar();
+            case NETTY, NETTY_OPENSSL -> jars.benchJar();
             case BASELINE -> throw new IllegalStateException("the baseline's jar is the --baseline-jar value, not a"
                     + " jar of this repository");
         };
     }
 
     public String mainClass() {
-        return this == NETTY ? "dev.echo.bench.netty.NettyMain" : "dev.echo.server.Main";
+        return this == NETTY || this == NETTY_OPENSSL ? "dev.echo.bench.netty.NettyMain" : "dev.echo.server.Main";
     }
 
     /** Arguments for port 0, room for {@code maxConnections}, and for PLATFORM a pool of {@code platformThreads}. */
@@ -56,7 +58,19 @@ public enum ServerKind {
             case VIRTUAL, BASELINE -> args.addAll(List.of("--threads", "virtual", "--max-connections", Integer.toString(maxConnections)));
             case PLATFORM -> args.addAll(List.of("--threads", "platform:" + platformThreads,
                     "--max-connections", Integer.toString(maxConnections)));
-            case NETTY -> { }
+            case NETTY, NETTY_OPENSSL -> { }
+        }
+        return args;
+    }
+
+    /** The arguments that make this server serve TLS only with {@code pem}. */
+    public List<String> tlsArgs(SelfSignedPem pem) {
+        List<String> args = new ArrayList<>(List.of("--tls-cert", pem.certificate().toString(),
+                "--tls-key", pem.privateKey().toString()));
+        switch (this) {
+            case NETTY -> args.addAll(List.of("--tls-provider", "jdk"));
+            case NETTY_OPENSSL -> args.addAll(List.of("--tls-provider", "openssl"));
+            case VIRTUAL, BASELINE, PLATFORM -> { }
         }
         return args;
     }
@@ -65,9 +79,9 @@ public enum ServerKind {
     public static ServerKind parse(String text) {
         ServerKind kind;
         try {
-            kind = valueOf(text.trim().toUpperCase(Locale.ROOT));
+            kind = valueOf(text.trim().toUpperCase(Locale.ROOT).replace('+', '_').replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown server '" + text + "': expected virtual, platform or netty", e);
+            throw new IllegalArgumentException("unknown server '" + text + "': expected virtual, platform, netty or netty+openssl", e);
         }
         if (kind == BASELINE) {
             throw new IllegalArgumentException("server 'baseline' is not built here: compare adds it when given"

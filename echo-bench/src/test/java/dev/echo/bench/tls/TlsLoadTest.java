@@ -3,6 +3,7 @@ package dev.echo.bench.tls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.bench.compare.SelfSignedPem;
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.bench.load.LoadResult;
 import dev.echo.bench.load.LoadRun;

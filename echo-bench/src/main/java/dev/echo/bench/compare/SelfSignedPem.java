@@ -1,4 +1,4 @@
-package dev.echo.bench.tls;
+package dev.echo.bench.compare;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,13 +13,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A self-signed certificate for 127.0.0.1 and localhost, as PEM files, made with the JDK's keytool:
- * the certificate is also the CA a client trusts. For echo-bench's TLS tests.
+ * A self-signed certificate for 127.0.0.1 and localhost, as PEM files, made with the running JDK's
+ * keytool: the certificate is also the CA a client trusts. For {@code compare --tls} and echo-bench's
+ * TLS tests, which need throwaway material and no CA.
  */
-record SelfSignedPem(Path certificate, Path privateKey) {
+public record SelfSignedPem(Path certificate, Path privateKey) {
     private static final String PASSWORD = "changeit";
 
-    static SelfSignedPem create(Path dir) throws IOException, InterruptedException {
+    /** Writes server.pem and server.key into {@code dir} (and keytool's server.p12). */
+    public static SelfSignedPem create(Path dir) throws IOException, InterruptedException {
         keytool(dir, "-genkeypair", "-alias", "server", "-keystore", "server.p12", "-dname", "CN=localhost",
                 "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "3", "-keyalg", "EC", "-groupname", "secp256r1");
         keytool(dir, "-exportcert", "-rfc", "-alias", "server", "-keystore", "server.p12", "-file", "server.pem");
