@@ -1,0 +1,82 @@
+package dev.echo.certs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.core.tls.PemFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+    }
+
+    @Test
+    void writesTheSetAndSaysWhatItWrote() throws Exception {
+        Path certs = dir.resolve("certs");
+        assertEquals(0, run(certs.toString(), "--name", "echo.test,10.0.0.5", "--days", "2"));
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(3, lines.length, out.toString(StandardCharsets.UTF_8));
+        assertEquals("wrote " + String.join(", ", DevCertificateSet.FILE_NAMES.stream()
+                .map(n -> certs.resolve(n).toString()).toList()), lines[0]);
+        assertTrue(lines[1].startsWith("server: CN=localhost; SANs DNS:localhost, IP:127.0.0.1, IP:::1, DNS:echo.test,"
+                + " IP:10.0.0.5; serial "), lines[1]);
+        assertTrue(lines[2].startsWith("client: CN=echo client; no SANs; serial "), lines[2]);
+        assertTrue(lines[1].contains("; not after "), lines[1]);
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        assertTrue(PemFiles.matches(PemFiles.privateKey(certs.resolve("server.key")),
+                PemFiles.certificates(certs.resolve("server.pem")).get(0)));
+    }
+
+    @Test
+    void refusesToReplaceFilesWithoutForce() throws Exception {
+        assertEquals(0, run(dir.toString()));
+        byte[] before = Files.readAllBytes(dir.resolve("ca.pem"));
+        assertEquals(2, run(dir.toString()));
+        assertEquals("echo-certs: " + dir.resolve("ca.pem") + " exists; give --force to replace the set\n",
+                err.toString(StandardCharsets.UTF_8));
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("ca.pem"))), "ca.pem was replaced");
+        assertEquals(0, run(dir.toString(), "--force"));
+        assertTrue(!java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("ca.pem"))), "--force did not replace");
+    }
+
+    @Test
+    void usageMistakesAreOneLineAndExitTwo() throws Exception {
+        assertUsage("echo-certs: missing DIR: where to write the certificates");
+        assertUsage("echo-certs: one DIR expected, got 2: a b", "a", "b");
+        assertUsage("echo-certs: invalid --days '0': expected a whole number from 1 to 3650", dir.toString(), "--days", "0");
+        assertUsage("echo-certs: invalid --name 'bad name': expected DNS names or IP addresses, comma-separated",
+                dir.toString(), "--name", "bad name");
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertUsage("echo-certs: " + file + " is not a directory", file.toString());
+        assertEquals(List.of("file"), Files.list(dir).map(p -> p.getFileName().toString()).toList());
+    }
+
+    @Test
+    void helpNamesTheOptions() {
+        assertEquals(0, run("--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("--name") && help.contains("--days") && help.contains("--force"), help);
+    }
+
+    private void assertUsage(String expected, String... args) {
+        err.reset();
+        assertEquals(2, run(args), String.join(" ", args));
+        assertEquals(expected + "\n", err.toString(StandardCharsets.UTF_8));
+    }
+}
