@@ -1,282 +1,218 @@
 package dev.echo.client;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.echo.core.Durations;
-import dev.echo.core.FrameException;
-import dev.echo.core.FrameReader;
-import dev.echo.core.FrameWriter;
+import dev.echo.core.HostPort;
 import dev.echo.core.Messages;
-import dev.echo.core.proto.ClientMessage;
-import dev.echo.core.proto.ServerMessage;
-import java.io.IOException;
-import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
- * One blocking connection to an echo server.
+ * A client for echo servers, meant to be made once and shared by every thread of an application.
  *
  * <pre>{@code
- * try (EchoClient client = EchoClient.connect("127.0.0.1", 8080)) {
- *     String text = client.echo("Hello, World!");
- *     int sum = client.add(10, 20);
+ * try (EchoClient client = EchoClient.connect(ClientConfig.builder().addresses("10.0.0.1:8080", "10.0.0.2:8080")
+ *         .requestTimeout(Duration.ofSeconds(2)).build())) {
+ *     String text = client.echo("Hello, World!");                // blocking, from any thread
+ *     CompletableFuture<Integer> sum = client.addAsync(10, 20);  // or not
  * }
  * }</pre>
  *
- * <p><b>One thread at a time:</b> a client is not thread-safe; use it from one thread, or hand it
- * between threads with proper synchronization. Only {@link #close()} may be called from another
- * thread, to abort a blocked call.
+ * <p><b>Thread-safe and pipelined.</b> Any number of threads call at once; requests share one
+ * connection per address, written back to back without waiting for answers, and the answers (which
+ * the server sends in request order) are matched to their requests in order. Futures are completed
+ * on the client's own threads (a connection's reader, its timer) and never while a lock of the client
+ * is held; a dependent stage that blocks there holds up that connection's answers, so use the
+ * {@code ...Async} stage methods for slow work.
  *
- * <p>Errors: an {@code ErrorResponse} answer to {@link #echo} or {@link #add} is thrown as a {@link
- * ServerErrorException} and the connection stays usable. Connection failures, timeouts and answers
- * that are not valid frames are {@link IOException}s whose message names {@code host:port} and what
- * happened; after one of those the connection is closed ({@link #isOpen()} is false), because the
- * order of later answers could no longer be trusted. A late answer after a read timeout is never
- * mistaken for the answer to the next request.
+ * <p><b>Bounded.</b> At most {@link ClientConfig#maxInFlight()} requests are outstanding; a call past
+ * that waits (the async ones too: that is the back-pressure) until there is room or its deadline.
  *
- * <p>Pipelining: {@link #send} buffers requests, {@link #receive} returns answers in request order.
- * Since one thread both sends and receives, keep the number of unanswered requests modest (a few
- * thousand small ones) so that neither side's socket buffers fill up while the other waits.
+ * <p><b>Deadlines.</b> Every request has one, {@link ClientConfig#requestTimeout()} from the call,
+ * which covers waiting for room, for a connection and every retry. Past it the call fails with a
+ * {@link RequestTimeoutException} that says whether the request was ever written. A late answer is
+ * read and dropped, never given to another request. A connection on which nothing was answered for a
+ * whole request timeout (a peer that vanished without a reset) is closed and replaced.
+ *
+ * <p><b>Reconnects and retries.</b> A connection that ends is opened again, with exponential backoff
+ * and jitter. A request that was not written, was answered {@code SHUTTING_DOWN}, or whose connection
+ * ended before its answer is sent again (echo and add are idempotent) on a usable connection, within
+ * its deadline, {@link ClientConfig#maxAttempts()} and a per-client {@link ClientConfig#retryBudget()}:
+ * a server restart costs latency, not errors. Other error answers are never retried. Turn retries off
+ * with {@link ClientConfig.Builder#noRetries()}.
+ *
+ * <p><b>Several addresses.</b> Requests are spread round robin over the addresses with a usable
+ * connection ({@link ClientConfig#addresses()}; each name resolved once, at connect, to all its
+ * addresses); one that refuses connections or is shutting down gets nothing until it is back.
+ *
+ * <p><b>Failures</b> are {@link EchoClientException}s: {@link ServerErrorException} (the server's
+ * error answer), {@link RequestTimeoutException}, {@link ConnectionLostException} (no retry left),
+ * {@link BadAnswerException} (the server broke the protocol), {@link ClientClosedException}. The
+ * blocking methods throw them; the async ones complete their future with them.
  */
 public final class EchoClient implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(EchoClient.class);
-
     private final ClientConfig config;
-    private final String endpoint;
-    private final Socket socket;
-    private final FrameReader reader;
-    private final FrameWriter writer;
-    private volatile boolean open = true;
-    private long requestsSent;
-    private long answersReceived;
+    private final Dispatcher dispatcher;
 
-    private EchoClient(ClientConfig config, Socket socket) throws IOException {
+    private EchoClient(ClientConfig config, Dispatcher dispatcher) {
         this.config = config;
-        this.endpoint = config.endpoint();
-        this.socket = socket;
-        this.reader = config.framing().newReader(socket.getInputStream(), config.maxFrameBytes());
-        this.writer = config.framing().newWriter(socket.getOutputStream());
+        this.dispatcher = dispatcher;
     }
 
     /**
-     * Opens a connection with TCP_NODELAY set.
+     * Resolves every address ({@link InetAddress#getAllByName}) and connects to each once, in
+     * parallel. Returns once at least one is connected; the others keep trying in the background.
      *
-     * @throws IOException {@code cannot connect to host:port: connection refused} (or {@code unknown
-     *     host}, {@code no connection within 5s}, ...)
+     * @throws ConnectionLostException if no address could be connected: {@code cannot connect to
+     *     127.0.0.1:8080 (connection refused)}, or a name could not be resolved
      */
-    public static EchoClient connect(ClientConfig config) throws IOException {
+    public static EchoClient connect(ClientConfig config) {
         Objects.requireNonNull(config, "config");
-        String endpoint = config.endpoint();
-        Socket socket = new Socket();
-        try {
-            socket.setTcpNoDelay(true); // requests are small and latency-bound
-            InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
-            if (address.isUnresolved()) {
-                throw new UnknownHostException(config.host());
+        Dispatcher dispatcher = new Dispatcher(config);
+        List<Address> addresses = new ArrayList<>();
+        for (String text : config.endpoints()) {
+            Endpoint endpoint = Endpoint.parse(text);
+            InetAddress[] resolved;
+            try {
+                resolved = InetAddress.getAllByName(endpoint.host());
+            } catch (UnknownHostException e) {
+                dispatcher.close();
+                throw new ConnectionLostException("cannot connect to " + endpoint + ": unknown host", e);
             }
-            socket.connect(address, SocketTimeouts.socketMillis(config.connectTimeout()));
-            socket.setSoTimeout(SocketTimeouts.socketMillis(config.readTimeout()));
-            return new EchoClient(config, socket);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(socket, endpoint);
-            throw new IOException("cannot connect to " + endpoint + ": " + connectFailure(e, config), e);
+            for (InetAddress address : resolved) {
+                addresses.add(new Address(dispatcher, endpoint.host(), new InetSocketAddress(address, endpoint.port())));
+            }
         }
+        dispatcher.addresses(addresses);
+        List<Thread> attempts = new ArrayList<>();
+        boolean[] connected = new boolean[addresses.size()];
+        for (int i = 0; i < addresses.size(); i++) {
+            int index = i;
+            attempts.add(Thread.ofVirtual().name("echo-client-connect").start(
+                    () -> connected[index] = addresses.get(index).connectOnce()));
+        }
+        boolean any = false;
+        for (int i = 0; i < attempts.size(); i++) {
+            try {
+                attempts.get(i).join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                dispatcher.close();
+                throw new EchoClientException("interrupted while connecting to " + config.endpoints());
+            }
+            any |= connected[i];
+        }
+        if (!any) {
+            String why = dispatcher.describeAddresses();
+            dispatcher.close();
+            throw new ConnectionLostException("cannot connect to " + why);
+        }
+        for (int i = 0; i < addresses.size(); i++) {
+            if (!connected[i]) {
+                addresses.get(i).reconnectInBackground();
+            }
+        }
+        return new EchoClient(config, dispatcher);
     }
 
-    /** Connects to {@code host:port} with every other setting at its {@link ClientConfig} default. */
-    public static EchoClient connect(String host, int port) throws IOException {
+    /**
+     * Connects to {@code host:port} with every other setting at its {@link ClientConfig} default.
+     *
+     * @throws ConnectionLostException as {@link #connect(ClientConfig)}
+     */
+    public static EchoClient connect(String host, int port) {
         return connect(ClientConfig.builder().host(host).port(port).build());
     }
 
-    private static String connectFailure(Exception e, ClientConfig config) {
-        if (e instanceof ConnectException) {
-            return "connection refused";
-        }
-        if (e instanceof SocketTimeoutException) {
-            return "no connection within " + Durations.format(config.connectTimeout());
-        }
-        if (e instanceof UnknownHostException) {
-            return "unknown host";
-        }
-        if (e instanceof NoRouteToHostException) {
-            return "no route to host";
-        }
-        return String.valueOf(e.getMessage());
-    }
-
     /**
-     * Sends {@code text} and returns the server's echo of it.
+     * Sends {@code text} and returns the server's echo of it. Blocks for at most the request timeout
+     * (plus the time to give a late failure to this thread). Safe from any thread.
      *
      * @throws ServerErrorException if the server answers with an error
-     * @throws IOException on a connection failure, a timeout or an answer of the wrong kind
+     * @throws RequestTimeoutException if the deadline passed
+     * @throws ConnectionLostException if the connection ended and no retry was left
+     * @throws BadAnswerException if the server broke the protocol
+     * @throws ClientClosedException if the client is closed
+     * @throws EchoClientException if interrupted while waiting (the interrupt status is set again)
      */
-    public String echo(String text) throws IOException {
-        ServerMessage answer = call(Messages.echo(Objects.requireNonNull(text, "text")));
-        return switch (answer.getMessageCase()) {
-            case ECHO_MESSAGE -> answer.getEchoMessage().getContent();
-            case ERROR -> throw ServerErrorException.of(answer.getError());
-            default -> throw unexpected("echo", answer);
-        };
+    public String echo(String text) {
+        return await(echoAsync(text));
     }
 
     /**
-     * Returns {@code a + b} as the server computes it.
-     *
-     * @throws ServerErrorException {@code ADD_OVERFLOW} if the sum does not fit an int32, or any
-     *     other error answer
-     * @throws IOException on a connection failure, a timeout or an answer of the wrong kind
+     * Returns {@code a + b} as the server computes it. Blocking, like {@link #echo}; the same
+     * exceptions, and {@link ServerErrorException} with {@code ADD_OVERFLOW} if the sum does not fit
+     * an int32.
      */
-    public int add(int a, int b) throws IOException {
-        ServerMessage answer = call(Messages.add(a, b));
-        return switch (answer.getMessageCase()) {
-            case ADD_RESPONSE -> answer.getAddResponse().getResult();
-            case ERROR -> throw ServerErrorException.of(answer.getError());
-            default -> throw unexpected("add", answer);
-        };
-    }
-
-    private IOException unexpected(String what, ServerMessage answer) {
-        close(); // the server does not follow the protocol; nothing later can be trusted
-        return new IOException(endpoint + ": expected an " + what + " answer, got " + answer.getMessageCase());
+    public int add(int a, int b) {
+        return await(addAsync(a, b));
     }
 
     /**
-     * Sends any request (even an empty or odd one) and returns the raw answer; error answers are
-     * returned, not thrown.
-     *
-     * @throws IOException on a connection failure or a timeout
+     * Sends {@code text}; the future completes with the echo or one of the exceptions of {@link
+     * #echo}. Waits only while {@link ClientConfig#maxInFlight()} requests are outstanding.
      */
-    public ServerMessage call(ClientMessage request) throws IOException {
-        send(request);
-        return receive();
+    public CompletableFuture<String> echoAsync(String text) {
+        return dispatcher.submit(Messages.echo(Objects.requireNonNull(text, "text")), AnswerKind.ECHO).future;
     }
 
-    /**
-     * Buffers {@code request} for sending; it goes out with {@link #flush()}, {@link #receive()} or
-     * when the buffer is full.
-     *
-     * @throws IOException if the connection is closed or fails
-     */
-    public void send(ClientMessage request) throws IOException {
-        Objects.requireNonNull(request, "request");
-        ensureOpen();
+    /** Sends {@code a + b}; the future completes with the sum or one of the exceptions of {@link #add}. */
+    public CompletableFuture<Integer> addAsync(int a, int b) {
+        return dispatcher.submit(Messages.add(a, b), AnswerKind.ADD).future;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
         try {
-            writer.write(request);
-        } catch (IOException e) {
-            throw failed("cannot send", e);
-        }
-        requestsSent++;
-    }
-
-    /** Sends every buffered request. */
-    public void flush() throws IOException {
-        ensureOpen();
-        try {
-            writer.flush();
-        } catch (IOException e) {
-            throw failed("cannot send", e);
+            return future.get(); // the client's timer completes every future by its deadline
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EchoClientException("interrupted while waiting for an answer", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof EchoClientException failure) {
+                throw failure;
+            }
+            throw new EchoClientException(String.valueOf(e.getCause()), e.getCause());
         }
     }
 
-    /**
-     * Flushes, then waits for the next answer, in request order. Error answers are returned, not
-     * thrown. Blocks for at most the read timeout.
-     *
-     * @throws ConnectionClosedException if the server closed the connection at a frame boundary
-     * @throws IOException {@code host:port: no answer within 30s}, a broken frame, or a connection
-     *     failure; the connection is then closed
-     */
-    public ServerMessage receive() throws IOException {
-        flush();
-        int length;
-        try {
-            length = reader.nextFrame();
-        } catch (SocketTimeoutException e) {
-            throw failed("no answer within " + Durations.format(config.readTimeout()), e);
-        } catch (FrameException e) {
-            close();
-            throw new IOException(endpoint + ": bad answer frame: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw failed(open ? "connection lost" : "connection closed", e);
-        }
-        if (length < 0) {
-            close();
-            throw new ConnectionClosedException(endpoint);
-        }
-        try {
-            ServerMessage answer = reader.parseFrame(ServerMessage.parser());
-            answersReceived++;
-            return answer;
-        } catch (InvalidProtocolBufferException e) {
-            close();
-            throw new IOException(endpoint + ": answer is not a valid ServerMessage: " + e.getMessage(), e);
-        }
+    /** The counters and latency percentiles so far. Safe from any thread. */
+    public ClientStats stats() {
+        return dispatcher.stats();
     }
 
-    private void ensureOpen() throws IOException {
-        if (!open) {
-            throw new IOException(endpoint + ": connection is closed");
-        }
-    }
-
-    /** Closes the connection and wraps {@code cause} with the endpoint and what was going on. */
-    private IOException failed(String what, IOException cause) {
-        close();
-        String reason = cause instanceof SocketTimeoutException || cause.getMessage() == null
-                ? "" : ": " + cause.getMessage();
-        return new IOException(endpoint + ": " + what + reason, cause);
-    }
-
-    /** The configuration this client connected with. */
+    /** The configuration this client was made with. */
     public ClientConfig config() {
         return config;
     }
 
-    /** {@code host:port} of the server. */
-    public String endpoint() {
-        return endpoint;
+    /** Each resolved address and its state: {@code 127.0.0.1:8080 (connected), 127.0.0.1:8081 (connection refused)}. */
+    public String describeConnections() {
+        return dispatcher.describeAddresses();
     }
 
-    /** Requests handed to {@link #send} (and so to {@link #call}, {@link #echo}, {@link #add}). */
-    public long requestsSent() {
-        return requestsSent;
+    /** True once {@link #close()} began. */
+    public boolean isClosed() {
+        return dispatcher.closing();
     }
 
-    /** Answers returned by {@link #receive} so far. */
-    public long answersReceived() {
-        return answersReceived;
-    }
-
-    /** False after {@link #close()} or after a failure that closed the connection. */
-    public boolean isOpen() {
-        return open;
-    }
-
-    /** Closes the connection without waiting for outstanding answers. Idempotent; never throws. */
+    /**
+     * Refuses new calls ({@link ClientClosedException}), lets outstanding ones finish for up to {@link
+     * ClientConfig#closeTimeout()}, then fails the rest with {@link ClientClosedException} and closes
+     * every connection. Idempotent in effect; never throws.
+     */
     @Override
     public void close() {
-        if (open) {
-            open = false;
-            closeQuietly(socket, endpoint);
-        }
-    }
-
-    private static void closeQuietly(Socket socket, String endpoint) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            log.debug("closing the connection to {} failed", endpoint, e); // nothing left to release
-        }
+        dispatcher.close();
     }
 
     @Override
     public String toString() {
-        return "EchoClient[" + endpoint + ", " + config.framing().cliName() + (open ? "" : ", closed") + "]";
+        return "EchoClient[" + String.join(", ", config.endpoints()) + ", " + config.framing().cliName()
+                + (isClosed() ? ", closed" : "") + "]";
     }
+
 }

@@ -4,10 +4,12 @@ import dev.echo.core.proto.ErrorResponse;
 import java.util.Objects;
 
 /**
- * The server answered a request with an {@link ErrorResponse}. The connection stays usable. The
- * message is {@code CODE: detail}, for example {@code ADD_OVERFLOW: 2147483647 + 1 overflows int32}.
+ * The server answered a request with an {@link ErrorResponse}. The connection stays usable. An
+ * {@link EchoClient} never retries these, except {@code SHUTTING_DOWN} (the server did not execute
+ * the request), which it sends again elsewhere and reports only when it cannot. The message is
+ * {@code CODE: detail}, for example {@code ADD_OVERFLOW: 2147483647 + 1 overflows int32}.
  */
-public final class ServerErrorException extends RuntimeException {
+public final class ServerErrorException extends EchoClientException {
     private static final long serialVersionUID = 1L;
 
     private final ErrorResponse.Code code;

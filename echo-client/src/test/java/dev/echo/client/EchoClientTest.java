@@ -2,241 +2,277 @@ package dev.echo.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.UnknownFieldSet;
-import dev.echo.core.FrameReader;
-import dev.echo.core.Framing;
 import dev.echo.core.Messages;
-import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ErrorResponse;
-import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
-import java.io.ByteArrayOutputStream;
+import dev.echo.testkit.Await;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
-/** The client against the real server, in process, on port 0. */
-@Timeout(60)
+/** The shared, pipelined client against the real server (in process, port 0) and against fakes. */
+@Timeout(120)
 class EchoClientTest {
 
-    private static EchoServer start(ServerConfig.Builder config) throws IOException {
-        return EchoServer.create(config.port(0).build()).start();
+    private static EchoServer start(int port) throws IOException {
+        return EchoServer.create(ServerConfig.builder().port(port).shutdownGrace(Duration.ofSeconds(5)).build()).start();
     }
 
-    private static ClientConfig clientOf(EchoServer server) {
-        return ClientConfig.builder().host("127.0.0.1").port(server.port()).framing(server.config().framing())
-                .readTimeout(Duration.ofSeconds(20)).build();
+    private static ClientConfig.Builder to(int port) {
+        return ClientConfig.builder().port(port).requestTimeout(Duration.ofSeconds(20));
     }
 
-    @ParameterizedTest
-    @EnumSource(Framing.class)
-    void echoAndAddRoundTripInEitherFraming(Framing framing) throws IOException {
-        try (EchoServer server = start(ServerConfig.builder().framing(framing));
-             EchoClient client = EchoClient.connect(clientOf(server))) {
-            assertEquals("Hello, World!", client.echo("Hello, World!"), "echo answers the text");
-            assertEquals("grüße, 世界 🌍", client.echo("grüße, 世界 🌍"), "non-ASCII text survives");
-            String big = "x".repeat(1 << 20);
-            assertEquals(big, client.echo(big), "a 1 MiB text survives");
-            assertEquals(30, client.add(10, 20), "10 + 20");
-            assertEquals(-2, client.add(-5, 3), "negative numbers");
-            assertEquals(Integer.MIN_VALUE, client.add(Integer.MIN_VALUE, 0), "int32 minimum");
-            assertEquals(6, client.requestsSent(), "six requests counted");
-            assertEquals(6, client.answersReceived(), "six answers counted");
-            assertTrue(client.isOpen(), "still open");
-        }
-    }
-
-    @Test
-    void emptyTextIsEchoedInDelimitedFraming() throws IOException {
-        try (EchoServer server = start(ServerConfig.builder());
-             EchoClient client = EchoClient.connect(clientOf(server))) {
-            assertEquals("", client.echo(""), "an empty text is a valid echo");
-        }
-    }
-
-    @Test
-    void addOverflowIsAServerErrorAndTheConnectionGoesOn() throws IOException {
-        try (EchoServer server = start(ServerConfig.builder());
-             EchoClient client = EchoClient.connect(clientOf(server))) {
-            ServerErrorException e = assertThrows(ServerErrorException.class, () -> client.add(Integer.MAX_VALUE, 1),
-                    "int32 max + 1 overflows");
-            assertEquals(ErrorResponse.Code.ADD_OVERFLOW, e.code(), "code");
-            assertEquals("2147483647 + 1 overflows int32", e.detail(), "detail");
-            assertEquals("ADD_OVERFLOW: 2147483647 + 1 overflows int32", e.getMessage(), "message");
-            assertEquals(2, client.add(1, 1), "the connection is still usable after an error answer");
-        }
-    }
-
-    @Test
-    void emptyRequestGetsEmptyRequest() throws IOException {
-        try (EchoServer server = start(ServerConfig.builder());
-             EchoClient client = EchoClient.connect(clientOf(server))) {
-            ServerMessage answer = client.call(ClientMessage.getDefaultInstance());
-            assertEquals(ErrorResponse.Code.EMPTY_REQUEST, answer.getError().getCode(), "a request with neither kind");
-            assertEquals("still here", client.echo("still here"), "the connection goes on");
-        }
-    }
-
-    @Test
-    void invalidUtf8GetsMalformedMessage() throws IOException {
-        // Field 1 (echo_message) carrying an EchoMessage whose string is not UTF-8: the builder
-        // refuses such a string, so it goes in as an unknown field with the same number.
-        byte[] echoWithBadUtf8 = {0x0A, 0x02, (byte) 0xC3, 0x28};
-        ClientMessage crafted = ClientMessage.newBuilder()
-                .setUnknownFields(UnknownFieldSet.newBuilder()
-                        .addField(1, UnknownFieldSet.Field.newBuilder()
-                                .addLengthDelimited(ByteString.copyFrom(echoWithBadUtf8)).build())
-                        .build())
-                .build();
-        try (EchoServer server = start(ServerConfig.builder());
-             EchoClient client = EchoClient.connect(clientOf(server))) {
-            ServerMessage answer = client.call(crafted);
-            assertEquals(ErrorResponse.Code.MALFORMED_MESSAGE, answer.getError().getCode(),
-                    "invalid UTF-8 in a proto3 string: got " + answer);
-            assertEquals(5, client.add(2, 3), "a delimited connection survives a malformed message");
-        }
-    }
-
-    @Test
-    void frameOverTheServersMaximumGetsFrameTooLarge() throws IOException {
-        try (EchoServer server = start(ServerConfig.builder().maxFrameBytes(64));
-             EchoClient client = EchoClient.connect(clientOf(server))) {
-            ServerErrorException e = assertThrows(ServerErrorException.class, () -> client.echo("x".repeat(1000)),
-                    "a 1000-byte frame over a 64-byte maximum");
-            assertEquals(ErrorResponse.Code.FRAME_TOO_LARGE, e.code(), "code: " + e.getMessage());
-            IOException closed = assertThrows(IOException.class, () -> client.echo("after"),
-                    "the server closes the connection after FRAME_TOO_LARGE");
-            assertTrue(closed.getMessage().startsWith("127.0.0.1:" + server.port()),
-                    "names the endpoint: " + closed.getMessage());
-        }
-    }
-
-    @Test
-    void connectionOverTheLimitGetsServerBusy() throws IOException {
-        try (EchoServer server = start(ServerConfig.builder().maxConnections(1));
-             EchoClient first = EchoClient.connect(clientOf(server))) {
-            assertEquals("first", first.echo("first"), "the first connection is served");
-            try (EchoClient second = EchoClient.connect(clientOf(server))) {
-                ServerMessage answer = second.receive();
-                assertEquals(ErrorResponse.Code.SERVER_BUSY, answer.getError().getCode(), "second of max 1: " + answer);
-                assertThrows(ConnectionClosedException.class, second::receive, "then the server closes it");
+    /** {@code threads} threads, {@code each} mixed calls each, every answer checked against its own request. */
+    private static long hammer(EchoClient client, int threads, int each, AtomicLong failures) throws Exception {
+        AtomicLong checked = new AtomicLong();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        try {
+                            if (i % 2 == 0) {
+                                String text = thread + "/" + i;
+                                assertEquals(text, client.echo(text), "echo of thread " + thread + " call " + i);
+                            } else {
+                                assertEquals(thread * 100_000 + i, client.add(thread * 100_000, i), "sum " + thread + "/" + i);
+                            }
+                            checked.incrementAndGet();
+                        } catch (EchoClientException e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
             }
-            assertEquals("still first", first.echo("still first"), "the first connection is unaffected");
+            for (Future<?> f : done) {
+                f.get(100, TimeUnit.SECONDS);
+            }
+        }
+        return checked.get();
+    }
+
+    @Test
+    void manyThreadsShareOneClientAndEveryAnswerIsItsOwn() throws Exception {
+        try (EchoServer server = start(0); EchoClient client = EchoClient.connect(to(server.port()).build())) {
+            AtomicLong failures = new AtomicLong();
+            long checked = hammer(client, 64, 2_000, failures);
+            assertEquals(0, failures.get(), "no call failed");
+            assertEquals(64 * 2_000, checked, "every answer checked");
+            ClientStats stats = client.stats();
+            assertEquals(64 * 2_000, stats.answered(), "answered counted: " + stats);
+            assertEquals(0, stats.inFlight(), "nothing left in flight");
+            assertEquals(64 * 2_000, stats.latency().count(), "a latency per answer");
+            assertTrue(stats.latency().at(99).compareTo(stats.latency().at(50)) >= 0, "p99 >= p50");
         }
     }
 
     @Test
-    void frameCompletedDuringShutdownGetsShuttingDown() throws Exception {
-        // A connection inside a frame when shutdown begins is let finish it, and is answered
-        // SHUTTING_DOWN. "Inside a frame": one write carries a whole request and the first byte of
-        // the next, so the server reads both at once and waits for the rest of the second.
-        EchoServer server = start(ServerConfig.builder().shutdownGrace(Duration.ofSeconds(20)));
-        Thread closer = null;
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
-             EchoClient idleProbe = EchoClient.connect(clientOf(server))) {
-            socket.setSoTimeout(20_000);
-            socket.setTcpNoDelay(true);
-            byte[] first = Framing.DELIMITED.encode(Messages.echo("one"));
-            byte[] second = Framing.DELIMITED.encode(Messages.echo("two"));
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            bytes.write(first);
-            bytes.write(second, 0, 1);
-            OutputStream out = socket.getOutputStream();
-            out.write(bytes.toByteArray());
-            out.flush();
-            FrameReader reader = Framing.DELIMITED.newReader(socket.getInputStream());
-            assertEquals("one", reader.read(ServerMessage.parser()).getEchoMessage().getContent(), "first answered");
+    void asyncCallsCompleteWithTheirOwnAnswersAndErrorAnswersAreTyped() throws Exception {
+        try (EchoServer server = start(0); EchoClient client = EchoClient.connect(to(server.port()).build())) {
+            List<CompletableFuture<String>> echoes = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                echoes.add(client.echoAsync("n" + i));
+            }
+            CompletableFuture<Integer> overflow = client.addAsync(Integer.MAX_VALUE, 1);
+            for (int i = 0; i < 500; i++) {
+                assertEquals("n" + i, echoes.get(i).get(20, TimeUnit.SECONDS), "async echo " + i);
+            }
+            ExecutionException e = assertThrows(ExecutionException.class, () -> overflow.get(20, TimeUnit.SECONDS));
+            ServerErrorException error = assertInstanceOf(ServerErrorException.class, e.getCause(), "typed");
+            assertEquals(ErrorResponse.Code.ADD_OVERFLOW, error.code(), "the server's code");
+            assertEquals(0, client.stats().retried(), "error answers are not retried");
+            assertEquals(3, client.add(1, 2), "still usable after an error answer");
+        }
+    }
 
-            closer = Thread.ofPlatform().name("closer").start(server::close);
-            // Shutdown has reached the connections once the idle probe is turned away, and has
-            // finished telling all of them when close() waits for them to leave.
-            await(() -> probeTurnedAway(idleProbe), "the idle probe connection to be ended by the shutdown");
-            Thread closing = closer;
-            await(() -> closing.getState() == Thread.State.TIMED_WAITING || !closing.isAlive(),
-                    "close() to be waiting for the connections");
-
-            out.write(second, 1, second.length - 1);
-            out.flush();
-            ServerMessage answer = reader.read(ServerMessage.parser());
-            assertEquals(ErrorResponse.Code.SHUTTING_DOWN, answer.getError().getCode(), "got " + answer);
-            assertEquals(-1, reader.nextFrame(), "then the server closes the connection");
-        } finally {
-            server.close();
-            if (closer != null) {
-                closer.join(Duration.ofSeconds(30));
+    @Test
+    void aServerRestartedOnTheSamePortUnderLoadCostsNoCall() throws Exception {
+        EchoServer first = start(0);
+        int port = first.port();
+        try (EchoClient client = EchoClient.connect(to(port).build())) {
+            AtomicLong failures = new AtomicLong();
+            CompletableFuture<Long> load = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return hammer(client, 32, 1_500, failures);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Await.until("some answers before the restart", Duration.ofSeconds(20), () -> client.stats().answered() > 2_000);
+            first.close(); // graceful: SHUTTING_DOWN answers and FINs between frames
+            try (EchoServer second = start(port)) {
+                assertEquals(32 * 1_500, load.get(100, TimeUnit.SECONDS), "every call answered and checked");
+                assertEquals(0, failures.get(), "no call failed across the restart: " + client.stats());
+                assertTrue(client.stats().reconnects() >= 1, "it reconnected: " + client.stats());
             }
         }
     }
 
     @Test
-    void thousandPipelinedRequestsAreAnsweredInOrder() throws IOException {
-        int count = 1000;
-        try (EchoServer server = start(ServerConfig.builder());
-             EchoClient client = EchoClient.connect(clientOf(server))) {
-            for (int i = 0; i < count; i++) {
-                client.send(i % 2 == 0 ? Messages.echo("message " + i) : Messages.add(i, 1_000_000));
+    void withRetriesOffARestartFailsCallsWithTypedExceptions() throws Exception {
+        EchoServer first = start(0);
+        int port = first.port();
+        try (EchoClient client = EchoClient.connect(to(port).noRetries().build())) {
+            List<CompletableFuture<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                calls.add(client.echoAsync("x" + i));
             }
-            client.flush();
-            for (int i = 0; i < count; i++) {
-                ServerMessage answer = client.receive();
-                if (i % 2 == 0) {
-                    assertEquals("message " + i, answer.getEchoMessage().getContent(), "answer " + i + " in order");
-                } else {
-                    assertEquals(i + 1_000_000, answer.getAddResponse().getResult(), "answer " + i + " in order");
+            first.close();
+            long failed = 0;
+            for (CompletableFuture<String> call : calls) {
+                try {
+                    call.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    assertInstanceOf(EchoClientException.class, e.getCause(), "typed");
+                    failed++;
                 }
             }
-            assertEquals(count, client.answersReceived(), "every answer received");
-            assertEquals("after", client.echo("after"), "the connection goes on after the pipeline");
+            // Without the server the next calls cannot succeed; with retries they would wait for it.
+            EchoClientException e = assertThrows(EchoClientException.class, () -> client.echo("after"));
+            assertTrue(e instanceof RequestTimeoutException || e instanceof ConnectionLostException
+                    || e instanceof ServerErrorException, "typed: " + e);
+            assertEquals(0, client.stats().retried(), "nothing retried");
+            assertTrue(failed > 0 || client.stats().failed() > 0, "calls failed: " + client.stats());
         }
     }
 
     @Test
-    void serverClosingAnIdleConnectionIsSeenAtTheNextCall() throws IOException {
-        EchoServer server = start(ServerConfig.builder());
-        try (EchoClient client = EchoClient.connect(clientOf(server))) {
-            assertEquals("before", client.echo("before"), "served before the server stops");
-            server.close();
-            IOException e = assertThrows(IOException.class, () -> client.echo("after"), "the server is gone");
-            assertTrue(e.getMessage().startsWith("127.0.0.1:" + server.port()), "names the endpoint: " + e.getMessage());
-            assertFalse(client.isOpen(), "closed after the server left");
-        } finally {
-            server.close();
-        }
-    }
-
-    /** One probe round trip: false while the server still serves it normally. */
-    private static boolean probeTurnedAway(EchoClient probe) {
-        try {
-            probe.echo("probe");
-            return false;
-        } catch (IOException | ServerErrorException e) {
-            return true;
-        }
-    }
-
-    /** Polls {@code condition} until it holds, for at most 20 s. */
-    static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("waited 20 s for " + what);
+    void aBlackHoleTimesCallsOutWrittenReplacesTheConnectionAndNeverMisdeliversALateAnswer() throws Exception {
+        try (FakeServer hole = new FakeServer(request -> null);
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(hole.port())
+                     .requestTimeout(Duration.ofMillis(500)).build())) {
+            for (int round = 0; round < 3; round++) {
+                long start = System.nanoTime();
+                RequestTimeoutException e = assertThrows(RequestTimeoutException.class, () -> client.echo("void"));
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(e.wasWritten(), "written: " + e.getMessage());
+                assertTrue(e.getMessage().contains("timed out") && e.getMessage().contains("written"), e.getMessage());
+                assertTrue(millis >= 450 && millis < 500 + 700, "failed at its deadline, took " + millis + " ms");
             }
-            Thread.onSpinWait();
-            Thread.yield();
+            Await.until("the silent connection replaced", Duration.ofSeconds(10), () -> hole.accepted.get() >= 2,
+                    () -> hole.accepted + " connections");
         }
     }
 
+    @Test
+    void aLateAnswerGoesToNobody() throws Exception {
+        // "a" is answered after 250 ms (in time), "x" after 800 ms more (late): x times out, but the
+        // connection answered since x was written, so it stays; x's late answer must go to nobody.
+        try (FakeServer slow = new FakeServer(request -> {
+                String text = request.getEchoMessage().getContent();
+                pause(text.equals("a") ? 250 : text.equals("x") ? 800 : 0);
+                return Messages.echoAnswer(text);
+            });
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(slow.port())
+                     .requestTimeout(Duration.ofMillis(600)).noRetries().build())) {
+            CompletableFuture<String> a = client.echoAsync("a");
+            CompletableFuture<String> x = client.echoAsync("x");
+            assertEquals("a", a.get(5, TimeUnit.SECONDS), "answered in time");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> x.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(RequestTimeoutException.class, e.getCause());
+            assertEquals("second", client.echo("second"), "the next caller gets its own answer, not the late one");
+            assertEquals(1, client.stats().lateAnswers(), "the late answer was read and dropped");
+            assertEquals(1, slow.accepted.get(), "the connection that answered was kept");
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis); // the fake server's slowness, not a synchronization
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void anAnswerOfTheWrongKindIsATypedFailureAndTheConnectionIsReplaced() throws Exception {
+        try (FakeServer wrong = new FakeServer(request -> Messages.sum(7));
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(wrong.port())
+                     .requestTimeout(Duration.ofSeconds(5)).build())) {
+            BadAnswerException e = assertThrows(BadAnswerException.class, () -> client.echo("x"));
+            assertTrue(e.getMessage().contains("expected an echo answer, got ADD_RESPONSE"), e.getMessage());
+            Await.until("a new connection", Duration.ofSeconds(10), () -> wrong.accepted.get() >= 2);
+            assertEquals(7, client.add(3, 4), "an add is answered right on the new connection");
+        }
+    }
+
+    @Test
+    void aSlowServerNeverSeesMoreThanMaxInFlight() throws Exception {
+        try (FakeServer hole = new FakeServer(request -> null);
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(hole.port()).maxInFlight(8)
+                     .requestTimeout(Duration.ofSeconds(3)).noRetries().build())) {
+            List<CompletableFuture<String>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 20; i++) {
+                    calls.add(client.echoAsync("held" + i)); // the ninth waits here for room
+                }
+            });
+            Await.until("eight requests at the server", Duration.ofSeconds(5), () -> hole.requests.get() == 8);
+            assertFalse(Await.holdsWithin(Duration.ofMillis(500), Duration.ofMillis(10), () -> hole.requests.get() > 8),
+                    "the server saw more than the bound: " + hole.requests.get());
+            assertEquals(8, client.stats().inFlight(), "eight in flight");
+            assertTrue(caller.isAlive(), "the ninth call waits for room");
+            assertTrue(caller.join(Duration.ofSeconds(20)), "every call returned its future");
+        }
+    }
+
+    @Test
+    void twoAddressesShareTheLoadAndADownOneIsAvoided() throws Exception {
+        try (EchoServer a = start(0); EchoServer b = start(0)) {
+            int bPort = b.port();
+            try (EchoClient client = EchoClient.connect(ClientConfig.builder()
+                    .addresses("127.0.0.1:" + a.port(), "127.0.0.1:" + bPort).build())) {
+                for (int i = 0; i < 200; i++) {
+                    assertEquals(i, client.add(i, 0));
+                }
+                assertTrue(a.stats().connectionsAccepted() == 1 && b.stats().connectionsAccepted() == 1, "both used");
+                assertEquals(2, client.stats().connections(), "one connection to each: " + client.describeConnections());
+                b.close();
+                AtomicLong failures = new AtomicLong();
+                assertEquals(8 * 200, hammer(client, 8, 200, failures), "all answered by the other");
+                assertEquals(0, failures.get(), "none failed");
+                try (EchoServer back = start(bPort)) {
+                    Await.until("the restarted address used again", Duration.ofSeconds(20), () -> {
+                        client.echo("probe");
+                        return back.stats().echoRequests() > 0;
+                    }, client::describeConnections);
+                }
+            }
+        }
+    }
+
+    @Test
+    void closeFailsNewCallsTyped() throws Exception {
+        try (EchoServer server = start(0)) {
+            EchoClient client = EchoClient.connect(to(server.port()).build());
+            assertEquals("a", client.echo("a"));
+            client.close();
+            assertThrows(ClientClosedException.class, () -> client.echo("b"));
+            assertTrue(client.isClosed());
+        }
+    }
+
+    @Test
+    void connectingToNothingFailsWithTheReason() {
+        ConnectionLostException e = assertThrows(ConnectionLostException.class,
+                () -> EchoClient.connect(ClientConfig.builder().port(1).build()));
+        assertTrue(e.getMessage().startsWith("cannot connect to 127.0.0.1:1 (connection refused)"), e.getMessage());
+    }
 }

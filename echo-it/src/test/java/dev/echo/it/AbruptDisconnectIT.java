@@ -2,7 +2,7 @@ package dev.echo.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.core.Framing;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.EchoMessage;
@@ -40,7 +40,7 @@ class AbruptDisconnectIT {
             }
             Conversation.Tally bystanders = new Conversation.Tally();
             Parallel.Running talkers = Parallel.start(10, Duration.ofSeconds(60), i -> {
-                try (EchoClient client = Clients.connect(server.port())) {
+                try (EchoConnection client = Clients.connect(server.port())) {
                     Conversation.run(client, i, 300, bystanders);
                 }
             });
@@ -75,7 +75,7 @@ class AbruptDisconnectIT {
             }
 
             TestServers.awaitSettled(server, CLIENTS + 10, Duration.ofSeconds(20));
-            try (EchoClient fresh = Clients.connect(server.port())) {
+            try (EchoConnection fresh = Clients.connect(server.port())) {
                 assertEquals("still here", fresh.echo("still here"), "expected a fresh client served after the resets");
                 assertEquals(42, fresh.add(40, 2), "expected 40 + 2 = 42 after the resets");
             } catch (java.io.IOException e) {

@@ -3,7 +3,7 @@ package dev.echo.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.core.Framing;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse.Code;
@@ -116,7 +116,7 @@ class BadInputIT {
                     "expected " + input.code + " for " + input + ", got " + error);
             assertTrue(connection.closedByServer(), "expected the server to close the connection after " + input);
         }
-        try (EchoClient other = EchoClient.connect(Clients.config(server.port()).toBuilder().framing(input.framing).build())) {
+        try (EchoConnection other = EchoConnection.connect(Clients.config(server.port()).toBuilder().framing(input.framing).build())) {
             assertEquals("unharmed", other.echo("unharmed"), "expected another client served after " + input);
         }
     }
@@ -127,7 +127,7 @@ class BadInputIT {
         Conversation.Tally good = new Conversation.Tally();
         AtomicInteger errorsSeen = new AtomicInteger();
         Parallel.Running talkers = Parallel.start(10, Duration.ofSeconds(60), i -> {
-            try (EchoClient client = Clients.connect(delimited.port())) {
+            try (EchoConnection client = Clients.connect(delimited.port())) {
                 Conversation.run(client, i, 200, good);
             }
         });
@@ -184,7 +184,7 @@ class BadInputIT {
             }).assertAllSucceeded("oversized claims to be rejected (" + server.describe() + ")");
             assertEquals(100, rejected.get(), "expected 100 FRAME_TOO_LARGE answers");
             assertTrue(server.isAlive(), "expected the 48 MiB server alive after the claims: " + server.describe());
-            try (EchoClient client = Clients.connect(port)) {
+            try (EchoConnection client = Clients.connect(port)) {
                 assertEquals("heap intact", client.echo("heap intact"), "expected the server to go on serving");
             }
         }

@@ -1,7 +1,7 @@
 package dev.echo.it;
 
 import dev.echo.client.ClientConfig;
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.client.ServerErrorException;
 import dev.echo.core.Framing;
 import java.io.IOException;
@@ -35,8 +35,8 @@ final class Clients {
         }
     }
 
-    static EchoClient connect(int port) throws IOException {
-        return EchoClient.connect(config(port));
+    static EchoConnection connect(int port) throws IOException {
+        return EchoConnection.connect(config(port));
     }
 
     /**
@@ -45,7 +45,7 @@ final class Clients {
      * timeout, a refused connection), for a test that tries until a fresh client is served.
      */
     static String echoOnce(int port, String text, Duration readTimeout) {
-        try (EchoClient client = EchoClient.connect(config(port).toBuilder().readTimeout(readTimeout).build())) {
+        try (EchoConnection client = EchoConnection.connect(config(port).toBuilder().readTimeout(readTimeout).build())) {
             String answer = client.echo(text);
             return text.equals(answer) ? null : "a wrong echo: '" + answer + "'";
         } catch (ServerErrorException e) {

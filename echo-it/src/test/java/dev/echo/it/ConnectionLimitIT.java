@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.echo.client.ConnectionClosedException;
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.core.proto.ErrorResponse.Code;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
@@ -22,10 +22,10 @@ class ConnectionLimitIT {
 
     @Test
     void clientPastTheLimitGetsServerBusyAndIsAdmittedOnceOthersLeave() throws IOException {
-        List<EchoClient> admitted = new ArrayList<>();
+        List<EchoConnection> admitted = new ArrayList<>();
         try (EchoServer server = TestServers.start(b -> b.maxConnections(LIMIT))) {
             for (int i = 0; i < LIMIT; i++) {
-                EchoClient client = Clients.connect(server.port());
+                EchoConnection client = Clients.connect(server.port());
                 admitted.add(client);
                 assertEquals("in " + i, client.echo("in " + i), "expected client " + i + " within the limit to be served");
             }
@@ -40,7 +40,7 @@ class ConnectionLimitIT {
             Await.until((LIMIT - 2) + " active connections after two left", Duration.ofSeconds(10),
                     () -> server.stats().connectionsActive() == LIMIT - 2, () -> "stats are " + server.stats());
             for (int i = 0; i < 2; i++) {
-                EchoClient client = Clients.connect(server.port());
+                EchoConnection client = Clients.connect(server.port());
                 admitted.add(client);
                 assertEquals("again " + i, client.echo("again " + i), "expected a new client admitted after two left");
             }
@@ -48,13 +48,13 @@ class ConnectionLimitIT {
             assertEquals(2, server.stats().connectionsRejected(), "expected two rejections counted: " + server.stats());
             assertEquals(LIMIT + 2, server.stats().connectionsAccepted(), "expected the admitted connections counted: " + server.stats());
         } finally {
-            admitted.forEach(EchoClient::close);
+            admitted.forEach(EchoConnection::close);
         }
     }
 
     /** The server speaks first to a client it rejects: SERVER_BUSY, then the connection ends. */
     private static void assertBusy(EchoServer server, String who) throws IOException {
-        try (EchoClient rejected = Clients.connect(server.port())) {
+        try (EchoConnection rejected = Clients.connect(server.port())) {
             ServerMessage answer = rejected.receive();
             assertEquals(Code.SERVER_BUSY, answer.getError().getCode(), "expected SERVER_BUSY for " + who + ", got " + answer);
             assertThrows(ConnectionClosedException.class, rejected::receive,

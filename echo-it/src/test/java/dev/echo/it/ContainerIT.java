@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.client.ClientConfig;
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.testkit.Await;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,7 +34,7 @@ class ContainerIT {
     @Test
     void imageServesTheOriginalScenariosAndOneThousandConcurrentClients() {
         try (ServerContainer server = ServerContainer.start(0)) {
-            try (EchoClient client = Clients.connect(server.port())) {
+            try (EchoConnection client = Clients.connect(server.port())) {
                 assertEquals("Hello, World!", client.echo("Hello, World!"), "expected the echo of Hello, World!");
                 assertEquals(30, client.add(10, 20), "expected 10 + 20 = 30");
             } catch (IOException e) {
@@ -55,7 +55,7 @@ class ContainerIT {
         try (ServerContainer server = ServerContainer.startAsUsersDo("--port", Integer.toString(port))) {
             assertEquals("0.0.0.0:" + port, server.host() + ":" + server.port(),
                     "expected the image's ECHO_HOST to survive --port; logs:\n" + server.logs());
-            try (EchoClient client = Clients.connect(port)) {
+            try (EchoConnection client = Clients.connect(port)) {
                 assertEquals("every interface", client.echo("every interface"), "expected an answer on 127.0.0.1");
             }
             Await.until("the container to turn healthy", Duration.ofSeconds(90),
@@ -82,7 +82,7 @@ class ContainerIT {
             }
 
             server.unpause();
-            try (EchoClient client = Clients.connect(server.port())) {
+            try (EchoConnection client = Clients.connect(server.port())) {
                 assertEquals("back", client.echo("back"), "expected the unpaused server to answer a new client");
                 assertEquals(3, client.add(1, 2), "expected 1 + 2 = 3 after unpause");
             }
@@ -110,7 +110,7 @@ class ContainerIT {
     @Test
     void dockerStopEndsTheServerGracefullyWithExitZeroAndTheSummaryLine() throws IOException {
         try (ServerContainer server = ServerContainer.start(0, "--grace", "2s")) {
-            try (EchoClient client = Clients.connect(server.port())) {
+            try (EchoConnection client = Clients.connect(server.port())) {
                 assertEquals("before stop", client.echo("before stop"), "expected an answer before docker stop");
             }
             long start = System.nanoTime();
@@ -128,15 +128,15 @@ class ContainerIT {
     void containerLimitedTo256MiBHoldsFiveThousandConnections() {
         int connections = 5_000;
         try (ServerContainer server = ServerContainer.start(256L * 1024 * 1024, "--max-connections", "10000")) {
-            List<EchoClient> open = new ArrayList<>(connections);
-            ConcurrentLinkedQueue<EchoClient> opened = new ConcurrentLinkedQueue<>();
+            List<EchoConnection> open = new ArrayList<>(connections);
+            ConcurrentLinkedQueue<EchoConnection> opened = new ConcurrentLinkedQueue<>();
             Conversation.Tally tally = new Conversation.Tally();
             Semaphore connecting = new Semaphore(100); // the listen backlog is finite; SYN retries would only slow this
             try {
                 Parallel.run(connections, Duration.ofSeconds(120), i -> {
                     connecting.acquire();
                     try {
-                        EchoClient client = Clients.connect(server.port());
+                        EchoConnection client = Clients.connect(server.port());
                         opened.add(client);
                         Conversation.exchange(client, i, 0, tally);
                     } finally {
@@ -146,7 +146,7 @@ class ContainerIT {
                 open.addAll(opened);
                 assertEquals(connections, open.size(), "expected " + connections + " open connections");
                 // All of them at once, still held: each is answered once more.
-                List<EchoClient> clients = List.copyOf(open);
+                List<EchoConnection> clients = List.copyOf(open);
                 Parallel.run(connections, Duration.ofSeconds(120), i -> {
                     connecting.acquire();
                     try {
@@ -162,7 +162,7 @@ class ContainerIT {
                 assertTrue(server.isRunning(), "expected the container still running; logs:\n" + server.logs());
                 assertFalse(server.wasOomKilled(), "expected no OOM kill at " + memory);
             } finally {
-                opened.forEach(EchoClient::close);
+                opened.forEach(EchoConnection::close);
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.echo.it;
 
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.core.AnswerCheck;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
@@ -36,7 +36,7 @@ final class Conversation {
     }
 
     /** One request and the check of its answer; a wrong answer throws AssertionError naming both. */
-    static void exchange(EchoClient client, int clientId, int request, Tally tally) throws IOException {
+    static void exchange(EchoConnection client, int clientId, int request, Tally tally) throws IOException {
         tally.sent.incrementAndGet();
         if (request % 2 == 0) {
             String expected = text(clientId, request);
@@ -60,7 +60,7 @@ final class Conversation {
         Tally tally = new Tally();
         CountDownLatch allConnected = new CountDownLatch(clients);
         Parallel.Outcome outcome = Parallel.run(clients, deadline, i -> {
-            try (EchoClient client = Clients.connect(port)) {
+            try (EchoConnection client = Clients.connect(port)) {
                 awaitAll(allConnected, Duration.ofSeconds(60));
                 run(client, i, requests, tally);
             }
@@ -84,7 +84,7 @@ final class Conversation {
     }
 
     /** {@code requests} exchanges in order on one connection. */
-    static void run(EchoClient client, int clientId, int requests, Tally tally) throws IOException {
+    static void run(EchoConnection client, int clientId, int requests, Tally tally) throws IOException {
         for (int r = 0; r < requests; r++) {
             exchange(client, clientId, r, tally);
         }

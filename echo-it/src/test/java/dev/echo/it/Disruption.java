@@ -3,7 +3,7 @@ package dev.echo.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.echo.client.ClientConfig;
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.testkit.Await;
 import java.io.IOException;
 import java.time.Duration;
@@ -50,7 +50,7 @@ final class Disruption {
             disrupt.run();
         });
         Parallel.Outcome outcome = Parallel.run(clients, BEFORE.plus(deadline), i -> {
-            try (EchoClient client = EchoClient.connect(config)) {
+            try (EchoConnection client = EchoConnection.connect(config)) {
                 connected.incrementAndGet();
                 for (int r = 0; r < 1_000_000; r++) {
                     try {

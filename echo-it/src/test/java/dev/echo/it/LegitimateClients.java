@@ -1,6 +1,6 @@
 package dev.echo.it;
 
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ServerMessage;
@@ -95,7 +95,7 @@ final class LegitimateClients implements AutoCloseable {
     private void run(int c) {
         int r = 0;
         while (!stopped) {
-            try (EchoClient client = Clients.connect(port)) {
+            try (EchoConnection client = Clients.connect(port)) {
                 while (!stopped) {
                     ClientMessage echoRequest = Messages.echo(text(c, r));
                     ClientMessage addRequest = Messages.add(c, r);

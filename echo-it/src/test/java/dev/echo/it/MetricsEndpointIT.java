@@ -3,7 +3,7 @@ package dev.echo.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.client.ServerErrorException;
 import dev.echo.core.Framing;
 import dev.echo.core.Messages;
@@ -64,7 +64,7 @@ class MetricsEndpointIT {
             int metrics = metricsPort(server);
             assertEquals(200, get(metrics, "/healthz").statusCode(), "expected /healthz 200 while serving");
             Parallel.run(3, Duration.ofSeconds(60), i -> {
-                try (EchoClient client = Clients.connect(port)) {
+                try (EchoConnection client = Clients.connect(port)) {
                     for (int r = i; r < echoes; r += 3) {
                         assertEquals("m" + r, client.echo("m" + r));
                     }
@@ -76,7 +76,7 @@ class MetricsEndpointIT {
             // At the limit of 3 until the server has seen those three go: a fourth now could be refused.
             Await.until("echo_connections_active 0", Duration.ofSeconds(20),
                     () -> scrapeOrEmpty(metrics).contains("\necho_connections_active 0.0\n"), server::describe);
-            try (EchoClient client = Clients.connect(port)) {
+            try (EchoConnection client = Clients.connect(port)) {
                 for (int r = 0; r < overflows; r++) {
                     try {
                         client.add(Integer.MAX_VALUE, 1);

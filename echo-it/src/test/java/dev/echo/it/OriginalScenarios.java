@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerStats;
 import dev.echo.server.TestServers;
@@ -21,7 +21,7 @@ enum OriginalScenarios {
     CONNECT_AND_DISCONNECT(1, 0, 0) {
         @Override
         void run(int port) throws IOException {
-            EchoClient client = Clients.connect(port);
+            EchoConnection client = Clients.connect(port);
             assertTrue(client.isOpen(), "expected a connected client to be open");
             client.close();
             assertFalse(client.isOpen(), "expected a closed client to say so");
@@ -30,7 +30,7 @@ enum OriginalScenarios {
     ONE_ECHO(1, 1, 0) {
         @Override
         void run(int port) throws IOException {
-            try (EchoClient client = Clients.connect(port)) {
+            try (EchoConnection client = Clients.connect(port)) {
                 assertEquals("Hello, World!", client.echo("Hello, World!"), "expected the echo of Hello, World!");
             }
         }
@@ -38,7 +38,7 @@ enum OriginalScenarios {
     THREE_ECHOES_ON_ONE_CONNECTION(1, 3, 0) {
         @Override
         void run(int port) throws IOException {
-            try (EchoClient client = Clients.connect(port)) {
+            try (EchoConnection client = Clients.connect(port)) {
                 for (String message : MESSAGES) {
                     assertEquals(message, client.echo(message), "expected the echo of '" + message + "'");
                 }
@@ -48,7 +48,7 @@ enum OriginalScenarios {
     THREE_CLIENTS_AT_ONCE_IN_TURN(3, 9, 0) {
         @Override
         void run(int port) throws IOException {
-            List<EchoClient> clients = new ArrayList<>();
+            List<EchoConnection> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
                     clients.add(Clients.connect(port));
@@ -60,14 +60,14 @@ enum OriginalScenarios {
                     }
                 }
             } finally {
-                clients.forEach(EchoClient::close);
+                clients.forEach(EchoConnection::close);
             }
         }
     },
     ADD(1, 0, 1) {
         @Override
         void run(int port) throws IOException {
-            try (EchoClient client = Clients.connect(port)) {
+            try (EchoConnection client = Clients.connect(port)) {
                 assertEquals(30, client.add(10, 20), "expected 10 + 20 = 30");
             }
         }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.bench.netty.NettyEchoServer;
 import dev.echo.client.ClientConfig;
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.core.FrameReader;
 import dev.echo.core.Framing;
 import dev.echo.it.probe.CheckResult;
@@ -240,7 +240,7 @@ class ReproductionIT {
     private static String echoOnFixedPort(String text) throws IOException {
         ClientConfig config = ClientConfig.builder().host(FIXED_HOST).port(FIXED_PORT).framing(Framing.RAW)
                 .connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofSeconds(20)).build();
-        try (EchoClient client = EchoClient.connect(config)) {
+        try (EchoConnection client = EchoConnection.connect(config)) {
             return client.echo(text);
         }
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.client.ConnectionClosedException;
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.client.ServerErrorException;
 import dev.echo.core.FrameException;
 import dev.echo.core.proto.ErrorResponse.Code;
@@ -39,7 +39,7 @@ class ServerProcessIT {
             AtomicLong reset = new AtomicLong();
             int clients = 50;
             Parallel.Running load = Parallel.start(clients, Duration.ofSeconds(60), i -> {
-                try (EchoClient client = Clients.connect(port)) {
+                try (EchoConnection client = Clients.connect(port)) {
                     for (int r = 0; r < 1_000_000; r++) {
                         try {
                             Conversation.exchange(client, i, r, tally);

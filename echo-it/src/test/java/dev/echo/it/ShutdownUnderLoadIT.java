@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.client.ConnectionClosedException;
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.core.FrameException;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
@@ -77,7 +77,7 @@ class ShutdownUnderLoadIT {
     /** Batches of pipelined requests until the server ends the connection; every answer is checked. */
     private static void talkUntilTheEnd(int port, int clientId, Map<Outcome, AtomicLong> outcomes,
                                         Queue<String> resets) throws IOException {
-        try (EchoClient client = Clients.connect(port)) {
+        try (EchoConnection client = Clients.connect(port)) {
             for (int batch = 0; batch < 1_000_000; batch++) {
                 List<ClientMessage> sent = new ArrayList<>(BATCH);
                 for (int k = 0; k < BATCH; k++) {

@@ -3,7 +3,7 @@ package dev.echo.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.core.Framing;
 import dev.echo.core.Messages;
 import dev.echo.testkit.ServerProcess;
@@ -47,7 +47,7 @@ class SlowlorisIT {
             ConcurrentLinkedQueue<Long> normalRequestsPerClient = new ConcurrentLinkedQueue<>();
             Parallel.Running normalClients = Parallel.start(NORMAL, Duration.ofSeconds(60), i -> {
                 long requests = 0;
-                try (EchoClient client = Clients.connect(port)) {
+                try (EchoConnection client = Clients.connect(port)) {
                     // Until every trickler is closed, and at most 100,000 requests.
                     for (int r = 0; r < 100_000 && tricklersDone.get() < TRICKLERS; r++) {
                         long start = System.nanoTime();

@@ -17,7 +17,7 @@ import java.time.Duration;
 
 /**
  * A deliberately plain client for tests: a socket to 127.0.0.1, echo-core's framing, and bounded
- * reads. It sends what EchoClient never would (garbage, huge prefixes, invalid UTF-8, byte-at-a-time
+ * reads. It sends what EchoConnection never would (garbage, huge prefixes, invalid UTF-8, byte-at-a-time
  * writes, half-closes, resets) and still reads answers as frames. A broken expectation fails with an
  * {@link AssertionError} that says what came instead.
  */
@@ -50,6 +50,15 @@ public final class WireClient implements AutoCloseable {
 
     public static WireClient connect(int port, Framing framing) throws IOException {
         return new WireClient(open(port), framing, 0);
+    }
+
+    /**
+     * A client over a socket connected already (a TLS socket, say), in {@code framing}; its reads
+     * wait {@link #READ_TIMEOUT}.
+     */
+    public static WireClient over(Socket socket, Framing framing) throws IOException {
+        socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+        return new WireClient(socket, framing, 0);
     }
 
     /** A slow reader: answers are taken from the socket at no more than {@code bytesPerSecond}. */

@@ -1,6 +1,6 @@
 package dev.echo.bench.jmh;
 
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import dev.echo.server.ThreadMode;
@@ -59,11 +59,11 @@ public class RoundTripBenchmark {
     /** One connection per benchmark thread. */
     @State(Scope.Thread)
     public static class Client {
-        EchoClient client;
+        EchoConnection client;
 
         @Setup(Level.Trial)
         public void connect(Server server) throws IOException {
-            client = EchoClient.connect("127.0.0.1", server.server.port());
+            client = EchoConnection.connect("127.0.0.1", server.server.port());
         }
 
         @TearDown(Level.Trial)

@@ -3,7 +3,7 @@ package dev.echo.bench.load;
 import dev.echo.bench.load.RequestScript.Verdict;
 import dev.echo.bench.load.RunState.Count;
 import dev.echo.client.ClientConfig;
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.core.proto.ServerMessage;
 import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,7 +24,7 @@ final class ConnectionDriver implements Runnable {
     private final LoadConfig config;
     private final ClientConfig clientConfig;
     private final RunState state;
-    private volatile EchoClient client;
+    private volatile EchoConnection client;
     /** When the current wait for an answer began (System.nanoTime), or 0 when not waiting. */
     private volatile long waitingSince;
     private volatile boolean timedOut;
@@ -38,9 +38,9 @@ final class ConnectionDriver implements Runnable {
 
     @Override
     public void run() {
-        EchoClient client;
+        EchoConnection client;
         try {
-            client = EchoClient.connect(clientConfig);
+            client = EchoConnection.connect(clientConfig);
         } catch (IOException e) {
             state.increment(Count.CONNECTION_ERRORS);
             state.problem(e.getMessage());
@@ -70,7 +70,7 @@ final class ConnectionDriver implements Runnable {
      */
     boolean abortIfStuck(long now, long timeoutNanos) {
         long since = waitingSince;
-        EchoClient c = client;
+        EchoConnection c = client;
         if (since != 0 && c != null && now - since > timeoutNanos) {
             timedOut = true;
             c.close();
@@ -81,14 +81,14 @@ final class ConnectionDriver implements Runnable {
 
     /** Closes the connection now, whatever it is doing. */
     void abort() {
-        EchoClient c = client;
+        EchoConnection c = client;
         if (c != null) {
             timedOut = true;
             c.close();
         }
     }
 
-    private void drive(EchoClient client) throws IOException {
+    private void drive(EchoConnection client) throws IOException {
         int pipeline = config.pipeline();
         RequestScript script = new RequestScript(id, config.size(), config.echoWeight(), config.addWeight(), pipeline);
         long[] sentAt = new long[pipeline];

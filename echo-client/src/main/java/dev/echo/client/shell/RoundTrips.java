@@ -1,6 +1,6 @@
 package dev.echo.client.shell;
 
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import dev.echo.core.AnswerCheck;
 import dev.echo.core.Messages;
 import dev.echo.core.RequestHandler;
@@ -66,7 +66,7 @@ final class RoundTrips {
     }
 
     /** One request, its answer printed whatever it is. */
-    Outcome single(EchoClient client, Command.Request request) throws IOException {
+    Outcome single(EchoConnection client, Command.Request request) throws IOException {
         ClientMessage message = toMessage(request);
         long start = System.nanoTime();
         ServerMessage answer;
@@ -86,7 +86,7 @@ final class RoundTrips {
     }
 
     /** {@code count} round trips, each answer checked, then one summary; the first wrong answer stops it. */
-    Outcome repeat(EchoClient client, Command.Repeat repeat) throws IOException {
+    Outcome repeat(EchoConnection client, Command.Repeat repeat) throws IOException {
         ClientMessage message = toMessage(repeat.request());
         ServerMessage expected = RequestHandler.handle(message); // the same every round
         Histogram rtts = new Histogram(SIGNIFICANT_DIGITS); // auto-resizing: no bound on the count

@@ -2,7 +2,7 @@ package dev.echo.client.shell;
 
 import dev.echo.client.ClientConfig;
 import dev.echo.client.ConnectionClosedException;
-import dev.echo.client.EchoClient;
+import dev.echo.client.EchoConnection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.SocketException;
@@ -35,7 +35,7 @@ final class Session implements AutoCloseable {
     private final RoundTrips roundTrips;
     private ClientConfig target;
     /** Volatile: {@link #cancel()} closes it from another thread to abort a blocked round trip. */
-    private volatile EchoClient client;
+    private volatile EchoConnection client;
     /** False after {@code disconnect}: requests are refused until {@code connect}. */
     private boolean wantConnected = true;
     /** A connection was open once: opening another one later is a reconnect, and is announced. */
@@ -83,7 +83,7 @@ final class Session implements AutoCloseable {
      */
     void cancel() {
         roundTrips.cancel();
-        EchoClient current = client;
+        EchoConnection current = client;
         if (roundTrips.singleInFlight() && current != null) {
             current.close();
         }
@@ -122,7 +122,7 @@ final class Session implements AutoCloseable {
 
     @FunctionalInterface
     private interface Task {
-        Outcome run(EchoClient client) throws IOException;
+        Outcome run(EchoConnection client) throws IOException;
     }
 
     private Outcome withConnection(Task task) {
@@ -167,7 +167,7 @@ final class Session implements AutoCloseable {
     private boolean open(String announce) {
         close();
         try {
-            client = EchoClient.connect(target);
+            client = EchoConnection.connect(target);
         } catch (IOException e) {
             output.notices().println(e.getMessage());
             return false;

@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Timeout;
 
 /** The client against peers that misbehave: silent, gone, closing, sending garbage. */
 @Timeout(30)
-class EchoClientFailureTest {
+class EchoConnectionFailureTest {
 
     @Test
     void readTimeoutAgainstASilentPeerNamesEndpointAndTimeout() throws IOException {
         try (SilentPeer peer = new SilentPeer(socket -> {});
-             EchoClient client = EchoClient.connect(peer.config().readTimeout(Duration.ofMillis(300)).build())) {
+             EchoConnection client = EchoConnection.connect(peer.config().readTimeout(Duration.ofMillis(300)).build())) {
             long start = System.nanoTime();
             IOException e = assertThrows(IOException.class, () -> client.echo("anyone there?"),
                     "a peer that never answers must time out");
@@ -47,7 +47,7 @@ class EchoClientFailureTest {
         try (Socket bound = new Socket()) {
             bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = bound.getLocalPort();
-            IOException e = assertThrows(IOException.class, () -> EchoClient.connect("127.0.0.1", port),
+            IOException e = assertThrows(IOException.class, () -> EchoConnection.connect("127.0.0.1", port),
                     "nothing listens on a bound, unlistened port");
             assertEquals("cannot connect to 127.0.0.1:" + port + ": connection refused", e.getMessage(),
                     "refused message");
@@ -57,7 +57,7 @@ class EchoClientFailureTest {
     @Test
     void unknownHostNamesEndpoint() {
         IOException e = assertThrows(IOException.class,
-                () -> EchoClient.connect(ClientConfig.builder().host("no-such-host.invalid").build()),
+                () -> EchoConnection.connect(ClientConfig.builder().host("no-such-host.invalid").build()),
                 "an unresolvable host cannot be connected to");
         assertEquals("cannot connect to no-such-host.invalid:8080: unknown host", e.getMessage(), "unknown host message");
     }
@@ -68,7 +68,7 @@ class EchoClientFailureTest {
                     Framing.DELIMITED.newReader(socket.getInputStream()).nextFrame(); // take the request, then leave
                     socket.close();
                 });
-             EchoClient client = EchoClient.connect(peer.config().build())) {
+             EchoConnection client = EchoConnection.connect(peer.config().build())) {
             ConnectionClosedException e = assertThrows(ConnectionClosedException.class, () -> client.add(1, 2),
                     "EOF at a frame boundary while an answer is awaited");
             assertEquals("127.0.0.1:" + peer.port() + " closed the connection", e.getMessage(), "closed message");
@@ -80,7 +80,7 @@ class EchoClientFailureTest {
     void garbageFromServerIsAnIOExceptionNamingEndpoint() throws IOException {
         byte[] badPrefix = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
         try (SilentPeer peer = new SilentPeer(socket -> SilentPeer.write(socket, badPrefix));
-             EchoClient client = EchoClient.connect(peer.config().build())) {
+             EchoConnection client = EchoConnection.connect(peer.config().build())) {
             IOException e = assertThrows(IOException.class, client::receive, "a malformed length prefix");
             assertTrue(e.getMessage().startsWith("127.0.0.1:" + peer.port() + ": bad answer frame"),
                     "expected endpoint and 'bad answer frame', got: " + e.getMessage());
@@ -92,7 +92,7 @@ class EchoClientFailureTest {
     void answerOverTheClientsMaximumIsRejected() throws IOException {
         ServerMessage big = Messages.echoAnswer("x".repeat(1000));
         try (SilentPeer peer = new SilentPeer(socket -> SilentPeer.write(socket, Framing.DELIMITED.encode(big)));
-             EchoClient client = EchoClient.connect(peer.config().maxFrameBytes(100).build())) {
+             EchoConnection client = EchoConnection.connect(peer.config().maxFrameBytes(100).build())) {
             IOException e = assertThrows(IOException.class, client::receive, "a 1000-byte answer over a 100-byte max");
             assertTrue(e.getMessage().startsWith("127.0.0.1:" + peer.port() + ": bad answer frame"),
                     "expected endpoint and 'bad answer frame', got: " + e.getMessage());
@@ -103,7 +103,7 @@ class EchoClientFailureTest {
     void answerOfTheWrongKindIsAnIOException() throws IOException {
         ServerMessage addAnswer = Messages.sum(3);
         try (SilentPeer peer = new SilentPeer(socket -> SilentPeer.write(socket, Framing.DELIMITED.encode(addAnswer)));
-             EchoClient client = EchoClient.connect(peer.config().build())) {
+             EchoConnection client = EchoConnection.connect(peer.config().build())) {
             IOException e = assertThrows(IOException.class, () -> client.echo("hi"), "an add answer to an echo");
             assertTrue(e.getMessage().contains("expected an echo answer"), "says what was expected: " + e.getMessage());
         }
@@ -114,7 +114,7 @@ class EchoClientFailureTest {
         ClientMessage request = Messages.echo("raw");
         byte[] expected = Framing.RAW.encode(request);
         try (SilentPeer peer = new SilentPeer(socket -> {});
-             EchoClient client = EchoClient.connect(peer.config().framing(Framing.RAW).build())) {
+             EchoConnection client = EchoConnection.connect(peer.config().framing(Framing.RAW).build())) {
             client.send(request);
             client.flush();
             Socket accepted = peer.acceptedSocket();
@@ -128,7 +128,7 @@ class EchoClientFailureTest {
     @Test
     void closeFromAnotherThreadAbortsABlockedReceive() throws Exception {
         try (SilentPeer peer = new SilentPeer(socket -> {})) {
-            EchoClient client = EchoClient.connect(peer.config().readTimeout(Duration.ZERO).build());
+            EchoConnection client = EchoConnection.connect(peer.config().readTimeout(Duration.ZERO).build());
             Thread closer = Thread.ofVirtual().start(() -> {
                 peer.acceptedSocket();
                 client.close();

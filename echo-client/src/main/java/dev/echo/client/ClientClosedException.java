@@ -1,0 +1,13 @@
+package dev.echo.client;
+
+/**
+ * The {@link EchoClient} was closed: a call made after {@link EchoClient#close()}, or a request still
+ * unanswered when close() stopped waiting.
+ */
+public final class ClientClosedException extends EchoClientException {
+    private static final long serialVersionUID = 1L;
+
+    public ClientClosedException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.echo.client;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.echo.core.FrameException;
+import dev.echo.core.FrameReader;
+import dev.echo.core.FrameWriter;
+import dev.echo.core.proto.ServerMessage;
+import java.io.IOException;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One socket of an {@link EchoClient}, shared by every calling thread: requests are written under one
+ * lock and queued in the order written; one virtual thread reads the answers, which come in that same
+ * order, and hands each to the {@link Dispatcher} with the request at the head of the queue.
+ *
+ * <p>A request that timed out stays in the queue, so its late answer is matched to it and dropped.
+ * When the connection ends, whatever is still queued is handed back to the dispatcher once, by the
+ * reader, after new writes are shut out under the lock.
+ *
+ * <p>Writers flush only when no other writer is waiting for the lock: under load the last of a
+ * burst flushes for all of them, so pipelined requests share system calls; alone, each flushes at
+ * once.
+ */
+final class Connection {
+    private final Dispatcher dispatcher;
+    final Address address;
+    final String endpoint;
+    private final Socket socket;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ConcurrentLinkedQueue<Request<?>> awaiting = new ConcurrentLinkedQueue<>();
+    /** Guarded by writeLock: no request may join the queue once the reader has emptied it. */
+    private boolean closed;
+    /** False once closing or told SHUTTING_DOWN: no new requests are given to it. */
+    private volatile boolean usable = true;
+    /** Why it was closed by us, if it was; told to the requests it loses. */
+    private volatile String abandonedBecause;
+    private volatile long lastAnswerNanos = System.nanoTime();
+    private volatile boolean answeredAny;
+
+    Connection(Dispatcher dispatcher, Address address, Socket socket) throws IOException {
+        this.dispatcher = dispatcher;
+        this.address = address;
+        this.endpoint = address.endpoint;
+        this.socket = socket;
+        ClientConfig config = dispatcher.config;
+        this.reader = config.framing().newReader(socket.getInputStream(), config.maxFrameBytes());
+        this.writer = config.framing().newWriter(socket.getOutputStream());
+    }
+
+    void start() {
+        Thread.ofVirtual().name("echo-client-reader " + endpoint).start(this::readLoop);
+    }
+
+    boolean usable() {
+        return usable;
+    }
+
+    /** When the last answer came (or the connection opened). */
+    long lastAnswerNanos() {
+        return lastAnswerNanos;
+    }
+
+    /**
+     * Queues and writes {@code request}; false if this connection no longer takes requests (nothing
+     * done). A write that fails closes the connection, and the request comes back as lost with the
+     * others.
+     */
+    boolean send(Request<?> request) {
+        writeLock.lock();
+        try {
+            if (closed || !usable) {
+                return false;
+            }
+            if (!request.enterQueue()) {
+                return true; // it ended (its deadline) while looking for a connection: nothing to send
+            }
+            awaiting.add(request);
+            request.connection = this;
+            request.writtenNanos = System.nanoTime();
+            request.everWritten = true;
+            try {
+                writer.write(request.message);
+                if (!writeLock.hasQueuedThreads()) { // a waiting writer flushes after its own write
+                    writer.flush();
+                }
+            } catch (IOException e) {
+                abandon(endpoint + ": cannot send: " + e.getMessage());
+            }
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The server said SHUTTING_DOWN: it will end this connection; new requests go elsewhere. */
+    void drain() {
+        usable = false;
+    }
+
+    /** Closes the socket; the reader then hands back what is queued. Any thread; idempotent. */
+    void abandon(String why) {
+        usable = false;
+        if (abandonedBecause == null) {
+            abandonedBecause = why;
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // nothing left to release: the reader ends either way
+        }
+    }
+
+    private void readLoop() {
+        String why;
+        try {
+            why = readAnswers();
+        } catch (FrameException e) {
+            why = endpoint + ": bad answer frame: " + e.getMessage();
+            dispatcher.badAnswer(awaiting.poll(), why, e);
+        } catch (IOException e) {
+            why = abandonedBecause != null ? abandonedBecause : endpoint + ": connection lost: " + e.getMessage();
+        } catch (RuntimeException | Error e) {
+            why = endpoint + ": reader failed: " + e;
+            dispatcher.badAnswer(awaiting.poll(), why, e);
+        }
+        end(why);
+    }
+
+    /** Reads until the connection ends or breaks the protocol; returns why it ended. */
+    private String readAnswers() throws IOException {
+        while (true) {
+            if (reader.nextFrame() < 0) {
+                return abandonedBecause != null ? abandonedBecause : endpoint + " closed the connection";
+            }
+            Request<?> request = awaiting.poll();
+            ServerMessage answer;
+            try {
+                answer = reader.parseFrame(ServerMessage.parser());
+            } catch (InvalidProtocolBufferException e) {
+                String why = endpoint + ": answer is not a valid ServerMessage: " + e.getMessage();
+                dispatcher.badAnswer(request, why, e);
+                return why;
+            }
+            if (request == null) {
+                return endpoint + " sent an answer to no request: " + answer.getMessageCase();
+            }
+            lastAnswerNanos = System.nanoTime();
+            answeredAny = true;
+            String broken = dispatcher.answered(this, request, answer);
+            if (broken != null) {
+                return broken;
+            }
+        }
+    }
+
+    private void end(String why) {
+        abandon(why); // first: a writer blocked on a full socket holds the lock until the socket closes
+        writeLock.lock();
+        try {
+            closed = true;
+            usable = false;
+            writer.release();
+        } finally {
+            writeLock.unlock();
+        }
+        reader.release();
+        List<Request<?>> lost = new ArrayList<>();
+        for (Request<?> request; (request = awaiting.poll()) != null; ) {
+            lost.add(request);
+        }
+        dispatcher.lost(this, lost, why);
+        address.ended(this, answeredAny);
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + endpoint + (usable ? "" : ", closing") + ", awaiting " + awaiting.size() + "]";
+    }
+}

@@ -1,0 +1,360 @@
+package dev.echo.client;
+
+import dev.echo.core.Durations;
+import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.proto.ServerMessage;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * The client's machinery behind {@link EchoClient}: takes a {@code maxInFlight} permit and sets a
+ * deadline for each call, gives it to a usable connection (round robin over the addresses) or keeps
+ * it until one is up, and decides what each answer, lost connection and deadline means: complete,
+ * retry, or fail with a typed exception.
+ *
+ * <p>Futures are completed only after the request's state is settled and with no lock of ours held:
+ * on a connection's reader thread (answers), the timer thread (deadlines), a retry thread (lost
+ * connections) or the calling thread (a call that could not start).
+ */
+final class Dispatcher {
+    final ClientConfig config;
+    final ClientCounters counters = new ClientCounters();
+    private final RetryBudget budget;
+    private final Semaphore permits;
+    private final ScheduledThreadPoolExecutor timer;
+    private final long timeoutNanos;
+    private final String timeoutText;
+    private volatile List<Address> addresses = List.of();
+    private final AtomicInteger nextAddress = new AtomicInteger();
+    /** Requests that found no usable connection; sent when one comes up. */
+    private final ConcurrentLinkedQueue<Request<?>> waiting = new ConcurrentLinkedQueue<>();
+    /** No new calls: close() began. */
+    private volatile boolean closing;
+    /** Everything still outstanding fails: close() stopped waiting. */
+    private volatile boolean stopped;
+
+    Dispatcher(ClientConfig config) {
+        this.config = config;
+        this.budget = new RetryBudget(config.retryBudget());
+        this.permits = new Semaphore(config.maxInFlight());
+        this.timeoutNanos = config.requestTimeout().toNanos();
+        this.timeoutText = Durations.format(config.requestTimeout());
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread t = new Thread(runnable, "echo-client-timer");
+            t.setDaemon(true); // a client someone forgot to close must not keep the JVM alive
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true); // cancelled deadlines leave the queue at once
+    }
+
+    void addresses(List<Address> addresses) {
+        this.addresses = List.copyOf(addresses);
+    }
+
+    List<Address> addresses() {
+        return addresses;
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    /**
+     * Starts a call: waits for a permit (at most until the deadline), then sends it. The returned
+     * request's future completes exactly once.
+     */
+    <T> Request<T> submit(ClientMessage message, AnswerKind<T> kind) {
+        long start = System.nanoTime();
+        Request<T> request = new Request<>(message, kind, start, start + timeoutNanos);
+        counters.call();
+        if (closing) {
+            fail(request, new ClientClosedException("the client is closed: " + request.what() + " not sent"), false);
+            return request;
+        }
+        try {
+            if (!permits.tryAcquire() && !permits.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                fail(request, new RequestTimeoutException(request.what() + " request timed out after " + timeoutText
+                        + ", never written: " + config.maxInFlight() + " requests (maxInFlight) outstanding all along",
+                        false), false);
+                return request;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(request, new EchoClientException("interrupted waiting to send " + request.what()), false);
+            return request;
+        }
+        long remaining = request.deadlineNanos - System.nanoTime();
+        request.timeout = timer.schedule(() -> timedOut(request), remaining, TimeUnit.NANOSECONDS);
+        if (request.isDone()) {
+            request.timeout.cancel(false);
+        }
+        dispatch(request);
+        return request;
+    }
+
+    /** Gives {@code request} to a usable connection, or keeps it waiting for one. */
+    private void dispatch(Request<?> request) {
+        while (!request.isDone()) {
+            if (stopped) {
+                fail(request, new ClientClosedException("the client closed before " + request.what() + " was answered"),
+                        true);
+                return;
+            }
+            Connection connection = pick();
+            if (connection == null) {
+                waiting.add(request);
+                if (pick() != null) { // a connection came up meanwhile and may have missed it
+                    pumpWaiting();
+                }
+                return;
+            }
+            request.attempts++;
+            if (connection.send(request)) {
+                counters.sent();
+                return;
+            }
+            request.attempts--; // that connection closed meanwhile: nothing was written
+        }
+    }
+
+    /** Sends the waiting requests while a connection is usable; called whenever one comes up. */
+    void pumpWaiting() {
+        for (Request<?> request; pick() != null && (request = waiting.poll()) != null; ) {
+            dispatch(request);
+        }
+    }
+
+    private Connection pick() {
+        List<Address> all = addresses;
+        int n = all.size();
+        int first = n == 1 ? 0 : Math.floorMod(nextAddress.getAndIncrement(), n);
+        for (int i = 0; i < n; i++) {
+            Connection c = all.get((first + i) % n).usableConnection();
+            if (c != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The answer for {@code request}, the head of {@code connection}'s queue. Returns null, or why the
+     * connection must close (an answer of the wrong kind).
+     */
+    String answered(Connection connection, Request<?> request, ServerMessage answer) {
+        boolean release = request.leaveQueue();
+        try {
+            if (request.isDone()) {
+                counters.lateAnswer(); // it timed out; its answer is dropped here, never given to another
+                return null;
+            }
+            budget.deposit();
+            if (answer.hasError()) {
+                ErrorResponse error = answer.getError();
+                if (error.getCode() == ErrorResponse.Code.SHUTTING_DOWN) {
+                    connection.drain();
+                    retryLater(List.of(request), connection.endpoint + " is shutting down",
+                            () -> ServerErrorException.of(error));
+                    return null;
+                }
+                complete(request, null, ServerErrorException.of(error));
+                return null;
+            }
+            Object value = request.kind.valueOf(answer);
+            if (value == null) {
+                String why = connection.endpoint + ": expected an " + request.what() + " answer, got "
+                        + answer.getMessageCase();
+                fail(request, new BadAnswerException(why), true);
+                return why;
+            }
+            complete(request, value, null);
+            return null;
+        } finally {
+            if (release) {
+                permits.release();
+            }
+        }
+    }
+
+    /** A frame that could not be read or parsed was the answer to {@code request} (null: to none). */
+    void badAnswer(Request<?> request, String why, Throwable cause) {
+        if (request == null) {
+            return;
+        }
+        boolean release = request.leaveQueue();
+        fail(request, new BadAnswerException(why, cause), true);
+        if (release) {
+            permits.release();
+        }
+    }
+
+    /** {@code connection} ended with {@code requests} unanswered: each is sent again, or fails. */
+    void lost(Connection connection, List<Request<?>> requests, String why) {
+        List<Request<?>> open = new java.util.ArrayList<>(requests.size());
+        for (Request<?> request : requests) {
+            if (request.leaveQueue()) {
+                permits.release();
+            }
+            if (!request.isDone()) {
+                open.add(request);
+            }
+        }
+        if (!open.isEmpty()) {
+            retryLater(open, why, null);
+        }
+    }
+
+    /**
+     * Retries on a virtual thread: the caller is a reader, which must not block on another
+     * connection's write. {@code refusal} makes the exception if it cannot retry (null: lost).
+     */
+    private void retryLater(List<Request<?>> requests, String why,
+                            java.util.function.Supplier<EchoClientException> refusal) {
+        Thread.ofVirtual().name("echo-client-retry").start(() -> {
+            for (Request<?> request : requests) {
+                retry(request, why, refusal);
+            }
+        });
+    }
+
+    private void retry(Request<?> request, String why, java.util.function.Supplier<EchoClientException> refusal) {
+        request.lastTrouble = why;
+        if (request.isDone()) {
+            return;
+        }
+        if (stopped) {
+            fail(request, new ClientClosedException("the client closed before " + request.what() + " was answered ("
+                    + why + ")"), true);
+            return;
+        }
+        if (System.nanoTime() - request.deadlineNanos >= 0) {
+            return; // the timer fails it, as timed out
+        }
+        String refused = request.attempts >= config.maxAttempts()
+                ? " (attempt " + request.attempts + " of " + config.maxAttempts() + ")"
+                : !budget.tryWithdraw() ? " (retry budget of " + config.retryBudget() + " spent)" : null;
+        if (refused != null) {
+            fail(request, refusal != null ? refusal.get()
+                    : new ConnectionLostException(why + " before the " + request.what() + " answer" + refused), true);
+            return;
+        }
+        counters.retried();
+        dispatch(request);
+    }
+
+    private void timedOut(Request<?> request) {
+        boolean written = request.everWritten;
+        Connection connection = request.connection;
+        boolean awaitingThere = request.isQueued();
+        String message = request.what() + " request timed out after " + timeoutText + (written
+                ? ", written to " + connection.endpoint
+                : ", never written: " + (request.lastTrouble != null ? request.lastTrouble + "; " : "")
+                        + describeAddresses());
+        int won = request.finish();
+        if (won == Request.LOST) {
+            return;
+        }
+        counters.timedOut();
+        if (won == Request.WON_RELEASE) {
+            permits.release();
+        }
+        request.future.completeExceptionally(new RequestTimeoutException(message, written));
+        // Nothing at all came back on that connection since this request was written: a peer that
+        // died without a reset, or a server that stopped. Its other requests go elsewhere.
+        if (written && awaitingThere && connection.lastAnswerNanos() - request.writtenNanos < 0) {
+            connection.abandon(connection.endpoint + ": no answer for " + timeoutText + "; connection replaced");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void complete(Request<?> request, Object value, ServerErrorException error) {
+        int won = request.finish();
+        if (won == Request.LOST) {
+            return;
+        }
+        counters.answered(System.nanoTime() - request.startNanos);
+        if (won == Request.WON_RELEASE) {
+            permits.release();
+        }
+        if (error != null) {
+            request.future.completeExceptionally(error);
+        } else {
+            ((Request<Object>) request).future.complete(value);
+        }
+    }
+
+    private void fail(Request<?> request, EchoClientException failure, boolean started) {
+        int won = request.finish();
+        if (won == Request.LOST) {
+            return;
+        }
+        counters.failed();
+        if (won == Request.WON_RELEASE && started) {
+            permits.release();
+        }
+        request.future.completeExceptionally(failure);
+    }
+
+    /** {@code 127.0.0.1:8080 (connection refused), ...}. */
+    String describeAddresses() {
+        return addresses.stream().map(Address::describe).collect(Collectors.joining(", "));
+    }
+
+    int inFlight() {
+        return config.maxInFlight() - permits.availablePermits();
+    }
+
+    int connections() {
+        int n = 0;
+        for (Address a : addresses) {
+            if (a.current() != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    ClientStats stats() {
+        return counters.snapshot(inFlight(), connections());
+    }
+
+    /**
+     * Refuses new calls, lets outstanding ones finish for up to the close timeout, then fails the rest
+     * and closes every connection.
+     */
+    void close() {
+        closing = true;
+        long deadline = System.nanoTime() + config.closeTimeout().toNanos();
+        awaitIdle(deadline);
+        stopped = true;
+        for (Address address : addresses) {
+            address.stop();
+        }
+        for (Request<?> request; (request = waiting.poll()) != null; ) {
+            fail(request, new ClientClosedException("the client closed before " + request.what() + " was sent"), true);
+        }
+        awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(1)); // the readers fail what they held
+        timer.shutdownNow();
+    }
+
+    private void awaitIdle(long deadlineNanos) {
+        while (inFlight() > 0 && System.nanoTime() - deadlineNanos < 0) {
+            try {
+                Thread.sleep(1); // close() is rare; a condition signalled on every answer would cost every call
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.echo.client;
+
+import dev.echo.core.proto.ClientMessage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One call, across its attempts: the message, its deadline, the caller's future and where it is.
+ *
+ * <p>It ends exactly once ({@link #finish}), by an answer, a failure or its deadline; whichever comes
+ * later of its end and its leaving the last connection's queue gives back its {@code maxInFlight}
+ * permit, so that a timed-out request still counts until its late answer has been read and dropped.
+ * The flags are guarded by this object's monitor, never held while a future completes.
+ */
+final class Request<T> {
+    final ClientMessage message;
+    final AnswerKind<T> kind;
+    final long startNanos;
+    final long deadlineNanos;
+    final CompletableFuture<T> future = new CompletableFuture<>();
+
+    /** Written by whoever holds the request (caller, then reader or retry thread); read by the timer. */
+    volatile Connection connection;
+    volatile long writtenNanos;
+    volatile boolean everWritten;
+    volatile int attempts;
+    /** The last reason it had to be sent again; told when it finally fails. */
+    volatile String lastTrouble;
+    volatile ScheduledFuture<?> timeout;
+
+    private boolean done;
+    private boolean queued;
+    private boolean released;
+
+    Request(ClientMessage message, AnswerKind<T> kind, long startNanos, long deadlineNanos) {
+        this.message = message;
+        this.kind = kind;
+        this.startNanos = startNanos;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /** The request goes into a connection's queue of answers to come; false if it already ended. */
+    synchronized boolean enterQueue() {
+        if (done) {
+            return false;
+        }
+        queued = true;
+        return true;
+    }
+
+    /** The request left a connection's queue; true if its permit is now to be given back. */
+    synchronized boolean leaveQueue() {
+        queued = false;
+        return releaseIfSettled();
+    }
+
+    synchronized boolean isQueued() {
+        return queued;
+    }
+
+    /** {@link #finish()}: another end came first; nothing to do. */
+    static final int LOST = 0;
+    /** {@link #finish()}: this end won; the permit stays taken until the request leaves its queue. */
+    static final int WON = 1;
+    /** {@link #finish()}: this end won and the caller gives the permit back. */
+    static final int WON_RELEASE = 2;
+
+    /** Ends the request, once: {@link #LOST}, {@link #WON} or {@link #WON_RELEASE}. */
+    int finish() {
+        int result;
+        synchronized (this) {
+            if (done) {
+                return LOST;
+            }
+            done = true;
+            result = releaseIfSettled() ? WON_RELEASE : WON;
+        }
+        ScheduledFuture<?> t = timeout;
+        if (t != null) {
+            t.cancel(false);
+        }
+        return result;
+    }
+
+    synchronized boolean isDone() {
+        return done;
+    }
+
+    private boolean releaseIfSettled() {
+        if (done && !queued && !released) {
+            released = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** {@code echo} or {@code add}, for messages. */
+    String what() {
+        return message.hasAddRequest() ? "add" : "echo";
+    }
+}
