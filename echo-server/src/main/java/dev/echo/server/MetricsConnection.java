@@ -35,6 +35,7 @@ final class MetricsConnection implements Runnable {
     private final Consumer<MetricsConnection> onClose;
     private final AtomicBoolean counted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean requestRead;
 
     /**
      * @param deadlineNanos {@link System#nanoTime()} by which the exchange must be over
@@ -53,6 +54,11 @@ final class MetricsConnection implements Runnable {
 
     long deadlineNanos() {
         return deadlineNanos;
+    }
+
+    /** True once the request's line and headers are read whole: it is being answered, not held. */
+    boolean requestRead() {
+        return requestRead;
     }
 
     @Override
@@ -99,6 +105,7 @@ final class MetricsConnection implements Runnable {
             }
             length += n;
         }
+        requestRead = true;
         for (int i = 0; i < length; i++) {
             if (head[i] == '\n') {
                 lineEnd = i > 0 && head[i - 1] == '\r' ? i - 1 : i;

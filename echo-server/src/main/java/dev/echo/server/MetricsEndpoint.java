@@ -157,7 +157,11 @@ final class MetricsEndpoint implements AutoCloseable {
         }
     }
 
-    /** Runs {@code socket}'s exchange on a virtual thread, first closing the oldest connection at the bound. */
+    /**
+     * Runs {@code socket}'s exchange on a virtual thread, which first closes the connection evicted for
+     * it at the bound: the oldest still reading its request (one being answered is working, not held),
+     * else the oldest. The accept thread only picks it, so that a burst of connections is accepted fast.
+     */
     private void admit(Socket socket) {
         long deadline = System.nanoTime() + limits.requestDeadline().toNanos();
         MetricsConnection connection = new MetricsConnection(socket, deadline, limits.maxHeadBytes(), this::answer,
@@ -165,16 +169,21 @@ final class MetricsEndpoint implements AutoCloseable {
         MetricsConnection oldest = null;
         synchronized (open) {
             if (open.size() >= limits.maxConnections()) {
-                oldest = open.removeFirst();
+                oldest = open.stream().filter(c -> !c.requestRead()).findFirst().orElseGet(open::getFirst);
+                open.remove(oldest);
             }
             open.add(connection);
         }
-        if (oldest != null) {
-            oldest.count(MetricsRefusals.Reason.CONNECTION_LIMIT);
-            oldest.close();
+        MetricsConnection evicted = oldest;
+        if (evicted != null) {
+            evicted.count(MetricsRefusals.Reason.CONNECTION_LIMIT);
         }
-        Thread thread = Thread.ofVirtual().name("echo-metrics-" + listener.getLocalPort() + "-connection")
-                .unstarted(connection);
+        Thread thread = Thread.ofVirtual().name("echo-metrics-" + listener.getLocalPort() + "-connection").unstarted(() -> {
+            if (evicted != null) {
+                evicted.close();
+            }
+            connection.run();
+        });
         connectionThreads.add(thread);
         thread.start();
     }
