@@ -1,5 +1,7 @@
 package dev.echo.it.probe;
 
+import java.io.PrintStream;
+import dev.echo.cli.ClientTlsOptions;
 import dev.echo.cli.CliOption;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;
@@ -49,6 +51,7 @@ final class ProbeCommandLine {
                     + "  (evidence). Exit 0 when nothing failed, 1 when a check failed, 2 for a usage error or an"
                     + " unreachable target.")
             .group("Probe", FRAMING, ONLY, TIMEOUT, JSON)
+            .group("TLS", ClientTlsOptions.ALL)
             .footer("Checks, in the order they run: " + String.join(", ", Probe.checkIds()) + ".\n"
                     + "Example: " + NAME + " 127.0.0.1:8080 --framing raw --only echo,add,pipelined\n"
                     + "Also: " + NAME + " replica --help (replicas of the original server, defects included)")
@@ -67,7 +70,7 @@ final class ProbeCommandLine {
 
     private ProbeCommandLine() {}
 
-    static ProbeArgs probeArgs(ParsedArgs line) throws UsageException {
+    static ProbeArgs probeArgs(ParsedArgs line, PrintStream err) throws UsageException {
         List<String> rest = line.arguments();
         if (rest.isEmpty()) {
             throw new UsageException("missing HOST:PORT, the server to probe");
@@ -83,7 +86,7 @@ final class ProbeCommandLine {
             throw new UsageException("invalid target '" + target + "': expected HOST:PORT, like 127.0.0.1:8080");
         }
         ProbeConfig config = new ProbeConfig(host, Integer.parseInt(port), line.get(FRAMING), line.get(ONLY, List.of()),
-                line.get(TIMEOUT));
+                line.get(TIMEOUT)).tls(ClientTlsOptions.clientTls(PROBE, line, err));
         return new ProbeArgs(config, line.get(JSON));
     }
 

@@ -1,5 +1,6 @@
 package dev.echo.it.probe;
 
+import dev.echo.core.tls.ClientTls;
 import dev.echo.core.Durations;
 import dev.echo.core.Framing;
 import dev.echo.core.HostPort;
@@ -14,9 +15,12 @@ import java.util.Objects;
  * @param port the target's port, 1 to 65535
  * @param framing the framing the target speaks; default delimited
  * @param only check ids to run, in catalogue order; empty = every check
- * @param timeout how long to wait for each answer (and for a connection), more than zero; default 2s
+ * @param timeout how long to wait for each answer (and for a connection, and for a TLS handshake),
+ *     more than zero; default 2s
+ * @param tls plain TCP ({@link ClientTls#OFF}) or TLS for every connection of every check
  */
-public record ProbeConfig(String host, int port, Framing framing, List<String> only, Duration timeout) {
+public record ProbeConfig(String host, int port, Framing framing, List<String> only, Duration timeout,
+                          ClientTls tls) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
     /**
@@ -27,6 +31,7 @@ public record ProbeConfig(String host, int port, Framing framing, List<String> o
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(framing, "framing");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(tls, "tls");
         only = List.copyOf(only);
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank: '" + host + "'");
@@ -44,6 +49,16 @@ public record ProbeConfig(String host, int port, Framing framing, List<String> o
         }
     }
 
+    /** Plain TCP. */
+    public ProbeConfig(String host, int port, Framing framing, List<String> only, Duration timeout) {
+        this(host, port, framing, only, timeout, ClientTls.OFF);
+    }
+
+    /** The same, over {@code clientTls}. */
+    public ProbeConfig tls(ClientTls clientTls) {
+        return new ProbeConfig(host, port, framing, only, timeout, clientTls);
+    }
+
     /** Every check, the default framing and timeout. */
     public static ProbeConfig of(String host, int port, Framing framing) {
         return new ProbeConfig(host, port, framing, List.of(), DEFAULT_TIMEOUT);
@@ -51,12 +66,12 @@ public record ProbeConfig(String host, int port, Framing framing, List<String> o
 
     /** The same, running only {@code ids}. */
     public ProbeConfig only(List<String> ids) {
-        return new ProbeConfig(host, port, framing, ids, timeout);
+        return new ProbeConfig(host, port, framing, ids, timeout, tls);
     }
 
     /** The same, waiting {@code answerTimeout} for each answer. */
     public ProbeConfig timeout(Duration answerTimeout) {
-        return new ProbeConfig(host, port, framing, only, answerTimeout);
+        return new ProbeConfig(host, port, framing, only, answerTimeout, tls);
     }
 
     /** {@code host:port}, brackets around an IPv6 literal. */

@@ -1,5 +1,6 @@
 package dev.echo.it.probe;
 
+import dev.echo.core.tls.ClientTls;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.core.FrameException;
 import dev.echo.core.FrameReader;
@@ -40,14 +41,19 @@ final class ProbeConnection implements AutoCloseable {
     }
 
     static ProbeConnection open(ProbeConfig config) throws TargetUnreachableException {
-        Socket socket = new Socket();
+        Socket socket = null;
         try {
+            // With TLS, the handshake is done (under the timeout again) before the socket is returned.
+            socket = config.tls().connect(new InetSocketAddress(config.host(), config.port()), config.host(),
+                    config.timeout(), config.timeout());
             socket.setTcpNoDelay(true); // a write of a few bytes leaves as its own segment
-            socket.connect(new InetSocketAddress(config.host(), config.port()), (int) config.timeout().toMillis());
             return new ProbeConnection(config, socket);
         } catch (IOException e) {
-            closeQuietly(socket);
-            throw new TargetUnreachableException(config.address(), e.getMessage());
+            if (socket != null) {
+                closeQuietly(socket);
+            }
+            String tls = ClientTls.explain(e);
+            throw new TargetUnreachableException(config.address(), tls != null ? tls : e.getMessage());
         }
     }
 

@@ -42,7 +42,7 @@ public final class ProbeMain {
                 return EXIT_OK;
             }
             return replica ? replica(ProbeCommandLine.replicaArgs(line), out, err)
-                    : probe(ProbeCommandLine.probeArgs(line), out, err);
+                    : probe(ProbeCommandLine.probeArgs(line, err), out, err);
         } catch (UsageException e) {
             return spec.usageError(err, e);
         }
@@ -58,7 +58,8 @@ public final class ProbeMain {
         }
         PrintStream lines = "-".equals(parsed.json()) ? err : out;
         lines.println(ProbeCommandLine.NAME + ": probing " + config.address() + " (framing=" + config.framing().cliName()
-                + ", timeout=" + Probe.format(config.timeout()) + ")");
+                + ", timeout=" + Probe.format(config.timeout())
+                + (config.tls().enabled() ? ", " + config.tls() : "") + ")");
         ProbeReport report = Probe.run(config, result -> {
             lines.println(result.line());
             lines.flush();
