@@ -3,6 +3,7 @@ package dev.echo.certs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.cli.ReadmeTables;
 import dev.echo.core.tls.PemFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -72,6 +73,12 @@ class MainTest {
         assertEquals(0, run("--help"));
         String help = out.toString(StandardCharsets.UTF_8);
         assertTrue(help.contains("--name") && help.contains("--days") && help.contains("--force"), help);
+    }
+
+    @Test
+    void theReadmeTableIsTheOptionsTable() throws Exception {
+        assertEquals(Main.SPEC.markdownTable(), ReadmeTables.table(Path.of("../README.md"), Main.NAME),
+                "README's echo-certs table is stale: replace it with Main.SPEC.markdownTable()");
     }
 
     private void assertUsage(String expected, String... args) {
