@@ -2,6 +2,7 @@ package dev.echo.server;
 
 import dev.echo.core.ErrorCodes;
 import dev.echo.core.FrameFailure;
+import dev.echo.core.Refusal;
 import dev.echo.core.RequestKind;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
@@ -64,7 +65,7 @@ final class ServerCounters {
     /** A connection refused at the limit of {@code maxConnections}: counted with its SERVER_BUSY, and told. */
     void rejected(SocketAddress peer, int maxConnections) {
         connectionsRejected.increment();
-        error(ErrorResponse.Code.SERVER_BUSY);
+        error(Refusal.CONNECTION_LIMIT.code());
         events.rejected(peer, maxConnections);
     }
 

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** How often the idle sweeper looks: a quarter of the timeout, kept between 10 ms and 1 s. */
+/**
+ * How often the idle sweeper looks: a quarter of the timeout, kept between {@value
+ * IdleSweeper#MIN_PERIOD_MILLIS} ms and {@value IdleSweeper#MAX_PERIOD_MILLIS} ms (the numbers below
+ * pin those constants).
+ */
 class IdleSweeperTest {
 
     @Test

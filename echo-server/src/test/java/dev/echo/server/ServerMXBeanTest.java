@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.Messages;
+import dev.echo.core.RequestKind;
 import dev.echo.testkit.Await;
 import dev.echo.testkit.WireClient;
 import dev.echo.core.proto.ErrorResponse;
@@ -18,11 +19,11 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
-/** The MXBean shows error answers as one attribute per code, each read from the live counters. */
+/** The MXBean shows requests and error answers as one attribute per kind and per code, read from the live counters. */
 class ServerMXBeanTest {
 
     @Test
-    void everyCodeAServerSendsHasItsOwnAttributeWithItsCount() throws Exception {
+    void everyKindAndEveryCodeAServerSendsHasItsOwnAttributeWithItsCount() throws Exception {
         MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
         try (EchoServer server = TestServers.start(); WireClient client = TestServers.connect(server)) {
             client.write(new byte[] {0});
@@ -43,6 +44,16 @@ class ServerMXBeanTest {
                 assertEquals(expected, mbeans.getAttribute(name, attribute), attribute + " over JMX");
             }
             assertEquals(2L, mbeans.getAttribute(name, "ErrorTotal"), "ErrorTotal over JMX");
+            for (RequestKind kind : RequestKind.values()) {
+                String attribute = ServerMBean.attributeName(kind);
+                assertTrue(attributes.contains(attribute), "expected an attribute " + attribute + " for " + kind
+                        + " among " + attributes);
+                assertEquals(kind == RequestKind.ECHO ? 0L : 1L, mbeans.getAttribute(name, attribute),
+                        attribute + " over JMX");
+            }
+            assertEquals(List.of(0L, 1L, 1L), mbeans.getAttributes(name,
+                    new String[] {"EchoRequests", "AddRequests", "EmptyRequests"}).asList().stream()
+                    .map(Attribute::getValue).toList(), "the request attributes read at once, by their known names");
             // The names jconsole users and scripts know; jconsole reads them in bulk.
             String[] known = {"MalformedMessageErrors", "EmptyRequestErrors", "FrameTooLargeErrors",
                 "AddOverflowErrors", "ServerBusyErrors", "ShuttingDownErrors", "ErrorTotal"};
