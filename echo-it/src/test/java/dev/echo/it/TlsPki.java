@@ -1,29 +1,26 @@
 package dev.echo.it;
 
+import dev.echo.certs.CertificateAuthority;
+import dev.echo.certs.Issued;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Base64;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Certificates for the TLS attack tests, made with the JDK's keytool (no library needed, so the
- * suite does not wait on echo-certs): a CA; a server certificate for localhost and 127.0.0.1 issued
- * by it; a client certificate and an expired one; a self-signed "stranger" (a client of another CA,
- * and a key that matches no server certificate). PEM files in one directory, keys as PKCS#8.
- * {@link #reissueServer} issues a new server certificate (new serial, same key) for reloads.
+ * Certificates for the TLS attack tests, issued in this JVM with echo-certs' {@link
+ * CertificateAuthority}: a CA; a server certificate for localhost and 127.0.0.1; a client
+ * certificate and an expired one; a "stranger" client of another CA. PEM files in one directory, keys
+ * as PKCS#8. {@link #reissueServer} issues a new server certificate and key (a new serial) for reloads.
  */
 final class TlsPki {
-    private static final String PASSWORD = "changeit";
+    private static final Duration DAY = Duration.ofDays(1);
+    private static final List<String> SERVER_NAMES = List.of("localhost", "127.0.0.1");
 
     final Path dir;
     final Path caPem;
@@ -32,57 +29,51 @@ final class TlsPki {
     final Path clientPem;
     final Path clientKey;
     final Path expiredClientPem;
+    final Path expiredClientKey;
     final Path strangerPem;
     final Path strangerKey;
-    private int reissued;
+    private final CertificateAuthority ca;
 
-    private TlsPki(Path dir) {
+    private TlsPki(Path dir, CertificateAuthority ca) {
         this.dir = dir;
+        this.ca = ca;
         this.caPem = dir.resolve("ca.pem");
         this.serverPem = dir.resolve("server.pem");
         this.serverKey = dir.resolve("server.key");
         this.clientPem = dir.resolve("client.pem");
         this.clientKey = dir.resolve("client.key");
         this.expiredClientPem = dir.resolve("expired-client.pem");
+        this.expiredClientKey = dir.resolve("expired-client.key");
         this.strangerPem = dir.resolve("stranger.pem");
         this.strangerKey = dir.resolve("stranger.key");
     }
 
-    /** Writes everything into {@code dir}: keytool chains run at once, a few seconds on a busy machine. */
-    static TlsPki create(Path dir) throws Exception {
-        TlsPki pki = new TlsPki(dir);
-        CompletableFuture<Void> ca = run(() -> {
-            pki.keytool("-genkeypair", "-alias", "ca", "-keystore", "ca.p12", "-dname", "CN=echo it CA",
-                    "-ext", "bc:c", "-validity", "3");
-            pki.keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-file", "ca.pem");
-        });
-        CompletableFuture<Void> server = run(() -> pki.request("server", "CN=localhost"));
-        CompletableFuture<Void> client = run(() -> pki.request("client", "CN=echo it client"));
-        CompletableFuture<Void> stranger = run(() -> {
-            pki.keytool("-genkeypair", "-alias", "stranger", "-keystore", "stranger.p12", "-dname", "CN=stranger",
-                    "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "3");
-            pki.keytool("-exportcert", "-rfc", "-alias", "stranger", "-keystore", "stranger.p12", "-file", "stranger.pem");
-            pki.exportKey("stranger");
-        });
-        CompletableFuture.allOf(ca, server, client, stranger).get(120, TimeUnit.SECONDS);
-        CompletableFuture<Void> issued = run(() -> pki.issueServer(pki.serverPem));
-        CompletableFuture<Void> clientCert = run(() -> pki.keytool("-gencert", "-alias", "ca", "-keystore", "ca.p12",
-                "-infile", "client.csr", "-outfile", "client.pem", "-rfc", "-validity", "3"));
-        CompletableFuture<Void> expiredClient = run(() -> pki.keytool("-gencert", "-alias", "ca", "-keystore",
-                "ca.p12", "-infile", "client.csr", "-outfile", "expired-client.pem", "-rfc", "-startdate", "-10d",
-                "-validity", "2"));
-        CompletableFuture.allOf(issued, clientCert, expiredClient).get(120, TimeUnit.SECONDS);
+    /** Writes everything into {@code dir}. */
+    static TlsPki create(Path dir) throws IOException {
+        TlsPki pki = new TlsPki(dir, CertificateAuthority.create("echo it CA", Duration.ofDays(30)));
+        pki.ca.writeCertificate(pki.caPem);
+        pki.issueServer(pki.serverPem, pki.serverKey);
+        Instant now = Instant.now();
+        Issued client = pki.ca.issueClient("echo it client", now.minus(DAY), now.plus(DAY.multipliedBy(10)));
+        client.writeChain(pki.clientPem);
+        client.writeKey(pki.clientKey);
+        Issued expired = pki.ca.issueClient("echo it expired client", now.minus(DAY.multipliedBy(10)), now.minus(DAY));
+        expired.writeChain(pki.expiredClientPem);
+        expired.writeKey(pki.expiredClientKey);
+        CertificateAuthority other = CertificateAuthority.create("another CA", Duration.ofDays(30));
+        Issued stranger = other.issueClient("stranger", now.minus(DAY), now.plus(DAY.multipliedBy(10)));
+        stranger.writeChain(pki.strangerPem);
+        stranger.writeKey(pki.strangerKey);
         return pki;
     }
 
-    /**
-     * Issues a new server certificate for the same key (keytool gives each a random serial) into a
-     * new file of this directory and returns that file; {@link #serial} reads its serial.
-     */
-    synchronized Path reissueServer() throws Exception {
-        Path target = dir.resolve("server-" + (++reissued) + ".pem");
-        issueServer(target);
-        return target;
+    /** Issues a new server certificate and key (a new serial) into the two files; returns the serial. */
+    BigInteger issueServer(Path chain, Path key) throws IOException {
+        Instant now = Instant.now();
+        Issued server = ca.issueServer("localhost", SERVER_NAMES, now.minus(DAY), now.plus(DAY.multipliedBy(10)));
+        server.writeChain(chain);
+        server.writeKey(key);
+        return server.serial();
     }
 
     /** The serial of the first certificate in a PEM file. */
@@ -90,59 +81,5 @@ final class TlsPki {
         try (var in = Files.newInputStream(pem)) {
             return ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in)).getSerialNumber();
         }
-    }
-
-    private void issueServer(Path target) throws Exception {
-        Path leaf = dir.resolve(target.getFileName() + ".leaf");
-        keytool("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-infile", "server.csr", "-outfile",
-                leaf.getFileName().toString(), "-rfc", "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "3");
-        Files.writeString(target, Files.readString(leaf) + Files.readString(caPem));
-    }
-
-    private void request(String name, String dname) throws Exception {
-        keytool("-genkeypair", "-alias", name, "-keystore", name + ".p12", "-dname", dname, "-validity", "3");
-        keytool("-certreq", "-alias", name, "-keystore", name + ".p12", "-file", name + ".csr");
-        exportKey(name);
-    }
-
-    /** keytool cannot write a private key; the key store can hand it over, and PKCS#8 is its encoding. */
-    private void exportKey(String name) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(dir.resolve(name + ".p12"))) {
-            store.load(in, PASSWORD.toCharArray());
-        }
-        PrivateKey key = (PrivateKey) store.getKey(name, PASSWORD.toCharArray());
-        String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
-        Files.writeString(dir.resolve(name + ".key"), "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n");
-    }
-
-    private void keytool(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        command.addAll(List.of("-storepass", PASSWORD, "-keypass", PASSWORD, "-storetype", "PKCS12", "-noprompt"));
-        if (args[0].equals("-genkeypair")) {
-            command.addAll(List.of("-keyalg", "EC", "-groupname", "secp256r1"));
-        }
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IOException("keytool " + String.join(" ", args) + " failed: " + new String(output, StandardCharsets.UTF_8));
-        }
-    }
-
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    private static CompletableFuture<Void> run(Step step) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                step.run();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, r -> Thread.ofVirtual().start(r));
     }
 }

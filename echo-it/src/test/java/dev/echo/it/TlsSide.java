@@ -117,10 +117,15 @@ final class TlsSide {
         private final AtomicLong failures = new AtomicLong();
         private final ConcurrentLinkedQueue<String> failureMessages = new ConcurrentLinkedQueue<>();
         private final List<Thread> threads = new ArrayList<>();
+        private final java.util.concurrent.atomic.AtomicLongArray perClient;
         private volatile boolean stopped;
 
+        private Measured(int k) {
+            perClient = new java.util.concurrent.atomic.AtomicLongArray(k);
+        }
+
         static Measured start(ClientTls tls, int port, int k) {
-            Measured measured = new Measured();
+            Measured measured = new Measured(k);
             for (int i = 0; i < k; i++) {
                 int c = i;
                 measured.threads.add(Thread.ofPlatform().daemon().name("tls-client-" + i).start(() -> measured.run(tls, port, c)));
@@ -141,6 +146,7 @@ final class TlsSide {
                             throw new AssertionError("client " + c + " request " + r + ": expected " + text + " got " + answer);
                         }
                         answers.incrementAndGet();
+                        perClient.incrementAndGet(c);
                         r++;
                     }
                 } catch (IOException | AssertionError | RuntimeException e) {
@@ -154,6 +160,25 @@ final class TlsSide {
                     LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // not to hammer a dead server
                 }
             }
+        }
+
+        /**
+         * Waits until every client has had {@code more} right answers beyond its count now: all connected
+         * and answered, so that what follows starts from served clients.
+         */
+        void awaitEveryClientAnswered(long more, Duration deadline) {
+            long[] target = new long[perClient.length()];
+            for (int i = 0; i < target.length; i++) {
+                target[i] = perClient.get(i) + more;
+            }
+            dev.echo.testkit.Await.until("every TLS client " + more + " more answers", deadline, () -> {
+                for (int i = 0; i < target.length; i++) {
+                    if (perClient.get(i) < target[i]) {
+                        return false;
+                    }
+                }
+                return true;
+            }, () -> perClient + "; " + summary());
         }
 
         long answers() {
