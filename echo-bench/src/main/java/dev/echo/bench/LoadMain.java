@@ -69,13 +69,18 @@ public final class LoadMain {
             "each request on a new connection (with TLS: a full handshake), closed after its answer; throughput is"
                     + " then connections per second, latency includes the connect");
 
+    static final CliOption<String> CLIENT = CliOption.value("client", "raw|library",
+            ValueType.oneOf(java.util.List.of("raw", "library")),
+            "raw: each connection a blocking EchoConnection; library: the connections are threads sharing one"
+                    + " EchoClient, each with --pipeline calls in flight (the library's own cost)").defaultValue("raw");
+
     static final CommandSpec SPEC = CommandSpec.builder("echo-load")
             .usage("echo-load [options]  |  echo-load compare|scale|netty-server --help")
             .header("Drives an echo server with verified requests (content and order of every answer) and reports"
                     + " throughput and latency (HdrHistogram).")
             .group("Server", HOST, PORT, FRAMING)
             .group("TLS", ClientTlsOptions.ALL)
-            .group("Load", CONNECTIONS, CONNECT_RATE, PIPELINE, RATE, SIZE, MIX, NEW_CONNECTION_PER_REQUEST)
+            .group("Load", CONNECTIONS, CONNECT_RATE, PIPELINE, RATE, SIZE, MIX, NEW_CONNECTION_PER_REQUEST, CLIENT)
             .group("Time", DURATION, WARMUP, TIMEOUT)
             .group("Output", JSON, HDR_LOG, QUIET)
             .footer("Example: echo-load --port 8080 --connections 64 --duration 10s --json result.json\n"
@@ -218,7 +223,8 @@ public final class LoadMain {
                     .duration(line.get(DURATION)).warmup(line.get(WARMUP)).rate(line.get(RATE))
                     .pipeline(line.get(PIPELINE)).size(line.get(SIZE)).mix(line.get(MIX)[0], line.get(MIX)[1])
                     .timeout(line.get(TIMEOUT)).progress(!line.get(QUIET)).tls(CliValues.clientTls(SPEC, line, err))
-                    .newConnectionPerRequest(line.get(NEW_CONNECTION_PER_REQUEST)).build();
+                    .newConnectionPerRequest(line.get(NEW_CONNECTION_PER_REQUEST))
+                    .libraryClient(line.get(CLIENT).equals("library")).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

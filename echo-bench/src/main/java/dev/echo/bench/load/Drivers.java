@@ -1,6 +1,8 @@
 package dev.echo.bench.load;
 
 import dev.echo.client.ClientConfig;
+import dev.echo.client.EchoClient;
+import dev.echo.client.EchoClientException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,9 @@ final class Drivers {
     private final ThreadFactory factory = Thread.ofVirtual().name("echo-load-", 0).factory();
     private final List<Thread> threads;
     private final List<ConnectionDriver> connections;
+    /** {@code --client library}: the client the threads share (the library has its own deadlines). */
+    private EchoClient shared;
+    private boolean sharedFailed;
 
     Drivers(LoadConfig config, RunState state) {
         this.config = config;
@@ -43,7 +48,14 @@ final class Drivers {
         while (threads.size() < config.connections() && (config.connectRate() == 0
                 || start + (long) (threads.size() * SECOND / config.connectRate()) <= now)) {
             Thread thread;
-            if (config.newConnectionPerRequest()) {
+            if (config.libraryClient()) {
+                EchoClient client = sharedClient();
+                if (client == null) {
+                    threads.add(null);
+                    continue;
+                }
+                thread = factory.newThread(new LibraryDriver(threads.size(), config, client, state));
+            } else if (config.newConnectionPerRequest()) {
                 // Its connections read with a socket timeout of their own: none lives long enough to watch.
                 thread = factory.newThread(new PerRequestDriver(threads.size(), config,
                         clientConfig.toBuilder().readTimeout(config.timeout()).build(), state));
@@ -56,6 +68,30 @@ final class Drivers {
             thread.start();
         }
         return state.connectAttemptsDone.get() == config.connections();
+    }
+
+    /**
+     * {@code --client library}: the one client every thread shares, connected on first use; null (and
+     * every thread's attempt counted as failed) if it cannot connect.
+     */
+    private EchoClient sharedClient() {
+        if (shared == null && !sharedFailed) {
+            try {
+                shared = EchoClient.connect(clientConfig.toBuilder().requestTimeout(config.timeout())
+                        .maxInFlight(Math.max(ClientConfig.DEFAULT_MAX_IN_FLIGHT,
+                                (int) Math.min(Integer.MAX_VALUE, (long) config.connections() * config.pipeline())))
+                        .build());
+                state.connectionsOpened.incrementAndGet();
+            } catch (EchoClientException e) {
+                sharedFailed = true;
+                state.problem(e.getMessage());
+            }
+        }
+        if (shared == null) {
+            state.increment(RunState.Count.CONNECTION_ERRORS);
+            state.connectAttemptsDone.incrementAndGet();
+        }
+        return shared;
     }
 
     /** Closes every connection whose answer is overdue at {@code now}. */
@@ -71,10 +107,16 @@ final class Drivers {
      */
     void awaitStopped() throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos + SECOND;
-        for (int i = 0; i < threads.size(); i++) {
-            if (!awaitStopped(i, deadline)) {
-                state.problem("connection " + i + " did not stop after its socket was closed");
-                return;
+        try {
+            for (int i = 0; i < threads.size(); i++) {
+                if (threads.get(i) != null && !awaitStopped(i, deadline)) {
+                    state.problem("connection " + i + " did not stop after its socket was closed");
+                    return;
+                }
+            }
+        } finally {
+            if (shared != null) {
+                shared.close();
             }
         }
     }
@@ -86,7 +128,7 @@ final class Drivers {
                 return false;
             }
             if (i >= connections.size()) {
-                continue; // a PerRequestDriver: ends by its own socket timeout
+                continue; // a PerRequestDriver or a LibraryDriver: ends by its own timeout or deadlines
             }
             if (now >= deadline) {
                 connections.get(i).abort();

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param timeout connect and answer timeout, positive (default 10 s)
  * @param progress whether to print a progress line each second (default true)
  * @param tls plain TCP ({@link ClientTls#OFF}, the default) or TLS for every connection
+ * @param libraryClient {@code --client library}: the connections are threads sharing one EchoClient
+ *     (the library: one pipelined connection), each with pipeline calls in flight; closed loop only
  * @param newConnectionPerRequest each request on a connection of its own, opened (with its TLS
  *     handshake) and closed around it: the latency includes the connect, the throughput is
  *     connections (handshakes) per second; closed loop, one request at a time (default false)
@@ -33,7 +35,7 @@ import java.util.Objects;
 public record LoadConfig(String host, int port, Framing framing, int connections, double connectRate,
                          Duration duration, Duration warmup, double rate, int pipeline, int size,
                          int echoWeight, int addWeight, Duration timeout, boolean progress, ClientTls tls,
-                         boolean newConnectionPerRequest) {
+                         boolean newConnectionPerRequest, boolean libraryClient) {
 
     /** Largest echo content: far below the 4 MiB frame limit, so a bad --size is a user error. */
     public static final int MAX_SIZE = 1024 * 1024;
@@ -57,6 +59,9 @@ public record LoadConfig(String host, int port, Framing framing, int connections
         check(!newConnectionPerRequest || (rate == 0 && pipeline == 1),
                 "a new connection per request sends one request at a time as fast as it can: no rate (" + rate
                         + ") or pipeline (" + pipeline + ")");
+        check(!libraryClient || (rate == 0 && !newConnectionPerRequest),
+                "--client library drives a shared client as fast as it answers: no rate (" + rate
+                        + ") or new connection per request");
     }
 
     public static Builder builder() {
@@ -67,7 +72,7 @@ public record LoadConfig(String host, int port, Framing framing, int connections
         return new Builder().host(host).port(port).framing(framing).connections(connections)
                 .connectRate(connectRate).duration(duration).warmup(warmup).rate(rate).pipeline(pipeline)
                 .size(size).mix(echoWeight, addWeight).timeout(timeout).progress(progress).tls(tls)
-                .newConnectionPerRequest(newConnectionPerRequest);
+                .newConnectionPerRequest(newConnectionPerRequest).libraryClient(libraryClient);
     }
 
     /** True when requests are paced by {@link #rate()} rather than sent as answers come. */
@@ -92,6 +97,7 @@ public record LoadConfig(String host, int port, Framing framing, int connections
         private boolean progress = true;
         private ClientTls tls = ClientTls.OFF;
         private boolean newConnectionPerRequest;
+        private boolean libraryClient;
 
         private Builder() {}
 
@@ -114,10 +120,12 @@ public record LoadConfig(String host, int port, Framing framing, int connections
         public Builder progress(boolean progress) { this.progress = progress; return this; }
         public Builder tls(ClientTls tls) { this.tls = tls; return this; }
         public Builder newConnectionPerRequest(boolean each) { this.newConnectionPerRequest = each; return this; }
+        public Builder libraryClient(boolean library) { this.libraryClient = library; return this; }
 
         public LoadConfig build() {
             return new LoadConfig(host, port, framing, connections, connectRate, duration, warmup, rate,
-                    pipeline, size, echoWeight, addWeight, timeout, progress, tls, newConnectionPerRequest);
+                    pipeline, size, echoWeight, addWeight, timeout, progress, tls, newConnectionPerRequest,
+                    libraryClient);
         }
     }
 }
