@@ -7,6 +7,7 @@ import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
+import javax.net.ssl.SSLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -97,6 +98,14 @@ final class ConnectionHandler implements Runnable {
             log.debug("connection {}: closed after the drain: {}", id, e.getMessage());
         } catch (TruncatedFrameException e) {
             log.debug("connection {}: peer went away inside a frame: {}", id, e.getMessage());
+        } catch (SSLException e) {
+            // The JDK wraps a socket failure under a record read in an SSLException too: only the peer's bytes count.
+            if (phase.closedByServer() || e.getCause() instanceof java.net.SocketException) {
+                log.debug("connection {}: TLS connection ended: {}", id, e.toString());
+            } else {
+                tlsCounters.badRecord();
+                log.debug("connection {}: closed after an invalid TLS record: {}", id, e.toString());
+            }
         } catch (IOException e) {
             if (phase.closedByServer()) {
                 log.debug("connection {}: closed by the server: {}", id, e.toString());

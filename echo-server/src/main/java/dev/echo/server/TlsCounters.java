@@ -18,6 +18,7 @@ final class TlsCounters {
     private final LongAdder reloads = new LongAdder();
     private final LongAdder reloadsRefused = new LongAdder();
     private final LongAdder refusedUnanswered = new LongAdder();
+    private final LongAdder badRecords = new LongAdder();
     private final Clock clock;
     private volatile Instant notAfter;
 
@@ -44,6 +45,15 @@ final class TlsCounters {
     /** A client over the connection limit closed without an answer: too many refusals in progress. */
     void refusedUnanswered() {
         refusedUnanswered.increment();
+    }
+
+    /** A connection past its handshake sent what is not a valid TLS record (garbage, a forged or cut record). */
+    void badRecord() {
+        badRecords.increment();
+    }
+
+    long badRecords() {
+        return badRecords.sum();
     }
 
     /** The certificate now served expires at {@code expiry}. */
@@ -93,7 +103,8 @@ final class TlsCounters {
         }
         Map<HandshakeFailure, Long> failed = new EnumMap<>(HandshakeFailure.class);
         failures.forEach((reason, count) -> failed.put(reason, count.sum()));
-        return new TlsStats(handshakesSucceeded(), failed, reloads(), reloadsRefused(), refusalsUnanswered(), expiry);
+        return new TlsStats(handshakesSucceeded(), failed, badRecords(), reloads(), reloadsRefused(), refusalsUnanswered(),
+                expiry);
     }
 
     /** True when the server speaks TLS. */

@@ -8,8 +8,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
@@ -27,9 +25,6 @@ import javax.net.ssl.TrustManagerFactory;
  * handshake gets. Immutable: a reload makes a new one, and connections keep the one they began with.
  */
 final class TlsMaterial {
-    /** Keys live only in memory: the key store's password protects nothing, but PKCS#12 wants one. */
-    private static final char[] IN_MEMORY = "echo".toCharArray();
-
     private final SSLContext context;
     private final SSLParameters parameters;
     private final X509Certificate certificate;
@@ -47,13 +42,8 @@ final class TlsMaterial {
      * @throws TlsMaterialException naming the file and what is wrong with it
      */
     static TlsMaterial load(ServerTls tls) throws TlsMaterialException {
-        List<X509Certificate> chain = PemFiles.certificates(tls.certificateChain());
-        PrivateKey key = PemFiles.privateKey(tls.privateKey());
-        X509Certificate leaf = chain.get(0);
-        if (!PemFiles.matches(key, leaf)) {
-            throw new TlsMaterialException(tls.privateKey(), "key does not match the certificate in "
-                    + tls.certificateChain().getFileName());
-        }
+        KeyStore keys = PemFiles.keyStore(tls.certificateChain(), tls.privateKey()); // checks the key is the certificate's
+        X509Certificate leaf = PemFiles.certificates(tls.certificateChain()).get(0);
         try {
             leaf.checkValidity();
         } catch (CertificateExpiredException e) {
@@ -62,22 +52,14 @@ final class TlsMaterial {
             throw new TlsMaterialException(tls.certificateChain(), "certificate not valid before "
                     + leaf.getNotBefore().toInstant());
         }
-        List<X509Certificate> clientCas = tls.clientCa() == null ? List.of() : PemFiles.certificates(tls.clientCa());
+        KeyStore clientCas = tls.mutual() ? PemFiles.trustStore(tls.clientCa()) : null;
         try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("server", key, IN_MEMORY, chain.toArray(new Certificate[0]));
             KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keys, IN_MEMORY);
+            keyManagers.init(keys, new char[0]);
             TrustManager[] trust = null;
-            if (tls.mutual()) {
-                KeyStore cas = KeyStore.getInstance("PKCS12");
-                cas.load(null, null);
-                for (int i = 0; i < clientCas.size(); i++) {
-                    cas.setCertificateEntry("client-ca-" + i, clientCas.get(i));
-                }
+            if (clientCas != null) {
                 TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
-                trustManagers.init(cas);
+                trustManagers.init(clientCas);
                 trust = trustManagers.getTrustManagers();
             }
             SSLContext context = SSLContext.getInstance("TLS");
@@ -90,7 +72,7 @@ final class TlsMaterial {
                 case REQUIRE -> parameters.setNeedClientAuth(true);
             }
             return new TlsMaterial(context, parameters, leaf);
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new TlsMaterialException(tls.privateKey(), "cannot make a TLS context from it and "
                     + tls.certificateChain().getFileName() + ": " + e.getMessage());
         }

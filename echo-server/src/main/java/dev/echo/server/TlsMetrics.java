@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The TLS meters, read from {@link TlsCounters} when scraped: {@code echo_tls_handshakes_total}
  * by {@code result} (ok, failed), {@code echo_tls_handshake_failures_total} by {@code reason}
- * ({@link HandshakeFailure#label()}), {@code echo_tls_reloads_total} by {@code result} (ok,
+ * ({@link HandshakeFailure#label()}), {@code echo_tls_bad_records_total}, {@code echo_tls_reloads_total} by {@code result} (ok,
  * refused), and {@code echo_tls_certificate_expiry_seconds}.
  */
 final class TlsMetrics {
@@ -22,6 +22,8 @@ final class TlsMetrics {
             FunctionCounter.builder("echo.tls.handshake.failures", counters, c -> c.handshakesFailed(reason))
                     .tag("reason", reason.label()).description("TLS handshakes that failed, by reason").register(registry);
         }
+        FunctionCounter.builder("echo.tls.bad.records", counters, TlsCounters::badRecords)
+                .description("connections closed after their handshake for an invalid TLS record").register(registry);
         FunctionCounter.builder("echo.tls.reloads", counters, TlsCounters::reloads).tag("result", "ok")
                 .description("changes of the TLS files, loaded or refused").register(registry);
         FunctionCounter.builder("echo.tls.reloads", counters, TlsCounters::reloadsRefused).tag("result", "refused")

@@ -10,13 +10,15 @@ import java.util.Map;
  *
  * @param handshakes handshakes completed
  * @param handshakeFailures handshakes that failed, by reason; every reason present
+ * @param badRecords connections closed after their handshake for sending what is not a valid TLS record
+ *     (garbage, a forged or truncated record)
  * @param reloads changes of the TLS files that took effect
  * @param reloadsRefused changes of the TLS files that did not load (the last good material stayed)
  * @param refusedUnanswered clients over the connection limit closed without SERVER_BUSY, because
  *     {@value TlsTransport#MAX_REFUSALS} refusals were in progress already
  * @param certificateNotAfter when the certificate served now expires
  */
-public record TlsStats(long handshakes, Map<HandshakeFailure, Long> handshakeFailures, long reloads,
+public record TlsStats(long handshakes, Map<HandshakeFailure, Long> handshakeFailures, long badRecords, long reloads,
                        long reloadsRefused, long refusedUnanswered, Instant certificateNotAfter) {
 
     public TlsStats {

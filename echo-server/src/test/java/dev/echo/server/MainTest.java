@@ -56,7 +56,10 @@ class MainTest {
         "--port x", "--port 70000", "--port -1", "--framing json", "--threads platform:0", "--threads green",
         "--idle-timeout 5", "--idle-timeout 0s", "--grace soon", "--max-frame-bytes 0", "--max-connections -3",
         "--max-frame-bytes 2147483647", "--max-frame-bytes 268435457", "--max-buffered-bytes 0", "--max-buffered-bytes lots",
-        "--log-level loud", "--stats-interval soon", "--no-such-option", "--port", "extra-argument"
+        "--log-level loud", "--stats-interval soon", "--no-such-option", "--port", "extra-argument",
+        "--tls-cert server.pem", "--tls-key server.key", "--tls-client-ca ca.pem", "--tls-client-auth require",
+        "--tls-cert a.pem --tls-key a.key --tls-client-auth require", "--tls-cert a.pem --tls-key a.key --tls-client-auth maybe",
+        "--tls-cert a.pem --tls-key a.key --tls-protocols TLSv1.1", "--tls-cert a.pem --tls-key a.key --tls-handshake-timeout 0s"
     })
     void badArgumentGivesOneLineOnStderrAndExitCode2(String line) {
         Result result = run(line.split(" "));
@@ -64,6 +67,18 @@ class MainTest {
         assertEquals("", result.out(), "expected nothing on stdout for '" + line + "'");
         assertEquals(1, result.err().lines().count(), "expected exactly one line on stderr, got: " + result.err());
         assertTrue(result.err().startsWith("echo-server: "), "expected the line to name the program, got: " + result.err());
+    }
+
+    @Test
+    void aTlsFileThatCannotBeReadStopsTheStartWithOneLineNamingIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("server.pem"), "-----BEGIN CERTIFICATE-----\nMIIB");
+        Result result = run("--port", "0", "--tls-cert", cert.toString(), "--tls-key", dir.resolve("missing.key").toString());
+        assertEquals(2, result.exitCode(), "expected exit code 2 for a TLS file that cannot be used");
+        assertEquals(1, result.err().lines().count(), "expected exactly one line on stderr, got: " + result.err());
+        assertTrue(result.err().startsWith("echo-server: ") && result.err().contains("server.pem"),
+                "expected the line to name the file, got: " + result.err());
+        assertEquals("", result.out(), "expected no listening line");
     }
 
     @Test

@@ -1,0 +1,302 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.core.Framing;
+import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.proto.ServerMessage;
+import dev.echo.core.tls.PemFiles;
+import dev.echo.core.tls.TlsMaterialException;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The TLS listener in one JVM, with real certificates and the JDK's TLS on both sides: mutual TLS
+ * served, every refusal counted under its own reason, the handshake's deadline, SERVER_BUSY at the
+ * limit, the graceful end, and reloads (by rewriting the files, and by Kubernetes' {@code ..data}
+ * swap; a broken change kept out).
+ */
+class TlsServerTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void mutualTlsIsServedAndCounted() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b)) {
+            try (WireClient client = tlsClient(server, pki.clientContext())) {
+                assertEquals("hello over TLS", client.echo("hello over TLS"));
+                assertEquals(42, client.add(40, 2));
+            }
+            Await.until("one handshake counted", WAIT, () -> server.tlsStats().orElseThrow().handshakes() == 1);
+            assertEquals(0, server.tlsStats().orElseThrow().handshakeFailureTotal());
+        }
+    }
+
+    @Test
+    void eachRefusalIsCountedUnderItsOwnReasonAndDisturbsNobodyElse() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b)) {
+            try (WireClient legitimate = tlsClient(server, pki.clientContext())) {
+                assertEquals("before", legitimate.echo("before"));
+
+                // A plain client is told, in clear text and in its framing, that the port speaks TLS.
+                try (WireClient plain = WireClient.connect(server.port())) {
+                    ServerMessage answer = plain.call(dev.echo.core.Messages.echo("hi"));
+                    assertEquals(ErrorResponse.Code.MALFORMED_MESSAGE, answer.getError().getCode());
+                    assertTrue(answer.getError().getDetail().startsWith("this port speaks TLS"), answer.toString());
+                }
+                assertHandshakeFails(server, pki.noClientCertificateContext());
+                assertHandshakeFails(server, pki.otherCaClientContext());
+                assertHandshakeFails(server, pki.expiredClientContext());
+                assertHandshakeFails(server, pki.clientContext(), "TLSv1.2"); // the server offers TLSv1.3 only here
+
+                Await.until("each refusal counted under its reason", WAIT, () -> {
+                    TlsStats tls = server.tlsStats().orElseThrow();
+                    return tls.handshakeFailures(HandshakeFailure.NOT_TLS) == 1
+                            && tls.handshakeFailures(HandshakeFailure.NO_CLIENT_CERTIFICATE) == 1
+                            && tls.handshakeFailures(HandshakeFailure.UNKNOWN_CA) == 1
+                            && tls.handshakeFailures(HandshakeFailure.EXPIRED) == 1
+                            && tls.handshakeFailures(HandshakeFailure.PROTOCOL_MISMATCH) == 1;
+                }, () -> server.tlsStats().orElseThrow().handshakeFailures().toString());
+                assertEquals("after", legitimate.echo("after"), "expected the legitimate client undisturbed");
+            }
+        }
+    }
+
+    @Test
+    void aSilentOrHalfHelloClientIsClosedAtTheHandshakeDeadline() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b.handshakeTimeout(Duration.ofMillis(300)))) {
+            try (Socket silent = rawConnect(server); Socket half = rawConnect(server)) {
+                half.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01}); // a ClientHello's start
+                long started = System.nanoTime();
+                assertEquals(-1, readUntilClosed(silent), "expected the silent client closed");
+                assertEquals(-1, readUntilClosed(half), "expected the half hello closed");
+                long tookMillis = (System.nanoTime() - started) / 1_000_000;
+                assertTrue(tookMillis < 5_000, "expected both closed near the 300 ms deadline, took " + tookMillis + " ms");
+            }
+            Await.until("two handshake timeouts counted", WAIT,
+                    () -> server.tlsStats().orElseThrow().handshakeFailures(HandshakeFailure.TIMEOUT) == 2);
+            Await.until("their slots given back", WAIT, () -> server.stats().connectionsActive() == 0);
+        }
+    }
+
+    @Test
+    void atTheConnectionLimitATlsClientIsToldServerBusyAndTheAcceptLoopIsNotHeld() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b, c -> c.maxConnections(1))) {
+            WireClient holder = tlsClient(server, pki.clientContext());
+            assertEquals("holding", holder.echo("holding"));
+            List<Socket> silent = new ArrayList<>();
+            try {
+                for (int i = 0; i < TlsTransport.MAX_REFUSALS + 8; i++) {
+                    silent.add(rawConnect(server)); // over the limit, sending nothing: each refusal waits for it
+                }
+                try (WireClient refused = tlsClient(server, pki.clientContext())) {
+                    ServerMessage busy = refused.receive();
+                    assertEquals(ErrorResponse.Code.SERVER_BUSY, busy.getError().getCode(), busy.toString());
+                } catch (IOException e) {
+                    // Every refusal slot may be taken by the silent ones: then it is closed unanswered, and counted.
+                    Await.until("an unanswered refusal counted", WAIT,
+                            () -> server.tlsStats().orElseThrow().refusedUnanswered() > 0);
+                }
+                holder.close();
+                Await.until("the holder's slot given back", WAIT, () -> server.stats().connectionsActive() == 0);
+                try (WireClient next = tlsClient(server, pki.clientContext())) {
+                    assertEquals("served", next.echo("served"), "expected the accept loop free despite the silent clients");
+                }
+            } finally {
+                for (Socket socket : silent) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void anIdleTlsConnectionEndsWithCloseNotifyAndFin() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b, c -> c.idleTimeout(Duration.ofMillis(300)))) {
+            try (WireClient client = tlsClient(server, pki.clientContext())) {
+                assertEquals("x", client.echo("x"));
+                assertEquals(null, client.receiveOrNull(), "expected a clean end of stream (close_notify), not a reset");
+            }
+            Await.until("an idle timeout counted", WAIT, () -> server.stats().idleTimeouts() == 1);
+        }
+    }
+
+    @Test
+    void shutdownAnswersWhatWasReadAndEndsTlsConnectionsCleanly() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        EchoServer server = start(pki, b -> b);
+        try (WireClient client = tlsClient(server, pki.clientContext())) {
+            assertEquals("before", client.echo("before"));
+            server.close();
+            assertEquals(null, client.receiveOrNull(), "expected a clean end of stream at shutdown");
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void rewrittenFilesAreReloadedForNewConnectionsAndABrokenChangeIsRefused() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b.reloadCheckInterval(Duration.ofMillis(50)))) {
+            WireClient before = tlsClient(server, pki.clientContext());
+            BigInteger first = servedSerial(before);
+            assertEquals(pki.serverSerial(), first);
+
+            BigInteger second = pki.reissueServer(dir.resolve("server.pem"), dir.resolve("server.key"));
+            Await.until("the new certificate served", WAIT, () -> serialOfNewConnection(server, pki).equals(second));
+            assertEquals("still here", before.echo("still here"), "expected a connection open before untouched");
+            assertEquals(1, server.tlsStats().orElseThrow().reloads());
+
+            // A key that does not match: refused, counted, and the last good certificate stays.
+            Files.copy(pki.otherKey(), dir.resolve("server.key"), StandardCopyOption.REPLACE_EXISTING);
+            Await.until("the broken change refused", WAIT, () -> server.tlsStats().orElseThrow().reloadsRefused() == 1);
+            assertEquals(second, serialOfNewConnection(server, pki), "expected the last good certificate kept");
+            before.close();
+        }
+    }
+
+    @Test
+    void aKubernetesSecretSwapIsReloaded() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        Path mount = Files.createDirectory(dir.resolve("mount"));
+        Path generation1 = Files.createDirectory(mount.resolve("..2026_12_05_10_00_00.1"));
+        Files.copy(dir.resolve("server.pem"), generation1.resolve("tls.crt"));
+        Files.copy(dir.resolve("server.key"), generation1.resolve("tls.key"));
+        Files.createSymbolicLink(mount.resolve("..data"), generation1.getFileName());
+        Files.createSymbolicLink(mount.resolve("tls.crt"), Path.of("..data/tls.crt"));
+        Files.createSymbolicLink(mount.resolve("tls.key"), Path.of("..data/tls.key"));
+        ServerTls tls = ServerTls.builder(mount.resolve("tls.crt"), mount.resolve("tls.key"))
+                .clientCa(dir.resolve("ca.pem")).reloadCheckInterval(Duration.ofMillis(50)).build();
+        try (EchoServer server = EchoServer.create(ServerConfig.builder().port(0).tls(tls).build()).start()) {
+            assertEquals(pki.serverSerial(), serialOfNewConnection(server, pki));
+            Path generation2 = Files.createDirectory(mount.resolve("..2026_12_05_11_00_00.2"));
+            BigInteger next = pki.reissueServer(generation2.resolve("tls.crt"), generation2.resolve("tls.key"));
+            Path link = mount.resolve("..data_tmp");
+            Files.createSymbolicLink(link, generation2.getFileName());
+            Files.move(link, mount.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Await.until("the swapped certificate served", WAIT, () -> serialOfNewConnection(server, pki).equals(next));
+        }
+    }
+
+    @Test
+    void aBadFileFailsTheStartNamingIt() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        ServerTls mismatched = ServerTls.builder(dir.resolve("server.pem"), pki.otherKey()).build();
+        EchoServer server = EchoServer.create(ServerConfig.builder().port(0).tls(mismatched).build());
+        TlsMaterialException e = assertThrows(TlsMaterialException.class, server::start);
+        assertTrue(e.getMessage().contains(pki.otherKey().getFileName().toString()) && e.getMessage().contains("does not match"),
+                e.getMessage());
+        server.close();
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    private static EchoServer start(TestCertificates pki, java.util.function.UnaryOperator<ServerTls.Builder> tls)
+            throws IOException {
+        return start(pki, tls, c -> c);
+    }
+
+    private static EchoServer start(TestCertificates pki, java.util.function.UnaryOperator<ServerTls.Builder> tls,
+                                    java.util.function.UnaryOperator<ServerConfig.Builder> config) throws IOException {
+        ServerTls settings = tls.apply(ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key"))
+                .clientCa(pki.dir().resolve("ca.pem")).protocols(List.of("TLSv1.3"))).build();
+        return EchoServer.create(config.apply(ServerConfig.builder().port(0).tls(settings)).build()).start();
+    }
+
+    private static WireClient tlsClient(EchoServer server, SSLContext context) throws IOException {
+        return WireClient.over(tlsSocket(server, context, "TLSv1.3"), Framing.DELIMITED);
+    }
+
+    private static SSLSocket tlsSocket(EchoServer server, SSLContext context, String protocol) throws IOException {
+        Socket tcp = rawConnect(server);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(tcp, "localhost", server.port(), true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setProtocols(new String[] {protocol});
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout((int) WAIT.toMillis());
+        socket.startHandshake();
+        return socket;
+    }
+
+    private static void assertHandshakeFails(EchoServer server, SSLContext context) {
+        assertHandshakeFails(server, context, "TLSv1.3");
+    }
+
+    /** Under TLS 1.3 a refused client certificate may only show at the first read. */
+    private static void assertHandshakeFails(EchoServer server, SSLContext context, String protocol) {
+        assertThrows(IOException.class, () -> {
+            try (SSLSocket socket = tlsSocket(server, context, protocol)) {
+                WireClient client = WireClient.over(socket, Framing.DELIMITED);
+                client.echo("should not be answered");
+            }
+        });
+    }
+
+    private static Socket rawConnect(EchoServer server) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) WAIT.toMillis());
+        socket.setSoTimeout((int) WAIT.toMillis());
+        return socket;
+    }
+
+    /** Reads until the end of stream; -1 then (a reset counts as closed too). */
+    private static int readUntilClosed(Socket socket) {
+        try {
+            InputStream in = socket.getInputStream();
+            while (in.read() >= 0) {
+                // what the server sent before closing does not matter here
+            }
+            return -1;
+        } catch (SSLException e) {
+            throw new AssertionError(e);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static BigInteger servedSerial(WireClient client) throws IOException {
+        SSLSocket socket = (SSLSocket) client.socket();
+        return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+    }
+
+    private static BigInteger serialOfNewConnection(EchoServer server, TestCertificates pki) {
+        try (WireClient client = tlsClient(server, pki.clientContext())) {
+            return servedSerial(client);
+        } catch (IOException e) {
+            throw new AssertionError("a new TLS connection failed", e);
+        }
+    }
+}
