@@ -5,12 +5,14 @@ import dev.echo.core.FrameException;
 import dev.echo.core.FrameReader;
 import dev.echo.core.FrameWriter;
 import dev.echo.core.proto.ServerMessage;
+import dev.echo.core.tls.ClientTls;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLException;
 
 /**
  * One socket of an {@link EchoClient}, shared by every calling thread: requests are written under one
@@ -124,7 +126,11 @@ final class Connection {
             why = endpoint + ": bad answer frame: " + e.getMessage();
             dispatcher.badAnswer(awaiting.poll(), why, e);
         } catch (IOException e) {
-            why = abandonedBecause != null ? abandonedBecause : endpoint + ": connection lost: " + e.getMessage();
+            // Under TLS 1.3 the server judges our certificate after our handshake ended, so its
+            // refusal (certificate_required, unknown_ca) arrives here, on the first read.
+            why = abandonedBecause != null ? abandonedBecause
+                    : e instanceof SSLException ? endpoint + ": " + ClientTls.explain(e)
+                    : endpoint + ": connection lost: " + e.getMessage();
         } catch (RuntimeException | Error e) {
             why = endpoint + ": reader failed: " + e;
             dispatcher.badAnswer(awaiting.poll(), why, e);

@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Objects;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -239,6 +240,11 @@ public final class EchoConnection implements AutoCloseable {
     /** Closes the connection and wraps {@code cause} with the endpoint and what was going on. */
     private IOException failed(String what, IOException cause) {
         close();
+        if (cause instanceof SSLException) {
+            // Under TLS 1.3 the server judges our certificate after our handshake ended, so its
+            // refusal (certificate_required, unknown_ca) arrives on the first read or write.
+            return new IOException(endpoint + ": " + ClientTls.explain(cause), cause);
+        }
         String reason = cause instanceof SocketTimeoutException || cause.getMessage() == null
                 ? "" : ": " + cause.getMessage();
         return new IOException(endpoint + ": " + what + reason, cause);

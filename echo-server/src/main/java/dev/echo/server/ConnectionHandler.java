@@ -128,24 +128,30 @@ final class ConnectionHandler implements Runnable {
 
     /**
      * A handshake failed: counted by its reason. A client that is not speaking TLS is told so in
-     * clear text (it may be one of ours without --tls), then the connection ends like any other.
+     * clear text (it may be one of ours without --tls); then, unless the handshake ran out of time,
+     * the connection ends like any other: FIN and drain.
      */
     private void handshakeFailed(HandshakeException e) {
         tlsCounters.handshakeFailed(e.reason());
         counters.events.handshakeFailed(id, transport.peer(), e.getMessage());
-        if (e.reason() != HandshakeFailure.NOT_TLS || !(transport instanceof TlsConnection tls)) {
+        if (e.reason() == HandshakeFailure.TIMEOUT || !(transport instanceof TlsConnection tls)) {
             return;
         }
         try {
-            OutputStream out = tls.clearTextOutput();
-            out.write(config.framing().encode(Messages.error(ErrorResponse.Code.MALFORMED_MESSAGE, NOT_TLS_DETAIL)));
-            out.flush();
+            if (e.reason() == HandshakeFailure.NOT_TLS) {
+                OutputStream out = tls.clearTextOutput();
+                out.write(config.framing().encode(Messages.error(ErrorResponse.Code.MALFORMED_MESSAGE, NOT_TLS_DETAIL)));
+                out.flush();
+            }
+            // The JDK has sent its alert: FIN after it and drain, so that the client's bytes we never
+            // read (under TLS 1.3 its first request follows its handshake at once) cause no reset
+            // that would destroy the alert before the client reads why it was refused.
             if (phase.beginClosing()) {
                 transport.shutOutput();
             }
             transport.drain(new FrameDeadlineInputStream(transport.drainInput(), phase, () -> { }), phase.drainEndNanos());
         } catch (IOException failure) {
-            log.debug("connection {}: telling a plain client that the port speaks TLS failed: {}", id, failure.toString());
+            log.debug("connection {}: ending after a failed handshake: {}", id, failure.toString());
         }
     }
 

@@ -144,8 +144,9 @@ final class TlsConnection extends ConnectionTransport {
     private void closeNotify(SSLSocket layered) {
         try {
             if (!socket.isClosed() && !layered.isOutputShutdown()) {
-                layered.shutdownOutput(); // close_notify, and the TCP FIN with it
+                layered.shutdownOutput(); // close_notify
             }
+            shutSocketOutput(); // the FIN: a layered socket without autoClose leaves TCP to us
         } catch (IOException e) {
             log.debug("connection {}: sending close_notify failed: {}", id, e.toString());
             shutSocketOutput();

@@ -81,7 +81,9 @@ final class TlsMaterial {
     /** A server-side TLS socket over {@code socket}, whose first byte was read already; no I/O yet. */
     SSLSocket layer(Socket socket, byte first) throws IOException {
         SSLSocket layered = (SSLSocket) context.getSocketFactory()
-                .createSocket(socket, new ByteArrayInputStream(new byte[] {first}), true);
+                // Not autoClose: after a failed handshake the JDK would close the TCP socket over the
+                // client's unread bytes, a reset that can destroy the alert telling it why.
+                .createSocket(socket, new ByteArrayInputStream(new byte[] {first}), false);
         layered.setUseClientMode(false);
         layered.setSSLParameters(parameters);
         return layered;
