@@ -11,6 +11,11 @@ import dev.echo.core.proto.ServerMessage;
 public enum Refusal {
     /** A connection beyond the server's connection limit: answered before it sends anything. */
     CONNECTION_LIMIT(ErrorResponse.Code.SERVER_BUSY),
+    /**
+     * A connection the server has no buffer space for (a TLS connection needs its record buffers
+     * before its first byte): answered before it sends anything.
+     */
+    OUT_OF_BUFFERS(ErrorResponse.Code.SERVER_BUSY),
     /** A request read whole after shutdown began: answered instead of served. */
     SHUTTING_DOWN(ErrorResponse.Code.SHUTTING_DOWN);
 
@@ -23,6 +28,11 @@ public enum Refusal {
     /** The answer to a connection over a limit of {@code maxConnections}. */
     public static ServerMessage atConnectionLimit(int maxConnections) {
         return CONNECTION_LIMIT.answer("server is at its limit of " + maxConnections + " connections");
+    }
+
+    /** The answer to a connection that would take the buffer budget past its bound. */
+    public static ServerMessage outOfBuffers(String what) {
+        return OUT_OF_BUFFERS.answer("server is out of buffer space for " + what);
     }
 
     /** The answer to a request read after shutdown began. */

@@ -2,9 +2,7 @@ package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
 import dev.echo.core.HostPort;
-import dev.echo.core.Messages;
 import dev.echo.core.Refusal;
-import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -36,6 +34,7 @@ final class AcceptLoop implements Runnable {
     private final BufferBudget budget;
     private final AcceptFailureLog failures;
     private final byte[] serverBusy;
+    private static final String OUT_OF_TLS_BUFFERS = "another TLS connection";
     private final byte[] outOfTlsBuffers;
 
     AcceptLoop(ServerSocket listener, ServerConfig config, Transport transport, ServerCounters counters,
@@ -51,8 +50,7 @@ final class AcceptLoop implements Runnable {
         this.failures = new AcceptFailureLog(HostPort.of(listener.getLocalSocketAddress()),
                 log::warn, AcceptFailureLog.INTERVAL);
         this.serverBusy = config.framing().encode(Refusal.atConnectionLimit(config.maxConnections()));
-        this.outOfTlsBuffers = config.framing().encode(Messages.error(ErrorResponse.Code.SERVER_BUSY,
-                "server is out of buffer space for another TLS connection"));
+        this.outOfTlsBuffers = config.framing().encode(Refusal.outOfBuffers(OUT_OF_TLS_BUFFERS));
     }
 
     @Override
@@ -82,13 +80,15 @@ final class AcceptLoop implements Runnable {
 
     private void hand(Socket socket) {
         if (registry.size() >= config.maxConnections()) {
-            reject(socket, serverBusy);
+            reject(socket);
             return;
         }
         long id = ConnectionHandler.nextId();
         ConnectionTransport connectionTransport = transport.open(socket, id);
         if (connectionTransport == null) {
-            reject(socket, outOfTlsBuffers);
+            counters.refusedForBuffers(socket.getRemoteSocketAddress(), OUT_OF_TLS_BUFFERS);
+            counters.bytesOut(outOfTlsBuffers.length);
+            transport.refuse(socket, outOfTlsBuffers);
             return;
         }
         ConnectionHandler connection = new ConnectionHandler(id, connectionTransport, config, counters, tlsCounters,
@@ -108,10 +108,10 @@ final class AcceptLoop implements Runnable {
         }
     }
 
-    private void reject(Socket socket, byte[] answer) {
+    private void reject(Socket socket) { // at the connection limit
         counters.rejected(socket.getRemoteSocketAddress(), config.maxConnections());
-        counters.bytesOut(answer.length);
-        transport.refuse(socket, answer);
+        counters.bytesOut(serverBusy.length);
+        transport.refuse(socket, serverBusy);
     }
 
     private static void closeQuietly(Socket socket) {

@@ -2,6 +2,7 @@ package dev.echo.server;
 
 import dev.echo.cli.UsageException;
 import dev.echo.core.HostPort;
+import dev.echo.core.RequestKind;
 import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -120,9 +121,13 @@ public final class Main {
 
     /** One line for the periodic log. */
     static String snapshot(ServerStats stats) {
+        StringBuilder requests = new StringBuilder();
+        for (RequestKind kind : RequestKind.values()) { // every kind, so a new one shows without an edit here
+            requests.append(' ').append(kind.label()).append('=').append(stats.requestCount(kind));
+        }
         return "connections active=" + stats.connectionsActive() + " accepted=" + stats.connectionsAccepted()
-                + " rejected=" + stats.connectionsRejected() + ", requests echo=" + stats.echoRequests()
-                + " add=" + stats.addRequests() + " answered=" + stats.requestsAnswered() + ", errors=" + stats.errorTotal()
+                + " rejected=" + stats.connectionsRejected() + ", requests" + requests
+                + " answered=" + stats.requestsAnswered() + ", errors=" + stats.errorTotal()
                 + ", bytes in=" + stats.bytesIn() + " out=" + stats.bytesOut() + ", closed idle=" + stats.idleTimeouts()
                 + " write-stalled=" + stats.writeTimeouts() + " over-budget=" + stats.bufferBudgetRefusals();
     }

@@ -69,6 +69,14 @@ final class ServerCounters {
         events.rejected(peer, maxConnections);
     }
 
+    /** A connection refused before its first byte because the buffer budget has no room for it. */
+    void refusedForBuffers(SocketAddress peer, String detail) {
+        connectionsRejected.increment();
+        bufferBudgetRefusals.increment();
+        error(Refusal.OUT_OF_BUFFERS.code());
+        events.outOfBuffers(peer, detail);
+    }
+
     /** {@code count} more bytes received from a client. */
     void bytesIn(long count) {
         bytesIn.add(count);

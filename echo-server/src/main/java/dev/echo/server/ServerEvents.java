@@ -135,6 +135,11 @@ final class ServerEvents {
         record(Kind.REJECTED, 0, peer, "SERVER_BUSY at the limit of " + maxConnections + " connections");
     }
 
+    /** A connection refused SERVER_BUSY before its first byte: no buffer space for it. */
+    void outOfBuffers(SocketAddress peer, String detail) {
+        record(Kind.OVER_BUDGET, 0, peer, detail);
+    }
+
     /** The event a failed frame is, if any (a peer gone inside a frame is none), recorded as {@link #record} does. */
     void record(FrameFailure failure, long connection, SocketAddress peer, String detail) {
         switch (failure) {

@@ -27,6 +27,15 @@ class ServerCountersTest {
     }
 
     @Test
+    void aConnectionRefusedForBuffersIsARejectionOverBudgetInOneCall() {
+        counters.refusedForBuffers(new InetSocketAddress("127.0.0.1", 6002), "another TLS connection");
+        ServerStats stats = counters.snapshot(0);
+        assertEquals(1, stats.connectionsRejected(), "the connection refused");
+        assertEquals(1, stats.bufferBudgetRefusals(), "for want of buffers");
+        assertEquals(Map.of(Code.SERVER_BUSY, 1L), stats.errors(), "its SERVER_BUSY, and nothing else");
+    }
+
+    @Test
     void everyKindIsCountedUnderItselfWhateverItsAnswer() {
         for (RequestKind kind : RequestKind.values()) {
             ClientMessage request = switch (kind) {
