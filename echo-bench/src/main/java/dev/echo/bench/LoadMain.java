@@ -5,6 +5,7 @@ import dev.echo.bench.load.LatencyLog;
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.bench.load.LoadResult;
 import dev.echo.bench.load.LoadRun;
+import dev.echo.bench.load.RunTotals;
 import dev.echo.bench.netty.NettyMain;
 import dev.echo.bench.scale.ScaleMain;
 import dev.echo.cli.CliOption;
@@ -16,6 +17,8 @@ import dev.echo.cli.ValueType;
 import dev.echo.core.Framing;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +29,9 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
- * {@code bin/echo-load}: the verifying load generator, and its subcommands {@code compare} (the
- * side-by-side table against Netty), {@code scale} (15,000 connections) and {@code netty-server}.
+ * {@code bin/echo-load [run]}: the verifying load generator, and its subcommands {@code merge} (the
+ * logs of generators on several machines as one run), {@code compare} (the side-by-side table
+ * against Netty), {@code scale} (15,000 connections) and {@code netty-server}.
  *
  * <p>Exit codes: 0 every answer verified; 1 a mismatch, an error answer, a failed connection or an
  * unanswered request; 2 a command-line mistake; 130 (143) a run ended early by Ctrl-C (SIGTERM), after
@@ -63,7 +67,10 @@ public final class LoadMain {
                     + " summary then go to stderr)");
     static final CliOption<String> HDR_LOG = CliOption.value("hdr-log", "FILE", ValueType.text(),
             "also write the measured latencies to FILE as an HdrHistogram interval log (nanoseconds, one"
-                    + " interval a second; HistogramLogProcessor reads it)");
+                    + " interval a second; HistogramLogProcessor reads it; echo-load merge adds several)");
+    static final CliOption<String> TAG = CliOption.value("tag", "NAME", ValueType.of("one word without ',' or '='",
+            RunTotals::checkTag), "this generator's name in the --hdr-log, for echo-load merge")
+            .defaultLabel("host name:pid");
     static final CliOption<Boolean> QUIET = CliOption.flag("quiet", "no progress lines").shortName("q");
     static final CliOption<Boolean> NEW_CONNECTION_PER_REQUEST = CliOption.flag("new-connection-per-request",
             "each request on a new connection (with TLS: a full handshake), closed after its answer; throughput is"
@@ -75,14 +82,15 @@ public final class LoadMain {
                     + " EchoClient, each with --pipeline calls in flight (the library's own cost)").defaultValue("raw");
 
     static final CommandSpec SPEC = CommandSpec.builder("echo-load")
-            .usage("echo-load [options]  |  echo-load compare|scale|netty-server --help")
+            .usage("echo-load [run] [options]  |  echo-load merge FILE...  |  echo-load compare|scale|merge|netty-server"
+                    + " --help")
             .header("Drives an echo server with verified requests (content and order of every answer) and reports"
                     + " throughput and latency (HdrHistogram).")
             .group("Server", HOST, PORT, FRAMING)
             .group("TLS", ClientTlsOptions.ALL)
             .group("Load", CONNECTIONS, CONNECT_RATE, PIPELINE, RATE, SIZE, MIX, NEW_CONNECTION_PER_REQUEST, CLIENT)
             .group("Time", DURATION, WARMUP, TIMEOUT)
-            .group("Output", JSON, HDR_LOG, QUIET)
+            .group("Output", JSON, HDR_LOG, TAG, QUIET)
             .footer("Example: echo-load --port 8080 --connections 64 --duration 10s --json result.json\n"
                     + "Exit code: 0 every answer verified, 1 anything mismatched or failed, 2 a bad argument,"
                     + " 130 stopped by Ctrl-C (the result so far is still printed and written).")
@@ -105,6 +113,12 @@ public final class LoadMain {
         if (args.length > 0) {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             switch (args[0]) {
+                case "run" -> {
+                    return runLoad(rest, out, err, stopSignals); // the explicit name of the bare form
+                }
+                case "merge" -> {
+                    return MergeMain.run(rest, out, err);
+                }
                 case "compare" -> {
                     return CompareMain.run(rest, out, err);
                 }
@@ -117,6 +131,10 @@ public final class LoadMain {
                 default -> { }
             }
         }
+        return runLoad(args, out, err, stopSignals);
+    }
+
+    private static int runLoad(String[] args, PrintStream out, PrintStream err, Consumer<IntConsumer> stopSignals) {
         Invocation invocation;
         try {
             ParsedArgs line = CliValues.parse(SPEC, args);
@@ -141,13 +159,17 @@ public final class LoadMain {
         PrintStream human = invocation.jsonToStdout() ? err : out;
         AtomicInteger stoppedBy = new AtomicInteger();
         LoadResult result;
-        try (LatencyLog log = invocation.hdrLog() == null ? null : openLog(invocation.hdrLog())) {
+        try (LatencyLog log = invocation.hdrLog() == null ? null
+                : openLog(invocation.hdrLog(), invocation.tag(), invocation.config())) {
             LoadRun run = new LoadRun(invocation.config(), human, log == null ? interval -> { } : log::write);
             stopSignals.accept(signal -> {
                 stoppedBy.set(signal);
                 run.requestStop();
             });
             result = run.run();
+            if (log != null) {
+                log.finish(result);
+            }
         }
         int verdict = result.clean() ? ExitCodes.OK : ExitCodes.FAILED;
         if (result.connectionsOpened() == 0) {
@@ -160,9 +182,9 @@ public final class LoadMain {
         return stoppedBy.get() != 0 ? ExitCodes.signalled(stoppedBy.get()) : verdict;
     }
 
-    private static LatencyLog openLog(Path file) throws IOException {
+    private static LatencyLog openLog(Path file, String tag, LoadConfig config) throws IOException {
         try {
-            return LatencyLog.create(file);
+            return LatencyLog.create(file, tag, config);
         } catch (IOException e) {
             throw new IOException("cannot write --hdr-log '" + file + "': " + OutputFiles.reason(e), e);
         }
@@ -193,8 +215,9 @@ public final class LoadMain {
      * @param config the run's settings
      * @param json where the JSON goes: null for nowhere, {@code -} for stdout, else a file checked writable
      * @param hdrLog where the HdrHistogram log goes (a file checked writable), or null
+     * @param tag the generator's name in that log, or null without one
      */
-    public record Invocation(LoadConfig config, String json, Path hdrLog) {
+    public record Invocation(LoadConfig config, String json, Path hdrLog, String tag) {
         public boolean jsonToStdout() {
             return OutputFiles.STDOUT.equals(json);
         }
@@ -214,7 +237,7 @@ public final class LoadMain {
     private static Invocation invocation(ParsedArgs line, PrintStream err) throws UsageException {
         if (!line.arguments().isEmpty()) {
             throw new UsageException("unexpected argument '" + line.arguments().get(0)
-                    + "' (subcommands: compare, scale, netty-server)");
+                    + "' (subcommands: run, merge, compare, scale, netty-server)");
         }
         LoadConfig config;
         try {
@@ -234,7 +257,22 @@ public final class LoadMain {
             OutputFiles.checkWritable("json", json);
         }
         String hdrLog = line.get(HDR_LOG);
-        return new Invocation(config, json, hdrLog == null ? null : OutputFiles.checkWritable("hdr-log", hdrLog));
+        if (hdrLog == null && line.isGiven(TAG)) {
+            throw new UsageException("--tag names this generator in its --hdr-log: give --hdr-log FILE too");
+        }
+        return new Invocation(config, json, hdrLog == null ? null : OutputFiles.checkWritable("hdr-log", hdrLog),
+                hdrLog == null ? null : line.isGiven(TAG) ? line.get(TAG) : defaultTag());
+    }
+
+    /** {@code HOST:PID}, unique among generators on machines of distinct names; HOSTNAME is a pod's name. */
+    private static String defaultTag() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+        return host.replaceAll("[\\s,=]", "_") + ":" + ProcessHandle.current().pid();
     }
 
     private static int[] weights(String text) {

@@ -1,6 +1,7 @@
 package dev.echo.bench.load;
 
 import java.io.Closeable;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,28 +14,44 @@ import org.HdrHistogram.HistogramLogWriter;
 
 /**
  * A run's measured latencies as an HdrHistogram interval log (HistogramLogWriter's format, one
- * interval a second, values in nanoseconds), and reading such a log back into one histogram. The
- * log keeps every recorded value, so logs of several processes add up to the exact distribution of
- * all their requests, which percentiles of the parts cannot give. HdrHistogram's own tools
- * (HistogramLogProcessor) read it too.
+ * interval a second, values in nanoseconds, each interval tagged with the generator's name), and
+ * reading such a log back into one histogram. The log keeps every recorded value, so logs of several
+ * processes add up to the exact distribution of all their requests, which percentiles of the parts
+ * cannot give. HdrHistogram's own tools (HistogramLogProcessor) read it too. The first comment says
+ * which latency it holds (from the intended send time under --rate, corrected for coordinated
+ * omission, or from the actual send); the last line, written by {@link #finish}, holds the run's
+ * {@link RunTotals}, which {@link GeneratorLog#read} needs.
  */
 public final class LatencyLog implements Closeable {
     private final Path file;
     private final PrintStream stream;
     private final HistogramLogWriter writer;
+    private final String tag;
 
-    private LatencyLog(Path file, PrintStream stream) {
+    private LatencyLog(Path file, PrintStream stream, String tag) {
         this.file = file;
         this.stream = stream;
         this.writer = new HistogramLogWriter(stream);
+        this.tag = tag;
     }
 
-    /** Creates (or truncates) {@code file} and writes the log's header. */
-    public static LatencyLog create(Path file) throws IOException {
-        LatencyLog log = new LatencyLog(file, new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8));
+    /**
+     * Creates (or truncates) {@code file} and writes the log's header.
+     *
+     * @param tag the generator's name, on every interval ({@link RunTotals#checkTag})
+     * @param config the run's settings: the header says which latency the log holds
+     * @throws IllegalArgumentException for a tag {@link RunTotals#checkTag} refuses
+     */
+    public static LatencyLog create(Path file, String tag, LoadConfig config) throws IOException {
+        RunTotals.checkTag(tag);
+        LatencyLog log = new LatencyLog(file, new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8),
+                tag);
         long now = System.currentTimeMillis();
-        log.writer.outputComment("echo-load: latency in nanoseconds from each request's (intended) send time,"
-                + " one interval a second of the measured window");
+        log.writer.outputComment("echo-load generator " + tag + ": latency in nanoseconds, one interval a second of"
+                + " the measured window, " + (config.openLoop()
+                ? "from each request's intended send time at --rate " + config.rate() + " (corrected for coordinated"
+                        + " omission)"
+                : "from each request's actual send (closed loop, no coordinated-omission correction)"));
         log.writer.outputLogFormatVersion();
         log.writer.setBaseTime(now);
         log.writer.outputStartTime(now);
@@ -55,7 +72,13 @@ public final class LatencyLog implements Closeable {
         copy.add(interval);
         copy.setStartTimeStamp(interval.getStartTimeStamp());
         copy.setEndTimeStamp(interval.getEndTimeStamp());
+        copy.setTag(tag);
         writer.outputIntervalHistogram(copy);
+    }
+
+    /** Appends the run's totals as the log's last line ({@link RunTotals}); call it once, after the run. */
+    public void finish(LoadResult result) {
+        stream.println(RunTotals.of(tag, result).toLine());
     }
 
     /** @throws IOException when anything failed to reach the file (PrintStream keeps such errors until asked) */
@@ -70,21 +93,32 @@ public final class LatencyLog implements Closeable {
     /**
      * Every interval of the log at {@code file}, added into one histogram.
      *
-     * @throws IOException when the file cannot be read or is not an HdrHistogram log
+     * @throws IOException when the file cannot be read or is not an HdrHistogram log, naming the file
      */
     public static Histogram readTotal(Path file) throws IOException {
+        try {
+            return intervalsAdded(file);
+        } catch (FileNotFoundException e) {
+            throw e; // its message names the file
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #readTotal}, the message without the file's name. */
+    static Histogram intervalsAdded(Path file) throws IOException {
         Histogram total = new Histogram(3);
         try (HistogramLogReader reader = new HistogramLogReader(file.toFile())) {
             EncodableHistogram interval;
             while ((interval = reader.nextIntervalHistogram()) != null) {
                 if (!(interval instanceof Histogram histogram)) {
-                    throw new IOException(file + " holds a " + interval.getClass().getSimpleName()
+                    throw new IOException("holds a " + interval.getClass().getSimpleName()
                             + ", not the integer histograms echo-load writes");
                 }
                 total.add(histogram);
             }
         } catch (RuntimeException e) { // the reader's way of saying the text is not a log
-            throw new IOException(file + " is not an HdrHistogram log: " + e.getMessage(), e);
+            throw new IOException("not an HdrHistogram log (" + e.getMessage() + ")", e);
         }
         return total;
     }

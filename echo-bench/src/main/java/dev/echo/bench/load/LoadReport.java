@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.math.BigDecimal;
+import org.HdrHistogram.Histogram;
 
 /**
  * A load run's result as JSON, the one definition of the document that {@code echo-load --json}
@@ -59,7 +60,18 @@ public record LoadReport(String host, int port, String framing, int connections,
      *
      * @param count how many latencies were recorded in the measured window
      */
-    public record Latency(double p50, double p90, double p99, double p999, double max, long count) {}
+    public record Latency(double p50, double p90, double p99, double p999, double max, long count) {
+
+        /** The percentiles of {@code nanos} in microseconds, rounded to tenths as the summary shows them; 0 when empty. */
+        public static Latency of(Histogram nanos) {
+            return new Latency(micros(nanos, 50), micros(nanos, 90), micros(nanos, 99), micros(nanos, 99.9),
+                    nanos.getTotalCount() == 0 ? 0 : tenths(nanos.getMaxValue() / 1000.0), nanos.getTotalCount());
+        }
+
+        private static double micros(Histogram nanos, double percentile) {
+            return nanos.getTotalCount() == 0 ? 0 : tenths(nanos.getValueAtPercentile(percentile) / 1000.0);
+        }
+    }
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new SimpleModule().addSerializer(Double.class, new PlainDouble())
@@ -67,8 +79,8 @@ public record LoadReport(String host, int port, String framing, int connections,
             // A reader of an older or newer echo-load's file takes the fields it knows.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
-    /** Two-space indent and {@code "name": value}, the layout the README and earlier files show. */
-    private static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter()
+    /** Two-space indent and {@code "name": value}, the layout the README and earlier files show; merge's too. */
+    static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
 
     /** The report of {@code result}, its figures rounded as the summary shows them. */
@@ -80,9 +92,7 @@ public record LoadReport(String host, int port, String framing, int connections,
                 millis(result.measuredSeconds()), result.requests(), result.responses(), result.measuredResponses(),
                 result.mismatches(), result.errors(), result.errorAnswers(), result.connectionErrors(),
                 tenths(result.throughput()),
-                new Latency(tenths(result.latencyMicros(50)), tenths(result.latencyMicros(90)),
-                        tenths(result.latencyMicros(99)), tenths(result.latencyMicros(99.9)),
-                        tenths(result.maxLatencyMicros()), result.latencyNanos().getTotalCount()),
+                Latency.of(result.latencyNanos()),
                 result.firstProblem());
     }
 
@@ -109,11 +119,11 @@ public record LoadReport(String host, int port, String framing, int connections,
         return report;
     }
 
-    private static double tenths(double value) {
+    static double tenths(double value) {
         return Math.round(value * 10) / 10.0;
     }
 
-    private static double millis(double value) {
+    static double millis(double value) {
         return Math.round(value * 1000) / 1000.0;
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.bench.load.LatencyLog;
+import dev.echo.bench.load.LoadConfig;
 import dev.echo.bench.load.LoadReport;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,7 @@ class GeneratorTotalsTest {
             interval.recordValueWithCount(50_000_000L, slow);
         }
         Path file = dir.resolve(name + ".hlog");
-        try (LatencyLog log = LatencyLog.create(file)) {
+        try (LatencyLog log = LatencyLog.create(file, name, LoadConfig.builder().build())) {
             log.write(interval);
         }
         long count = fast + slow;
