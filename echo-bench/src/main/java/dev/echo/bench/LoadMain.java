@@ -82,8 +82,7 @@ public final class LoadMain {
                     + " EchoClient, each with --pipeline calls in flight (the library's own cost)").defaultValue("raw");
 
     static final CommandSpec SPEC = CommandSpec.builder("echo-load")
-            .usage("echo-load [run] [options]  |  echo-load merge FILE...  |  echo-load compare|scale|merge|netty-server"
-                    + " --help")
+            .usage("echo-load [run] [options]  |  echo-load merge|compare|scale|netty-server --help")
             .header("Drives an echo server with verified requests (content and order of every answer) and reports"
                     + " throughput and latency (HdrHistogram).")
             .group("Server", HOST, PORT, FRAMING)

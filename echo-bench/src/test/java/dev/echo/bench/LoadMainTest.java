@@ -30,7 +30,7 @@ class LoadMainTest {
         LoadMain.Invocation invocation = LoadMain.parse(new String[] {"--host", "127.0.0.2", "--port", "9000",
                 "--framing", "raw", "--connections", "64", "--connect-rate", "500", "--duration", "1500ms",
                 "--warmup", "0", "--rate", "10000", "--pipeline", "8", "--size", "1024", "--mix", "9:1",
-                "--timeout", "3s", "--json", "out.json", "--quiet"});
+                "--timeout", "3s", "--json", "out.json", "--hdr-log", "out.hlog", "--tag", "pod-3", "--quiet"});
         LoadConfig c = invocation.config();
         assertEquals("127.0.0.2", c.host(), "expected --host");
         assertEquals(9000, c.port(), "expected --port");
@@ -46,6 +46,8 @@ class LoadMainTest {
         assertEquals(1, c.addWeight(), "expected add weight 1");
         assertEquals(Duration.ofSeconds(3), c.timeout(), "expected --timeout");
         assertEquals("out.json", invocation.json().toString(), "expected --json");
+        assertEquals("out.hlog", invocation.hdrLog().toString(), "expected --hdr-log");
+        assertEquals("pod-3", invocation.tag(), "expected --tag");
         assertTrue(!c.progress(), "expected --quiet to turn progress off");
     }
 
@@ -79,6 +81,11 @@ class LoadMainTest {
         "--duration 0        | echo-load: invalid --duration '0': expected a duration more than zero, like 500ms, 30s or 5m",
         "compare --rounds 0  | echo-load compare: invalid --rounds '0': expected a whole number of at least 1",
         "scale --server tomcat | echo-load scale: invalid --server 'tomcat': expected virtual, platform or netty",
+        "run --hdr-log x.hlog --tag a,b | echo-load: invalid --tag 'a,b': expected one word without ',' or '='",
+        "--tag gen-1         | echo-load: --tag names this generator in its --hdr-log: give --hdr-log FILE too",
+        "merge               | echo-load merge: expected one or more logs of echo-load run --hdr-log (try --help)",
+        "merge no-such.hlog  | echo-load merge: cannot merge 'no-such.hlog': no such file or directory",
+        "merge --jsn x.hlog  | echo-load merge: unknown option '--jsn' (try --help)",
     })
     void everyToolOfEchoLoadReportsMistakesInTheOneFormat(String line, String message) {
         LoadMainRun run = LoadMainRun.of(line.trim().split(" +"));
@@ -87,7 +94,7 @@ class LoadMainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "compare", "scale", "netty-server"})
+    @ValueSource(strings = {"", "compare", "scale", "merge", "netty-server"})
     void everyToolOfEchoLoadHasTheSharedHelpAndVersion(String tool) {
         String name = ("echo-load " + tool).strip();
         LoadMainRun help = LoadMainRun.of((tool + " --help").strip().split(" "));
@@ -96,6 +103,24 @@ class LoadMainTest {
         assertTrue(help.out().lines().allMatch(l -> l.length() <= 100 && !l.endsWith(" ")), "at most 100 columns:\n" + help.out());
         LoadMainRun version = LoadMainRun.of((tool + " -V").strip().split(" "));
         assertTrue(version.out().matches(java.util.regex.Pattern.quote(name) + " \\S+\\R"), version.out());
+    }
+
+    @Test
+    void runIsTheNameOfTheBareForm() {
+        LoadMainRun run = LoadMainRun.of("run", "--help");
+        assertEquals(0, run.code(), run.err());
+        assertEquals(LoadMainRun.of("--help").out(), run.out(), "expected run --help to be the bare form's help");
+        LoadMainRun bad = LoadMainRun.of("run", "--connections", "0");
+        assertEquals(2, bad.code(), "expected run to check options as the bare form does");
+        assertEquals(LoadMainRun.of("--connections", "0").err(), bad.err(), "expected the bare form's message");
+    }
+
+    @Test
+    void theDefaultTagIsTheHostNameAndThePid() throws Exception {
+        String tag = LoadMain.parse(new String[] {"--hdr-log", "out.hlog"}).tag();
+        assertTrue(tag.endsWith(":" + ProcessHandle.current().pid()) && tag.length() > 1 + Long.toString(
+                ProcessHandle.current().pid()).length(), "expected HOST:PID, got " + tag);
+        assertNull(LoadMain.parse(new String[0]).tag(), "expected no tag without a log to put it in");
     }
 
     @Test

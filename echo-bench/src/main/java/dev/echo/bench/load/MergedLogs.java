@@ -89,8 +89,12 @@ public record MergedLogs(List<GeneratorLog> generators, Histogram latencyNanos) 
     }
 
     private static String rowText(String format, Row row) {
-        return String.format(Locale.ROOT, format, row.tag(),
-                row.offeredRate() == 0 ? "closed" : String.format(Locale.ROOT, "%.0f", row.offeredRate()),
+        String offered = switch (row.latencyFrom()) {
+            case "actual_send" -> "closed";
+            case "mixed" -> "mixed";
+            default -> String.format(Locale.ROOT, "%.0f", row.offeredRate());
+        };
+        return String.format(Locale.ROOT, format, row.tag(), offered,
                 row.sent(), row.answered(), row.verified(), row.failed(), row.connectionErrors(), row.throughputRps(),
                 row.latencyUs().p99());
     }
@@ -134,7 +138,7 @@ public record MergedLogs(List<GeneratorLog> generators, Histogram latencyNanos) 
      * @param tag the generator's --tag; "all" for the total
      * @param latencyFrom {@code intended_send} (--rate, corrected for coordinated omission), {@code actual_send}
      *     (closed loop), or for the total {@code mixed} when the generators differ
-     * @param offeredRate requests per second asked for, 0 = closed loop
+     * @param offeredRate requests per second asked for, 0 = closed loop; for the total, the rates added
      * @param sent requests sent, warmup included
      * @param answered answers received, warmup included
      * @param verified answers that were the expected one
