@@ -49,8 +49,8 @@ public final class LatencyLog implements Closeable {
         long now = System.currentTimeMillis();
         log.writer.outputComment("echo-load generator " + tag + ": latency in nanoseconds, one interval a second of"
                 + " the measured window, " + (config.openLoop()
-                ? "from each request's intended send time at --rate " + config.rate() + " (corrected for coordinated"
-                        + " omission)"
+                ? "from each request's intended send time at --rate " + RunTotals.plain(config.rate())
+                        + " (corrected for coordinated omission)"
                 : "from each request's actual send (closed loop, no coordinated-omission correction)"));
         log.writer.outputLogFormatVersion();
         log.writer.setBaseTime(now);

@@ -154,7 +154,7 @@ public record RunTotals(String tag, boolean fromIntendedSendTime, double offered
     }
 
     /** 500 rather than 500.0, 12.5 as it is. */
-    private static String plain(double value) {
+    static String plain(double value) {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 }

@@ -116,7 +116,7 @@ class MergedLogsTest {
     void theLogSaysWhichLatencyItHolds() throws Exception {
         Path paced = log("paced", 1000, 10, 1000, 2000, 0);
         Path closed = log("closed", 0, 10, 1000, 2000, 0);
-        assertTrue(Files.readAllLines(paced).get(0).contains("intended send time at --rate 1000.0 (corrected for"
+        assertTrue(Files.readAllLines(paced).get(0).contains("intended send time at --rate 1000 (corrected for"
                 + " coordinated omission)"), "expected the header to name the corrected latency");
         assertTrue(Files.readAllLines(closed).get(0).contains("actual send (closed loop, no coordinated-omission"
                 + " correction)"), "expected the header to name the uncorrected latency");
