@@ -46,6 +46,12 @@ public final class EchoServer implements AutoCloseable {
     private static final Duration THREAD_EXIT_WAIT = Duration.ofSeconds(2);
     /** ... and at most this long in all. */
     private static final Duration THREAD_EXIT_CAP = Duration.ofSeconds(10);
+    /**
+     * The most close() takes past the grace period: the capped wait for connection threads, then up to
+     * {@link #THREAD_EXIT_WAIT} each for the pool and the idle sweeper. A supervisor's stop timeout
+     * (Kubernetes' terminationGracePeriodSeconds) must cover grace + this.
+     */
+    static final Duration MAX_CLOSE_AFTER_GRACE = THREAD_EXIT_CAP.plus(THREAD_EXIT_WAIT.multipliedBy(2));
     private static final int ACCEPT_BACKLOG = 1024;
 
     private enum State { NEW, RUNNING, CLOSED }
