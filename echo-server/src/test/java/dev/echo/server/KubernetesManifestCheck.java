@@ -37,9 +37,12 @@ final class KubernetesManifestCheck {
     /** Shorter, and kube-proxy on a busy node may still route new clients to a pod that already stopped. */
     static final int MIN_PRESTOP_SECONDS = 5;
     private static final Pattern VARIABLE_REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
+    private static final Pattern SECRET_KEY = Pattern.compile("--from-file=([\\w.\\-]+)=");
 
     private final Path root;
     private final List<String> problems = new ArrayList<>();
+    /** README.md's "Kubernetes" section, which says how to build the images and create the Secrets. */
+    private String readmeSection = "";
 
     private KubernetesManifestCheck(Path root) {
         this.root = root;
@@ -58,6 +61,7 @@ final class KubernetesManifestCheck {
         DockerfileFacts serverImage = DockerfileFacts.read(root.resolve("Dockerfile"));
         DockerfileFacts loadImage = DockerfileFacts.read(k8s.resolve("load/Dockerfile"));
         String readme = Files.readString(root.resolve("README.md"));
+        readmeSection = kubernetesSection(readme);
 
         YamlNode deployment;
         YamlNode service;
@@ -329,6 +333,19 @@ final class KubernetesManifestCheck {
                     .orElseThrow(() -> new ManifestException(mount.path() + ": no volume named " + volume));
             if (!source.get("secret").exists()) {
                 problem(mount.path() + ": " + file + " is on volume " + volume + ", which is not a Secret");
+                return;
+            }
+            String secret = source.at("secret.secretName").text();
+            String key = Path.of(file).getFileName().toString();
+            List<Set<String>> commands = secretKeys(secret);
+            if (commands.isEmpty()) {
+                problem(mount.path() + ": " + file + " is in Secret " + secret + ", which README.md never creates");
+            }
+            for (Set<String> keys : commands) {
+                if (!keys.contains(key)) {
+                    problem(mount.path() + ": " + file + " needs key " + key + " in Secret " + secret
+                            + ", but README.md creates it with keys " + keys);
+                }
             }
             return;
         }
@@ -516,6 +533,26 @@ final class KubernetesManifestCheck {
                 problem("README.md's Kubernetes section does not say `" + step + "`");
             }
         }
+    }
+
+    /**
+     * The keys each of README's {@code kubectl create secret generic NAME --from-file=KEY=FILE ...}
+     * commands (creating it, rotating it) gives Secret NAME.
+     */
+    private List<Set<String>> secretKeys(String secretName) {
+        Pattern create = Pattern.compile("kubectl create secret generic " + Pattern.quote(secretName) + "\\s");
+        List<Set<String>> commands = new ArrayList<>();
+        for (String command : readmeSection.replace("\\\n", " ").split("\n")) {
+            if (create.matcher(command).find()) {
+                Set<String> keys = new TreeSet<>();
+                Matcher key = SECRET_KEY.matcher(command);
+                while (key.find()) {
+                    keys.add(key.group(1));
+                }
+                commands.add(keys);
+            }
+        }
+        return commands;
     }
 
     private static String kubernetesSection(String readme) {
