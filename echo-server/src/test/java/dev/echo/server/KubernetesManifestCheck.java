@@ -65,6 +65,8 @@ final class KubernetesManifestCheck {
 
         YamlNode deployment;
         YamlNode service;
+        YamlNode container;
+        ServerConfig config;
         try {
             deployment = manifests.one("Deployment", SERVER);
             service = manifests.one("Service", SERVER);
@@ -72,17 +74,17 @@ final class KubernetesManifestCheck {
             manifests.one("HorizontalPodAutoscaler");
             manifests.one("Job", LOAD_JOB);
             manifests.one("Job", MERGE_JOB);
+            container = container(deployment.at("spec.template.spec"), SERVER);
+            config = serverConfig(container, serverImage);
         } catch (ManifestException e) {
             problems.add(e.getMessage());
             return;
         }
         YamlNode podSpec = deployment.at("spec.template.spec");
-        YamlNode container = container(podSpec, SERVER);
         check(() -> selectors(manifests, deployment, service));
         check(() -> security(podSpec, container, serverImage));
         check(() -> image(container, serverImage, readme));
         check(() -> resources(container));
-        ServerConfig config = serverConfig(container, serverImage);
         if (config == null) {
             return;
         }
