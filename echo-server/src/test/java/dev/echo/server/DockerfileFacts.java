@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +38,7 @@ record DockerfileFacts(String builtAs, Map<String, String> environment, List<Int
             }
             String[] words = instruction.split("\\s+", 2);
             String rest = words.length > 1 ? words[1].strip() : "";
-            switch (words[0].toUpperCase(java.util.Locale.ROOT)) {
+            switch (words[0].toUpperCase(Locale.ROOT)) {
                 case "ENV" -> {
                     Matcher pair = ENV_PAIR.matcher(rest);
                     while (pair.find()) {

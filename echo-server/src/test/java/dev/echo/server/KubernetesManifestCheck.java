@@ -474,6 +474,8 @@ final class KubernetesManifestCheck {
         String claim = resultsClaim(podSpec, container, hdrLog, false);
         YamlNode merge = manifests.one("Job", MERGE_JOB);
         YamlNode mergeContainer = container(merge.at("spec.template.spec"), MERGE_JOB);
+        check(() -> security(merge.at("spec.template.spec"), mergeContainer, loadImage));
+        check(() -> image(mergeContainer, loadImage, readme));
         List<String> expected = new ArrayList<>(List.of("merge"));
         for (int i = 0; i < completions; i++) {
             expected.add(hdrLog.replace(index, Integer.toString(i)));

@@ -1,6 +1,7 @@
 package dev.echo.server;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,7 +56,7 @@ record YamlNode(Object value, String path) {
         if (!(value instanceof Map<?, ?> map)) {
             throw new ManifestException(path + " should be a map, is: " + value);
         }
-        Map<String, String> strings = new java.util.LinkedHashMap<>();
+        Map<String, String> strings = new LinkedHashMap<>();
         map.forEach((k, v) -> strings.put(String.valueOf(k), String.valueOf(v)));
         return strings;
     }
