@@ -2,7 +2,6 @@ package dev.echo.it;
 
 import dev.echo.client.ClientConfig;
 import dev.echo.client.EchoClient;
-import dev.echo.client.EchoClientException;
 import dev.echo.client.RequestTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,7 +87,7 @@ final class FleetLoad implements AutoCloseable {
                     }
                 }
                 answered.incrementAndGet();
-            } catch (EchoClientException e) {
+            } catch (RuntimeException e) { // EchoClientException, or a bug: counted either way, the caller goes on
                 failed.incrementAndGet();
                 if (!(e instanceof RequestTimeoutException)) {
                     failedBeforeDeadline.incrementAndGet();
