@@ -42,8 +42,21 @@ final class FleetLoad implements AutoCloseable {
         this.period = period;
     }
 
-    /** Connects {@code clients} more clients with {@code callersEach} callers each, and starts them. */
+    /**
+     * Connects {@code clients} more clients with {@code callersEach} callers each, and starts them; if
+     * one cannot connect, stops everything started so far (the caller gets no load to close) and throws.
+     */
     FleetLoad add(int clients, int callersEach) {
+        try {
+            start(clients, callersEach);
+            return this;
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void start(int clients, int callersEach) {
         for (int c = 0; c < clients; c++) {
             EchoClient client = EchoClient.connect(config);
             int index;
@@ -59,7 +72,6 @@ final class FleetLoad implements AutoCloseable {
                 }
             }
         }
-        return this;
     }
 
     private void call(EchoClient client, String name) {
