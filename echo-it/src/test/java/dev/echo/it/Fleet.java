@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.echo.testkit.ServerProcess;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,7 +34,7 @@ final class Fleet implements AutoCloseable {
     private final List<ServerProcess> processes = new ArrayList<>();
     private final List<Haproxy.Server> servers = new ArrayList<>();
 
-    /** Starts {@code n} servers on free ports. */
+    /** Starts {@code n} servers on free ports (see {@link #add()}). */
     static Fleet start(int n) throws IOException {
         Fleet fleet = new Fleet();
         try {
@@ -42,13 +48,58 @@ final class Fleet implements AutoCloseable {
         }
     }
 
-    /** Starts one more server on free ports; returns its index. */
+    /**
+     * Starts one more server on free ports below the kernel's ephemeral range; returns its index.
+     * Port 0 would pick one inside it, and while the server is down for a restart, any outgoing
+     * connection (a client reconnecting to HAProxy, HAProxy to the other servers) could take that port
+     * as its local port and keep it: the restart would then fail to bind.
+     */
     int add() throws IOException {
-        ServerProcess process = command(processes.size(), 0, 0);
-        processes.add(process);
-        int port = process.awaitPort(START);
-        servers.add(new Haproxy.Server(port, metricsPort(process)));
-        return processes.size() - 1;
+        int index = processes.size();
+        IOException last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            int port = quietPort();
+            int metricsPort = quietPort();
+            ServerProcess process = command(index, port, metricsPort);
+            try {
+                process.awaitPort(START);
+            } catch (IOException e) {
+                // taken between the probe and the server's bind: another pair
+                process.close();
+                last = e;
+                continue;
+            }
+            processes.add(process);
+            servers.add(new Haproxy.Server(port, metricsPort(process)));
+            return index;
+        }
+        throw new IOException("no free pair of ports for echo" + (index + 1) + " in 10 tries", last);
+    }
+
+    /** A port of 127.0.0.1 free now, from 10000 to just below the ephemeral range. */
+    private static int quietPort() throws IOException {
+        int ephemeralLow = ephemeralLow();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(10_000, ephemeralLow);
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return port;
+            } catch (IOException inUse) {
+                // try another
+            }
+        }
+        throw new IOException("no free port from 10000 to " + ephemeralLow + " in 100 tries");
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux; 32768 where it cannot be read). */
+    private static int ephemeralLow() {
+        try {
+            // readAllLines, not readString: procfs reports a size of 0, and readString then read "3" here
+            String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
+            return Math.max(10_001, Integer.parseInt(range[0]));
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
+        }
     }
 
     private static ServerProcess command(int index, int port, int metricsPort) throws IOException {
