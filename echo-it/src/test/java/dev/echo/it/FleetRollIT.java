@@ -8,6 +8,8 @@ import dev.echo.testkit.Await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -125,9 +127,9 @@ class FleetRollIT {
 
     /** How many failures of each exception class. */
     static String kinds(List<String> failures) {
-        return failures.stream().collect(java.util.stream.Collectors.groupingBy(
+        return failures.stream().collect(Collectors.groupingBy(
                 f -> f.substring(0, f.indexOf(':') < 0 ? f.length() : f.indexOf(':')),
-                java.util.TreeMap::new, java.util.stream.Collectors.counting())).toString();
+                TreeMap::new, Collectors.counting())).toString();
     }
 
     /** The calls of one phase: their number, rate and latency from the moment each was due. */

@@ -1,8 +1,10 @@
 package dev.echo.it;
 
+import dev.echo.testkit.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -14,11 +16,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -99,7 +104,7 @@ final class Haproxy implements AutoCloseable {
         return out.toString();
     }
 
-    private static String replaceOnce(String text, Pattern pattern, java.util.function.Function<java.util.regex.MatchResult, String> with,
+    private static String replaceOnce(String text, Pattern pattern, Function<MatchResult, String> with,
                                       String what) {
         long count = pattern.matcher(text).results().count();
         if (count != 1) {
@@ -145,7 +150,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();
         }
     }
@@ -170,7 +175,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     private void awaitServing(Duration deadline) {
-        dev.echo.testkit.Await.until("haproxy's runtime API to answer", deadline, () -> {
+        Await.until("haproxy's runtime API to answer", deadline, () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("haproxy exited with " + process.exitValue() + ": " + log());
             }
@@ -232,13 +237,13 @@ final class Haproxy implements AutoCloseable {
 
     /** Waits until {@code server}'s status is {@code status} (it has passed or failed its checks). */
     void awaitStatus(String server, String status, Duration deadline) {
-        dev.echo.testkit.Await.until(server + " " + status + " in haproxy", deadline,
+        Await.until(server + " " + status + " in haproxy", deadline,
                 () -> status(server).equals(status), () -> server + " is " + status(server) + "; log: " + tail());
     }
 
     /** Waits until {@code server} is UP after a passed health check (HAProxy starts with every server UP, unchecked). */
     void awaitPassedCheck(String server, Duration deadline) {
-        dev.echo.testkit.Await.until(server + " UP after a passed check", deadline, () -> {
+        Await.until(server + " UP after a passed check", deadline, () -> {
             try {
                 Map<String, String> row = servers().get(server);
                 return row != null && "UP".equals(row.get("status")) && "L7OK".equals(row.get("check_status"));
@@ -271,7 +276,7 @@ final class Haproxy implements AutoCloseable {
         stop();
         try (var files = Files.walk(directory)) {
             List<Path> all = new ArrayList<>(files.toList());
-            java.util.Collections.reverse(all);
+            Collections.reverse(all);
             for (Path file : all) {
                 Files.deleteIfExists(file);
             }
