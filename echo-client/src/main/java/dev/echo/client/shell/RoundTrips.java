@@ -1,18 +1,22 @@
 package dev.echo.client.shell;
 
-import dev.echo.client.EchoConnection;
+import dev.echo.client.EchoClient;
+import dev.echo.client.EchoClientException;
+import dev.echo.client.ServerErrorException;
 import dev.echo.core.AnswerCheck;
 import dev.echo.core.Messages;
 import dev.echo.core.RequestHandler;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ServerMessage;
-import java.io.IOException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.HdrHistogram.Histogram;
 
 /**
- * The commands that talk to the server, {@code echo}, {@code add} and {@code repeat}, on a
- * connection the {@link Session} provides; counts what was sent and answered, and can be told to
- * stop from another thread.
+ * The commands that talk to the server, {@code echo}, {@code add} and {@code repeat}, through the
+ * {@link EchoClient} the {@link Session} provides (which reconnects and retries by itself); counts
+ * what was sent and answered, and can be told to stop from another thread.
  */
 final class RoundTrips {
     /** Three significant digits: 0.1% of a round trip, finer than the two decimals printed. */
@@ -26,6 +30,8 @@ final class RoundTrips {
     /** A single round trip (not a repeat) is waiting for its answer. */
     private volatile boolean singleInFlight;
     private volatile boolean cancelled;
+    /** The answer a single round trip waits for; {@link #cancel()} cancels it. */
+    private volatile CompletableFuture<ServerMessage> pending;
 
     RoundTrips(Output output) {
         this.output = output;
@@ -37,9 +43,16 @@ final class RoundTrips {
         answeredThisCommand = 0;
     }
 
-    /** Stops a running {@code repeat} before its next round trip. Safe from any thread. */
+    /**
+     * Stops a running {@code repeat} before its next round trip, and stops waiting for a single
+     * round trip's answer. Safe from any thread.
+     */
     void cancel() {
         cancelled = true;
+        CompletableFuture<ServerMessage> waiting = pending;
+        if (waiting != null && singleInFlight) {
+            waiting.cancel(false);
+        }
     }
 
     boolean cancelled() {
@@ -51,7 +64,7 @@ final class RoundTrips {
         return answeredThisCommand > 0;
     }
 
-    /** A single request waits for its answer; closing the connection is the only way to stop it. */
+    /** A single request waits for its answer: a cancel abandons it. */
     boolean singleInFlight() {
         return singleInFlight;
     }
@@ -65,28 +78,34 @@ final class RoundTrips {
         return lastRoundTripNanos;
     }
 
-    /** One request, its answer printed whatever it is. */
-    Outcome single(EchoConnection client, Command.Request request) throws IOException {
-        ClientMessage message = toMessage(request);
+    /**
+     * One request, its answer printed whatever it is.
+     *
+     * @throws EchoClientException if it was not answered (the library's retries spent, its deadline
+     *     passed, the server broke the protocol)
+     * @throws CancellationException if {@link #cancel()} abandoned it
+     */
+    Outcome single(EchoClient client, Command.Request request) {
         long start = System.nanoTime();
         ServerMessage answer;
         singleInFlight = true; // before the count, so that a count seen elsewhere implies it
         requestsSent++;
         try {
-            answer = client.call(message);
+            CompletableFuture<ServerMessage> future = send(client, request);
+            pending = future;
+            if (cancelled) {
+                future.cancel(false); // a cancel between the count and the send
+            }
+            answer = await(future);
         } finally {
             singleInFlight = false;
+            pending = null;
         }
-        long rtt = answered(start);
-        if (answer.getMessageCase() == ServerMessage.MessageCase.MESSAGE_NOT_SET) {
-            output.notices().println(client.endpoint() + ": the server sent an empty answer");
-            return Outcome.FAILED;
-        }
-        return output.answer(request, answer, rtt);
+        return output.answer(request, answer, answered(start));
     }
 
     /** {@code count} round trips, each answer checked, then one summary; the first wrong answer stops it. */
-    Outcome repeat(EchoConnection client, Command.Repeat repeat) throws IOException {
+    Outcome repeat(EchoClient client, Command.Repeat repeat) {
         ClientMessage message = toMessage(repeat.request());
         ServerMessage expected = RequestHandler.handle(message); // the same every round
         Histogram rtts = new Histogram(SIGNIFICANT_DIGITS); // auto-resizing: no bound on the count
@@ -95,7 +114,7 @@ final class RoundTrips {
             while (rtts.getTotalCount() < repeat.count() && !cancelled) {
                 long sent = System.nanoTime();
                 requestsSent++;
-                ServerMessage answer = client.call(message);
+                ServerMessage answer = await(send(client, repeat.request()));
                 long rtt = answered(sent);
                 if (answer.hasError()) {
                     return output.repeatError(repeat, answer.getError(), rtts.getTotalCount());
@@ -106,10 +125,7 @@ final class RoundTrips {
                 }
                 rtts.recordValue(rtt);
             }
-        } catch (IOException e) {
-            if (rtts.getTotalCount() == 0) {
-                throw e; // nothing answered yet: the caller may reconnect and start over
-            }
+        } catch (EchoClientException e) {
             output.notices().println(e.getMessage() + Output.progress(repeat, rtts.getTotalCount()));
             return Outcome.FAILED;
         }
@@ -125,6 +141,29 @@ final class RoundTrips {
         lastRoundTripNanos = rtt;
         answeredThisCommand++;
         return rtt;
+    }
+
+    /** The library's answer as the server's message, an error answer included, so that output stays one code path. */
+    private static CompletableFuture<ServerMessage> send(EchoClient client, Command.Request request) {
+        return switch (request) {
+            case Command.Echo echo -> client.echoAsync(echo.text()).thenApply(Messages::echoAnswer);
+            case Command.Add add -> client.addAsync(add.a(), add.b()).thenApply(Messages::sum);
+        };
+    }
+
+    private static ServerMessage await(CompletableFuture<ServerMessage> answer) {
+        try {
+            return answer.get(); // the client's deadline completes it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        } catch (ExecutionException e) {
+            return switch (e.getCause()) {
+                case ServerErrorException error -> Messages.error(error.code(), error.detail());
+                case EchoClientException failure -> throw failure;
+                default -> throw new EchoClientException(String.valueOf(e.getCause()), e.getCause());
+            };
+        }
     }
 
     static ClientMessage toMessage(Command.Request request) {

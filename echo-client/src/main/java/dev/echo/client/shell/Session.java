@@ -1,19 +1,22 @@
 package dev.echo.client.shell;
 
 import dev.echo.client.ClientConfig;
-import dev.echo.client.ConnectionClosedException;
-import dev.echo.client.EchoConnection;
-import java.io.IOException;
+import dev.echo.client.EchoClient;
+import dev.echo.client.EchoClientException;
 import java.io.PrintWriter;
-import java.net.SocketException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
 
 /**
  * The shell's state and commands, apart from where lines come from: the target endpoint, the
- * connection (opened on first use) and the commands that manage it; the round trips themselves are
- * {@link RoundTrips}', the printing {@link Output}'s.
+ * {@link EchoClient} (opened on first use) and the commands that manage it; the round trips
+ * themselves are {@link RoundTrips}', the printing {@link Output}'s.
  *
- * <p>If the server went away (it closed the connection or reset it), the next command connects
- * again once by itself, says so, and is sent on the new connection.
+ * <p>Reconnecting is the library's: a connection the server closed or reset is opened again in the
+ * background, and a request it lost is sent again, within the {@code --timeout} deadline; the shell
+ * says so once ({@code reconnected to host:port}). Only when a command finds no connection at all
+ * (the server has been away longer than the library's first attempt) does the shell connect anew
+ * itself, so that a server that is still down is reported at once rather than at the deadline.
  *
  * <p>One thread runs commands; {@link #cancel()} may be called from another (Ctrl-C) and stops a
  * running {@code repeat} before its next round trip.
@@ -35,7 +38,9 @@ final class Session implements AutoCloseable {
     private final RoundTrips roundTrips;
     private ClientConfig target;
     /** Volatile: {@link #cancel()} closes it from another thread to abort a blocked round trip. */
-    private volatile EchoConnection client;
+    private volatile EchoClient client;
+    /** The client's reconnects already told to the user. */
+    private long announcedReconnects;
     /** False after {@code disconnect}: requests are refused until {@code connect}. */
     private boolean wantConnected = true;
     /** A connection was open once: opening another one later is a reconnect, and is announced. */
@@ -77,14 +82,15 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * Stops a running {@code repeat} before its next round trip, or aborts a single round trip that
-     * waits for its answer by closing the connection (the next command reconnects). Safe from any
-     * thread.
+     * Stops a running {@code repeat} before its next round trip, or abandons a single round trip that
+     * waits for its answer and closes the client (its answer would hold up the next command's on a
+     * pipelined connection; the next command connects again). Safe from any thread.
      */
     void cancel() {
+        boolean single = roundTrips.singleInFlight();
         roundTrips.cancel();
-        EchoConnection current = client;
-        if (roundTrips.singleInFlight() && current != null) {
+        EchoClient current = client;
+        if (single && current != null) {
             current.close();
         }
     }
@@ -100,8 +106,10 @@ final class Session implements AutoCloseable {
         return "echo " + target.endpoint() + (isConnected() ? "" : " (not connected)") + "> ";
     }
 
+    /** The client is open and has a connection (the library may be reconnecting it otherwise). */
     boolean isConnected() {
-        return client != null && client.isOpen();
+        EchoClient current = client;
+        return current != null && !current.isClosed() && current.stats().connections() > 0;
     }
 
     ClientConfig target() {
@@ -122,7 +130,7 @@ final class Session implements AutoCloseable {
 
     @FunctionalInterface
     private interface Task {
-        Outcome run(EchoConnection client) throws IOException;
+        Outcome run(EchoClient client);
     }
 
     private Outcome withConnection(Task task) {
@@ -133,45 +141,43 @@ final class Session implements AutoCloseable {
         if (!isConnected() && !open(everConnected ? "reconnected to " : null)) {
             return Outcome.FAILED;
         }
+        EchoClient current = client;
+        announceReconnects(current);
         try {
-            return task.run(client);
-        } catch (IOException e) {
-            if (roundTrips.cancelled()) {
-                output.notices().println("cancelled");
-                return Outcome.FAILED;
-            }
-            if (roundTrips.answeredThisCommand() || !serverWentAway(e)) {
-                output.notices().println(e.getMessage());
-                return Outcome.FAILED;
-            }
-            close();
-            output.notices().print(e.getMessage() + "; ");
-            if (!open("reconnected to ")) {
-                return Outcome.FAILED;
-            }
-            try {
-                return task.run(client);
-            } catch (IOException again) {
-                output.notices().println(again.getMessage());
-                return Outcome.FAILED;
-            }
+            return task.run(current);
+        } catch (CancellationException e) {
+            output.notices().println("cancelled");
+            return Outcome.FAILED;
+        } catch (EchoClientException e) {
+            output.notices().println(roundTrips.cancelled() ? "cancelled" : e.getMessage());
+            return Outcome.FAILED;
+        } finally {
+            announceReconnects(current);
         }
     }
 
-    /** A stale connection: the server restarted or dropped us while the shell was idle. */
-    private static boolean serverWentAway(IOException e) {
-        return e instanceof ConnectionClosedException || e.getCause() instanceof SocketException;
+    /** Says {@code reconnected to host:port} once for each connection the library opened again. */
+    private void announceReconnects(EchoClient current) {
+        if (current.isClosed()) {
+            return;
+        }
+        long reconnects = current.stats().reconnects();
+        if (reconnects > announcedReconnects) {
+            announcedReconnects = reconnects;
+            output.notices().println("reconnected to " + target.endpoint());
+        }
     }
 
-    /** Opens a connection to the target; prints {@code announce + endpoint} on success if given. */
+    /** Opens a client for the target; prints {@code announce + endpoint} on success if given. */
     private boolean open(String announce) {
         close();
         try {
-            client = EchoConnection.connect(target);
-        } catch (IOException e) {
+            client = EchoClient.connect(libraryConfig(target));
+        } catch (EchoClientException e) {
             output.notices().println(e.getMessage());
             return false;
         }
+        announcedReconnects = 0;
         everConnected = true;
         if (announce != null) {
             PrintWriter to = announce.startsWith("connected") ? output.text() : output.notices();
@@ -179,6 +185,18 @@ final class Session implements AutoCloseable {
         }
         return true;
     }
+
+    /**
+     * The shell's options as the library's: {@code --timeout} is each request's deadline (0, no limit,
+     * becomes a year: the library insists on one); nothing is waited for when the shell leaves.
+     */
+    static ClientConfig libraryConfig(ClientConfig target) {
+        Duration timeout = target.readTimeout().isZero() ? NO_LIMIT : target.readTimeout();
+        return target.toBuilder().requestTimeout(timeout).closeTimeout(Duration.ZERO).build();
+    }
+
+    /** What {@code --timeout 0} means: longer than anyone waits at a prompt. */
+    private static final Duration NO_LIMIT = Duration.ofDays(365);
 
     private Outcome connect(Command.Connect connect) {
         ClientConfig.Builder builder = target.toBuilder();

@@ -212,7 +212,7 @@ class MainTest {
             int closedPort = bound.getLocalPort();
             Run refused = run("", "--port", Integer.toString(closedPort), "add", "1", "2");
             assertEquals(2, refused.exitCode(), "connection error: exit 2");
-            assertEquals(List.of("cannot connect to 127.0.0.1:" + closedPort + ": connection refused"), refused.err(),
+            assertEquals(List.of("cannot connect to 127.0.0.1:" + closedPort + " (connection refused)"), refused.err(),
                     "the refusal, one line");
         }
     }
