@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -164,7 +165,9 @@ class EchoClientTest {
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 assertTrue(e.wasWritten(), "written: " + e.getMessage());
                 assertTrue(e.getMessage().contains("timed out") && e.getMessage().contains("written"), e.getMessage());
-                assertTrue(millis >= 450 && millis < 500 + 700, "failed at its deadline, took " + millis + " ms");
+                // The bound, deadline + 200 ms: the client's timer thread completes the future at the
+                // deadline; the rest is waking this thread, a few ms even with both cores kept busy.
+                assertTrue(millis >= 450 && millis <= 500 + 200, "failed at its deadline, took " + millis + " ms");
             }
             Await.until("the silent connection replaced", Duration.ofSeconds(10), () -> hole.accepted.get() >= 2,
                     () -> hole.accepted + " connections");
@@ -234,28 +237,76 @@ class EchoClientTest {
     }
 
     @Test
-    void twoAddressesShareTheLoadAndADownOneIsAvoided() throws Exception {
-        try (EchoServer a = start(0); EchoServer b = start(0)) {
+    void twoAddressesOneStoppedAndRestartedUnderLoadCostNoCallAndTrafficReturns() throws Exception {
+        try (EchoServer a = start(0)) {
+            EchoServer b = start(0);
             int bPort = b.port();
             try (EchoClient client = EchoClient.connect(ClientConfig.builder()
-                    .addresses("127.0.0.1:" + a.port(), "127.0.0.1:" + bPort).build())) {
-                for (int i = 0; i < 200; i++) {
-                    assertEquals(i, client.add(i, 0));
-                }
-                assertTrue(a.stats().connectionsAccepted() == 1 && b.stats().connectionsAccepted() == 1, "both used");
+                    .addresses("127.0.0.1:" + a.port(), "127.0.0.1:" + bPort).requestTimeout(Duration.ofSeconds(20))
+                    .build())) {
                 assertEquals(2, client.stats().connections(), "one connection to each: " + client.describeConnections());
-                b.close();
                 AtomicLong failures = new AtomicLong();
-                assertEquals(8 * 200, hammer(client, 8, 200, failures), "all answered by the other");
-                assertEquals(0, failures.get(), "none failed");
+                AtomicBoolean stop = new AtomicBoolean();
+                CompletableFuture<Long> load = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return hammerUntil(client, 16, stop, failures);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                Await.until("both addresses busy", Duration.ofSeconds(20),
+                        () -> a.stats().echoRequests() > 1_000 && b.stats().echoRequests() > 1_000);
+                b.close(); // under load: SHUTTING_DOWN answers and FINs, requests in flight there go to a
+                long aBefore = a.stats().requestsAnswered();
+                Await.until("the load goes on at a alone", Duration.ofSeconds(20),
+                        () -> a.stats().requestsAnswered() > aBefore + 2_000);
                 try (EchoServer back = start(bPort)) {
-                    Await.until("the restarted address used again", Duration.ofSeconds(20), () -> {
-                        client.echo("probe");
-                        return back.stats().echoRequests() > 0;
-                    }, client::describeConnections);
+                    Await.until("traffic returns to the restarted address", Duration.ofSeconds(20),
+                            () -> back.stats().requestsAnswered() > 1_000, client::describeConnections);
+                    long aNow = a.stats().requestsAnswered();
+                    Await.until("and a keeps its share", Duration.ofSeconds(20),
+                            () -> a.stats().requestsAnswered() > aNow + 1_000);
+                    stop.set(true);
+                    long checked = load.get(60, TimeUnit.SECONDS);
+                    assertTrue(checked > 4_000, "answers checked: " + checked);
+                    assertEquals(0, failures.get(), "no call failed: " + client.stats());
+                    assertEquals(2, client.stats().connections(), "one connection to each again: "
+                            + client.describeConnections());
                 }
+            } finally {
+                b.close();
             }
         }
+    }
+
+    /** Like {@link #hammer}, until {@code stop}; returns the answers checked. */
+    private static long hammerUntil(EchoClient client, int threads, AtomicBoolean stop, AtomicLong failures)
+            throws Exception {
+        AtomicLong checked = new AtomicLong();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        try {
+                            String text = thread + "/" + i;
+                            assertEquals(text, client.echo(text), "echo of thread " + thread + " call " + i);
+                            assertEquals(thread * 100_000 + i % 100_000, client.add(thread * 100_000, i % 100_000),
+                                    "sum " + thread + "/" + i);
+                            checked.addAndGet(2);
+                        } catch (EchoClientException e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(100, TimeUnit.SECONDS);
+            }
+        }
+        return checked.get();
     }
 
     @Test
