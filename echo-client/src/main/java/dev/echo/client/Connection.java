@@ -36,6 +36,10 @@ final class Connection {
     private final FrameWriter writer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentLinkedQueue<Request<?>> awaiting = new ConcurrentLinkedQueue<>();
+    /** Guarded by writeLock. */
+    private final RequestEncoder encoder = new RequestEncoder();
+    /** The reader's own. */
+    private final AnswerDecoder decoder = new AnswerDecoder();
     /** Guarded by writeLock: no request may join the queue once the reader has emptied it. */
     private boolean closed;
     /** False once closing or told SHUTTING_DOWN: no new requests are given to it. */
@@ -87,7 +91,12 @@ final class Connection {
             request.writtenNanos = System.nanoTime();
             request.everWritten = true;
             try {
-                writer.write(request.message);
+                int length = encoder.encode(request);
+                if (length >= 0) {
+                    writer.writeSerialized(encoder.buffer, 0, length);
+                } else {
+                    writer.write(request.message());
+                }
                 if (!writeLock.hasQueuedThreads()) { // a waiting writer flushes after its own write
                     writer.flush();
                 }
@@ -98,6 +107,11 @@ final class Connection {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** Applies {@code action} to each request written here and not yet answered (weakly consistent). */
+    void forEachAwaiting(java.util.function.Consumer<Request<?>> action) {
+        awaiting.forEach(action);
     }
 
     /** The server said SHUTTING_DOWN: it will end this connection; new requests go elsewhere. */
@@ -145,6 +159,12 @@ final class Connection {
                 return abandonedBecause != null ? abandonedBecause : endpoint + " closed the connection";
             }
             Request<?> request = awaiting.poll();
+            if (request != null && decoder.decode(reader, request.kind)) { // the common case, read by hand
+                lastAnswerNanos = System.nanoTime();
+                answeredAny = true;
+                dispatcher.answeredWith(request, decoder.value());
+                continue;
+            }
             ServerMessage answer;
             try {
                 answer = reader.parseFrame(ServerMessage.parser());

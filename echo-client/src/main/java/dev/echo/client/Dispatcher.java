@@ -1,7 +1,6 @@
 package dev.echo.client;
 
 import dev.echo.core.Durations;
-import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import java.util.List;
@@ -17,6 +16,11 @@ import java.util.stream.Collectors;
  * deadline for each call, gives it to a usable connection (round robin over the addresses) or keeps
  * it until one is up, and decides what each answer, lost connection and deadline means: complete,
  * retry, or fail with a typed exception.
+ *
+ * <p>Deadlines: one timer thread sweeps every connection's queue of written requests every {@link
+ * #SWEEP_MILLIS} ms and fails those past their deadline, so that the common call (written at once,
+ * answered) costs no timer task; a request that has to wait for a connection or is sent again gets a
+ * task of its own on the same timer, since it is in no connection's queue meanwhile.
  *
  * <p>Futures are completed only after the request's state is settled and with no lock of ours held:
  * on a connection's reader thread (answers), the timer thread (deadlines), a retry thread (lost
@@ -51,6 +55,43 @@ final class Dispatcher {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true); // cancelled deadlines leave the queue at once
+        timer.scheduleWithFixedDelay(this::sweepDeadlines, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** How often written requests are checked against their deadlines: a call fails at most this late. */
+    static final long SWEEP_MILLIS = 10;
+
+    /** Fails the written requests whose deadline passed; the timer runs it every {@link #SWEEP_MILLIS} ms. */
+    private void sweepDeadlines() {
+        try {
+            long now = System.nanoTime();
+            for (Address address : addresses) {
+                Connection connection = address.current();
+                if (connection != null) {
+                    connection.forEachAwaiting(request -> {
+                        if (now - request.deadlineNanos >= 0 && !request.ended()) {
+                            timedOut(request);
+                        }
+                    });
+                }
+            }
+        } catch (RuntimeException e) {
+            // never: but a periodic task that throws is never run again, and every deadline with it
+        }
+    }
+
+    /**
+     * Gives {@code request} a deadline task of its own: it waits in no connection's queue for a while
+     * (no usable connection, or about to be sent again). Runs it at once if the deadline passed.
+     */
+    private void ownDeadline(Request<?> request) {
+        if (request.timeout != null || request.ended() || stopped) {
+            return;
+        }
+        request.timeout = timer.schedule(request, request.deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (request.ended()) {
+            request.timeout.cancel(false);
+        }
     }
 
     void addresses(List<Address> addresses) {
@@ -73,9 +114,9 @@ final class Dispatcher {
      * Starts a call: waits for a permit (at most until the deadline), then sends it. The returned
      * request's future completes exactly once.
      */
-    <T> Request<T> submit(ClientMessage message, AnswerKind<T> kind) {
+    <T> Request<T> submit(String text, int a, int b, AnswerKind<T> kind) {
         long start = System.nanoTime();
-        Request<T> request = new Request<>(message, kind, start, start + timeoutNanos);
+        Request<T> request = new Request<>(this, text, a, b, kind, start, start + timeoutNanos);
         counters.call();
         if (closing) {
             fail(request, new ClientClosedException("the client is closed: " + request.what() + " not sent"), false);
@@ -93,18 +134,13 @@ final class Dispatcher {
             fail(request, new EchoClientException("interrupted waiting to send " + request.what()), false);
             return request;
         }
-        long remaining = request.deadlineNanos - System.nanoTime();
-        request.timeout = timer.schedule(() -> timedOut(request), remaining, TimeUnit.NANOSECONDS);
-        if (request.isDone()) {
-            request.timeout.cancel(false);
-        }
-        dispatch(request);
+        dispatch(request); // its deadline: the sweep once written, else ownDeadline
         return request;
     }
 
     /** Gives {@code request} to a usable connection, or keeps it waiting for one. */
     private void dispatch(Request<?> request) {
-        while (!request.isDone()) {
+        while (!request.ended()) {
             if (stopped) {
                 fail(request, new ClientClosedException("the client closed before " + request.what() + " was answered"),
                         true);
@@ -112,6 +148,7 @@ final class Dispatcher {
             }
             Connection connection = pick();
             if (connection == null) {
+                ownDeadline(request);
                 waiting.add(request);
                 if (pick() != null) { // a connection came up meanwhile and may have missed it
                     pumpWaiting();
@@ -151,10 +188,30 @@ final class Dispatcher {
      * The answer for {@code request}, the head of {@code connection}'s queue. Returns null, or why the
      * connection must close (an answer of the wrong kind).
      */
+    /**
+     * The answer for {@code request}, of its kind and no error, as {@link AnswerDecoder} read it: the
+     * common case, without a {@code ServerMessage}.
+     */
+    void answeredWith(Request<?> request, Object value) {
+        boolean release = request.leaveQueue();
+        try {
+            if (request.ended()) {
+                counters.lateAnswer(); // it timed out; its answer is dropped here, never given to another
+                return;
+            }
+            budget.deposit();
+            complete(request, value, null);
+        } finally {
+            if (release) {
+                permits.release();
+            }
+        }
+    }
+
     String answered(Connection connection, Request<?> request, ServerMessage answer) {
         boolean release = request.leaveQueue();
         try {
-            if (request.isDone()) {
+            if (request.ended()) {
                 counters.lateAnswer(); // it timed out; its answer is dropped here, never given to another
                 return null;
             }
@@ -205,7 +262,7 @@ final class Dispatcher {
             if (request.leaveQueue()) {
                 permits.release();
             }
-            if (!request.isDone()) {
+            if (!request.ended()) {
                 open.add(request);
             }
         }
@@ -229,7 +286,7 @@ final class Dispatcher {
 
     private void retry(Request<?> request, String why, java.util.function.Supplier<EchoClientException> refusal) {
         request.lastTrouble = why;
-        if (request.isDone()) {
+        if (request.ended()) {
             return;
         }
         if (stopped) {
@@ -237,6 +294,7 @@ final class Dispatcher {
                     + why + ")"), true);
             return;
         }
+        ownDeadline(request); // in no queue until dispatched; at once if its deadline passed
         if (System.nanoTime() - request.deadlineNanos >= 0) {
             return; // the timer fails it, as timed out
         }
@@ -252,7 +310,7 @@ final class Dispatcher {
         dispatch(request);
     }
 
-    private void timedOut(Request<?> request) {
+    void timedOut(Request<?> request) {
         boolean written = request.everWritten;
         Connection connection = request.connection;
         boolean awaitingThere = request.isQueued();
@@ -268,7 +326,7 @@ final class Dispatcher {
         if (won == Request.WON_RELEASE) {
             permits.release();
         }
-        request.future.completeExceptionally(new RequestTimeoutException(message, written));
+        request.completeExceptionally(new RequestTimeoutException(message, written));
         // Nothing at all came back on that connection since this request was written: a peer that
         // died without a reset, or a server that stopped. Its other requests go elsewhere.
         if (written && awaitingThere && connection.lastAnswerNanos() - request.writtenNanos < 0) {
@@ -287,9 +345,9 @@ final class Dispatcher {
             permits.release();
         }
         if (error != null) {
-            request.future.completeExceptionally(error);
+            request.completeExceptionally(error);
         } else {
-            ((Request<Object>) request).future.complete(value);
+            ((Request<Object>) request).complete(value);
         }
     }
 
@@ -302,7 +360,7 @@ final class Dispatcher {
         if (won == Request.WON_RELEASE && started) {
             permits.release();
         }
-        request.future.completeExceptionally(failure);
+        request.completeExceptionally(failure);
     }
 
     /** {@code 127.0.0.1:8080 (connection refused), ...}. */

@@ -1,7 +1,6 @@
 package dev.echo.client;
 
 import dev.echo.core.HostPort;
-import dev.echo.core.Messages;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -157,12 +156,12 @@ public final class EchoClient implements AutoCloseable {
      * #echo}. Waits only while {@link ClientConfig#maxInFlight()} requests are outstanding.
      */
     public CompletableFuture<String> echoAsync(String text) {
-        return dispatcher.submit(Messages.echo(Objects.requireNonNull(text, "text")), AnswerKind.ECHO).future;
+        return dispatcher.submit(Objects.requireNonNull(text, "text"), 0, 0, AnswerKind.ECHO);
     }
 
     /** Sends {@code a + b}; the future completes with the sum or one of the exceptions of {@link #add}. */
     public CompletableFuture<Integer> addAsync(int a, int b) {
-        return dispatcher.submit(Messages.add(a, b), AnswerKind.ADD).future;
+        return dispatcher.submit(null, a, b, AnswerKind.ADD);
     }
 
     private static <T> T await(CompletableFuture<T> future) {

@@ -1,5 +1,6 @@
 package dev.echo.client;
 
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -11,13 +12,20 @@ import java.util.concurrent.ScheduledFuture;
  * later of its end and its leaving the last connection's queue gives back its {@code maxInFlight}
  * permit, so that a timed-out request still counts until its late answer has been read and dropped.
  * The flags are guarded by this object's monitor, never held while a future completes.
+ *
+ * <p>It is the caller's future itself, keeps its operands rather than a {@code ClientMessage}, which
+ * {@link RequestEncoder} does not need, and is its own deadline task ({@link #run()}): a call
+ * allocates little. Stages depending on it are plain {@link CompletableFuture}s.
  */
-final class Request<T> {
-    final ClientMessage message;
+final class Request<T> extends CompletableFuture<T> implements Runnable {
+    /** The echo's text; null for an add. */
+    final String text;
+    final int a;
+    final int b;
     final AnswerKind<T> kind;
+    private final Dispatcher dispatcher;
     final long startNanos;
     final long deadlineNanos;
-    final CompletableFuture<T> future = new CompletableFuture<>();
 
     /** Written by whoever holds the request (caller, then reader or retry thread); read by the timer. */
     volatile Connection connection;
@@ -32,8 +40,12 @@ final class Request<T> {
     private boolean queued;
     private boolean released;
 
-    Request(ClientMessage message, AnswerKind<T> kind, long startNanos, long deadlineNanos) {
-        this.message = message;
+    Request(Dispatcher dispatcher, String text, int a, int b, AnswerKind<T> kind, long startNanos,
+            long deadlineNanos) {
+        this.dispatcher = dispatcher;
+        this.text = text;
+        this.a = a;
+        this.b = b;
         this.kind = kind;
         this.startNanos = startNanos;
         this.deadlineNanos = deadlineNanos;
@@ -82,7 +94,8 @@ final class Request<T> {
         return result;
     }
 
-    synchronized boolean isDone() {
+    /** True once it ended ({@link #finish}); not {@link #isDone()}, which is the caller's future's. */
+    synchronized boolean ended() {
         return done;
     }
 
@@ -94,8 +107,19 @@ final class Request<T> {
         return false;
     }
 
+    /** The request as protobuf's message, for what {@link RequestEncoder} leaves to protobuf. */
+    ClientMessage message() {
+        return text != null ? Messages.echo(text) : Messages.add(a, b);
+    }
+
+    /** The deadline passed: the client's timer runs this. */
+    @Override
+    public void run() {
+        dispatcher.timedOut(this);
+    }
+
     /** {@code echo} or {@code add}, for messages. */
     String what() {
-        return message.hasAddRequest() ? "add" : "echo";
+        return text != null ? "echo" : "add";
     }
 }

@@ -175,6 +175,29 @@ class EchoClientTest {
     }
 
     @Test
+    void aCallWithNoConnectionToGoToFailsAtItsDeadlineNeverWritten() throws Exception {
+        EchoServer server = start(0);
+        try (EchoClient client = EchoClient.connect(ClientConfig.builder().port(server.port())
+                .requestTimeout(Duration.ofMillis(500)).build())) {
+            assertEquals("up", client.echo("up"));
+            server.close();
+            Await.until("the client sees the server gone", Duration.ofSeconds(10),
+                    () -> client.stats().connections() == 0);
+            for (int round = 0; round < 3; round++) {
+                long start = System.nanoTime();
+                RequestTimeoutException e = assertThrows(RequestTimeoutException.class, () -> client.echo("nowhere"));
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertFalse(e.wasWritten(), "never written: " + e.getMessage());
+                assertTrue(e.getMessage().contains("never written") && e.getMessage().contains("connection refused"),
+                        e.getMessage());
+                assertTrue(millis >= 450 && millis <= 500 + 200, "failed at its deadline, took " + millis + " ms");
+            }
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void aLateAnswerGoesToNobody() throws Exception {
         // "a" is answered after 250 ms (in time), "x" after 800 ms more (late): x times out, but the
         // connection answered since x was written, so it stays; x's late answer must go to nobody.
