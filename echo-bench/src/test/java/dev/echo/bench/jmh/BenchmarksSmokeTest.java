@@ -52,6 +52,8 @@ class BenchmarksSmokeTest {
         }
         expected.add("RoundTripBenchmark.echoRoundTrip threadMode=platform:4");
         expected.add("RoundTripBenchmark.echoRoundTrip threadMode=virtual");
+        expected.add("ClientCallBenchmark.echoCall window=1");
+        expected.add("ClientCallBenchmark.echoCall window=64");
         assertEquals(expected, ran, "expected one result for every benchmark and parameter combination");
     }
 }
