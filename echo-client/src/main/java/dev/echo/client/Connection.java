@@ -142,8 +142,10 @@ final class Connection {
         } catch (IOException e) {
             // Under TLS 1.3 the server judges our certificate after our handshake ended, so its
             // refusal (certificate_required, unknown_ca) arrives here, on the first read.
-            why = abandonedBecause != null ? abandonedBecause
-                    : e instanceof SSLException ? endpoint + ": " + ClientTls.explain(e)
+            // The refusal wins over our own reason: a writer that found the socket closed by it
+            // ("cannot send: Connection or outbound has closed") may have abandoned it first.
+            why = e instanceof SSLException ? endpoint + ": " + ClientTls.explain(e)
+                    : abandonedBecause != null ? abandonedBecause
                     : endpoint + ": connection lost: " + e.getMessage();
         } catch (RuntimeException | Error e) {
             why = endpoint + ": reader failed: " + e;
