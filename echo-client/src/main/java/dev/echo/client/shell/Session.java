@@ -142,29 +142,37 @@ final class Session implements AutoCloseable {
             return Outcome.FAILED;
         }
         EchoClient current = client;
-        announceReconnects(current);
+        announceReconnects(current, true);
+        Outcome outcome;
         try {
-            return task.run(current);
+            outcome = task.run(current);
         } catch (CancellationException e) {
             output.notices().println("cancelled");
+            announceReconnects(current, false);
             return Outcome.FAILED;
         } catch (EchoClientException e) {
             output.notices().println(roundTrips.cancelled() ? "cancelled" : e.getMessage());
+            announceReconnects(current, false); // the failure said it all: reconnects that led nowhere
             return Outcome.FAILED;
-        } finally {
-            announceReconnects(current);
         }
+        announceReconnects(current, true);
+        return outcome;
     }
 
-    /** Says {@code reconnected to host:port} once for each connection the library opened again. */
-    private void announceReconnects(EchoClient current) {
+    /**
+     * Says {@code reconnected to host:port} once if the library opened a connection again since the
+     * last time ({@code say}), or just notes it.
+     */
+    private void announceReconnects(EchoClient current, boolean say) {
         if (current.isClosed()) {
             return;
         }
         long reconnects = current.stats().reconnects();
         if (reconnects > announcedReconnects) {
             announcedReconnects = reconnects;
-            output.notices().println("reconnected to " + target.endpoint());
+            if (say) {
+                output.notices().println("reconnected to " + target.endpoint());
+            }
         }
     }
 

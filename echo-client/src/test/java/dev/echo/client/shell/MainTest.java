@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
+import dev.echo.server.ServerTls;
+import dev.echo.testkit.TestPki;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shell run in process, fed through a piped stdin (scripted mode) or as one-shot commands; once as a process. */
 @Timeout(60)
@@ -214,6 +217,28 @@ class MainTest {
             assertEquals(2, refused.exitCode(), "connection error: exit 2");
             assertEquals(List.of("cannot connect to 127.0.0.1:" + closedPort + " (connection refused)"), refused.err(),
                     "the refusal, one line");
+        }
+    }
+
+    @Test
+    void overTlsWithClientCertificateTheShellGoesThroughTheLibrary(@TempDir Path dir) throws IOException {
+        TestPki pki = TestPki.create(dir);
+        ServerTls tls = ServerTls.builder(pki.server().certificate(), pki.server().key())
+                .clientCa(pki.caCertificate()).build();
+        try (EchoServer tlsServer = EchoServer.create(ServerConfig.builder().port(0).tls(tls).build()).start()) {
+            String[] options = {"--host", "localhost", "--port", Integer.toString(tlsServer.port()),
+                    "--tls-ca", pki.caCertificate().toString(), "--tls-cert", pki.client().certificate().toString(),
+                    "--tls-key", pki.client().key().toString()};
+            Run run = run("echo over tls\nadd 20 22\n", options);
+            assertEquals(List.of("over tls", "42"), run.out(), "answered over mutual TLS: " + run.err());
+            assertEquals(0, run.exitCode(), "exit 0");
+            String[] noCertificate = {options[0], options[1], options[2], options[3], options[4], options[5],
+                    "echo", "hi"};
+            Run refused = run("", noCertificate);
+            assertEquals(2, refused.exitCode(), "refused without a client certificate: exit 2");
+            assertEquals(1, refused.err().size(), "one line: " + refused.err());
+            assertTrue(refused.err().get(0).contains("the server requires a client certificate"),
+                    "says why: " + refused.err());
         }
     }
 
