@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.echo.bench.RepoJars;
 import dev.echo.bench.compare.CpuWindow;
 import dev.echo.bench.compare.ServerKind;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +24,14 @@ class ScaleCpuLineTest {
     void dividesWhatTheServerSpentByTheRequestsOfferedInTheWindow() {
         CpuWindow cpu = new CpuWindow(ProcessHandle.current().pid());
         cpu.opened();
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        // CPU time to measure, at least 150 ms of it: counted on this thread's clock, not the wall's,
+        // which on a busy machine gives this thread a fraction of its time.
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuUntil = threads.getCurrentThreadCpuTime() + TimeUnit.MILLISECONDS.toNanos(150);
+        long wallUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         long spin = 0;
-        while (System.nanoTime() < until) {
-            spin++; // CPU time to measure: at least a few clock ticks
+        while (threads.getCurrentThreadCpuTime() < cpuUntil && System.nanoTime() < wallUntil) {
+            spin++;
         }
         cpu.closed();
         String line = ScaleRun.cpuLine(SETTINGS, cpu, TimeUnit.SECONDS.toNanos(5));
