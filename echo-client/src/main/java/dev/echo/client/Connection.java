@@ -134,6 +134,7 @@ final class Connection {
 
     private void readLoop() {
         String why;
+        boolean refusedByPeer = false;
         try {
             why = readAnswers();
         } catch (FrameException e) {
@@ -147,11 +148,14 @@ final class Connection {
             why = e instanceof SSLException ? endpoint + ": " + ClientTls.explain(e)
                     : abandonedBecause != null ? abandonedBecause
                     : endpoint + ": connection lost: " + e.getMessage();
+            // A fatal alert is the server's verdict on this client (its certificate, its protocols):
+            // sending the same requests again gets the same verdict.
+            refusedByPeer = e instanceof SSLException && String.valueOf(e.getMessage()).contains("fatal alert");
         } catch (RuntimeException | Error e) {
             why = endpoint + ": reader failed: " + e;
             dispatcher.badAnswer(awaiting.poll(), why, e);
         }
-        end(why);
+        end(why, refusedByPeer);
     }
 
     /** Reads until the connection ends or breaks the protocol; returns why it ended. */
@@ -187,7 +191,7 @@ final class Connection {
         }
     }
 
-    private void end(String why) {
+    private void end(String why, boolean refusedByPeer) {
         abandon(why); // first: a writer blocked on a full socket holds the lock until the socket closes
         writeLock.lock();
         try {
@@ -202,7 +206,11 @@ final class Connection {
         for (Request<?> request; (request = awaiting.poll()) != null; ) {
             lost.add(request);
         }
-        dispatcher.lost(this, lost, why);
+        if (refusedByPeer) {
+            dispatcher.refused(lost, why);
+        } else {
+            dispatcher.lost(this, lost, why);
+        }
         address.ended(this, answeredAny);
     }
 

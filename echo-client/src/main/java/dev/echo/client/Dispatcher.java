@@ -271,6 +271,17 @@ final class Dispatcher {
         }
     }
 
+    /** The server refused this client with a TLS alert: {@code requests} fail at once, not retried. */
+    void refused(List<Request<?>> requests, String why) {
+        for (Request<?> request : requests) {
+            boolean release = request.leaveQueue();
+            fail(request, new ConnectionLostException(why + " (not retried: the server would refuse it again)"), true);
+            if (release) {
+                permits.release();
+            }
+        }
+    }
+
     /**
      * Retries on a virtual thread: the caller is a reader, which must not block on another
      * connection's write. {@code refusal} makes the exception if it cannot retry (null: lost).

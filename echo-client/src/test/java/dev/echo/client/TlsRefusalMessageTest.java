@@ -55,6 +55,15 @@ class TlsRefusalMessageTest {
                 assertTrue(shared.getMessage().contains(NO_CERTIFICATE), shared.getMessage());
             }
 
+            // With retries on (the default), a refusal is the server's verdict: not sent again.
+            try (EchoClient client = EchoClient.connect(to(server, noCertificate).build())) {
+                ConnectionLostException refused = assertThrows(ConnectionLostException.class, () -> client.echo("hi"));
+                assertTrue(refused.getMessage().contains(NO_CERTIFICATE) && refused.getMessage().contains("not retried"),
+                        refused.getMessage());
+                assertEquals(0, client.stats().retried(), "not retried: " + client.stats());
+                assertEquals(0, client.stats().inFlight(), "its permit given back: " + client.stats());
+            }
+
             ClientTls withCertificate = ClientTls.builder().trustedCa(pki.caCertificate())
                     .clientCertificate(pki.client().certificate(), pki.client().key()).build();
             try (EchoClient client = EchoClient.connect(to(server, withCertificate).build())) {
