@@ -1,6 +1,7 @@
 package dev.echo.client;
 
 import dev.echo.core.HostPort;
+import dev.echo.core.tls.ClientTls;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -58,8 +59,9 @@ final class Address {
     boolean connectOnce() {
         Socket socket = null;
         try {
-            socket = Connector.open(socketAddress, host, dispatcher.config);
-            Connection connection = new Connection(dispatcher, this, socket);
+            ClientTls.Connected connected = Connector.open(socketAddress, host, dispatcher.config);
+            socket = connected.socket();
+            Connection connection = new Connection(dispatcher, this, connected);
             synchronized (this) {
                 current = connection;
                 if (everConnected) {

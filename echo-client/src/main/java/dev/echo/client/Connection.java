@@ -32,6 +32,8 @@ final class Connection {
     final Address address;
     final String endpoint;
     private final Socket socket;
+    /** The TCP socket beneath {@link #socket} under TLS, else the same socket. */
+    private final Socket tcp;
     private final FrameReader reader;
     private final FrameWriter writer;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -49,11 +51,12 @@ final class Connection {
     private volatile long lastAnswerNanos = System.nanoTime();
     private volatile boolean answeredAny;
 
-    Connection(Dispatcher dispatcher, Address address, Socket socket) throws IOException {
+    Connection(Dispatcher dispatcher, Address address, ClientTls.Connected connected) throws IOException {
         this.dispatcher = dispatcher;
         this.address = address;
         this.endpoint = address.endpoint;
-        this.socket = socket;
+        this.socket = connected.socket();
+        this.tcp = connected.tcp();
         ClientConfig config = dispatcher.config;
         this.reader = config.framing().newReader(socket.getInputStream(), config.maxFrameBytes());
         this.writer = config.framing().newWriter(socket.getOutputStream());
@@ -119,12 +122,37 @@ final class Connection {
         usable = false;
     }
 
-    /** Closes the socket; the reader then hands back what is queued. Any thread; idempotent. */
+    /** Closes the socket; the reader then hands back what is queued. Any thread; idempotent; never waits on the peer. */
     void abandon(String why) {
         usable = false;
         if (abandonedBecause == null) {
             abandonedBecause = why;
         }
+        if (tcp != socket && !closeNotifyCannotWait()) {
+            // Closing the SSLSocket would first send close_notify, which waits for a write blocked on a
+            // peer that reads nothing (and then for room itself): closing TCP ends both at once.
+            closeQuietly(tcp);
+        }
+        closeQuietly(socket);
+    }
+
+    /**
+     * True if a close_notify can be sent now without waiting: no write is under way (nor can one
+     * start, its caller sees {@code usable} false) and every request was answered, so the peer has
+     * read all we sent and the send buffer has room.
+     */
+    private boolean closeNotifyCannotWait() {
+        if (!writeLock.tryLock()) {
+            return false;
+        }
+        try {
+            return awaiting.isEmpty();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
         try {
             socket.close();
         } catch (IOException e) {

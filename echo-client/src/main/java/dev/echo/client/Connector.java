@@ -1,5 +1,6 @@
 package dev.echo.client;
 
+import dev.echo.core.tls.ClientTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -18,13 +19,14 @@ final class Connector {
      *
      * @throws IOException if it cannot connect within the connect timeout
      */
-    static Socket open(InetSocketAddress address, String host, ClientConfig config) throws IOException {
+    static ClientTls.Connected open(InetSocketAddress address, String host, ClientConfig config) throws IOException {
         // With TLS, the handshake is done (under the connect timeout again) before the socket is returned.
-        Socket socket = config.tls().connect(address, host, config.connectTimeout(), config.connectTimeout());
+        ClientTls.Connected connected = config.tls().open(address, host, config.connectTimeout(), config.connectTimeout());
+        Socket socket = connected.socket();
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
-            return socket;
+            return connected;
         } catch (IOException | RuntimeException e) {
             try {
                 socket.close();

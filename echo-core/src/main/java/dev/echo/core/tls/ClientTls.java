@@ -150,6 +150,30 @@ public final class ClientTls {
      */
     public Socket connect(InetSocketAddress address, String hostForVerification, Duration connectTimeout,
                           Duration handshakeTimeout) throws IOException {
+        return open(address, hostForVerification, connectTimeout, handshakeTimeout).socket();
+    }
+
+    /**
+     * A connected socket and the TCP socket beneath it (the same socket without TLS). Closing an
+     * {@link SSLSocket} sends close_notify first, which waits for any write blocked on a peer that
+     * reads nothing, and then for room in the full send buffer itself: closing {@code tcp} ends the
+     * connection at once, from any thread, and no close_notify is sent.
+     */
+    public record Connected(Socket socket, Socket tcp) {
+        public Connected {
+            Objects.requireNonNull(socket, "socket");
+            Objects.requireNonNull(tcp, "tcp");
+        }
+    }
+
+    /**
+     * Like {@link #connect}, for a caller that must be able to end the connection from another
+     * thread whatever its writer is doing: also returns the TCP socket beneath.
+     *
+     * @throws IOException as {@link #connect} does
+     */
+    public Connected open(InetSocketAddress address, String hostForVerification, Duration connectTimeout,
+                          Duration handshakeTimeout) throws IOException {
         Objects.requireNonNull(address, "address");
         ConfigChecks.host("hostForVerification", hostForVerification);
         ConfigChecks.notNegative("connectTimeout", connectTimeout);
@@ -163,9 +187,9 @@ public final class ClientTls {
             throw e;
         }
         if (!enabled) {
-            return plain;
+            return new Connected(plain, plain);
         }
-        return handshake(sslContext, plain, address, hostForVerification, handshakeTimeout);
+        return new Connected(handshake(sslContext, plain, address, hostForVerification, handshakeTimeout), plain);
     }
 
     private SSLSocket handshake(SSLContext sslContext, Socket plain, InetSocketAddress address, String host,

@@ -1,0 +1,116 @@
+package dev.echo.client;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.echo.core.tls.ClientTls;
+import dev.echo.core.tls.PemFiles;
+import dev.echo.testkit.TestPki;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A TLS server that completes the handshake and then reads nothing: the client's writes fill the
+ * socket and block. Closing an {@code SSLSocket} sends close_notify first, which waits for the lock
+ * of that blocked write; the client must end such a connection by closing its TCP socket, or its
+ * deadline thread hangs in the close and no request of any connection ever times out.
+ */
+class TlsPeerThatNeverReadsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void requestsToATlsPeerThatNeverReadsTimeOutAndCloseReturns() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(PemFiles.keyStore(pki.server().certificate(), pki.server().key()), new char[0]);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        List<Socket> accepted = new ArrayList<>();
+        CountDownLatch stop = new CountDownLatch(1);
+        try (SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().name("never-reads").start(() -> {
+                try {
+                    while (true) {
+                        SSLSocket socket = (SSLSocket) server.accept();
+                        synchronized (accepted) {
+                            accepted.add(socket);
+                        }
+                        socket.setReceiveBufferSize(4096);
+                        socket.startHandshake(); // and then never a read
+                    }
+                } catch (IOException e) {
+                    stop.countDown(); // the server socket closed: the test is over
+                }
+            });
+            ClientConfig config = ClientConfig.builder().host("localhost").port(server.getLocalPort())
+                    .tls(ClientTls.builder().trustedCa(pki.caCertificate()).build())
+                    .requestTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofSeconds(10))
+                    .closeTimeout(Duration.ofSeconds(1)).noRetries().build();
+            String big = "x".repeat(60_000);
+            List<CompletableFuture<String>> answers = new ArrayList<>();
+            // Sent from a thread of their own: a write blocked on the full socket holds its caller until the
+            // connection is closed, which is what the test is about.
+            CompletableFuture<EchoClient> client = new CompletableFuture<>();
+            Thread sender = Thread.ofVirtual().name("sender").start(() -> {
+                EchoClient c = EchoClient.connect(config);
+                client.complete(c);
+                for (int i = 0; i < 400; i++) { // 24 MB: far more than both sockets' buffers hold
+                    CompletableFuture<String> answer = c.echoAsync(big);
+                    synchronized (answers) {
+                        answers.add(answer);
+                    }
+                }
+            });
+            try {
+                // Generous for a busy machine: each request's deadline is 1 s.
+                assertTrue(sender.join(Duration.ofSeconds(60)),
+                        "the sender is still blocked in a write 60 s later: the client never closed the connection");
+                List<CompletableFuture<String>> all;
+                synchronized (answers) {
+                    all = List.copyOf(answers);
+                }
+                for (CompletableFuture<String> answer : all) {
+                    try {
+                        answer.get(30, TimeUnit.SECONDS);
+                        fail("a peer that reads nothing answered");
+                    } catch (ExecutionException e) {
+                        assertInstanceOf(EchoClientException.class, e.getCause());
+                    } catch (TimeoutException e) {
+                        fail("a request was neither answered nor failed 30 s after its 1 s deadline");
+                    }
+                }
+                CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> client.join().close());
+                closed.get(30, TimeUnit.SECONDS);
+            } finally {
+                sender.interrupt();
+                server.close();
+                synchronized (accepted) {
+                    for (Socket socket : accepted) {
+                        socket.close();
+                    }
+                }
+            }
+        }
+        assertTrue(stop.await(10, TimeUnit.SECONDS));
+    }
+}
