@@ -196,7 +196,10 @@ final class Connection {
             if (request != null && decoder.decode(reader, request.kind)) { // the common case, read by hand
                 lastAnswerNanos = System.nanoTime();
                 answeredAny = true;
-                dispatcher.answeredWith(request, decoder.value());
+                String broken = dispatcher.answeredWith(this, request, decoder.value());
+                if (broken != null) {
+                    return broken;
+                }
                 continue;
             }
             ServerMessage answer;

@@ -1,6 +1,7 @@
 package dev.echo.client;
 
 import dev.echo.core.Durations;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import java.util.List;
@@ -190,17 +191,23 @@ final class Dispatcher {
      */
     /**
      * The answer for {@code request}, of its kind and no error, as {@link AnswerDecoder} read it: the
-     * common case, without a {@code ServerMessage}.
+     * common case, without a {@code ServerMessage}. Returns null, or why the connection must close
+     * (an answer meant for another request).
      */
-    void answeredWith(Request<?> request, Object value) {
+    String answeredWith(Connection connection, Request<?> request, Object value) {
         boolean release = request.leaveQueue();
         try {
             if (request.ended()) {
                 counters.lateAnswer(); // it timed out; its answer is dropped here, never given to another
-                return;
+                return null;
             }
             budget.deposit();
+            String notItsOwn = notItsOwn(connection, request, value);
+            if (notItsOwn != null) {
+                return notItsOwn;
+            }
             complete(request, value, null);
+            return null;
         } finally {
             if (release) {
                 permits.release();
@@ -234,6 +241,10 @@ final class Dispatcher {
                 fail(request, new BadAnswerException(why), true);
                 return why;
             }
+            String notItsOwn = notItsOwn(connection, request, value);
+            if (notItsOwn != null) {
+                return notItsOwn;
+            }
             complete(request, value, null);
             return null;
         } finally {
@@ -241,6 +252,21 @@ final class Dispatcher {
                 permits.release();
             }
         }
+    }
+
+    /**
+     * Null if {@code value} can be {@code request}'s own answer; else fails it and returns why the
+     * connection must close: its answers are off by one or more, so none after it can be trusted.
+     */
+    private String notItsOwn(Connection connection, Request<?> request, Object value) {
+        if (request.answeredBy(value)) {
+            return null;
+        }
+        String why = connection.endpoint + ": answered " + (value instanceof String text ? "echo " + Messages.describe(text)
+                : "add_response " + value) + " to " + request.describe()
+                + ": an answer meant for another request (answered twice or out of order)";
+        fail(request, new BadAnswerException(why), true);
+        return why;
     }
 
     /** A frame that could not be read or parsed was the answer to {@code request} (null: to none). */

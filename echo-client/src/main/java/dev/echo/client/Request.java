@@ -51,6 +51,20 @@ final class Request<T> extends CompletableFuture<T> implements Runnable {
         this.deadlineNanos = deadlineNanos;
     }
 
+    /**
+     * True if {@code value}, of this request's kind, can be its answer: an echo's own text, an add's
+     * own sum (an overflow is an error answer). The protocol has no request ids, only order: any other
+     * value is meant for another request (a server that answered twice or out of order).
+     */
+    boolean answeredBy(Object value) {
+        return text != null ? text.equals(value) : value instanceof Integer sum && sum == (long) a + b;
+    }
+
+    /** {@code echo 'Hello'} or {@code add 10 20}, for messages. */
+    String describe() {
+        return text != null ? "echo " + Messages.describe(text) : "add " + a + " " + b;
+    }
+
     /** The request goes into a connection's queue of answers to come; false if it already ended. */
     synchronized boolean enterQueue() {
         if (done) {
