@@ -128,13 +128,14 @@ final class ConnectionHandler implements Runnable {
 
     /**
      * A handshake failed: counted by its reason. A client that is not speaking TLS is told so in
-     * clear text (it may be one of ours without --tls); then, unless the handshake ran out of time,
-     * the connection ends like any other: FIN and drain.
+     * clear text (it may be one of ours without --tls); then, unless the handshake ran out of time or
+     * the server's stop closed it, the connection ends like any other: FIN and drain.
      */
     private void handshakeFailed(HandshakeException e) {
         tlsCounters.handshakeFailed(e.reason());
         counters.events.handshakeFailed(id, transport.peer(), e.getMessage());
-        if (e.reason() == HandshakeFailure.TIMEOUT || !(transport instanceof TlsConnection tls)) {
+        if (e.reason() == HandshakeFailure.TIMEOUT || e.reason() == HandshakeFailure.SERVER_STOPPED
+                || !(transport instanceof TlsConnection tls)) {
             return;
         }
         try {

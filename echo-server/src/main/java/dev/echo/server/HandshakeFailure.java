@@ -29,6 +29,8 @@ public enum HandshakeFailure {
     TIMEOUT("handshake_timeout"),
     /** The client refused our certificate (an alert of its own) or went away during the handshake. */
     CLIENT_ABORTED("client_aborted"),
+    /** The server stopped before the handshake was complete: nobody's fault, counted apart from the client's leaving. */
+    SERVER_STOPPED("server_stopped"),
     /** Anything else. */
     OTHER("other");
 

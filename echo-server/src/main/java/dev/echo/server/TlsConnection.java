@@ -85,6 +85,9 @@ final class TlsConnection extends ConnectionTransport {
         if (phase.deadlines().expired()) {
             return timeout(phase, e);
         }
+        if (phase.closedByServer()) { // the stop closed the socket under the handshake: not the client's doing
+            return new HandshakeException(HandshakeFailure.SERVER_STOPPED, "the server stopped during the handshake", e);
+        }
         return new HandshakeException(HandshakeFailure.of(e), e.getMessage(), e);
     }
 

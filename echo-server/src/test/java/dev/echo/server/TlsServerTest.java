@@ -223,6 +223,25 @@ class TlsServerTest {
 
     // --- helpers ---------------------------------------------------------------------------------
 
+    @Test
+    void aHandshakeCutShortByTheServersStopIsCountedAsServerStoppedNotAsTheClientLeaving() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        EchoServer server = start(pki, b -> b.handshakeTimeout(Duration.ofSeconds(60)));
+        try (Socket silent = rawConnect(server); Socket halfHello = rawConnect(server)) {
+            halfHello.getOutputStream().write(new byte[] {0x16, 0x03, 0x01}); // half a record header
+            halfHello.getOutputStream().flush();
+            Await.until("both handshakes begun", WAIT, () -> server.stats().connectionsActive() == 2);
+            server.close();
+            Await.until("both handshakes counted", WAIT,
+                    () -> server.tlsStats().orElseThrow().handshakeFailureTotal() == 2);
+            TlsStats tls = server.tlsStats().orElseThrow();
+            assertEquals(2, tls.handshakeFailures(HandshakeFailure.SERVER_STOPPED), tls.toString());
+            assertEquals(0, tls.handshakeFailures(HandshakeFailure.CLIENT_ABORTED), tls.toString());
+        } finally {
+            server.close();
+        }
+    }
+
     private static EchoServer start(TestCertificates pki, java.util.function.UnaryOperator<ServerTls.Builder> tls)
             throws IOException {
         return start(pki, tls, c -> c);
