@@ -6,25 +6,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.client.ClientConfig;
 import dev.echo.client.EchoConnection;
+import dev.echo.core.Messages;
+import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.proto.ServerMessage;
+import dev.echo.core.tls.ClientTls;
 import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenario 10: the image a user deploys, built from the top-level Dockerfile, runs the server; it
  * serves many clients, survives a pause, fails fast when killed and holds 5,000 connections in a
- * 256 MiB container. The containers use the host network and listen on 127.0.0.1.
+ * 256 MiB container; with certificates mounted into it, it serves mutual TLS, turns healthy over TLS and
+ * serves a replaced certificate without a restart. The containers use the host network and listen on
+ * 127.0.0.1.
  */
 @RequiresDocker
 class ContainerIT {
+    /** The uid and gid the image's server runs as (the Dockerfile's {@code USER 65532:65532}). */
+    private static final int IMAGE_USER = 65532;
 
     @BeforeAll
     static void buildImage() {
@@ -60,6 +77,93 @@ class ContainerIT {
             }
             Await.until("the container to turn healthy", Duration.ofSeconds(90),
                     () -> server.health().startsWith("healthy"), server::health);
+        }
+    }
+
+    /**
+     * The image as a user runs it with TLS: certificates in a host directory mounted into the container
+     * (as a Kubernetes Secret is), the server configured by its {@code ECHO_TLS_*} variables and the
+     * health check by {@code ECHO_HEALTHCHECK_TLS_*}. It serves mutual TLS, docker's health status turns
+     * healthy over TLS, a plain client is told in one line that the port speaks TLS, and a certificate
+     * replaced in the mounted directory is served to new connections without a restart.
+     */
+    @Test
+    void tlsContainerServesMutualTlsTurnsHealthyAndPicksUpAReplacedCertificate(@TempDir Path dir) throws Exception {
+        Path certificates = Files.createDirectory(dir.resolve("tls"));
+        TlsPki pki = TlsPki.create(certificates);
+        readableByTheImagesUser(certificates);
+        String mounted = "/etc/echo/tls";
+        Map<String, String> environment = Map.of(
+                "ECHO_TLS_CERT", mounted + "/server.pem",
+                "ECHO_TLS_KEY", mounted + "/server.key",
+                "ECHO_TLS_CLIENT_CA", mounted + "/ca.pem",
+                "ECHO_TLS_RELOAD_INTERVAL", "500ms",
+                "ECHO_HEALTHCHECK_TLS_CERT", mounted + "/client.pem",
+                "ECHO_HEALTHCHECK_TLS_KEY", mounted + "/client.key");
+        int port = freePort();
+        try (ServerContainer server = ServerContainer.startAsUsersDo(new ServerContainer.Mount(certificates, mounted),
+                environment, "--host", "127.0.0.1", "--port", Integer.toString(port))) {
+            ClientTls tls = TlsSide.presenting(pki, pki.clientPem, pki.clientKey);
+            BigInteger first = TlsPki.serial(pki.serverPem);
+            try (WireClient client = TlsSide.connect(tls, port)) {
+                assertEquals("over mutual TLS", client.echo("over mutual TLS"), "expected an answer over mutual TLS");
+                assertEquals(first, TlsSide.servedSerial(client), "expected the mounted certificate served");
+            }
+            try (WireClient plain = WireClient.connect(port)) {
+                ServerMessage answer = plain.call(Messages.echo("in clear text"));
+                assertTrue(answer.hasError() && answer.getError().getCode() == ErrorResponse.Code.MALFORMED_MESSAGE
+                                && answer.getError().getDetail().startsWith("this port speaks TLS"),
+                        "expected a plain client told that the port speaks TLS, got " + Messages.describe(answer));
+                assertFalse(answer.getError().getDetail().contains("\n"), "expected one line: " + answer.getError().getDetail());
+            }
+            Await.until("the container to turn healthy over TLS", Duration.ofSeconds(90),
+                    () -> server.health().startsWith("healthy"), server::health);
+            assertTrue(server.health().contains("echoed"), "expected the health check's full echo over mutual TLS"
+                    + " with ECHO_HEALTHCHECK_TLS_CERT/KEY: " + server.health());
+
+            // Replaced as a user replaces it: new files renamed over the old ones, the key first.
+            Path staging = Files.createDirectory(dir.resolve("staging"));
+            BigInteger second = pki.issueServer(staging.resolve("server.pem"), staging.resolve("server.key"));
+            readableByTheImagesUser(staging);
+            Files.move(staging.resolve("server.key"), pki.serverKey, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staging.resolve("server.pem"), pki.serverPem, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            Await.until("new connections to get the new certificate (serial " + second + ")", Duration.ofSeconds(60),
+                    Duration.ofMillis(200), () -> second.equals(servedSerial(tls, port)), server::logs);
+            try (WireClient client = TlsSide.connect(tls, port)) {
+                assertEquals("after the replacement", client.echo("after the replacement"),
+                        "expected an answer with the new certificate");
+            }
+            assertTrue(server.isRunning(), "expected the same container still running; logs:\n" + server.logs());
+        }
+    }
+
+    /** The serial a new TLS connection is served, or null when it cannot connect (for waits). */
+    private static BigInteger servedSerial(ClientTls tls, int port) {
+        try (WireClient client = TlsSide.connect(tls, port)) {
+            return TlsSide.servedSerial(client);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The image runs as {@value #IMAGE_USER} (the Dockerfile's USER), and keys are written readable by
+     * their owner only: give the files to that user, as a deployment does; without the right to
+     * (not root), make them readable by everyone, which is good enough for throwaway test keys.
+     */
+    private static void readableByTheImagesUser(Path directory) throws IOException {
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                try {
+                    Files.setAttribute(file, "unix:uid", IMAGE_USER);
+                    Files.setAttribute(file, "unix:gid", IMAGE_USER);
+                } catch (IOException notRoot) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
         }
     }
 

@@ -5,11 +5,14 @@ import com.github.dockerjava.api.command.HealthStateLog;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ulimit;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
@@ -48,12 +51,30 @@ final class ServerContainer implements AutoCloseable {
      * and health check left as a user gets them.
      */
     static ServerContainer startAsUsersDo(String... serverArgs) {
-        return start(0, true, List.of(serverArgs));
+        return start(0, true, List.of(serverArgs), Map.of(), null);
     }
 
+    /**
+     * As {@link #startAsUsersDo(String...)}, with {@code environment} added to the image's and the host
+     * directory {@code mount.host} mounted read-only at {@code mount.container} (where a user mounts
+     * certificates, a Kubernetes Secret for one): its files must be readable by the image's user.
+     */
+    static ServerContainer startAsUsersDo(Mount mount, Map<String, String> environment, String... serverArgs) {
+        return start(0, true, List.of(serverArgs), environment, mount);
+    }
+
+    /** A host directory mounted read-only into the container. */
+    record Mount(Path host, String container) {}
+
     private static ServerContainer start(long memoryBytes, boolean healthCheck, List<String> command) {
+        return start(memoryBytes, healthCheck, command, Map.of(), null);
+    }
+
+    private static ServerContainer start(long memoryBytes, boolean healthCheck, List<String> command,
+                                         Map<String, String> environment, Mount mount) {
         GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(ServerImage.get()))
                 .withNetworkMode("host")
+                .withEnv(environment)
                 .withCommand(command.toArray(String[]::new))
                 .withCreateContainerCmdModifier(create -> {
                     HostConfig host = create.getHostConfig() == null ? new HostConfig() : create.getHostConfig();
@@ -68,6 +89,9 @@ final class ServerContainer implements AutoCloseable {
                 })
                 .waitingFor(Wait.forLogMessage(".*echo-server listening on .*", 1)
                         .withStartupTimeout(Duration.ofSeconds(60)));
+        if (mount != null) {
+            container.withFileSystemBind(mount.host().toString(), mount.container(), BindMode.READ_ONLY);
+        }
         try {
             container.start();
         } catch (RuntimeException e) {
