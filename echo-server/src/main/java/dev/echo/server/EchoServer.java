@@ -212,7 +212,10 @@ public final class EchoServer implements AutoCloseable {
             long graceDeadline = System.nanoTime() + graceNanos;
             closeListener();
             try {
-                acceptThread.join(THREAD_EXIT_WAIT);
+                if (!acceptThread.join(THREAD_EXIT_WAIT)) {
+                    log.warn("port {}: the accept thread {} did not end within {}", boundAddress.getPort(),
+                            acceptThread.getName(), Durations.format(THREAD_EXIT_WAIT));
+                }
                 registry.beginShutdown();
                 if (!registry.awaitEmpty(graceDeadline)) {
                     int forced = registry.forceCloseAll();

@@ -140,7 +140,7 @@ final class TlsConnection extends ConnectionTransport {
         } else if (Thread.currentThread() == connectionThread) {
             closeNotify(layered);
         } else {
-            Thread.ofVirtual().name("echo-tls-shut-" + id).start(() -> closeNotify(layered));
+            transport.sendCloseNotify(id, () -> closeNotify(layered));
         }
     }
 

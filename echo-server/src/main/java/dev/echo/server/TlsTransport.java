@@ -1,13 +1,17 @@
 package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
+import dev.echo.core.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import javax.net.ssl.SSLSocket;
@@ -32,6 +36,8 @@ final class TlsTransport implements Transport {
     static final int RECORD_BUFFER_BYTES = 2 * (16 * 1024 + 512);
     static final int MAX_REFUSALS = 32;
     static final Duration REFUSAL_TIMEOUT = Duration.ofSeconds(2);
+    /** How long {@link #stop} waits for the TLS threads in all. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
     private static final int HANDSHAKE_RECORD = 0x16;
 
     private final ServerTls tls;
@@ -40,6 +46,9 @@ final class TlsTransport implements Transport {
     private final Clock clock;
     private final Semaphore refusals = new Semaphore(MAX_REFUSALS);
     private final Map<Socket, Thread> refusing = new ConcurrentHashMap<>();
+    /** Threads sending a close_notify for another thread ({@link #sendCloseNotify}); {@link #stop} waits for them. */
+    private final Set<Thread> closeNotifiers = ConcurrentHashMap.newKeySet();
+    private volatile int port;
     private volatile TlsMaterial material;
     private TlsMaterialWatcher watcher;
 
@@ -88,7 +97,7 @@ final class TlsTransport implements Transport {
             return;
         }
         try {
-            Thread thread = Thread.ofVirtual().name("echo-tls-refuse").unstarted(() -> {
+            Thread thread = Thread.ofVirtual().name("echo-tls-refuse-" + port).unstarted(() -> {
                 try {
                     answerAndClose(socket, answer);
                 } finally {
@@ -142,20 +151,53 @@ final class TlsTransport implements Transport {
         }
     }
 
+    /**
+     * Runs {@code closeNotify} for connection {@code id} on a virtual thread of its own
+     * ({@code echo-tls-shut-PORT-ID}), which {@link #stop} waits for with the others.
+     */
+    void sendCloseNotify(long id, Runnable closeNotify) {
+        Thread thread = Thread.ofVirtual().name("echo-tls-shut-" + port + "-" + id).unstarted(() -> {
+            try {
+                closeNotify.run();
+            } finally {
+                closeNotifiers.remove(Thread.currentThread());
+            }
+        });
+        closeNotifiers.add(thread);
+        thread.start();
+    }
+
     @Override
     public void start(int port) {
+        this.port = port;
         watcher = new TlsMaterialWatcher(tls, this, counters::reloaded, clock, port);
         watcher.start();
     }
 
+    /**
+     * Ends the watcher, the refusals in progress (their sockets closed) and the close_notify threads,
+     * and returns once their threads have ended, or after {@link #STOP_WAIT} saying which are left.
+     * Called after the accept loop and every connection have ended, so none starts meanwhile.
+     */
     @Override
     public void stop() throws InterruptedException {
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         if (watcher != null) {
-            watcher.stop(Duration.ofSeconds(2));
+            watcher.stop(STOP_WAIT);
         }
-        for (Map.Entry<Socket, Thread> refusal : refusing.entrySet()) {
-            closeQuietly(refusal.getKey());
-            refusal.getValue().join(Duration.ofSeconds(1));
+        refusing.keySet().forEach(TlsTransport::closeQuietly);
+        List<Thread> left = new ArrayList<>(refusing.values());
+        left.addAll(closeNotifiers);
+        for (Thread thread : left) {
+            thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        }
+        List<String> alive = left.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+        if (watcher != null && watcher.thread().isAlive()) {
+            alive = new ArrayList<>(alive);
+            alive.add(watcher.thread().getName());
+        }
+        if (!alive.isEmpty()) {
+            log.warn("port {}: TLS thread(s) still running after {}: {}", port, Durations.format(STOP_WAIT), alive);
         }
     }
 
