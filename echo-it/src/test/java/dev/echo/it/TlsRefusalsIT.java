@@ -160,8 +160,8 @@ class TlsRefusalsIT {
             tls.startHandshake();
             assertEquals("before the garbage", client.echo("before the garbage"));
             // A whole application-data record of random bytes, as a tampering middlebox would send: it cannot be
-            // decrypted. (Text such as "GET / ..." would read as a record header announcing 8 KiB and leave the
-            // server waiting for the rest until the idle timeout, as it should.)
+            // decrypted. (Text such as "GET / ..." is refused at its record header, before any decryption: see
+            // TlsServerTest.textAfterTheHandshakeIsRefusedAtOnceNotAtTheIdleTimeout.)
             byte[] record = new byte[5 + 64];
             new java.util.Random(18).nextBytes(record);
             record[0] = 0x17;

@@ -2,7 +2,6 @@ package dev.echo.server;
 
 import dev.echo.core.tls.PemFiles;
 import dev.echo.core.tls.TlsMaterialException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -78,12 +77,16 @@ final class TlsMaterial {
         }
     }
 
-    /** A server-side TLS socket over {@code socket}, whose first byte was read already; no I/O yet. */
+    /**
+     * A server-side TLS socket over {@code socket}, whose first byte was read already; no I/O yet. It
+     * reads through a {@link RecordHeaderCheckingInputStream}, given as the bytes "consumed" already:
+     * the JDK reads those first and, since that stream ends only with the TCP input, nothing else.
+     */
     SSLSocket layer(Socket socket, byte first) throws IOException {
         SSLSocket layered = (SSLSocket) context.getSocketFactory()
                 // Not autoClose: after a failed handshake the JDK would close the TCP socket over the
                 // client's unread bytes, a reset that can destroy the alert telling it why.
-                .createSocket(socket, new ByteArrayInputStream(new byte[] {first}), false);
+                .createSocket(socket, new RecordHeaderCheckingInputStream(first, socket.getInputStream()), false);
         layered.setUseClientMode(false);
         layered.setSSLParameters(parameters);
         return layered;

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -150,6 +151,35 @@ class TlsServerTest {
                 assertEquals(null, client.receiveOrNull(), "expected a clean end of stream (close_notify), not a reset");
             }
             Await.until("an idle timeout counted", WAIT, () -> server.stats().idleTimeouts() == 1);
+        }
+    }
+
+    /**
+     * Text after the handshake (an HTTP request line reads as a record header announcing 8,239 bytes)
+     * is refused at its first five bytes with a fatal alert and counted as a bad record, not left to
+     * wait for the rest until the idle timeout (the default, 5 minutes, here).
+     */
+    @Test
+    void textAfterTheHandshakeIsRefusedAtOnceNotAtTheIdleTimeout() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b)) {
+            Socket tcp = rawConnect(server);
+            SSLSocket tls = (SSLSocket) pki.clientContext().getSocketFactory().createSocket(tcp, "localhost", server.port(), true);
+            try (WireClient client = WireClient.over(tls, Framing.DELIMITED)) {
+                tls.setSoTimeout((int) WAIT.toMillis());
+                tls.startHandshake();
+                assertEquals("before the text", client.echo("before the text"));
+                tcp.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                try {
+                    assertEquals(null, client.receiveOrNull(), "expected no answer to text that is not TLS");
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    throw new AssertionError("expected the connection refused at once, still open after " + WAIT, stillOpen);
+                } catch (IOException refused) {
+                    // the server's fatal alert (unexpected_message) or the close after it
+                }
+            }
+            Await.until("a bad record counted and the connection closed", WAIT,
+                    () -> server.tlsStats().orElseThrow().badRecords() == 1 && server.stats().connectionsActive() == 0);
         }
     }
 

@@ -1,0 +1,123 @@
+package dev.echo.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HexFormat;
+import javax.net.ssl.SSLProtocolException;
+
+/**
+ * The TCP input of a TLS connection as the JDK's {@code SSLSocket} reads it, with every record
+ * header checked as it passes, so that what is not TLS is refused at its first five bytes.
+ *
+ * <pre>
+ * +--------------+---------------+---------------+
+ * | content type | version       | length        |   then length bytes of body
+ * | 1 byte 20-24 | 2 bytes 3.x   | 2 bytes       |
+ * +--------------+---------------+---------------+
+ * </pre>
+ *
+ * <p>The JDK reads a record's whole body before it looks at its type: text such as {@code GET /
+ * HTTP/1.1} reads as a header announcing {@code 0x202f} = 8,239 bytes, and the connection would wait
+ * for them until its idle timeout. Here such a header fails the read at once with an {@link
+ * SSLProtocolException}, which the JDK answers with a fatal alert and the server counts as a bad
+ * record. Bodies pass unread; a header split across reads is checked when complete.
+ */
+final class RecordHeaderCheckingInputStream extends InputStream {
+    static final int HEADER_BYTES = 5;
+    private static final int CHANGE_CIPHER_SPEC = 20;
+    private static final int HEARTBEAT = 24;
+    private static final int MAJOR_VERSION = 3;
+    /** The largest TLSCiphertext: 2^14 bytes of plaintext and 2,048 of expansion (RFC 5246 6.2.3). */
+    static final int MAX_BODY_BYTES = (1 << 14) + 2048;
+
+    private final InputStream tcp;
+    private final byte[] header = new byte[HEADER_BYTES];
+    private int headerFilled;
+    private int bodyLeft;
+    /** The byte read before this stream existed (the first of the ClientHello), not yet handed on; -1 after. */
+    private int first;
+
+    /** @param first the connection's first byte, read already; {@code tcp} carries the rest */
+    RecordHeaderCheckingInputStream(byte first, InputStream tcp) {
+        this.tcp = tcp;
+        this.first = first & 0xff;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        int n;
+        if (first >= 0) {
+            b[off] = (byte) first;
+            first = -1;
+            n = 1;
+        } else {
+            n = tcp.read(b, off, len);
+            if (n < 0) {
+                return n;
+            }
+        }
+        check(b, off, n);
+        return n;
+    }
+
+    private void check(byte[] b, int off, int n) throws SSLProtocolException {
+        int i = off;
+        int end = off + n;
+        while (i < end) {
+            if (bodyLeft > 0) {
+                int skipped = Math.min(bodyLeft, end - i);
+                bodyLeft -= skipped;
+                i += skipped;
+            } else {
+                header[headerFilled++] = b[i++];
+                if (headerFilled == HEADER_BYTES) {
+                    headerFilled = 0;
+                    bodyLeft = validBodyLength();
+                }
+            }
+        }
+    }
+
+    private int validBodyLength() throws SSLProtocolException {
+        int type = header[0] & 0xff;
+        int length = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+        if (type < CHANGE_CIPHER_SPEC || type > HEARTBEAT || header[1] != MAJOR_VERSION || length > MAX_BODY_BYTES) {
+            throw new SSLProtocolException("not a TLS record header: " + HexFormat.ofDelimiter(" ").formatHex(header)
+                    + " (\"" + printable() + "\")");
+        }
+        return length;
+    }
+
+    /** The header as text, unprintable bytes as '.', for the message. */
+    private String printable() {
+        StringBuilder text = new StringBuilder(HEADER_BYTES);
+        for (byte c : header) {
+            text.append(c >= 0x20 && c < 0x7f && c != '"' ? (char) c : '.');
+        }
+        return text.toString();
+    }
+
+    @Override
+    public int available() throws IOException {
+        return first >= 0 ? 1 + tcp.available() : tcp.available();
+    }
+
+    /**
+     * Nothing: the JDK closes this stream at the end of the input, and closing the TCP input would close
+     * the socket under answers still to be written. The connection's transport closes the socket.
+     */
+    @Override
+    public void close() {
+        // the socket is the transport's to close
+    }
+}

@@ -1,0 +1,80 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import javax.net.ssl.SSLProtocolException;
+import org.junit.jupiter.api.Test;
+
+/** The record header check under the JDK's TLS: valid records pass byte for byte however split; others fail at their header. */
+class RecordHeaderCheckingInputStreamTest {
+
+    @Test
+    void validRecordsPassUnchangedSplitAtEveryPosition() throws IOException {
+        byte[] stream = concat(record(0x16, 3, 1, 40), record(0x14, 3, 3, 1), record(0x17, 3, 3, 300), record(0x15, 3, 3, 2),
+                record(0x17, 3, 3, 0), record(0x18, 3, 3, 3));
+        for (int split = 1; split < stream.length; split++) {
+            assertArrayEquals(stream, readAll(stream, split), "split at " + split);
+        }
+        assertArrayEquals(stream, readAll(stream, 1), "one byte at a time");
+    }
+
+    @Test
+    void textAfterTheHandshakeFailsAtItsFifthByteNotAfterTheBodyItSeemsToAnnounce() throws IOException {
+        byte[] text = "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] stream = concat(record(0x16, 3, 1, 10), text);
+        for (int split = 1; split <= 15; split++) {
+            int at = split;
+            SSLProtocolException e = assertThrows(SSLProtocolException.class, () -> readAll(stream, at), "split at " + at);
+            assertTrue(e.getMessage().contains("47 45 54 20 2f") && e.getMessage().contains("GET /"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aWrongVersionOrAnOversizedLengthFails() {
+        byte[] wrongVersion = concat(record(0x16, 3, 1, 4), new byte[] {0x17, 2, 0, 0, 1, 0});
+        assertThrows(SSLProtocolException.class, () -> readAll(wrongVersion, 64));
+        int tooLong = RecordHeaderCheckingInputStream.MAX_BODY_BYTES + 1;
+        byte[] oversized = concat(record(0x16, 3, 1, 4), new byte[] {0x17, 3, 3, (byte) (tooLong >> 8), (byte) tooLong});
+        assertThrows(SSLProtocolException.class, () -> readAll(oversized, 64));
+    }
+
+    /** A header and {@code length} body bytes. */
+    private static byte[] record(int type, int major, int minor, int length) {
+        byte[] record = new byte[RecordHeaderCheckingInputStream.HEADER_BYTES + length];
+        record[0] = (byte) type;
+        record[1] = (byte) major;
+        record[2] = (byte) minor;
+        record[3] = (byte) (length >> 8);
+        record[4] = (byte) length;
+        Arrays.fill(record, 5, record.length, (byte) 0x47); // bodies may hold anything, 'G' included
+        return record;
+    }
+
+    /** Reads {@code stream} (its first byte given as read already) in reads of at most {@code chunk} bytes. */
+    private static byte[] readAll(byte[] stream, int chunk) throws IOException {
+        InputStream tcp = new ByteArrayInputStream(stream, 1, stream.length - 1);
+        InputStream checked = new RecordHeaderCheckingInputStream(stream[0], tcp);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[chunk];
+        for (int n; (n = checked.read(buffer, 0, chunk)) >= 0; ) {
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}
