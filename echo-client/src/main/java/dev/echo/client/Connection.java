@@ -11,6 +11,8 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
 
@@ -50,6 +52,10 @@ final class Connection {
     private volatile String abandonedBecause;
     private volatile long lastAnswerNanos = System.nanoTime();
     private volatile boolean answeredAny;
+    /** Open until the reader has ended and handed back what was unanswered. */
+    private final CountDownLatch readerEnded = new CountDownLatch(1);
+    /** How long a failed TLS write leaves the reader to read the alert that may explain it. */
+    private static final long ALERT_WAIT_MILLIS = 1_000;
 
     Connection(Dispatcher dispatcher, Address address, ClientTls.Connected connected) throws IOException {
         this.dispatcher = dispatcher;
@@ -104,7 +110,12 @@ final class Connection {
                     writer.flush();
                 }
             } catch (IOException e) {
-                abandon(endpoint + ": cannot send: " + e.getMessage());
+                String why = endpoint + ": cannot send: " + e.getMessage();
+                if (tcp != socket) {
+                    abandonUnlessTheReaderEnds(why);
+                } else {
+                    abandon(why);
+                }
             }
             return true;
         } finally {
@@ -150,6 +161,26 @@ final class Connection {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * Under TLS a write can fail because the server refused us with an alert (a TLS 1.3 server judges
+     * our certificate after our handshake ended) that the reader is about to read: closing the socket
+     * now would lose it and the caller would hear "cannot send" instead of why. So no new requests
+     * come here, and the socket is closed only if the reader has not ended within a second.
+     */
+    private void abandonUnlessTheReaderEnds(String why) {
+        usable = false;
+        Thread.ofVirtual().name("echo-client-abandon").start(() -> {
+            try {
+                if (readerEnded.await(ALERT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            abandon(why);
+        });
     }
 
     private static void closeQuietly(Socket socket) {
@@ -223,6 +254,7 @@ final class Connection {
     }
 
     private void end(String why, boolean refusedByPeer) {
+        readerEnded.countDown();
         abandon(why); // first: a writer blocked on a full socket holds the lock until the socket closes
         writeLock.lock();
         try {

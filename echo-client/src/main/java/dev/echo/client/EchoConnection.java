@@ -18,6 +18,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,7 +182,7 @@ public final class EchoConnection implements AutoCloseable {
         try {
             writer.write(request);
         } catch (IOException e) {
-            throw failed("cannot send", e);
+            throw failed("cannot send", pendingAlertOr(e));
         }
         requestsSent++;
     }
@@ -192,7 +193,7 @@ public final class EchoConnection implements AutoCloseable {
         try {
             writer.flush();
         } catch (IOException e) {
-            throw failed("cannot send", e);
+            throw failed("cannot send", pendingAlertOr(e));
         }
     }
 
@@ -238,6 +239,28 @@ public final class EchoConnection implements AutoCloseable {
     }
 
     /** Closes the connection and wraps {@code cause} with the endpoint and what was going on. */
+    /**
+     * Under TLS a write can fail because the server refused us with an alert not yet read (a TLS 1.3
+     * server judges our certificate after our handshake ended): reads it, so the user hears why.
+     */
+    private IOException pendingAlertOr(IOException writeFailure) {
+        if (!(socket instanceof SSLSocket) || writeFailure instanceof SSLException || socket.isClosed()) {
+            return writeFailure;
+        }
+        try {
+            socket.setSoTimeout(ALERT_WAIT_MILLIS);
+            socket.getInputStream().read();
+        } catch (SSLException alert) {
+            return alert;
+        } catch (IOException | RuntimeException other) {
+            // no alert to read: the write's own failure is the reason
+        }
+        return writeFailure;
+    }
+
+    /** How long a failed TLS write waits for the alert that may explain it. */
+    private static final int ALERT_WAIT_MILLIS = 1_000;
+
     private IOException failed(String what, IOException cause) {
         close();
         if (cause instanceof SSLException) {

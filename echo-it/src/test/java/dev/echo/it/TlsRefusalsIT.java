@@ -82,6 +82,11 @@ class TlsRefusalsIT {
                 told.put("garbage after handshake", garbageAfterHandshake(pki, port));
                 awaitCount(metrics, "echo_tls_bad_records_total", null, null, 1);
 
+                // A TLS 1.2 client asking for a new handshake on its connection: refused and the connection
+                // closed (the launcher sets jdk.tls.rejectClientInitiatedRenegotiation; each would cost a handshake).
+                told.put("client renegotiation", renegotiation(pki, port));
+                awaitCount(metrics, "echo_tls_bad_records_total", null, null, 2);
+
                 IOException none = refused(() -> TlsSide.connect(TlsSide.trusting(pki), port).echo("no certificate"));
                 told.put("no client certificate", explained(none, "client certificate"));
                 awaitCount(metrics, "echo_tls_handshake_failures_total", "reason", "no_client_certificate", 1);
@@ -177,6 +182,27 @@ class TlsRefusalsIT {
                 return "closed by the server (end of stream)";
             } catch (IOException closed) {
                 return "closed by the server: " + closed;
+            }
+        }
+    }
+
+    /** Shakes hands over TLS 1.2, is answered, asks for a second handshake: returns how it was refused. */
+    private static String renegotiation(TlsPki pki, int port) throws Exception {
+        Socket tcp = new Socket();
+        tcp.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        SSLSocket tls = (SSLSocket) context(pki, pki.clientPem, pki.clientKey).getSocketFactory()
+                .createSocket(tcp, "127.0.0.1", port, true);
+        tls.setEnabledProtocols(new String[] {"TLSv1.2"});
+        try (WireClient client = WireClient.over(tls, Framing.DELIMITED)) {
+            tls.setSoTimeout(10_000);
+            tls.startHandshake();
+            assertEquals("before renegotiating", client.echo("before renegotiating"));
+            try {
+                tls.startHandshake(); // on an established TLS 1.2 session: a renegotiation
+                String after = client.echo("after renegotiating");
+                throw new AssertionError("expected the renegotiation refused, the server answered " + after);
+            } catch (IOException refused) {
+                return "refused: " + refused;
             }
         }
     }

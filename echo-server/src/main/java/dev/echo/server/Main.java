@@ -31,7 +31,23 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        rejectClientRenegotiation();
         System.exit(run(args, System.out, System.err));
+    }
+
+    /** The JDK's switch, read once when its TLS classes load: so set before anything touches TLS. */
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+    /**
+     * A TLS 1.2 client may otherwise ask for a new handshake on its connection as often as it
+     * likes, each costing the server a handshake's CPU outside the accept path's limits. The
+     * server never needs one; {@code -Djdk.tls.rejectClientInitiatedRenegotiation=false} in
+     * ECHO_JAVA_OPTS restores the JDK's default.
+     */
+    static void rejectClientRenegotiation() {
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
     }
 
     /**
