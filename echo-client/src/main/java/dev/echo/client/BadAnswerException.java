@@ -9,10 +9,12 @@ package dev.echo.client;
 public final class BadAnswerException extends EchoClientException {
     private static final long serialVersionUID = 1L;
 
+    /** An answer that could not be read, or was not the request's own; {@code message} says which. */
     public BadAnswerException(String message) {
         super(message);
     }
 
+    /** The same, with the failure that made the answer unreadable. */
     public BadAnswerException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -7,6 +7,7 @@ package dev.echo.client;
 public final class ClientClosedException extends EchoClientException {
     private static final long serialVersionUID = 1L;
 
+    /** A call made after, or cut short by, {@link EchoClient#close()}. */
     public ClientClosedException(String message) {
         super(message);
     }

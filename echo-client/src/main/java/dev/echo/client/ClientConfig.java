@@ -50,16 +50,28 @@ public record ClientConfig(String host, int port, List<String> addresses, Framin
                            int maxAttempts, int retryBudget, Duration reconnectDelay, Duration maxReconnectDelay,
                            Duration closeTimeout, ClientTls tls) {
 
+    // The defaults of the builder; each builder method's Javadoc says what its value means.
+    /** Where a client connects when given no address. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The port with no address given. */
     public static final int DEFAULT_PORT = 8080;
+    /** How long a connection attempt (and TLS handshake) may take. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** How long {@link EchoConnection} waits for an answer. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    /** Each call's deadline, retries included. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Calls outstanding per client before a call waits for room. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+    /** Sends of one request at most, the first included. */
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    /** Retries a client may spend, earned back by answered calls. */
     public static final int DEFAULT_RETRY_BUDGET = 1000;
+    /** The first wait before reconnecting to an address. */
     public static final Duration DEFAULT_RECONNECT_DELAY = Duration.ofMillis(50);
+    /** The longest wait between reconnects, the backoff's ceiling. */
     public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
+    /** How long {@code close()} lets calls in flight finish. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     /**

@@ -9,6 +9,7 @@ import java.io.IOException;
 public final class ConnectionClosedException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The server at {@code endpoint} ({@code host:port}) closed the connection between answers. */
     public ConnectionClosedException(String endpoint) {
         super(endpoint + " closed the connection");
     }

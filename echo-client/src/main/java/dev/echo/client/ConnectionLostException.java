@@ -10,10 +10,12 @@ package dev.echo.client;
 public final class ConnectionLostException extends EchoClientException {
     private static final long serialVersionUID = 1L;
 
+    /** A call whose connection ended before its answer, with no retry left; {@code message} says why. */
     public ConnectionLostException(String message) {
         super(message);
     }
 
+    /** The same, with the failure that ended the connection. */
     public ConnectionLostException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -11,10 +11,12 @@ package dev.echo.client;
 public class EchoClientException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** A failed call; {@code message} is one line for a person. */
     public EchoClientException(String message) {
         super(message);
     }
 
+    /** The same, with its cause. */
     public EchoClientException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -13,6 +13,7 @@ public final class RequestTimeoutException extends EchoClientException {
 
     private final boolean written;
 
+    /** A call past its deadline; {@code written}: whether its request ever reached a connection. */
     public RequestTimeoutException(String message, boolean written) {
         super(message);
         this.written = written;

@@ -15,6 +15,7 @@ public final class ServerErrorException extends EchoClientException {
     private final ErrorResponse.Code code;
     private final String detail;
 
+    /** The server's error answer: its {@code code} and its {@code detail} for a person. */
     public ServerErrorException(ErrorResponse.Code code, String detail) {
         super(Objects.requireNonNull(code, "code") + ": " + Objects.requireNonNull(detail, "detail"));
         this.code = code;
