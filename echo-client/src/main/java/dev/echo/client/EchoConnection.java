@@ -56,16 +56,21 @@ public final class EchoConnection implements AutoCloseable {
     private final ClientConfig config;
     private final String endpoint;
     private final Socket socket;
+    /** The TCP socket beneath {@link #socket} under TLS; the same socket in clear text. */
+    private final Socket tcp;
+    /** True while a write is under way: under TLS, a close must not wait for it (see {@link #close()}). */
+    private volatile boolean writing;
     private final FrameReader reader;
     private final FrameWriter writer;
     private volatile boolean open = true;
     private long requestsSent;
     private long answersReceived;
 
-    private EchoConnection(ClientConfig config, Socket socket) throws IOException {
+    private EchoConnection(ClientConfig config, Socket socket, Socket tcp) throws IOException {
         this.config = config;
         this.endpoint = config.endpoint();
         this.socket = socket;
+        this.tcp = tcp;
         this.reader = config.framing().newReader(socket.getInputStream(), config.maxFrameBytes());
         this.writer = config.framing().newWriter(socket.getOutputStream());
     }
@@ -86,10 +91,12 @@ public final class EchoConnection implements AutoCloseable {
                 throw new UnknownHostException(config.host());
             }
             // With TLS, the handshake is done (under the connect timeout again) before the socket is returned.
-            socket = config.tls().connect(address, config.host(), config.connectTimeout(), config.connectTimeout());
+            ClientTls.Connected connected = config.tls().open(address, config.host(), config.connectTimeout(),
+                    config.connectTimeout());
+            socket = connected.socket();
             socket.setTcpNoDelay(true); // requests are small and latency-bound
             socket.setSoTimeout(SocketTimeouts.socketMillis(config.readTimeout()));
-            return new EchoConnection(config, socket);
+            return new EchoConnection(config, socket, connected.tcp());
         } catch (IOException | RuntimeException e) {
             if (socket != null) {
                 closeQuietly(socket, endpoint);
@@ -179,10 +186,13 @@ public final class EchoConnection implements AutoCloseable {
     public void send(ClientMessage request) throws IOException {
         Objects.requireNonNull(request, "request");
         ensureOpen();
+        writing = true;
         try {
             writer.write(request);
         } catch (IOException e) {
             throw failed("cannot send", pendingAlertOr(e));
+        } finally {
+            writing = false;
         }
         requestsSent++;
     }
@@ -190,10 +200,13 @@ public final class EchoConnection implements AutoCloseable {
     /** Sends every buffered request. */
     public void flush() throws IOException {
         ensureOpen();
+        writing = true;
         try {
             writer.flush();
         } catch (IOException e) {
             throw failed("cannot send", pendingAlertOr(e));
+        } finally {
+            writing = false;
         }
     }
 
@@ -298,11 +311,18 @@ public final class EchoConnection implements AutoCloseable {
         return open;
     }
 
-    /** Closes the connection without waiting for outstanding answers. Idempotent; never throws. */
+    /**
+     * Closes the connection without waiting for outstanding answers. Idempotent; never throws. Safe
+     * from another thread (a watchdog): under TLS, closing sends close_notify, which would wait for a
+     * write blocked on a server that reads nothing; then the TCP socket beneath is closed first.
+     */
     @Override
     public void close() {
         if (open) {
             open = false;
+            if (writing && tcp != socket) {
+                closeQuietly(tcp, endpoint);
+            }
             closeQuietly(socket, endpoint);
         }
     }

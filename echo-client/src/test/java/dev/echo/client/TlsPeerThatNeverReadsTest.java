@@ -113,4 +113,66 @@ class TlsPeerThatNeverReadsTest {
         }
         assertTrue(stop.await(10, TimeUnit.SECONDS));
     }
+    /** The one-connection client: its close() from another thread (a watchdog) must not wait for the blocked write. */
+    @Test
+    void echoConnectionClosedFromAnotherThreadEndsItsBlockedWrite() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(PemFiles.keyStore(pki.server().certificate(), pki.server().key()), new char[0]);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        List<Socket> accepted = new ArrayList<>();
+        try (SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().name("never-reads").start(() -> {
+                try {
+                    SSLSocket socket = (SSLSocket) server.accept();
+                    synchronized (accepted) {
+                        accepted.add(socket);
+                    }
+                    socket.setReceiveBufferSize(4096);
+                    socket.startHandshake(); // and then never a read
+                } catch (IOException e) {
+                    // the test is over
+                }
+            });
+            ClientConfig config = ClientConfig.builder().host("localhost").port(server.getLocalPort())
+                    .tls(ClientTls.builder().trustedCa(pki.caCertificate()).build())
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            EchoConnection connection = EchoConnection.connect(config);
+            CompletableFuture<IOException> writerSaw = new CompletableFuture<>();
+            Thread writer = Thread.ofVirtual().name("writer").start(() -> {
+                try {
+                    String big = "x".repeat(60_000);
+                    for (int i = 0; i < 400; i++) { // 24 MB: far more than both sockets' buffers hold
+                        connection.send(dev.echo.core.Messages.echo(big));
+                        connection.flush();
+                    }
+                    writerSaw.complete(null);
+                } catch (IOException e) {
+                    writerSaw.complete(e);
+                }
+            });
+            try {
+                // The write blocks once the buffers are full: then a close from here must end it.
+                dev.echo.testkit.Await.until("the writer blocked in its write", Duration.ofSeconds(30),
+                        () -> writer.getState() == Thread.State.WAITING || writer.getState() == Thread.State.TIMED_WAITING);
+                CompletableFuture<Void> closed = CompletableFuture.runAsync(connection::close);
+                try {
+                    closed.get(10, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    fail("close() from another thread waited 10 s for the write blocked on a peer that reads nothing");
+                }
+                IOException seen = writerSaw.get(10, TimeUnit.SECONDS);
+                assertTrue(seen != null, "the blocked write ended with a failure");
+            } finally {
+                writer.interrupt();
+                synchronized (accepted) {
+                    for (Socket socket : accepted) {
+                        socket.close();
+                    }
+                }
+            }
+        }
+    }
 }
