@@ -148,10 +148,15 @@ class ClientTlsTest {
         try (TestTlsServer server = TestTlsServer.tls(pki.serverPem, pki.serverKey, pki.caPem)) {
             IOException e = handshakeFailure(tls12, server, "localhost");
             // The server sends its alert and closes while the client still writes its last flight: the
-            // client meets the alert or the closed connection, whichever comes first.
+            // client meets the alert or the closed connection, whichever comes first. Under load (busy-verify,
+            // 1 run in 3) the JDK's server once sent handshake_failure instead, which the client can only
+            // report as what that alert means; it must still be a one-line explanation of a refusal.
             String alert = "the server requires a client certificate and got none it accepts (it sent the alert"
                     + " bad_certificate)";
-            assertTrue(e.getMessage().equals(alert) || e.getMessage().equals(CLOSED), e.getMessage());
+            String generic = "the server and the client have no TLS protocol version or cipher suite in common"
+                    + " (it sent the alert handshake_failure)";
+            assertTrue(e.getMessage().equals(alert) || e.getMessage().equals(CLOSED) || e.getMessage().equals(generic),
+                    e.getMessage());
         }
     }
 
