@@ -40,10 +40,7 @@ class TlsPeerThatNeverReadsTest {
     @Test
     void requestsToATlsPeerThatNeverReadsTimeOutAndCloseReturns() throws Exception {
         TestPki pki = TestPki.create(dir);
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(PemFiles.keyStore(pki.server().certificate(), pki.server().key()), new char[0]);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
+        SSLContext context = serverContext(pki);
         List<Socket> accepted = new ArrayList<>();
         CountDownLatch stop = new CountDownLatch(1);
         try (SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
@@ -117,10 +114,7 @@ class TlsPeerThatNeverReadsTest {
     @Test
     void echoConnectionClosedFromAnotherThreadEndsItsBlockedWrite() throws Exception {
         TestPki pki = TestPki.create(dir);
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(PemFiles.keyStore(pki.server().certificate(), pki.server().key()), new char[0]);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
+        SSLContext context = serverContext(pki);
         List<Socket> accepted = new ArrayList<>();
         try (SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -174,5 +168,14 @@ class TlsPeerThatNeverReadsTest {
                 }
             }
         }
+    }
+
+    /** The peer's side: the test PKI's server certificate, no client certificate asked for. */
+    private static SSLContext serverContext(TestPki pki) throws Exception {
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(PemFiles.keyStore(pki.server().certificate(), pki.server().key()), new char[0]);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
     }
 }

@@ -2,8 +2,6 @@ package dev.echo.server;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +23,12 @@ final class IdleSweeper implements Runnable {
     private static final Duration MAX_PERIOD = Duration.ofMillis(MAX_PERIOD_MILLIS);
 
     private final ConnectionRegistry registry;
-    private final long periodNanos;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition stopRequested = lock.newCondition();
-    private boolean stopped;
+    private final PeriodicPause pause;
     private final Thread thread;
 
     IdleSweeper(ConnectionRegistry registry, Duration idleTimeout, int port) {
         this.registry = registry;
-        this.periodNanos = period(idleTimeout).toNanos();
+        this.pause = new PeriodicPause(period(idleTimeout).toNanos());
         this.thread = Thread.ofPlatform().daemon(true).name("echo-idle-" + port).unstarted(this);
     }
 
@@ -61,13 +56,7 @@ final class IdleSweeper implements Runnable {
 
     /** Stops the thread and waits until {@code deadlineNanos} for it to end. */
     void stop(long deadlineNanos) throws InterruptedException {
-        lock.lock();
-        try {
-            stopped = true;
-            stopRequested.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        pause.stop();
         if (thread.isAlive()) {
             thread.join(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
         }
@@ -76,7 +65,7 @@ final class IdleSweeper implements Runnable {
     @Override
     public void run() {
         try {
-            while (awaitNextSweep()) {
+            while (pause.awaitNext()) {
                 sweep(System.nanoTime());
             }
         } catch (InterruptedException e) {
@@ -84,19 +73,6 @@ final class IdleSweeper implements Runnable {
         }
     }
 
-    /** Waits one period; false once stopped. */
-    private boolean awaitNextSweep() throws InterruptedException {
-        lock.lock();
-        try {
-            long remaining = periodNanos;
-            while (!stopped && remaining > 0) {
-                remaining = stopRequested.awaitNanos(remaining);
-            }
-            return !stopped;
-        } finally {
-            lock.unlock();
-        }
-    }
 
     /** Acts on every deadline passed at {@code nowNanos}. */
     void sweep(long nowNanos) {
@@ -105,6 +81,6 @@ final class IdleSweeper implements Runnable {
 
     @Override
     public String toString() {
-        return "IdleSweeper[" + thread.getName() + ", every " + TimeUnit.NANOSECONDS.toMillis(periodNanos) + " ms]";
+        return "IdleSweeper[" + thread.getName() + ", every " + TimeUnit.NANOSECONDS.toMillis(pause.periodNanos()) + " ms]";
     }
 }

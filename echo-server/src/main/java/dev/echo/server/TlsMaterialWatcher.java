@@ -11,8 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,11 +36,8 @@ final class TlsMaterialWatcher implements Runnable {
     private final TlsTransport target;
     private final Consumer<Boolean> reloaded;
     private final Clock clock;
-    private final long periodNanos;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition stopRequested = lock.newCondition();
     private final Thread thread;
-    private boolean stopped;
+    private final PeriodicPause pause;
     private List<Stamp> loaded;
     /** Stamps seen changed at the last check, waiting for one more check to see them again. */
     private List<Stamp> pending;
@@ -54,7 +49,7 @@ final class TlsMaterialWatcher implements Runnable {
         this.target = target;
         this.reloaded = reloaded;
         this.clock = clock;
-        this.periodNanos = tls.reloadCheckInterval().toNanos();
+        this.pause = new PeriodicPause(tls.reloadCheckInterval().toNanos());
         this.loaded = stamps();
         this.thread = Thread.ofPlatform().daemon(true).name("echo-tls-" + port).unstarted(this);
     }
@@ -62,20 +57,14 @@ final class TlsMaterialWatcher implements Runnable {
     /** Starts checking, unless the interval is zero; warns at once if the certificate expires soon. */
     void start() {
         warnIfExpiringSoon();
-        if (periodNanos > 0) {
+        if (pause.periodNanos() > 0) {
             thread.start();
         }
     }
 
     /** Stops the thread and waits up to {@code wait} for it to end. */
     void stop(Duration wait) throws InterruptedException {
-        lock.lock();
-        try {
-            stopped = true;
-            stopRequested.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        pause.stop();
         if (thread.isAlive()) {
             thread.join(wait);
         }
@@ -84,7 +73,7 @@ final class TlsMaterialWatcher implements Runnable {
     @Override
     public void run() {
         try {
-            while (awaitNextCheck()) {
+            while (pause.awaitNext()) {
                 check();
             }
         } catch (InterruptedException e) {
@@ -92,18 +81,6 @@ final class TlsMaterialWatcher implements Runnable {
         }
     }
 
-    private boolean awaitNextCheck() throws InterruptedException {
-        lock.lock();
-        try {
-            long remaining = periodNanos;
-            while (!stopped && remaining > 0) {
-                remaining = stopRequested.awaitNanos(remaining);
-            }
-            return !stopped;
-        } finally {
-            lock.unlock();
-        }
-    }
 
     /** One check: loads files that changed and have stayed the same since the last check. */
     void check() {
