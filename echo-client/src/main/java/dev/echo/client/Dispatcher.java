@@ -186,10 +186,6 @@ final class Dispatcher {
     }
 
     /**
-     * The answer for {@code request}, the head of {@code connection}'s queue. Returns null, or why the
-     * connection must close (an answer of the wrong kind).
-     */
-    /**
      * The answer for {@code request}, of its kind and no error, as {@link AnswerDecoder} read it: the
      * common case, without a {@code ServerMessage}. Returns null, or why the connection must close
      * (an answer meant for another request).
@@ -202,12 +198,7 @@ final class Dispatcher {
                 return null;
             }
             budget.deposit();
-            String notItsOwn = notItsOwn(connection, request, value);
-            if (notItsOwn != null) {
-                return notItsOwn;
-            }
-            complete(request, value, null);
-            return null;
+            return completeIfItsOwn(connection, request, value);
         } finally {
             if (release) {
                 permits.release();
@@ -215,6 +206,10 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * The answer for {@code request}, the head of {@code connection}'s queue. Returns null, or why the
+     * connection must close (an answer of the wrong kind, or meant for another request).
+     */
     String answered(Connection connection, Request<?> request, ServerMessage answer) {
         boolean release = request.leaveQueue();
         try {
@@ -241,12 +236,7 @@ final class Dispatcher {
                 fail(request, new BadAnswerException(why), true);
                 return why;
             }
-            String notItsOwn = notItsOwn(connection, request, value);
-            if (notItsOwn != null) {
-                return notItsOwn;
-            }
-            complete(request, value, null);
-            return null;
+            return completeIfItsOwn(connection, request, value);
         } finally {
             if (release) {
                 permits.release();
@@ -267,6 +257,16 @@ final class Dispatcher {
                 + ": an answer meant for another request (answered twice or out of order)";
         fail(request, new BadAnswerException(why), true);
         return why;
+    }
+
+    /** Completes {@code request} with {@code value}; or, if it cannot be its answer, returns why the connection must close. */
+    private String completeIfItsOwn(Connection connection, Request<?> request, Object value) {
+        String notItsOwn = notItsOwn(connection, request, value);
+        if (notItsOwn != null) {
+            return notItsOwn;
+        }
+        complete(request, value, null);
+        return null;
     }
 
     /** A frame that could not be read or parsed was the answer to {@code request} (null: to none). */
