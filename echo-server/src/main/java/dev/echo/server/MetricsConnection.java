@@ -61,6 +61,18 @@ final class MetricsConnection implements Runnable {
         return requestRead;
     }
 
+    /**
+     * True if the client has sent bytes this connection's thread has not read yet: on a busy machine,
+     * a thread not yet run. Asked by the accept thread; a socket error says no.
+     */
+    boolean inputWaiting() {
+        try {
+            return socket.getInputStream().available() > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Override
     public void run() {
         try {

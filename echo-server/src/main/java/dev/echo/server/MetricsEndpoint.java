@@ -8,12 +8,14 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * waits only until then, a write is cut by the accept thread's sweep at most twice {@link #SWEEP_PERIOD}
  * later), a bound on the request's line and headers (431), and a bound on connections, at which the
  * oldest is closed for the newcomer (the oldest is the one most likely to be held on purpose: a
- * real request is answered within milliseconds of its connection). Each refusal is counted in
+ * real request is answered within milliseconds of its connection, so one whose request waits unread
+ * is spared: see {@link #victim}). Each refusal is counted in
  * {@link MetricsRefusals}.
  */
 final class MetricsEndpoint implements AutoCloseable {
@@ -169,7 +172,7 @@ final class MetricsEndpoint implements AutoCloseable {
         MetricsConnection oldest = null;
         synchronized (open) {
             if (open.size() >= limits.maxConnections()) {
-                oldest = open.stream().filter(c -> !c.requestRead()).findFirst().orElseGet(open::getFirst);
+                oldest = victim(open, MetricsConnection::requestRead, MetricsConnection::inputWaiting);
                 open.remove(oldest);
             }
             open.add(connection);
@@ -186,6 +189,29 @@ final class MetricsEndpoint implements AutoCloseable {
         });
         connectionThreads.add(thread);
         thread.start();
+    }
+
+    /**
+     * The connection to close for a newcomer at the bound, from {@code oldestFirst} (not empty): the
+     * oldest still reading its request with nothing unread (a holder: what it sent has been read, and
+     * it has not finished), else the oldest still reading, else the oldest. A connection with input
+     * waiting is one whose thread has not had its turn yet, as for a quick client admitted just before
+     * a burst while the machine is busy: closing it would refuse the very client the bound protects.
+     */
+    static <C> C victim(Collection<C> oldestFirst, Predicate<C> answering, Predicate<C> inputWaiting) {
+        C oldestReading = null;
+        for (C connection : oldestFirst) {
+            if (answering.test(connection)) {
+                continue;
+            }
+            if (!inputWaiting.test(connection)) {
+                return connection;
+            }
+            if (oldestReading == null) {
+                oldestReading = connection;
+            }
+        }
+        return oldestReading != null ? oldestReading : oldestFirst.iterator().next();
     }
 
     /** Closes every connection past its deadline, counting it as a timeout unless it counted something already. */
