@@ -54,6 +54,15 @@ abstract sealed class ConnectionTransport permits PlainConnection, TlsConnection
     /** The application bytes to the peer; after {@link #open}. */
     abstract OutputStream output() throws IOException;
 
+    /**
+     * Has {@code flush} run, on the connection's thread, whenever a read of {@link #input()} is about
+     * to wait for the network, and returns true; returns false if this transport cannot tell, and then
+     * the caller flushes before every read that may wait. After {@link #open}.
+     */
+    boolean flushBeforeWaiting(IoAction flush) {
+        return false;
+    }
+
     /** Sends our end of the conversation (close_notify for TLS, then FIN), unless sent already or closed. */
     abstract void shutOutput();
 

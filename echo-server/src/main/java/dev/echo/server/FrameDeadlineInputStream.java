@@ -13,16 +13,14 @@ import java.net.SocketTimeoutException;
  */
 final class FrameDeadlineInputStream extends BulkReadInputStream {
 
-    /** Called before every read that may block, so that no answer waits in a buffer meanwhile. */
-    interface BeforeRead {
-        void run() throws IOException;
-    }
-
     private final ConnectionPhase phase;
     private final ReadDeadlines deadlines;
-    private final BeforeRead beforeRead;
+    /** Called before every read that may block, so that no answer waits in a buffer meanwhile. */
+    private final IoAction beforeRead;
+    /** The deadline of the read in progress while it may block, else {@link ReadDeadlines#UNSET}. */
+    private long blockedDeadline = ReadDeadlines.UNSET;
 
-    FrameDeadlineInputStream(InputStream in, ConnectionPhase phase, BeforeRead beforeRead) {
+    FrameDeadlineInputStream(InputStream in, ConnectionPhase phase, IoAction beforeRead) {
         super(in);
         this.phase = phase;
         this.deadlines = phase.deadlines();
@@ -49,6 +47,7 @@ final class FrameDeadlineInputStream extends BulkReadInputStream {
             }
             n = in.read(b, off, Math.min(len, arrived));
         } else {
+            blockedDeadline = deadline;
             deadlines.blockedUntil(deadline);
             try {
                 n = in.read(b, off, len);
@@ -56,6 +55,7 @@ final class FrameDeadlineInputStream extends BulkReadInputStream {
                 throw deadlines.expired() ? withCause(deadlines.timedOut(), e) : e;
             } finally {
                 deadlines.blockedUntil(ReadDeadlines.UNSET);
+                blockedDeadline = ReadDeadlines.UNSET;
             }
             if (n < 0 && deadlines.expired()) {
                 throw deadlines.timedOut();
@@ -65,6 +65,21 @@ final class FrameDeadlineInputStream extends BulkReadInputStream {
             phase.bytesArrived(n);
         }
         return n;
+    }
+
+    /**
+     * Runs {@code action} from inside a read of this stream (where a layer below is about to read the
+     * socket) as not blocked in the read: a flush there that waits for the peer is the write's stall,
+     * for the sweeper to time as such, not a read past its deadline.
+     */
+    void unblockedDuring(IoAction action) throws IOException {
+        long deadline = blockedDeadline;
+        deadlines.blockedUntil(ReadDeadlines.UNSET);
+        try {
+            action.run();
+        } finally {
+            deadlines.blockedUntil(deadline);
+        }
     }
 
     private static SocketTimeoutException withCause(SocketTimeoutException timeout, IOException cause) {

@@ -21,6 +21,13 @@ import javax.net.ssl.SSLProtocolException;
  * for them until its idle timeout. Here such a header fails the read at once with an {@link
  * SSLProtocolException}, which the JDK answers with a fatal alert and the server counts as a bad
  * record. Bodies pass unread; a header split across reads is checked when complete.
+ *
+ * <p>It also reads ahead: the JDK reads each record in two exact reads (its header, then its body),
+ * each a system call and, on a virtual thread, often a park; here one read of the socket takes what
+ * has arrived, up to {@value #BUFFER_BYTES} bytes, and the records are handed on from that. Only when
+ * nothing is left does a read go to the socket and possibly wait, and then {@link #beforeWaiting}
+ * runs first: the connection flushes its answers there, once for all the requests of a batch (as
+ * Netty flushes once per read), rather than once per request record.
  */
 final class RecordHeaderCheckingInputStream extends InputStream {
     static final int HEADER_BYTES = 5;
@@ -30,17 +37,36 @@ final class RecordHeaderCheckingInputStream extends InputStream {
     /** The largest TLSCiphertext: 2^14 bytes of plaintext and 2,048 of expansion (RFC 5246 6.2.3). */
     static final int MAX_BODY_BYTES = (1 << 14) + 2048;
 
+    /** Read ahead at most: a hundred small request records, or a quarter of the largest one. */
+    static final int BUFFER_BYTES = 4096;
+
     private final InputStream tcp;
     private final byte[] header = new byte[HEADER_BYTES];
     private int headerFilled;
     private int bodyLeft;
     /** The byte read before this stream existed (the first of the ClientHello), not yet handed on; -1 after. */
     private int first;
+    private final byte[] buffer = new byte[BUFFER_BYTES];
+    private int position;
+    private int limit;
+    /** {@code limit - position}, for other threads ({@link #buffered()}). */
+    private volatile int buffered;
+    private IoAction beforeWaiting = () -> { };
 
     /** @param first the connection's first byte, read already; {@code tcp} carries the rest */
     RecordHeaderCheckingInputStream(byte first, InputStream tcp) {
         this.tcp = tcp;
         this.first = first & 0xff;
+    }
+
+    /** From now on, {@code action} runs before every read that goes to the socket; set by the connection's thread. */
+    void beforeWaiting(IoAction action) {
+        this.beforeWaiting = action;
+    }
+
+    /** Bytes read from the socket and not yet handed on; any thread. */
+    int buffered() {
+        return buffered;
     }
 
     @Override
@@ -60,14 +86,51 @@ final class RecordHeaderCheckingInputStream extends InputStream {
             b[off] = (byte) first;
             first = -1;
             n = 1;
+        } else if (position < limit) {
+            n = take(b, off, len);
         } else {
-            n = tcp.read(b, off, len);
-            if (n < 0) {
-                return n;
+            beforeWaiting.run();
+            if (len >= buffer.length) {
+                n = tcp.read(b, off, len); // as large as the buffer: no copy through it
+                if (n < 0) {
+                    return n;
+                }
+            } else {
+                int got = tcp.read(buffer, 0, buffer.length);
+                if (got < 0) {
+                    return got;
+                }
+                position = 0;
+                limit = got;
+                n = take(b, off, len);
             }
         }
         check(b, off, n);
         return n;
+    }
+
+    /** Hands on up to {@code len} buffered bytes (there is at least one). */
+    private int take(byte[] b, int off, int len) {
+        int n = Math.min(len, limit - position);
+        System.arraycopy(buffer, position, b, off, n);
+        position += n;
+        buffered = limit - position;
+        return n;
+    }
+
+    /** Skips buffered bytes first, then the socket's, unchecked: the JDK skips only when it gives up on the input. */
+    @Override
+    public long skip(long n) throws IOException {
+        if (n <= 0) {
+            return 0;
+        }
+        if (position < limit) {
+            int skipped = (int) Math.min(n, limit - position);
+            position += skipped;
+            buffered = limit - position;
+            return skipped;
+        }
+        return tcp.skip(n);
     }
 
     private void check(byte[] b, int off, int n) throws SSLProtocolException {
@@ -109,7 +172,7 @@ final class RecordHeaderCheckingInputStream extends InputStream {
 
     @Override
     public int available() throws IOException {
-        return first >= 0 ? 1 + tcp.available() : tcp.available();
+        return (first >= 0 ? 1 : 0) + (limit - position) + tcp.available();
     }
 
     /**

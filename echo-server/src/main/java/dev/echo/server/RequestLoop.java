@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One connection's conversation: read a frame, answer it, repeat, and end it the way the protocol
  * and the {@link ConnectionPhase} say. Answers are flushed when no pipelined request is waiting in
- * the reader, and always before a read that may block, so a client never waits for an answer that
- * sits in a buffer. A failure gets the answer {@link FrameFailure} prescribes; every end that is not
+ * the reader, and always before a read that may block (under TLS, where the TLS layer is about to
+ * read the socket), so a client never waits for an answer that sits in a buffer. A failure gets the answer {@link FrameFailure} prescribes; every end that is not
  * the peer's goes through its {@link ConnectionTransport}'s graceful end.
  */
 final class RequestLoop {
@@ -38,6 +38,8 @@ final class RequestLoop {
     private final FrameReader reader;
     private final FrameWriter writer;
     private final TrafficCount traffic;
+    /** True if the transport flushes when a read is about to wait (TLS), else it is done before every read. */
+    private final boolean flushedBeforeWaiting;
     private boolean unflushed;
 
     RequestLoop(long id, ServerConfig config, ServerCounters counters, ConnectionPhase phase,
@@ -48,7 +50,9 @@ final class RequestLoop {
         this.phase = phase;
         this.transport = transport;
         this.writer = config.framing().newWriter(out, budget);
-        this.input = new FrameDeadlineInputStream(transport.input(), phase, this::flushAnswers);
+        this.flushedBeforeWaiting = transport.flushBeforeWaiting(this::flushBeforeWaiting);
+        this.input = new FrameDeadlineInputStream(transport.input(), phase,
+                flushedBeforeWaiting ? () -> { } : this::flushAnswers);
         this.reader = config.framing().newReader(input, config.maxFrameBytes(), budget);
         this.traffic = new TrafficCount(counters);
     }
@@ -144,13 +148,24 @@ final class RequestLoop {
         written();
     }
 
-    /** An answer was written: it leaves now unless another request is already here to be answered with it. */
+    /**
+     * An answer was written: it leaves now unless another request is already here to be answered with
+     * it (in the reader's buffer, or, under TLS, anywhere short of the socket: the transport flushes
+     * when a read is about to wait for it).
+     */
     private void written() throws IOException {
         unflushed = true;
-        if (reader.bufferedBytes() == 0) {
+        if (!flushedBeforeWaiting && reader.bufferedBytes() == 0) {
             flushAnswers();
         }
         countBytes();
+    }
+
+    /** Called by the transport inside a read of the input that is about to wait for the network. */
+    private void flushBeforeWaiting() throws IOException {
+        if (unflushed) {
+            input.unblockedDuring(this::flushAnswers);
+        }
     }
 
     /** Sends one last error answer, unless our side is shut already, then ends gracefully. */

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * waiting input is what either layer holds ({@code available()} of the TLS stream counts only
  * decrypted bytes), the drain reads TCP (its records are dropped undecrypted), and a close closes TCP
  * (closing the {@code SSLSocket} writes a close_notify, which could wait behind a stalled write).
+ * The TLS layer reads TCP through a {@link RecordHeaderCheckingInputStream}, which refuses what is
+ * not TLS at its first record header and reads ahead, and where answers are flushed
+ * ({@link #flushBeforeWaiting}).
  *
  * <p>The handshake runs on the connection's thread, never the accept thread, and is timed like a
  * read by the {@link ConnectionPhase}: past the handshake timeout the idle sweeper closes the
@@ -31,6 +34,8 @@ final class TlsConnection extends ConnectionTransport {
     private final AtomicBoolean released = new AtomicBoolean();
     /** Null until the handshake is complete. */
     private volatile SSLSocket tls;
+    /** The TCP input as the TLS layer reads it; null until the handshake starts. */
+    private volatile RecordHeaderCheckingInputStream records;
     private volatile Thread connectionThread;
 
     TlsConnection(Socket socket, long id, TlsTransport transport) {
@@ -62,7 +67,8 @@ final class TlsConnection extends ConnectionTransport {
             throw new HandshakeException(HandshakeFailure.NOT_TLS, String.format(
                     "first byte 0x%02x is not a TLS handshake record (0x16): a plain client?", first), null);
         }
-        SSLSocket layered = transport.material().layer(socket, (byte) first);
+        records = new RecordHeaderCheckingInputStream((byte) first, socket.getInputStream());
+        SSLSocket layered = transport.material().layer(socket, records);
         phase.deadlines().blockedUntil(deadline);
         try {
             layered.startHandshake();
@@ -156,9 +162,22 @@ final class TlsConnection extends ConnectionTransport {
         }
     }
 
+    /**
+     * Answers are flushed where the TLS layer is about to read the socket: with every request
+     * record that had arrived handed on, so a batch of pipelined requests is answered in one record.
+     */
+    @Override
+    boolean flushBeforeWaiting(IoAction flush) {
+        established();
+        records.beforeWaiting(flush);
+        return true;
+    }
+
     @Override
     boolean inputWaiting() throws IOException {
-        if (socket.isClosed() || socket.isInputShutdown() || socket.getInputStream().available() > 0) {
+        RecordHeaderCheckingInputStream read = records;
+        if (socket.isClosed() || socket.isInputShutdown() || socket.getInputStream().available() > 0
+                || (read != null && read.buffered() > 0)) {
             return true;
         }
         SSLSocket layered = tls;

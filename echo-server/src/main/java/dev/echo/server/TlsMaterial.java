@@ -78,15 +78,15 @@ final class TlsMaterial {
     }
 
     /**
-     * A server-side TLS socket over {@code socket}, whose first byte was read already; no I/O yet. It
-     * reads through a {@link RecordHeaderCheckingInputStream}, given as the bytes "consumed" already:
-     * the JDK reads those first and, since that stream ends only with the TCP input, nothing else.
+     * A server-side TLS socket over {@code socket}, reading {@code records} (its TCP input); no I/O
+     * yet. They are given as the bytes "consumed" already: the JDK reads those first and, since that
+     * stream ends only with the TCP input, nothing else.
      */
-    SSLSocket layer(Socket socket, byte first) throws IOException {
+    SSLSocket layer(Socket socket, RecordHeaderCheckingInputStream records) throws IOException {
         SSLSocket layered = (SSLSocket) context.getSocketFactory()
                 // Not autoClose: after a failed handshake the JDK would close the TCP socket over the
                 // client's unread bytes, a reset that can destroy the alert telling it why.
-                .createSocket(socket, new RecordHeaderCheckingInputStream(first, socket.getInputStream()), false);
+                .createSocket(socket, records, false);
         layered.setUseClientMode(false);
         layered.setSSLParameters(parameters);
         return layered;

@@ -31,9 +31,9 @@ final class TlsTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(TlsTransport.class);
     /**
      * Taken from the buffer budget for each TLS connection: the JDK's record buffers, one of up to
-     * 16 KiB and some each way.
+     * 16 KiB and some each way, and the read-ahead of {@link RecordHeaderCheckingInputStream}.
      */
-    static final int RECORD_BUFFER_BYTES = 2 * (16 * 1024 + 512);
+    static final int RECORD_BUFFER_BYTES = 2 * (16 * 1024 + 512) + RecordHeaderCheckingInputStream.BUFFER_BYTES;
     static final int MAX_REFUSALS = 32;
     static final Duration REFUSAL_TIMEOUT = Duration.ofSeconds(2);
     /** How long {@link #stop} waits for the TLS threads in all. */
@@ -129,7 +129,7 @@ final class TlsTransport implements Transport {
             OutputStream out;
             SSLSocket layered = null;
             if (first == HANDSHAKE_RECORD) {
-                layered = material.layer(socket, (byte) first);
+                layered = material.layer(socket, new RecordHeaderCheckingInputStream((byte) first, in));
                 layered.startHandshake();
                 out = layered.getOutputStream();
             } else {

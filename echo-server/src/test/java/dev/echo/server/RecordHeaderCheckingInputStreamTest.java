@@ -1,6 +1,7 @@
 package dev.echo.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,39 @@ class RecordHeaderCheckingInputStreamTest {
         int tooLong = RecordHeaderCheckingInputStream.MAX_BODY_BYTES + 1;
         byte[] oversized = concat(record(0x16, 3, 1, 4), new byte[] {0x17, 3, 3, (byte) (tooLong >> 8), (byte) tooLong});
         assertThrows(SSLProtocolException.class, () -> readAll(oversized, 64));
+    }
+
+    /**
+     * Read as the JDK reads (a header, then its body, each exactly): the records that have arrived
+     * come from one read of the socket, and what runs before waiting (the connection's flush) runs
+     * only when nothing is left, not before each record.
+     */
+    @Test
+    void recordsThatArrivedTogetherComeFromOneSocketReadAndBeforeWaitingRunsOnlyWhenNothingIsLeft() throws IOException {
+        byte[] stream = concat(record(0x16, 3, 1, 10), record(0x17, 3, 3, 30), record(0x17, 3, 3, 30));
+        int[] socketReads = new int[1];
+        InputStream tcp = new ByteArrayInputStream(stream, 1, stream.length - 1) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                socketReads[0]++;
+                return super.read(b, off, len);
+            }
+        };
+        RecordHeaderCheckingInputStream checked = new RecordHeaderCheckingInputStream(stream[0], tcp);
+        int[] waits = new int[1];
+        checked.beforeWaiting(() -> waits[0]++);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int[] recordLengths = {10, 30, 30};
+        for (int length : recordLengths) {
+            out.writeBytes(checked.readNBytes(RecordHeaderCheckingInputStream.HEADER_BYTES));
+            out.writeBytes(checked.readNBytes(length));
+        }
+        assertArrayEquals(stream, out.toByteArray());
+        assertEquals(1, socketReads[0], "expected every record from one read of the socket");
+        assertEquals(1, waits[0], "expected beforeWaiting only before that read");
+        assertEquals(0, checked.buffered());
+        assertEquals(-1, checked.read());
+        assertEquals(2, waits[0], "expected beforeWaiting before the read that found the end");
     }
 
     /** A header and {@code length} body bytes. */

@@ -272,6 +272,142 @@ class TlsServerTest {
         }
     }
 
+    /**
+     * Requests that arrive together are answered together: 64 request records in one TCP segment get
+     * their answers in a record or two, as Netty's flush per read batch does, not one record (and one
+     * write) each as before the read-ahead (64 here).
+     */
+    @Test
+    void pipelinedRequestRecordsArrivingTogetherAreAnsweredInFewRecords() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        int pipelined = 64;
+        try (EchoServer server = start(pki, b -> b)) {
+            RecordCountingSocket tcp = new RecordCountingSocket();
+            tcp.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) WAIT.toMillis());
+            SSLSocket socket = (SSLSocket) pki.clientContext().getSocketFactory().createSocket(tcp, "localhost",
+                    server.port(), true);
+            socket.startHandshake();
+            try (WireClient client = WireClient.over(socket, Framing.DELIMITED)) {
+                assertEquals("warm", client.echo("warm")); // the handshake's last records are read by now
+                // The first batch overflows the answer buffer's first 128 bytes, which makes it grow.
+                long[] answerRecords = new long[2];
+                for (int batch = 0; batch < answerRecords.length; batch++) {
+                    long before = tcp.applicationRecordsIn();
+                    tcp.holdOutput();
+                    for (int i = 0; i < pipelined; i++) {
+                        client.send(dev.echo.core.Messages.echo("batch " + batch + " request " + i)); // a record each
+                    }
+                    assertEquals(pipelined, tcp.releaseOutput(), "expected a record per request, sent in one write");
+                    for (int i = 0; i < pipelined; i++) {
+                        assertEquals("batch " + batch + " request " + i, client.receive().getEchoMessage().getContent());
+                    }
+                    answerRecords[batch] = tcp.applicationRecordsIn() - before;
+                }
+                assertTrue(answerRecords[1] <= 2, "expected " + pipelined + " answers in at most 2 records once the"
+                        + " buffer grew, got " + java.util.Arrays.toString(answerRecords) + " (first batch, second)");
+            }
+        }
+    }
+
+    /**
+     * A client's TCP socket that counts the TLS records coming in and can hold what goes out, so that
+     * records written one by one leave in one write ({@link #releaseOutput}).
+     */
+    private static final class RecordCountingSocket extends Socket {
+        private final java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        private volatile boolean holding;
+        private int recordsHeld;
+        private long applicationRecordsIn;
+        private InputStream in;
+        private java.io.OutputStream out;
+
+        synchronized long applicationRecordsIn() {
+            return applicationRecordsIn;
+        }
+
+        synchronized void holdOutput() {
+            holding = true;
+            recordsHeld = 0;
+        }
+
+        /** Sends what was held in one write; returns how many records it holds. */
+        synchronized int releaseOutput() throws IOException {
+            holding = false;
+            super.getOutputStream().write(held.toByteArray());
+            held.reset();
+            return recordsHeld;
+        }
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (in == null) {
+                InputStream tcp = super.getInputStream();
+                in = new InputStream() {
+                    private final byte[] header = new byte[5];
+                    private int headerFilled;
+                    private int bodyLeft;
+
+                    @Override
+                    public int read() throws IOException {
+                        byte[] one = new byte[1];
+                        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = tcp.read(b, off, len);
+                        for (int i = off; i < off + n; i++) {
+                            if (bodyLeft > 0) {
+                                bodyLeft--;
+                            } else {
+                                header[headerFilled++] = b[i];
+                                if (headerFilled == header.length) {
+                                    headerFilled = 0;
+                                    bodyLeft = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+                                    if (header[0] == 23) {
+                                        counted();
+                                    }
+                                }
+                            }
+                        }
+                        return n;
+                    }
+                };
+            }
+            return in;
+        }
+
+        private synchronized void counted() {
+            applicationRecordsIn++;
+        }
+
+        @Override
+        public synchronized java.io.OutputStream getOutputStream() throws IOException {
+            if (out == null) {
+                java.io.OutputStream tcp = super.getOutputStream();
+                out = new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        synchronized (RecordCountingSocket.this) {
+                            if (holding) {
+                                held.write(b, off, len);
+                                recordsHeld++;
+                                return;
+                            }
+                        }
+                        tcp.write(b, off, len);
+                    }
+                };
+            }
+            return out;
+        }
+    }
+
     private static EchoServer start(TestCertificates pki, java.util.function.UnaryOperator<ServerTls.Builder> tls)
             throws IOException {
         return start(pki, tls, c -> c);
