@@ -310,6 +310,33 @@ class TlsServerTest {
     }
 
     /**
+     * A record that is not application data after a request (here the client's TLS 1.3 KeyUpdate,
+     * which {@code startHandshake()} on an open connection sends), arriving with it: the TLS layer
+     * reads both and then waits for more, and the answer must have left before that wait.
+     */
+    @Test
+    void aRequestFollowedByAKeyUpdateInTheSameSegmentIsAnsweredAtOnce() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b)) {
+            RecordCountingSocket tcp = new RecordCountingSocket();
+            tcp.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) WAIT.toMillis());
+            SSLSocket socket = (SSLSocket) pki.clientContext().getSocketFactory().createSocket(tcp, "localhost",
+                    server.port(), true);
+            socket.startHandshake();
+            try (WireClient client = WireClient.over(socket, Framing.DELIMITED)) {
+                assertEquals("before", client.echo("before"));
+                tcp.holdOutput();
+                client.send(dev.echo.core.Messages.echo("with a key update"));
+                socket.startHandshake(); // TLS 1.3: a KeyUpdate
+                assertEquals(2, tcp.releaseOutput(), "expected the request's record and the KeyUpdate's, in one write");
+                socket.setSoTimeout(5_000); // far below the idle timeout an unflushed answer would wait for
+                assertEquals("with a key update", client.receive().getEchoMessage().getContent());
+                assertEquals("after", client.echo("after"));
+            }
+        }
+    }
+
+    /**
      * A client's TCP socket that counts the TLS records coming in and can hold what goes out, so that
      * records written one by one leave in one write ({@link #releaseOutput}).
      */
