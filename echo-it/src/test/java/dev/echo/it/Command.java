@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /** One external command run to completion within a deadline; a failure carries the command and its output. */
 record Command(List<String> command, Path directory, Path stdin, Map<String, String> environment) {
+    /** How long the output may stay open after the command ended (a child holding it, or a starved pump). */
+    private static final Duration OUTPUT_AFTER_EXIT = Duration.ofSeconds(30);
 
     /** What the command printed (stdout and stderr together) and how it ended. */
     record Result(List<String> command, int exitCode, String output) {
@@ -57,13 +59,15 @@ record Command(List<String> command, Path directory, Path stdin, Map<String, Str
         try {
             Process process = builder.start();
             ByteArrayOutputStream output = new ByteArrayOutputStream();
-            Thread pump = Thread.ofVirtual().start(() -> copy(process.getInputStream(), output));
+            // A platform thread: a virtual one was seen starved for over 10 s by a test's thousands of
+            // client threads on busy cores (docker stats in ContainerIT, four CPU hogs).
+            Thread pump = Thread.ofPlatform().daemon().name("command-output").start(() -> copy(process.getInputStream(), output));
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(line + " did not finish within " + timeout);
             }
-            if (!pump.join(Duration.ofSeconds(10))) {
-                throw new IllegalStateException(line + " ended but its output stayed open for 10 s");
+            if (!pump.join(OUTPUT_AFTER_EXIT)) {
+                throw new IllegalStateException(line + " ended but its output stayed open for " + OUTPUT_AFTER_EXIT);
             }
             return new Result(command, process.exitValue(), output.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
