@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * One connection's conversation: read a frame, answer it, repeat, and end it the way the protocol
  * and the {@link ConnectionPhase} say. Answers are flushed when no pipelined request is waiting in
  * the reader, and always before a read that may block (under TLS, where the TLS layer is about to
- * read the socket), so a client never waits for an answer that sits in a buffer. A failure gets the answer {@link FrameFailure} prescribes; every end that is not
- * the peer's goes through its {@link ConnectionTransport}'s graceful end.
+ * read the socket), so a client never waits for an answer that sits in a buffer. A failure gets the
+ * answer {@link FrameFailure} prescribes; every end that is not the peer's goes through its {@link
+ * ConnectionTransport}'s graceful end.
  */
 final class RequestLoop {
     private static final Logger log = LoggerFactory.getLogger(RequestLoop.class);

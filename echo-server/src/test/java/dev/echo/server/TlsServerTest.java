@@ -283,10 +283,7 @@ class TlsServerTest {
         int pipelined = 64;
         try (EchoServer server = start(pki, b -> b)) {
             RecordCountingSocket tcp = new RecordCountingSocket();
-            tcp.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) WAIT.toMillis());
-            SSLSocket socket = (SSLSocket) pki.clientContext().getSocketFactory().createSocket(tcp, "localhost",
-                    server.port(), true);
-            socket.startHandshake();
+            SSLSocket socket = tlsSocket(connected(tcp, server), server, pki.clientContext(), "TLSv1.3");
             try (WireClient client = WireClient.over(socket, Framing.DELIMITED)) {
                 assertEquals("warm", client.echo("warm")); // the handshake's last records are read by now
                 // The first batch overflows the answer buffer's first 128 bytes, which makes it grow.
@@ -319,10 +316,7 @@ class TlsServerTest {
         TestCertificates pki = TestCertificates.create(dir);
         try (EchoServer server = start(pki, b -> b)) {
             RecordCountingSocket tcp = new RecordCountingSocket();
-            tcp.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) WAIT.toMillis());
-            SSLSocket socket = (SSLSocket) pki.clientContext().getSocketFactory().createSocket(tcp, "localhost",
-                    server.port(), true);
-            socket.startHandshake();
+            SSLSocket socket = tlsSocket(connected(tcp, server), server, pki.clientContext(), "TLSv1.3");
             try (WireClient client = WireClient.over(socket, Framing.DELIMITED)) {
                 assertEquals("before", client.echo("before"));
                 tcp.holdOutput();
@@ -452,7 +446,12 @@ class TlsServerTest {
     }
 
     private static SSLSocket tlsSocket(EchoServer server, SSLContext context, String protocol) throws IOException {
-        Socket tcp = rawConnect(server);
+        return tlsSocket(rawConnect(server), server, context, protocol);
+    }
+
+    /** TLS over {@code tcp}, connected to {@code server} already, its handshake done. */
+    private static SSLSocket tlsSocket(Socket tcp, EchoServer server, SSLContext context, String protocol)
+            throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(tcp, "localhost", server.port(), true);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -478,7 +477,11 @@ class TlsServerTest {
     }
 
     private static Socket rawConnect(EchoServer server) throws IOException {
-        Socket socket = new Socket();
+        return connected(new Socket(), server);
+    }
+
+    /** {@code socket} connected to {@code server}, its reads waiting at most {@link #WAIT}. */
+    private static Socket connected(Socket socket, EchoServer server) throws IOException {
         socket.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) WAIT.toMillis());
         socket.setSoTimeout((int) WAIT.toMillis());
         return socket;
