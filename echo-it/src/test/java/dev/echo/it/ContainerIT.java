@@ -76,7 +76,7 @@ class ContainerIT {
                 assertEquals("every interface", client.echo("every interface"), "expected an answer on 127.0.0.1");
             }
             Await.until("the container to turn healthy", Duration.ofSeconds(90),
-                    () -> server.health().startsWith("healthy"), server::health);
+                    () -> server.health().startsWith("healthy"), server::healthChecks);
         }
     }
 
@@ -117,7 +117,7 @@ class ContainerIT {
                 assertFalse(answer.getError().getDetail().contains("\n"), "expected one line: " + answer.getError().getDetail());
             }
             Await.until("the container to turn healthy over TLS", Duration.ofSeconds(90),
-                    () -> server.health().startsWith("healthy"), server::health);
+                    () -> server.health().startsWith("healthy"), server::healthChecks);
             assertTrue(server.health().contains("echoed"), "expected the health check's full echo over mutual TLS"
                     + " with ECHO_HEALTHCHECK_TLS_CERT/KEY: " + server.health());
 

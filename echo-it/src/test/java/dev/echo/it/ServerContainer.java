@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ulimit;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +127,28 @@ final class ServerContainer implements AutoCloseable {
         }
         List<HealthStateLog> log = health.getLog() == null ? List.of() : health.getLog();
         return health.getStatus() + (log.isEmpty() ? "" : " (last check: " + log.getLast().getOutput().strip() + ")");
+    }
+
+    /** The checks Docker remembers (its last five), each with how long it took: why a verdict is what it is. */
+    String healthChecks() {
+        HealthState health = container.getDockerClient().inspectContainerCmd(id()).exec().getState().getHealth();
+        if (health == null || health.getLog() == null) {
+            return "no health checks";
+        }
+        StringBuilder checks = new StringBuilder(health.getStatus());
+        for (HealthStateLog check : health.getLog()) {
+            checks.append("\n  ").append(check.getStart()).append(" took ").append(took(check))
+                    .append(", exit ").append(check.getExitCodeLong()).append(": ").append(check.getOutput().strip());
+        }
+        return checks.toString();
+    }
+
+    private static String took(HealthStateLog check) {
+        try {
+            return Duration.between(Instant.parse(check.getStart()), Instant.parse(check.getEnd())).toMillis() + " ms";
+        } catch (RuntimeException e) {
+            return "? (start " + check.getStart() + ", end " + check.getEnd() + ")";
+        }
     }
 
     String id() {
