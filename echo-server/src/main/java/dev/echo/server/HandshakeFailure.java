@@ -6,6 +6,7 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLProtocolException;
 
 /**
  * Why a TLS handshake failed, as the server counts and reports it ({@link TlsStats}, metric label
@@ -23,11 +24,25 @@ public enum HandshakeFailure {
     EXPIRED("expired_certificate"),
     /** No protocol version or cipher suite both sides accept. */
     PROTOCOL_MISMATCH("protocol_or_cipher_mismatch"),
+    /**
+     * The client's certificate was refused for anything but its issuer or dates: a chain longer than
+     * the JDK accepts ({@code jdk.tls.server.maxInboundCertificateChainLength}, 8 by default), a bad
+     * signature, a key or usage that does not fit.
+     */
+    BAD_CLIENT_CERTIFICATE("bad_client_certificate"),
     /** The first bytes were not a TLS handshake record: a plain client, or something else. */
     NOT_TLS("not_tls"),
+    /**
+     * TLS records whose handshake messages do not parse or break the protocol's rules: a ClientHello
+     * that does not decode, a server name that is no host name, a message out of order.
+     */
+    MALFORMED_HANDSHAKE("malformed_handshake"),
     /** The handshake was not complete within the handshake timeout. */
     TIMEOUT("handshake_timeout"),
-    /** The client refused our certificate (an alert of its own) or went away during the handshake. */
+    /**
+     * The client refused our certificate (an alert of its own, whichever it names, except a protocol
+     * or cipher mismatch) or went away during the handshake.
+     */
     CLIENT_ABORTED("client_aborted"),
     /** The server stopped before the handshake was complete: nobody's fault, counted apart from the client's leaving. */
     SERVER_STOPPED("server_stopped"),
@@ -47,12 +62,17 @@ public enum HandshakeFailure {
 
     /** The reason for a handshake that threw {@code failure} (a timeout is known by the caller, not from this). */
     static HandshakeFailure of(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
-                return EXPIRED;
-            }
+        if (causedBy(failure, CertificateExpiredException.class) || causedBy(failure, CertificateNotYetValidException.class)) {
+            return EXPIRED;
         }
         String message = messages(failure);
+        // The JDK words an alert the client sent as "Received fatal alert: NAME" and one it sends as
+        // "(NAME) why"; a name such as unknown_ca means the client's verdict on our certificate in
+        // the first and ours on the client's in the second.
+        if (message.contains("received fatal alert")) {
+            return message.contains("protocol_version") || message.contains("handshake_failure")
+                    || message.contains("insufficient_security") ? PROTOCOL_MISMATCH : CLIENT_ABORTED;
+        }
         if (message.contains("empty client certificate chain") || message.contains("certificate_required")) {
             return NO_CLIENT_CERTIFICATE;
         }
@@ -63,6 +83,20 @@ public enum HandshakeFailure {
         if (message.contains("expired") || message.contains("not yet valid")) {
             return EXPIRED;
         }
+        if (message.contains("certificate chain length") || message.contains("(bad_certificate)")
+                || message.contains("(unsupported_certificate)") || message.contains("(certificate_unknown)")) {
+            return BAD_CLIENT_CERTIFICATE;
+        }
+        // The JDK throws SSLProtocolException, with no alert named, for much of what does not parse
+        // (a server name with a space in it), and says "unexpected end of handshake data" for lengths
+        // that point past the message.
+        if (causedBy(failure, SSLProtocolException.class) || message.contains("unexpected end of handshake data")
+                || message.contains("(decode_error)") || message.contains("(illegal_parameter)")
+                || message.contains("(unexpected_message)") || message.contains("(missing_extension)")
+                || message.contains("(unsupported_extension)") || message.contains("(record_overflow)")
+                || message.contains("(unrecognized_name)")) {
+            return MALFORMED_HANDSHAKE;
+        }
         if (message.contains("no cipher suites in common") || message.contains("protocol_version")
                 || message.contains("not enabled or supported") || message.contains("not accepted by server preferences")
                 || message.contains("no appropriate protocol") || message.contains("handshake_failure")) {
@@ -71,12 +105,21 @@ public enum HandshakeFailure {
         if (message.contains("unsupported or unrecognized ssl message")) {
             return NOT_TLS;
         }
-        if (message.contains("received fatal alert") || message.contains("remote host terminated")
+        if (message.contains("remote host terminated")
                 || failure instanceof EOFException || failure instanceof SocketException
                 || message.contains("connection reset") || message.contains("broken pipe")) {
             return CLIENT_ABORTED;
         }
         return failure instanceof SSLException ? OTHER : CLIENT_ABORTED;
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String messages(Throwable failure) {

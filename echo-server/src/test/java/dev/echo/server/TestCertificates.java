@@ -14,6 +14,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -93,11 +94,21 @@ record TestCertificates(Path dir, CertificateAuthority ca, BigInteger serverSeri
         return context(dir.resolve("expired.pem"), dir.resolve("expired.key"));
     }
 
+    /** Trusts the CA, presents the client certificate in a chain of {@code length} (the certificate repeated). */
+    SSLContext longChainClientContext(int length) {
+        return context(dir.resolve("client.pem"), dir.resolve("client.key"), length);
+    }
+
     private SSLContext context(Path certificate, Path key) {
-        return context(certificate, key, false);
+        return context(certificate, key, 0);
     }
 
     private SSLContext context(Path certificate, Path key, boolean presentWhateverIsAsked) {
+        return context(certificate, key, presentWhateverIsAsked ? 1 : 0);
+    }
+
+    /** {@code presentedChainLength} 0: the JDK's key manager as it is; else it always presents, a chain that long. */
+    private SSLContext context(Path certificate, Path key, int presentedChainLength) {
         try {
             TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
             trust.init(PemFiles.trustStore(dir.resolve("ca.pem")));
@@ -109,8 +120,8 @@ record TestCertificates(Path dir, CertificateAuthority ca, BigInteger serverSeri
             }
             SSLContext context = SSLContext.getInstance("TLS");
             KeyManager[] managers = keys == null ? null : keys.getKeyManagers();
-            if (managers != null && presentWhateverIsAsked) {
-                managers = new KeyManager[] {new AlwaysPresent((X509ExtendedKeyManager) managers[0])};
+            if (managers != null && presentedChainLength > 0) {
+                managers = new KeyManager[] {new AlwaysPresent((X509ExtendedKeyManager) managers[0], presentedChainLength)};
             }
             context.init(managers, trust.getTrustManagers(), null);
             return context;
@@ -119,12 +130,15 @@ record TestCertificates(Path dir, CertificateAuthority ca, BigInteger serverSeri
         }
     }
 
-    /** Offers its one certificate whichever issuers the server names. */
+    /** Offers its one certificate whichever issuers the server names; in a chain padded to a length if asked. */
     private static final class AlwaysPresent extends X509ExtendedKeyManager {
         private final X509ExtendedKeyManager delegate;
+        private final int chainLength;
 
-        AlwaysPresent(X509ExtendedKeyManager delegate) {
+        /** {@code chainLength} 1: the chain as it is. */
+        AlwaysPresent(X509ExtendedKeyManager delegate, int chainLength) {
             this.delegate = delegate;
+            this.chainLength = chainLength;
         }
 
         private String onlyAlias() {
@@ -164,7 +178,13 @@ record TestCertificates(Path dir, CertificateAuthority ca, BigInteger serverSeri
 
         @Override
         public X509Certificate[] getCertificateChain(String alias) {
-            return delegate.getCertificateChain(alias);
+            X509Certificate[] chain = delegate.getCertificateChain(alias);
+            if (chain == null || chainLength <= chain.length) {
+                return chain;
+            }
+            X509Certificate[] padded = Arrays.copyOf(chain, chainLength);
+            Arrays.fill(padded, chain.length, chainLength, chain[0]);
+            return padded;
         }
 
         @Override

@@ -1,0 +1,245 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.core.Framing;
+import dev.echo.core.tls.PemFiles;
+import dev.echo.testkit.Await;
+import dev.echo.testkit.WireClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Handshakes refused for what the common reasons do not cover, each counted under a reason of its own
+ * rather than {@code other}: a ClientHello that does not decode, a server name that is no host name, a
+ * client chain longer than the JDK takes, and a client that refuses the server's certificate with an
+ * alert whose name (certificate_expired) must not be read as the client's own certificate expiring.
+ */
+class TlsUnusualRefusalsTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aServerNameThatIsNoHostNameIsAMalformedHandshake() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki)) {
+            String name = "placeholder-name.example";
+            byte[] hello = clientHello(pki.clientContext(), name);
+            int at = indexOf(hello, name.getBytes(StandardCharsets.US_ASCII));
+            assertTrue(at > 0, "expected the server name in the ClientHello");
+            hello[at + "placeholder".length()] = ' '; // "placeholder name.example": no host name has a space
+            assertClosedAfterSending(server, hello);
+            awaitOnly(server, HandshakeFailure.MALFORMED_HANDSHAKE);
+        }
+    }
+
+    @Test
+    void aClientHelloThatDoesNotDecodeIsAMalformedHandshake() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki)) {
+            // A record holding a ClientHello whose cipher-suite list claims more bytes than the message has.
+            ByteBuffer body = ByteBuffer.allocate(2 + 32 + 1 + 2 + 4);
+            body.putShort((short) 0x0303).put(new byte[32]).put((byte) 0).putShort((short) 0x4000).putInt(0x13011302);
+            byte[] message = handshakeMessage(1, body.array());
+            assertClosedAfterSending(server, record(0x16, message));
+            awaitOnly(server, HandshakeFailure.MALFORMED_HANDSHAKE);
+        }
+    }
+
+    @Test
+    void aClientChainLongerThanTheJdkTakesIsABadClientCertificate() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki)) {
+            // The JDK takes at most 8 certificates from a client (jdk.tls.server.maxInboundCertificateChainLength).
+            assertThrows(IOException.class, () -> echoOver(server, pki.longChainClientContext(9)));
+            awaitOnly(server, HandshakeFailure.BAD_CLIENT_CERTIFICATE);
+            try (WireClient client = WireClient.over(tlsSocket(server, pki.longChainClientContext(8)), Framing.DELIMITED)) {
+                assertEquals("eight are taken", client.echo("eight are taken"),
+                        "expected a chain of 8 accepted: the refusal above is its length");
+            }
+        }
+    }
+
+    @Test
+    void aClientThatRefusesOurCertificateAsExpiredLeftItIsNotAnExpiredClientCertificate() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki)) {
+            // The JDK's client answers a server certificate its trust manager finds expired with the
+            // alert certificate_expired (an OpenSSL client answers one of an unknown CA with unknown_ca).
+            // The server reads that alert, or meets the closed socket when it writes first: either way
+            // client_aborted. Which one depends on timing; the test below pins the alert's reading.
+            assertThrows(IOException.class, () -> echoOver(server, refusingAsExpired(pki)));
+            awaitOnly(server, HandshakeFailure.CLIENT_ABORTED);
+        }
+    }
+
+    /** In the words of JDK 25's server: "(NAME) Received fatal alert: NAME" for an alert it received. */
+    @Test
+    void theAlertAClientSendsIsItsVerdictNotOurs() {
+        assertEquals(HandshakeFailure.CLIENT_ABORTED, HandshakeFailure.of(received("unknown_ca")));
+        assertEquals(HandshakeFailure.CLIENT_ABORTED, HandshakeFailure.of(received("certificate_expired")));
+        assertEquals(HandshakeFailure.CLIENT_ABORTED, HandshakeFailure.of(received("bad_certificate")));
+        assertEquals(HandshakeFailure.PROTOCOL_MISMATCH, HandshakeFailure.of(received("protocol_version")));
+        assertEquals(HandshakeFailure.UNKNOWN_CA, HandshakeFailure.of(new SSLHandshakeException(
+                "(certificate_unknown) PKIX path building failed: unable to find valid certification path")),
+                "expected the server's own verdict on a client certificate still read as such");
+    }
+
+    private static SSLHandshakeException received(String alert) {
+        return new SSLHandshakeException("(" + alert + ") Received fatal alert: " + alert);
+    }
+
+    private static EchoServer start(TestCertificates pki) throws IOException {
+        ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key"))
+                .clientCa(pki.dir().resolve("ca.pem")).build();
+        return EchoServer.create(ServerConfig.builder().port(0).tls(tls).build()).start();
+    }
+
+    /** Waits until {@code reason} is counted once, then checks that it is the only failure counted. */
+    private static void awaitOnly(EchoServer server, HandshakeFailure reason) {
+        Await.until(reason.label() + " counted", WAIT,
+                () -> server.tlsStats().orElseThrow().handshakeFailures(reason) == 1,
+                () -> server.tlsStats().orElseThrow().handshakeFailures().toString());
+        Map<HandshakeFailure, Long> failures = server.tlsStats().orElseThrow().handshakeFailures();
+        assertEquals(1, server.tlsStats().orElseThrow().handshakeFailureTotal(),
+                "expected the refusal counted once, under " + reason.label() + " only: " + failures);
+    }
+
+    private static void echoOver(EchoServer server, SSLContext context) throws IOException {
+        try (SSLSocket socket = tlsSocket(server, context)) {
+            WireClient.over(socket, Framing.DELIMITED).echo("should not be answered"); // TLS 1.3: a refusal may show here
+        }
+    }
+
+    private static SSLSocket tlsSocket(EchoServer server, SSLContext context) throws IOException {
+        Socket tcp = connect(server);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(tcp, "localhost", server.port(), true);
+        socket.setSoTimeout((int) WAIT.toMillis());
+        socket.startHandshake();
+        return socket;
+    }
+
+    private static Socket connect(EchoServer server) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) WAIT.toMillis());
+        socket.setSoTimeout((int) WAIT.toMillis());
+        return socket;
+    }
+
+    /** Sends {@code bytes} on a new connection and expects the server to close it (not to wait for more). */
+    private static void assertClosedAfterSending(EchoServer server, byte[] bytes) throws IOException {
+        try (Socket socket = connect(server)) {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            assertClosedByTheServer(socket);
+        }
+    }
+
+    /** Reads what the server sends until it closes the connection; fails if it waits {@link #WAIT} instead. */
+    private static void assertClosedByTheServer(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        try {
+            while (in.read() >= 0) {
+                // the server's flight or an alert, then the end of stream
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("expected the server to close the connection, it waited " + WAIT, e);
+        } catch (IOException e) {
+            // a reset also means closed
+        }
+    }
+
+    /** The first record a JDK client would send: its ClientHello, asking for {@code serverName}. */
+    private static byte[] clientHello(SSLContext context, String serverName) throws IOException {
+        SSLEngine engine = context.createSSLEngine("localhost", 0);
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setServerNames(List.of(new SNIHostName(serverName)));
+        engine.setSSLParameters(parameters);
+        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] hello = new byte[out.remaining()];
+        out.get(hello);
+        return hello;
+    }
+
+    private static byte[] handshakeMessage(int type, byte[] body) {
+        return ByteBuffer.allocate(4 + body.length).putInt(type << 24 | body.length).put(body).array();
+    }
+
+    private static byte[] record(int type, byte[] fragment) {
+        return ByteBuffer.allocate(5 + fragment.length).put((byte) type).putShort((short) 0x0301)
+                .putShort((short) fragment.length).put(fragment).array();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** Presents the client certificate and refuses every server certificate as expired. */
+    private static SSLContext refusingAsExpired(TestCertificates pki) throws IOException, GeneralSecurityException {
+        KeyStore store = PemFiles.keyStore(pki.dir().resolve("client.pem"), pki.dir().resolve("client.key"));
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, new char[0]);
+        X509TrustManager refusing = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                throw new CertificateException("not a server");
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                throw new CertificateException("the server's certificate has expired (as this test pretends)",
+                        new CertPathValidatorException("expired", null, null, -1,
+                                CertPathValidatorException.BasicReason.EXPIRED));
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), new TrustManager[] {refusing}, null);
+        return context;
+    }
+}
