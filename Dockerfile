@@ -24,9 +24,9 @@ ENV ECHO_HOST=0.0.0.0 \
 
 # One echo round trip to this container's server, from the server jar (no curl or nc in the image). It
 # reads the port as the server did (PID 1's arguments, then ECHO_PORT); a small JVM, started now and then.
-# The check bounds its own connect, handshake and read (3 s each) and says why it failed; Docker's timeout
-# only catches a checker that never ran: a JVM start plus a TLS handshake costs ~0.8 s of CPU, which on a
-# host with every core busy can take longer than 5 s, and that is a busy host, not a dead server.
+# The check bounds its own connect, handshake and read (10 s each) and says why it failed; Docker's
+# timeout kills a check still running after 20 s. A JVM start plus a TLS handshake costs ~0.8 s of CPU,
+# which on a host with every core busy has taken longer than 5 s: a busy host, not a dead server.
 HEALTHCHECK --interval=5s --timeout=20s --start-period=60s --retries=3 \
     CMD ["java", "-Xmx16m", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", "/opt/echo/echo-server.jar", "dev.echo.server.HealthCheck"]
 

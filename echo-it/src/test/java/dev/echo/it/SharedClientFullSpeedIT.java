@@ -24,17 +24,18 @@ import org.junit.jupiter.api.Timeout;
  * 300 characters, unique to thread and call; sums; one in sixteen an add that overflows, whose {@code
  * ADD_OVERFLOW} answer must name its own operands), every answer checked against its own request.
  * 6.4 million calls: about half a minute on an idle 2-core machine, a few minutes with both cores
- * kept busy; if it has not finished in {@link #BOUND} the callers stop and the test fails saying how far
- * it got.
+ * kept busy, and 5.4 million in 8 minutes under four CPU hogs beside the rest of the suite (11,000
+ * calls a second, none failed); if it has not finished in {@link #BOUND} the callers stop and the test
+ * fails saying how far it got.
  */
 class SharedClientFullSpeedIT {
     private static final int THREADS = 64;
     private static final int CALLS_EACH = 100_000;
-    private static final Duration BOUND = Duration.ofMinutes(8);
+    private static final Duration BOUND = Duration.ofMinutes(12);
     private static final String FILLER = "x".repeat(300);
 
     @Test
-    @Timeout(600)
+    @Timeout(900)
     void sixtyFourThreadsMakeAHundredThousandCallsEachAndEveryAnswerIsItsOwn() throws Exception {
         try (ServerProcess server = ServerJar.process().args("--host", "127.0.0.1", "--port", "0").start()) {
             int port = server.awaitPort(Duration.ofSeconds(30));

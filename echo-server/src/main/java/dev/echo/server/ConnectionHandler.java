@@ -184,7 +184,9 @@ final class ConnectionHandler implements Runnable {
             return;
         }
         try {
-            switch (phase.expireIfBlocked(nowNanos, transport.inputWaiting())) {
+            // Bytes waiting, or a thread the poller woke for them that has not run yet: not idle.
+            boolean notIdle = transport.inputWaiting() || VirtualThreadState.runnable(thread);
+            switch (phase.expireIfBlocked(nowNanos, notIdle)) {
                 case NONE -> { }
                 case IDLE -> {
                     transport.shutOutput();

@@ -252,7 +252,8 @@ final class ConnectionPhase {
      * Called by the sweeper for a read blocked past its deadline. Past a frame's deadline, starts
      * the graceful end (idle timeout); past the drain's, ends the read as a timeout; past the
      * handshake's, ends the connection. Nothing when bytes have arrived that the thread has not read
-     * yet ({@code inputWaiting}): it is about to run, and checks its deadline itself.
+     * yet, or its thread was woken for them and has not run ({@code inputWaiting}): it is about to
+     * run, and checks its deadline itself.
      */
     Overdue expireIfBlocked(long nowNanos, boolean inputWaiting) {
         lock.lock();

@@ -26,8 +26,8 @@ public enum HandshakeFailure {
     PROTOCOL_MISMATCH("protocol_or_cipher_mismatch"),
     /**
      * The client's certificate was refused for anything but its issuer or dates: a chain longer than
-     * the JDK accepts ({@code jdk.tls.server.maxInboundCertificateChainLength}, 8 by default), a bad
-     * signature, a key or usage that does not fit.
+     * the JDK accepts ({@code jdk.tls.server.maxInboundCertificateChainLength}, 8 by default), a
+     * certificate that does not parse, a key usage that does not permit client authentication.
      */
     BAD_CLIENT_CERTIFICATE("bad_client_certificate"),
     /** The first bytes were not a TLS handshake record: a plain client, or something else. */
@@ -40,8 +40,9 @@ public enum HandshakeFailure {
     /** The handshake was not complete within the handshake timeout. */
     TIMEOUT("handshake_timeout"),
     /**
-     * The client refused our certificate (an alert of its own, whichever it names, except a protocol
-     * or cipher mismatch) or went away during the handshake.
+     * The client refused our certificate (an alert of its own, whichever it names, except
+     * protocol_version, handshake_failure and insufficient_security, which are a mismatch) or went
+     * away during the handshake.
      */
     CLIENT_ABORTED("client_aborted"),
     /** The server stopped before the handshake was complete: nobody's fault, counted apart from the client's leaving. */
@@ -66,9 +67,19 @@ public enum HandshakeFailure {
             return EXPIRED;
         }
         String message = messages(failure);
-        // The JDK words an alert the client sent as "Received fatal alert: NAME" and one it sends as
-        // "(NAME) why"; a name such as unknown_ca means the client's verdict on our certificate in
-        // the first and ours on the client's in the second.
+        // First the JDK's messages that quote the client's own bytes (a server name), so that no
+        // client picks its label by the words it puts there; then the JDK's fixed texts.
+        if (message.contains("illegal server name")) {
+            return MALFORMED_HANDSHAKE;
+        }
+        if (message.contains("the certificate chain length (")) {
+            return BAD_CLIENT_CERTIFICATE;
+        }
+        if (message.contains("no common named group")) { // an unexpected_message alert, but a mismatch
+            return PROTOCOL_MISMATCH;
+        }
+        // The JDK words an alert the client sent as "Received fatal alert: NAME"; a name such as
+        // unknown_ca is then the client's verdict on our certificate, not ours on the client's.
         if (message.contains("received fatal alert")) {
             return message.contains("protocol_version") || message.contains("handshake_failure")
                     || message.contains("insufficient_security") ? PROTOCOL_MISMATCH : CLIENT_ABORTED;
@@ -83,14 +94,19 @@ public enum HandshakeFailure {
         if (message.contains("expired") || message.contains("not yet valid")) {
             return EXPIRED;
         }
-        if (message.contains("certificate chain length") || message.contains("(bad_certificate)")
-                || message.contains("(unsupported_certificate)") || message.contains("(certificate_unknown)")) {
+        // The alert the server sends is named in the message, "(NAME) why", since JDK-8311644 (JDK 23,
+        // and JDK 21 updates that took its backport); before it only the fixed texts and exception
+        // types below tell, and some refusals stay OTHER.
+        if (message.contains("failed to parse client certificates") || message.contains("key usage does not permit")
+                || message.contains("(bad_certificate)") || message.contains("(unsupported_certificate)")
+                || message.contains("(certificate_unknown)")) {
             return BAD_CLIENT_CERTIFICATE;
         }
-        // The JDK throws SSLProtocolException, with no alert named, for much of what does not parse
-        // (a server name with a space in it), and says "unexpected end of handshake data" for lengths
-        // that point past the message.
+        // The JDK throws SSLProtocolException, with no alert named, for much of what does not parse,
+        // and says "unexpected end of handshake data" or "illegal handshake message" for lengths that
+        // point past the message.
         if (causedBy(failure, SSLProtocolException.class) || message.contains("unexpected end of handshake data")
+                || message.contains("illegal handshake message")
                 || message.contains("(decode_error)") || message.contains("(illegal_parameter)")
                 || message.contains("(unexpected_message)") || message.contains("(missing_extension)")
                 || message.contains("(unsupported_extension)") || message.contains("(record_overflow)")

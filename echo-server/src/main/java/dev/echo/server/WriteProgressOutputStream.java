@@ -10,6 +10,7 @@ import java.io.OutputStream;
  * server's {@link IdleSweeper} can tell a client that reads slowly (pieces keep completing) from
  * one that stopped reading (one piece blocked for the whole idle timeout) and close the latter.
  * The writing thread only bumps the counter; the sweeper, which looks anyway, keeps the clock.
+ * A piece whose virtual thread is runnable is not blocked on the peer ({@link VirtualThreadState}).
  */
 final class WriteProgressOutputStream extends FilterOutputStream {
     /** Small enough that a client reading at a few KiB per second still shows progress every second. */
@@ -17,6 +18,8 @@ final class WriteProgressOutputStream extends FilterOutputStream {
 
     /** Odd while a piece is being written; written by the connection's thread alone. */
     private volatile long progress;
+    /** The thread that writes (the connection's), set as it begins a write. */
+    private volatile Thread writer;
     /** The sweeper's own: the progress it last saw change during a piece, and when. */
     private long seenProgress = -1;
     private long seenAtNanos;
@@ -41,8 +44,21 @@ final class WriteProgressOutputStream extends FilterOutputStream {
             seenAtNanos = nowNanos;
             return false;
         }
-        return nowNanos - seenAtNanos > limitNanos;
+        if (nowNanos - seenAtNanos <= limitNanos) {
+            return false;
+        }
+        if (VirtualThreadState.runnable(writer)) {
+            seenAtNanos = nowNanos; // the peer took bytes; a stall of its own starts from here
+            return false;
+        }
+        return true;
     }
+
+    /** True while a piece is being written. */
+    boolean pieceOnItsWay() {
+        return (progress & 1) != 0;
+    }
+
 
     @Override
     public void write(int b) throws IOException {
@@ -51,6 +67,10 @@ final class WriteProgressOutputStream extends FilterOutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+        Thread current = Thread.currentThread();
+        if (writer != current) {
+            writer = current;
+        }
         try {
             while (len > 0) {
                 int piece = Math.min(len, PIECE_BYTES);

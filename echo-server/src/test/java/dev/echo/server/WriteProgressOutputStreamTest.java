@@ -1,0 +1,117 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.testkit.Await;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the sweeper may call a piece of an answer stalled: when its counter has not moved for the
+ * limit and its virtual thread is parked (waiting on the peer), not when that thread is runnable
+ * (the peer took bytes, the thread waits for a carrier: the server's delay on a busy machine). The
+ * clock is the sweeper's {@code nowNanos}, given here, so no test waits for a real timeout.
+ */
+class WriteProgressOutputStreamTest {
+    private static final long LIMIT = TimeUnit.SECONDS.toNanos(1);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Test
+    void aPieceWhoseVirtualThreadIsParkedIsStalledPastTheLimit() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        WriteProgressOutputStream out = new WriteProgressOutputStream(blockingUntil(release));
+        Thread writer = Thread.ofVirtual().start(() -> write(out));
+        try {
+            Await.until("the writer parked in its piece", WAIT, () -> writer.getState() == Thread.State.WAITING);
+            assertFalse(out.stalledLongerThan(0, LIMIT), "the sweeper's first look starts the clock");
+            assertFalse(out.stalledLongerThan(LIMIT, LIMIT), "at the limit, not past it");
+            assertTrue(out.stalledLongerThan(LIMIT + 1, LIMIT), "expected a parked piece stalled past the limit");
+        } finally {
+            release.countDown();
+            writer.join();
+        }
+        assertFalse(out.stalledLongerThan(LIMIT * 10, LIMIT), "expected no stall once no piece is on its way");
+    }
+
+    @Test
+    void aPieceWhoseVirtualThreadIsRunnableIsNotTheClientsStall() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        WriteProgressOutputStream out = new WriteProgressOutputStream(spinningUntil(release));
+        Thread writer = Thread.ofVirtual().start(() -> write(out));
+        try {
+            Await.until("the writer inside its piece", WAIT, out::pieceOnItsWay);
+            assertFalse(out.stalledLongerThan(0, LIMIT), "the sweeper's first look starts the clock");
+            assertFalse(out.stalledLongerThan(LIMIT + 1, LIMIT),
+                    "expected a runnable writer not taken for a stalled client (state " + writer.getState() + ")");
+            assertFalse(out.stalledLongerThan(2 * LIMIT + 1, LIMIT),
+                    "expected the clock restarted when the writer was found runnable");
+        } finally {
+            release.countDown();
+            writer.join();
+        }
+    }
+
+    @Test
+    void aPlatformThreadsPieceIsJudgedByTheCounterAlone() throws Exception {
+        // A platform thread blocked in a socket write reports RUNNABLE, so its state cannot be trusted.
+        CountDownLatch release = new CountDownLatch(1);
+        WriteProgressOutputStream out = new WriteProgressOutputStream(spinningUntil(release));
+        Thread writer = Thread.ofPlatform().daemon().start(() -> write(out));
+        try {
+            Await.until("the writer inside its piece", WAIT, out::pieceOnItsWay);
+            assertFalse(out.stalledLongerThan(0, LIMIT));
+            assertTrue(out.stalledLongerThan(LIMIT + 1, LIMIT), "expected a platform thread's piece stalled by the counter");
+        } finally {
+            release.countDown();
+            writer.join();
+        }
+    }
+
+    private static void write(WriteProgressOutputStream out) {
+        try {
+            out.write(new byte[16]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Each write parks its thread until {@code release}: a piece waiting on the peer. */
+    private static OutputStream blockingUntil(CountDownLatch release) {
+        return writing(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Each write keeps its thread running until {@code release}: a piece whose thread is not parked. */
+    private static OutputStream spinningUntil(CountDownLatch release) {
+        return writing(() -> {
+            while (release.getCount() > 0) {
+                Thread.onSpinWait();
+            }
+        });
+    }
+
+    private static OutputStream writing(Runnable eachWrite) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                eachWrite.run();
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                eachWrite.run();
+            }
+        };
+    }
+}
