@@ -20,9 +20,13 @@ final class WriteProgressOutputStream extends FilterOutputStream {
     private volatile long progress;
     /** The thread that writes (the connection's), set as it begins a write. */
     private volatile Thread writer;
-    /** The sweeper's own: the progress it last saw change during a piece, and when. */
+    /**
+     * The sweeper's own: the progress it last saw change during a piece, when it last looked, and
+     * for how long of the piece it has seen the writer blocked (not runnable) between its looks.
+     */
     private long seenProgress = -1;
-    private long seenAtNanos;
+    private long lastLookNanos;
+    private long blockedNanos;
 
     WriteProgressOutputStream(OutputStream out) {
         super(out);
@@ -30,8 +34,11 @@ final class WriteProgressOutputStream extends FilterOutputStream {
 
     /**
      * True if the same piece has been blocked for more than {@code limitNanos}, as far as calls at
-     * the sweeper's pace can see: a stall is noticed between the limit and one call after it. Called
-     * by one thread only, the sweeper.
+     * the sweeper's pace can see: a stall is noticed between the limit and one call after it. A span
+     * between two looks counts only if the writer was not runnable at the second: a runnable look
+     * gains the writer one sweep period, not a new idle timeout, so a client cannot buy a fresh
+     * timeout with a few bytes timed to the sweep on a busy machine. Called by one thread only, the
+     * sweeper.
      */
     boolean stalledLongerThan(long nowNanos, long limitNanos) {
         long current = progress;
@@ -41,17 +48,15 @@ final class WriteProgressOutputStream extends FilterOutputStream {
         }
         if (current != seenProgress) {
             seenProgress = current;
-            seenAtNanos = nowNanos;
+            lastLookNanos = nowNanos;
+            blockedNanos = 0;
             return false;
         }
-        if (nowNanos - seenAtNanos <= limitNanos) {
-            return false;
+        if (!VirtualThreadState.runnable(writer)) {
+            blockedNanos += nowNanos - lastLookNanos;
         }
-        if (VirtualThreadState.runnable(writer)) {
-            seenAtNanos = nowNanos; // the peer took bytes; a stall of its own starts from here
-            return false;
-        }
-        return true;
+        lastLookNanos = nowNanos;
+        return blockedNanos > limitNanos;
     }
 
     /** True while a piece is being written. */

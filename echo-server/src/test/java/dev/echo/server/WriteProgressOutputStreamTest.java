@@ -32,6 +32,7 @@ class WriteProgressOutputStreamTest {
             assertFalse(out.stalledLongerThan(0, LIMIT), "the sweeper's first look starts the clock");
             assertFalse(out.stalledLongerThan(LIMIT, LIMIT), "at the limit, not past it");
             assertTrue(out.stalledLongerThan(LIMIT + 1, LIMIT), "expected a parked piece stalled past the limit");
+            assertTrue(out.stalledLongerThan(LIMIT + 2, LIMIT), "expected it still stalled at the next look");
         } finally {
             release.countDown();
             writer.join();
@@ -50,7 +51,7 @@ class WriteProgressOutputStreamTest {
             assertFalse(out.stalledLongerThan(LIMIT + 1, LIMIT),
                     "expected a runnable writer not taken for a stalled client (state " + writer.getState() + ")");
             assertFalse(out.stalledLongerThan(2 * LIMIT + 1, LIMIT),
-                    "expected the clock restarted when the writer was found runnable");
+                    "expected no time counted while the writer was runnable");
         } finally {
             release.countDown();
             writer.join();
