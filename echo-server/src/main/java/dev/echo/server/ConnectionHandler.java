@@ -87,7 +87,7 @@ final class ConnectionHandler implements Runnable {
             if (transport instanceof TlsConnection) {
                 tlsCounters.handshakeSucceeded();
             }
-            WriteProgressOutputStream out = new WriteProgressOutputStream(transport.output());
+            WriteProgressOutputStream out = new WriteProgressOutputStream(transport.output(), current);
             loop = new RequestLoop(id, config, counters, phase, transport, out, budget);
             output = out;
             phase.streamsReady();

@@ -18,8 +18,8 @@ final class WriteProgressOutputStream extends FilterOutputStream {
 
     /** Odd while a piece is being written; written by the connection's thread alone. */
     private volatile long progress;
-    /** The thread that writes (the connection's), set as it begins a write. */
-    private volatile Thread writer;
+    /** The connection's thread, the one that writes. */
+    private final Thread writer;
     /**
      * The sweeper's own: the progress it last saw change during a piece, when it last looked, and
      * for how long of the piece it has seen the writer blocked (not runnable) between its looks.
@@ -28,8 +28,10 @@ final class WriteProgressOutputStream extends FilterOutputStream {
     private long lastLookNanos;
     private long blockedNanos;
 
-    WriteProgressOutputStream(OutputStream out) {
+    /** {@code writer}: the thread that writes to it, whose state tells a parked piece from a runnable one. */
+    WriteProgressOutputStream(OutputStream out, Thread writer) {
         super(out);
+        this.writer = writer;
     }
 
     /**
@@ -64,7 +66,6 @@ final class WriteProgressOutputStream extends FilterOutputStream {
         return (progress & 1) != 0;
     }
 
-
     @Override
     public void write(int b) throws IOException {
         write(new byte[] {(byte) b}, 0, 1);
@@ -72,10 +73,6 @@ final class WriteProgressOutputStream extends FilterOutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        Thread current = Thread.currentThread();
-        if (writer != current) {
-            writer = current;
-        }
         try {
             while (len > 0) {
                 int piece = Math.min(len, PIECE_BYTES);

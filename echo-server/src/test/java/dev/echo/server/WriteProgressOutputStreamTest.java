@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,8 +26,11 @@ class WriteProgressOutputStreamTest {
     @Test
     void aPieceWhoseVirtualThreadIsParkedIsStalledPastTheLimit() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        WriteProgressOutputStream out = new WriteProgressOutputStream(blockingUntil(release));
-        Thread writer = Thread.ofVirtual().start(() -> write(out));
+        AtomicReference<WriteProgressOutputStream> stream = new AtomicReference<>();
+        Thread writer = Thread.ofVirtual().unstarted(() -> write(stream.get()));
+        WriteProgressOutputStream out = new WriteProgressOutputStream(blockingUntil(release), writer);
+        stream.set(out);
+        writer.start();
         try {
             Await.until("the writer parked in its piece", WAIT, () -> writer.getState() == Thread.State.WAITING);
             assertFalse(out.stalledLongerThan(0, LIMIT), "the sweeper's first look starts the clock");
@@ -43,8 +47,11 @@ class WriteProgressOutputStreamTest {
     @Test
     void aPieceWhoseVirtualThreadIsRunnableIsNotTheClientsStall() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        WriteProgressOutputStream out = new WriteProgressOutputStream(spinningUntil(release));
-        Thread writer = Thread.ofVirtual().start(() -> write(out));
+        AtomicReference<WriteProgressOutputStream> stream = new AtomicReference<>();
+        Thread writer = Thread.ofVirtual().unstarted(() -> write(stream.get()));
+        WriteProgressOutputStream out = new WriteProgressOutputStream(spinningUntil(release), writer);
+        stream.set(out);
+        writer.start();
         try {
             Await.until("the writer inside its piece", WAIT, out::pieceOnItsWay);
             assertFalse(out.stalledLongerThan(0, LIMIT), "the sweeper's first look starts the clock");
@@ -62,8 +69,11 @@ class WriteProgressOutputStreamTest {
     void aPlatformThreadsPieceIsJudgedByTheCounterAlone() throws Exception {
         // A platform thread blocked in a socket write reports RUNNABLE, so its state cannot be trusted.
         CountDownLatch release = new CountDownLatch(1);
-        WriteProgressOutputStream out = new WriteProgressOutputStream(spinningUntil(release));
-        Thread writer = Thread.ofPlatform().daemon().start(() -> write(out));
+        AtomicReference<WriteProgressOutputStream> stream = new AtomicReference<>();
+        Thread writer = Thread.ofPlatform().daemon().unstarted(() -> write(stream.get()));
+        WriteProgressOutputStream out = new WriteProgressOutputStream(spinningUntil(release), writer);
+        stream.set(out);
+        writer.start();
         try {
             Await.until("the writer inside its piece", WAIT, out::pieceOnItsWay);
             assertFalse(out.stalledLongerThan(0, LIMIT));
