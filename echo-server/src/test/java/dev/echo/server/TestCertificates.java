@@ -21,6 +21,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -82,7 +83,7 @@ record TestCertificates(Path dir, CertificateAuthority ca, BigInteger serverSeri
         client.writeKey(dir.resolve("stranger.key"));
         // The JDK's key manager sends no certificate whose issuer the server did not name,
         // so the server would see "no certificate"; an attacker's client sends it anyway.
-        return context(dir.resolve("stranger.pem"), dir.resolve("stranger.key"), true);
+        return context(dir.resolve("stranger.pem"), dir.resolve("stranger.key"), 1, null);
     }
 
     /** Trusts the CA, presents its certificate that expired yesterday. */
@@ -96,22 +97,29 @@ record TestCertificates(Path dir, CertificateAuthority ca, BigInteger serverSeri
 
     /** Trusts the CA, presents the client certificate in a chain of {@code length} (the certificate repeated). */
     SSLContext longChainClientContext(int length) {
-        return context(dir.resolve("client.pem"), dir.resolve("client.key"), length);
+        return context(dir.resolve("client.pem"), dir.resolve("client.key"), length, null);
+    }
+
+    /** Presents the client certificate, judges the server's with {@code trust} instead of the CA. */
+    SSLContext clientContextTrusting(TrustManager trust) {
+        return context(dir.resolve("client.pem"), dir.resolve("client.key"), 0, new TrustManager[] {trust});
     }
 
     private SSLContext context(Path certificate, Path key) {
-        return context(certificate, key, 0);
+        return context(certificate, key, 0, null);
     }
 
-    private SSLContext context(Path certificate, Path key, boolean presentWhateverIsAsked) {
-        return context(certificate, key, presentWhateverIsAsked ? 1 : 0);
-    }
-
-    /** {@code presentedChainLength} 0: the JDK's key manager as it is; else it always presents, a chain that long. */
-    private SSLContext context(Path certificate, Path key, int presentedChainLength) {
+    /**
+     * {@code presentedChainLength} 0: the JDK's key manager as it is; else it always presents, a chain
+     * that long. {@code trustManagers} null: trust the CA.
+     */
+    private SSLContext context(Path certificate, Path key, int presentedChainLength, TrustManager[] trustManagers) {
         try {
-            TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-            trust.init(PemFiles.trustStore(dir.resolve("ca.pem")));
+            if (trustManagers == null) {
+                TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+                trust.init(PemFiles.trustStore(dir.resolve("ca.pem")));
+                trustManagers = trust.getTrustManagers();
+            }
             KeyManagerFactory keys = null;
             if (certificate != null) {
                 KeyStore store = PemFiles.keyStore(certificate, key);
@@ -123,7 +131,7 @@ record TestCertificates(Path dir, CertificateAuthority ca, BigInteger serverSeri
             if (managers != null && presentedChainLength > 0) {
                 managers = new KeyManager[] {new AlwaysPresent((X509ExtendedKeyManager) managers[0], presentedChainLength)};
             }
-            context.init(managers, trust.getTrustManagers(), null);
+            context.init(managers, trustManagers, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new AssertionError("test TLS context", e);

@@ -15,7 +15,6 @@ import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +29,6 @@ import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -96,7 +94,7 @@ class TlsServerTest {
     void aSilentOrHalfHelloClientIsClosedAtTheHandshakeDeadline() throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
         try (EchoServer server = start(pki, b -> b.handshakeTimeout(Duration.ofMillis(300)))) {
-            try (Socket silent = rawConnect(server); Socket half = rawConnect(server)) {
+            try (Socket silent = TlsTestSockets.connect(server); Socket half = TlsTestSockets.connect(server)) {
                 half.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01}); // a ClientHello's start
                 long started = System.nanoTime();
                 assertEquals(-1, readUntilClosed(silent), "expected the silent client closed");
@@ -119,7 +117,7 @@ class TlsServerTest {
             List<Socket> silent = new ArrayList<>();
             try {
                 for (int i = 0; i < TlsTransport.MAX_REFUSALS + 8; i++) {
-                    silent.add(rawConnect(server)); // over the limit, sending nothing: each refusal waits for it
+                    silent.add(TlsTestSockets.connect(server)); // over the limit, sending nothing: each refusal waits for it
                 }
                 try (WireClient refused = tlsClient(server, pki.clientContext())) {
                     ServerMessage busy = refused.receive();
@@ -163,7 +161,7 @@ class TlsServerTest {
     void textAfterTheHandshakeIsRefusedAtOnceNotAtTheIdleTimeout() throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
         try (EchoServer server = start(pki, b -> b)) {
-            Socket tcp = rawConnect(server);
+            Socket tcp = TlsTestSockets.connect(server);
             SSLSocket tls = (SSLSocket) pki.clientContext().getSocketFactory().createSocket(tcp, "localhost", server.port(), true);
             try (WireClient client = WireClient.over(tls, Framing.DELIMITED)) {
                 tls.setSoTimeout((int) WAIT.toMillis());
@@ -257,7 +255,7 @@ class TlsServerTest {
     void aHandshakeCutShortByTheServersStopIsCountedAsServerStoppedNotAsTheClientLeaving() throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
         EchoServer server = start(pki, b -> b.handshakeTimeout(Duration.ofSeconds(60)));
-        try (Socket silent = rawConnect(server); Socket halfHello = rawConnect(server)) {
+        try (Socket silent = TlsTestSockets.connect(server); Socket halfHello = TlsTestSockets.connect(server)) {
             halfHello.getOutputStream().write(new byte[] {0x16, 0x03, 0x01}); // half a record header
             halfHello.getOutputStream().flush();
             Await.until("both handshakes begun", WAIT, () -> server.stats().connectionsActive() == 2);
@@ -283,7 +281,7 @@ class TlsServerTest {
         int pipelined = 64;
         try (EchoServer server = start(pki, b -> b)) {
             RecordCountingSocket tcp = new RecordCountingSocket();
-            SSLSocket socket = tlsSocket(connected(tcp, server), server, pki.clientContext(), "TLSv1.3");
+            SSLSocket socket = TlsTestSockets.tlsSocket(TlsTestSockets.connected(tcp, server), server, pki.clientContext(), "TLSv1.3");
             try (WireClient client = WireClient.over(socket, Framing.DELIMITED)) {
                 assertEquals("warm", client.echo("warm")); // the handshake's last records are read by now
                 // The first batch overflows the answer buffer's first 128 bytes, which makes it grow.
@@ -316,7 +314,7 @@ class TlsServerTest {
         TestCertificates pki = TestCertificates.create(dir);
         try (EchoServer server = start(pki, b -> b)) {
             RecordCountingSocket tcp = new RecordCountingSocket();
-            SSLSocket socket = tlsSocket(connected(tcp, server), server, pki.clientContext(), "TLSv1.3");
+            SSLSocket socket = TlsTestSockets.tlsSocket(TlsTestSockets.connected(tcp, server), server, pki.clientContext(), "TLSv1.3");
             try (WireClient client = WireClient.over(socket, Framing.DELIMITED)) {
                 assertEquals("before", client.echo("before"));
                 tcp.holdOutput();
@@ -442,24 +440,7 @@ class TlsServerTest {
     }
 
     private static WireClient tlsClient(EchoServer server, SSLContext context) throws IOException {
-        return WireClient.over(tlsSocket(server, context, "TLSv1.3"), Framing.DELIMITED);
-    }
-
-    private static SSLSocket tlsSocket(EchoServer server, SSLContext context, String protocol) throws IOException {
-        return tlsSocket(rawConnect(server), server, context, protocol);
-    }
-
-    /** TLS over {@code tcp}, connected to {@code server} already, its handshake done. */
-    private static SSLSocket tlsSocket(Socket tcp, EchoServer server, SSLContext context, String protocol)
-            throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(tcp, "localhost", server.port(), true);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        parameters.setProtocols(new String[] {protocol});
-        socket.setSSLParameters(parameters);
-        socket.setSoTimeout((int) WAIT.toMillis());
-        socket.startHandshake();
-        return socket;
+        return WireClient.over(TlsTestSockets.tlsSocket(server, context, "TLSv1.3"), Framing.DELIMITED);
     }
 
     private static void assertHandshakeFails(EchoServer server, SSLContext context) {
@@ -469,22 +450,11 @@ class TlsServerTest {
     /** Under TLS 1.3 a refused client certificate may only show at the first read. */
     private static void assertHandshakeFails(EchoServer server, SSLContext context, String protocol) {
         assertThrows(IOException.class, () -> {
-            try (SSLSocket socket = tlsSocket(server, context, protocol)) {
+            try (SSLSocket socket = TlsTestSockets.tlsSocket(server, context, protocol)) {
                 WireClient client = WireClient.over(socket, Framing.DELIMITED);
                 client.echo("should not be answered");
             }
         });
-    }
-
-    private static Socket rawConnect(EchoServer server) throws IOException {
-        return connected(new Socket(), server);
-    }
-
-    /** {@code socket} connected to {@code server}, its reads waiting at most {@link #WAIT}. */
-    private static Socket connected(Socket socket, EchoServer server) throws IOException {
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) WAIT.toMillis());
-        socket.setSoTimeout((int) WAIT.toMillis());
-        return socket;
     }
 
     /** Reads until the end of stream; -1 then (a reset counts as closed too). */

@@ -5,33 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.Framing;
-import dev.echo.core.tls.PemFiles;
 import dev.echo.testkit.Await;
 import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,18 +139,11 @@ class TlsUnusualRefusalsTest {
     }
 
     private static SSLSocket tlsSocket(EchoServer server, SSLContext context) throws IOException {
-        Socket tcp = connect(server);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(tcp, "localhost", server.port(), true);
-        socket.setSoTimeout((int) WAIT.toMillis());
-        socket.startHandshake();
-        return socket;
+        return TlsTestSockets.tlsSocket(server, context, "TLSv1.3");
     }
 
     private static Socket connect(EchoServer server) throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) WAIT.toMillis());
-        socket.setSoTimeout((int) WAIT.toMillis());
-        return socket;
+        return TlsTestSockets.connect(server);
     }
 
     /** Sends {@code bytes} on a new connection and expects the server to close it (not to wait for more). */
@@ -220,11 +207,8 @@ class TlsUnusualRefusalsTest {
     }
 
     /** Presents the client certificate and refuses every server certificate as expired. */
-    private static SSLContext refusingAsExpired(TestCertificates pki) throws IOException, GeneralSecurityException {
-        KeyStore store = PemFiles.keyStore(pki.dir().resolve("client.pem"), pki.dir().resolve("client.key"));
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, new char[0]);
-        X509TrustManager refusing = new X509TrustManager() {
+    private static SSLContext refusingAsExpired(TestCertificates pki) {
+        return pki.clientContextTrusting(new X509TrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
                 throw new CertificateException("not a server");
@@ -241,9 +225,6 @@ class TlsUnusualRefusalsTest {
             public X509Certificate[] getAcceptedIssuers() {
                 return new X509Certificate[0];
             }
-        };
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), new TrustManager[] {refusing}, null);
-        return context;
+        });
     }
 }
