@@ -7,14 +7,18 @@ import dev.echo.it.probe.ProbeMain;
 import dev.echo.it.replica.Design;
 import dev.echo.it.replica.Replica;
 import dev.echo.server.EchoServer;
+import dev.echo.server.ServerConfig;
+import dev.echo.server.ServerTls;
 import dev.echo.server.TestServers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -47,6 +51,29 @@ class ProbeCommandLineIT {
             List<String> checks = run.out().lines().filter(l -> l.matches("(PASS|FAIL|SKIP) .*")).toList();
             assertEquals(3, checks.size(), "expected one line per check: " + run.out());
             assertTrue(checks.stream().allMatch(l -> l.startsWith("PASS  ")), "expected every line PASS: " + run.out());
+        }
+    }
+
+    /**
+     * Over mutual TLS with the client TLS options, every check passes; without the client certificate
+     * the probe cannot reach the server and says so in one line (exit 2).
+     */
+    @Test
+    void probesAMutualTlsServerWithTheClientTlsOptions(@TempDir Path dir) throws Exception {
+        TlsPki pki = TlsPki.create(dir);
+        ServerTls tls = ServerTls.builder(pki.serverPem, pki.serverKey).clientCa(pki.caPem).build();
+        try (EchoServer server = EchoServer.create(ServerConfig.builder().port(0).tls(tls).build()).start()) {
+            Run run = probe(server, "--only", "echo,add,pipelined", "--timeout", "10s", "--tls-ca", pki.caPem.toString(),
+                    "--tls-cert", pki.clientPem.toString(), "--tls-key", pki.clientKey.toString());
+            assertEquals(0, run.exit(), "expected exit 0 over mutual TLS: " + run);
+            List<String> checks = run.out().lines().filter(l -> l.matches("(PASS|FAIL|SKIP) .*")).toList();
+            assertEquals(3, checks.size(), "expected one line per check: " + run.out());
+            assertTrue(checks.stream().allMatch(l -> l.startsWith("PASS  ")), "expected every line PASS: " + run.out());
+
+            Run anonymous = probe(server, "--only", "echo", "--timeout", "10s", "--tls-ca", pki.caPem.toString());
+            assertTrue(anonymous.exit() != 0, "expected a failure without the client certificate: " + anonymous);
+            assertTrue((anonymous.out() + anonymous.err()).contains("client certificate"),
+                    "expected the line to name the missing client certificate: " + anonymous);
         }
     }
 

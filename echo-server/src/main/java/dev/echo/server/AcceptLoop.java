@@ -28,7 +28,6 @@ final class AcceptLoop implements Runnable {
     private final ServerConfig config;
     private final Transport transport;
     private final ServerCounters counters;
-    private final TlsCounters tlsCounters;
     private final ConnectionRegistry registry;
     private final Executor threads;
     private final BufferBudget budget;
@@ -38,12 +37,11 @@ final class AcceptLoop implements Runnable {
     private final byte[] outOfTlsBuffers;
 
     AcceptLoop(ServerSocket listener, ServerConfig config, Transport transport, ServerCounters counters,
-               TlsCounters tlsCounters, ConnectionRegistry registry, Executor threads, BufferBudget budget) {
+               ConnectionRegistry registry, Executor threads, BufferBudget budget) {
         this.listener = listener;
         this.config = config;
         this.transport = transport;
         this.counters = counters;
-        this.tlsCounters = tlsCounters;
         this.registry = registry;
         this.threads = threads;
         this.budget = budget;
@@ -91,8 +89,7 @@ final class AcceptLoop implements Runnable {
             transport.refuse(socket, outOfTlsBuffers);
             return;
         }
-        ConnectionHandler connection = new ConnectionHandler(id, connectionTransport, config, counters, tlsCounters,
-                registry, budget);
+        ConnectionHandler connection = new ConnectionHandler(id, connectionTransport, config, counters, registry, budget);
         if (!registry.add(connection)) {
             connectionTransport.close(); // shutting down
             return;

@@ -2,10 +2,7 @@ package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
 import dev.echo.core.TruncatedFrameException;
-import dev.echo.core.Messages;
-import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import javax.net.ssl.SSLException;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +37,6 @@ final class ConnectionHandler implements Runnable {
     final long id;
     private final ServerConfig config;
     private final ServerCounters counters;
-    private final TlsCounters tlsCounters;
     private final ConnectionRegistry registry;
     private final BufferBudget budget;
     private final long idleNanos;
@@ -57,12 +53,11 @@ final class ConnectionHandler implements Runnable {
     }
 
     ConnectionHandler(long id, ConnectionTransport transport, ServerConfig config, ServerCounters counters,
-                      TlsCounters tlsCounters, ConnectionRegistry registry, BufferBudget budget) {
+                      ConnectionRegistry registry, BufferBudget budget) {
         this.id = id;
         this.transport = transport;
         this.config = config;
         this.counters = counters;
-        this.tlsCounters = tlsCounters;
         this.registry = registry;
         this.budget = budget;
         this.idleNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
@@ -84,9 +79,6 @@ final class ConnectionHandler implements Runnable {
         try {
             // Not a method of its own: each frame below run() is held, interpreted, by every parked connection.
             transport.open(phase);
-            if (transport instanceof TlsConnection) {
-                tlsCounters.handshakeSucceeded();
-            }
             WriteProgressOutputStream out = new WriteProgressOutputStream(transport.output(), current);
             loop = new RequestLoop(id, config, counters, phase, transport, out, budget);
             output = out;
@@ -103,7 +95,7 @@ final class ConnectionHandler implements Runnable {
             if (phase.closedByServer() || e.getCause() instanceof java.net.SocketException) {
                 log.debug("connection {}: TLS connection ended: {}", id, e.toString());
             } else {
-                tlsCounters.badRecord();
+                transport.invalidRecord();
                 log.debug("connection {}: closed after an invalid TLS record: {}", id, e.toString());
             }
         } catch (IOException e) {
@@ -127,23 +119,16 @@ final class ConnectionHandler implements Runnable {
     }
 
     /**
-     * A handshake failed: counted by its reason. A client that is not speaking TLS is told so in
-     * clear text (it may be one of ours without --tls); then, unless the handshake ran out of time or
-     * the server's stop closed it, the connection ends like any other: FIN and drain.
+     * A handshake failed (its transport has counted it, and told a client that does not speak TLS so):
+     * logged, then, unless the handshake ran out of time or the server's stop closed it, the
+     * connection ends like any other: FIN and drain.
      */
     private void handshakeFailed(HandshakeException e) {
-        tlsCounters.handshakeFailed(e.reason());
-        counters.events.handshakeFailed(id, transport.peer(), e.getMessage());
-        if (e.reason() == HandshakeFailure.TIMEOUT || e.reason() == HandshakeFailure.SERVER_STOPPED
-                || !(transport instanceof TlsConnection tls)) {
+        counters.handshakeFailed(id, transport.peer(), e.getMessage());
+        if (e.reason() == HandshakeFailure.TIMEOUT || e.reason() == HandshakeFailure.SERVER_STOPPED) {
             return;
         }
         try {
-            if (e.reason() == HandshakeFailure.NOT_TLS) {
-                OutputStream out = tls.clearTextOutput();
-                out.write(config.framing().encode(Messages.error(ErrorResponse.Code.MALFORMED_MESSAGE, NOT_TLS_DETAIL)));
-                out.flush();
-            }
             // The JDK has sent its alert: FIN after it and drain, so that the client's bytes we never
             // read (under TLS 1.3 its first request follows its handshake at once) cause no reset
             // that would destroy the alert before the client reads why it was refused.
@@ -155,9 +140,6 @@ final class ConnectionHandler implements Runnable {
             log.debug("connection {}: ending after a failed handshake: {}", id, failure.toString());
         }
     }
-
-    /** What a client that does not speak TLS to a TLS port is told, in clear text and in its framing. */
-    static final String NOT_TLS_DETAIL = "this port speaks TLS: connect with TLS (the tools' --tls)";
 
     /**
      * Called by the idle sweeper. Closes the connection if a piece of an answer has waited for the

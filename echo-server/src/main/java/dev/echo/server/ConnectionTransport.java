@@ -63,6 +63,11 @@ abstract sealed class ConnectionTransport permits PlainConnection, TlsConnection
         return false;
     }
 
+    /** The peer's bytes broke the transport's own protocol after {@link #open} (TLS: a record that is not valid). */
+    void invalidRecord() {
+        // plain TCP has no protocol of its own to break
+    }
+
     /** Sends our end of the conversation (close_notify for TLS, then FIN), unless sent already or closed. */
     abstract void shutOutput();
 

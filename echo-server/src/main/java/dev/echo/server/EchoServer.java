@@ -47,11 +47,14 @@ public final class EchoServer implements AutoCloseable {
     /** ... and at most this long in all. */
     private static final Duration THREAD_EXIT_CAP = Duration.ofSeconds(10);
     /**
-     * The most close() takes past the grace period: the capped wait for connection threads, then up to
-     * {@link #THREAD_EXIT_WAIT} each for the pool and the idle sweeper. A supervisor's stop timeout
-     * (Kubernetes' terminationGracePeriodSeconds) must cover grace + this.
+     * The most close() takes past the grace period, each wait in the order close() makes it: the
+     * capped wait for connection threads, up to {@link #THREAD_EXIT_WAIT} each for the pool and the
+     * idle sweeper, then the transport's threads ({@link TlsTransport#STOP_WAIT}), the events thread
+     * ({@link ServerEvents#STOP_WAIT}) and the metrics endpoint ({@link MetricsEndpoint#MAX_CLOSE_WAIT}).
+     * A supervisor's stop timeout (Kubernetes' terminationGracePeriodSeconds) must cover grace + this.
      */
-    static final Duration MAX_CLOSE_AFTER_GRACE = THREAD_EXIT_CAP.plus(THREAD_EXIT_WAIT.multipliedBy(2));
+    static final Duration MAX_CLOSE_AFTER_GRACE = THREAD_EXIT_CAP.plus(THREAD_EXIT_WAIT.multipliedBy(2))
+            .plus(TlsTransport.STOP_WAIT).plus(ServerEvents.STOP_WAIT).plus(MetricsEndpoint.MAX_CLOSE_WAIT);
     private static final int ACCEPT_BACKLOG = 1024;
 
     private enum State { NEW, RUNNING, CLOSED }
@@ -118,16 +121,16 @@ public final class EchoServer implements AutoCloseable {
             listener = socket;
             boundAddress = (InetSocketAddress) socket.getLocalSocketAddress();
             int port = socket.getLocalPort();
-            counters.events.start("echo-events-" + port);
+            counters.startEvents("echo-events-" + port);
             connectionThreads = config.threadMode().newExecutor(port);
             transport = chosen;
             transport.start(port);
-            if (metrics != null && chosen instanceof TlsTransport) {
-                TlsMetrics.bind(metrics.registry(), tlsCounters);
+            if (metrics != null) {
+                chosen.bindMetrics(metrics.registry());
             }
             idleSweeper = new IdleSweeper(registry, config.idleTimeout(), port);
             acceptThread = Thread.ofPlatform().name("echo-accept-" + port)
-                    .unstarted(new AcceptLoop(socket, config, transport, counters, tlsCounters, registry, connectionThreads,
+                    .unstarted(new AcceptLoop(socket, config, transport, counters, registry, connectionThreads,
                             bufferBudget));
             state = State.RUNNING;
             mbeanName = ServerMXBeanAdapter.register(this, instance);
@@ -195,7 +198,8 @@ public final class EchoServer implements AutoCloseable {
      * Returns once every connection is closed and every thread of this server (accept, idle sweeper,
      * pool workers) has ended. Past the grace period it waits for closed connections' threads only while
      * they keep ending (some in every 2 s, as on busy cores), at most 10 s, then logs what is left;
-     * with up to 2 s each for the pool and the idle sweeper, within the grace period plus 14 s.
+     * with the waits for the pool, the idle sweeper, the TLS, events and metrics threads, within the grace
+     * period plus {@link #MAX_CLOSE_AFTER_GRACE} (24 s).
      * Harmless on a server that is closed or was never started.
      */
     @Override
@@ -239,7 +243,7 @@ public final class EchoServer implements AutoCloseable {
                 // Last: connections still finishing in the grace period keep their idle timeout.
                 idleSweeper.stop(System.nanoTime() + THREAD_EXIT_WAIT.toNanos());
                 transport.stop();
-                counters.events.stop();
+                counters.stopEvents();
             } catch (InterruptedException e) {
                 registry.forceCloseAll();
                 connectionThreads.shutdown();
@@ -267,7 +271,7 @@ public final class EchoServer implements AutoCloseable {
         try {
             idleSweeper.stop(System.nanoTime());
             transport.stop();
-            counters.events.stop();
+            counters.stopEvents();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -292,7 +296,7 @@ public final class EchoServer implements AutoCloseable {
         if (current == null) {
             throw new IllegalStateException("server has not been started: call start() first");
         }
-        return current instanceof TlsTransport tls ? Optional.of(tls.describe()) : Optional.empty();
+        return current.describe();
     }
 
     /** The TLS counters; a seam for this package's tests and the stats. */

@@ -65,6 +65,15 @@ public interface EchoServerMXBean {
 
     long getTlsReloadsRefused();
 
+    /** TLS: connections closed after their handshake for a record that is not valid TLS. */
+    long getTlsBadRecords();
+
+    /**
+     * TLS: clients over the connection limit closed without their SERVER_BUSY answer, because
+     * 32 refusals ({@code TlsTransport.MAX_REFUSALS}) were in progress already.
+     */
+    long getTlsRefusedUnanswered();
+
     /** TLS: seconds until the certificate served expires (negative once expired); -1 without TLS. */
     long getTlsCertificateSecondsLeft();
 }

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.net.SocketException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLProtocolException;
@@ -63,70 +64,66 @@ public enum HandshakeFailure {
 
     /** The reason for a handshake that threw {@code failure} (a timeout is known by the caller, not from this). */
     static HandshakeFailure of(Throwable failure) {
-        if (causedBy(failure, CertificateExpiredException.class) || causedBy(failure, CertificateNotYetValidException.class)) {
-            return EXPIRED;
-        }
-        String message = messages(failure);
-        // First the JDK's messages that quote the client's own bytes (a server name), so that no
-        // client picks its label by the words it puts there; then the JDK's fixed texts.
-        if (message.contains("illegal server name")) {
-            return MALFORMED_HANDSHAKE;
-        }
-        if (message.contains("the certificate chain length (")) {
-            return BAD_CLIENT_CERTIFICATE;
-        }
-        if (message.contains("no common named group")) { // an unexpected_message alert, but a mismatch
-            return PROTOCOL_MISMATCH;
-        }
-        // The JDK words an alert the client sent as "Received fatal alert: NAME"; a name such as
-        // unknown_ca is then the client's verdict on our certificate, not ours on the client's.
-        if (message.contains("received fatal alert")) {
-            return message.contains("protocol_version") || message.contains("handshake_failure")
-                    || message.contains("insufficient_security") ? PROTOCOL_MISMATCH : CLIENT_ABORTED;
-        }
-        if (message.contains("empty client certificate chain") || message.contains("certificate_required")) {
-            return NO_CLIENT_CERTIFICATE;
-        }
-        if (message.contains("pkix path") || message.contains("unable to find valid certification path")
-                || message.contains("unknown_ca")) {
-            return UNKNOWN_CA;
-        }
-        if (message.contains("expired") || message.contains("not yet valid")) {
-            return EXPIRED;
-        }
-        // The alert the server sends is named in the message, "(NAME) why", since JDK-8311644 (JDK 23,
-        // and JDK 21 updates that took its backport); before it only the fixed texts and exception
-        // types below tell, and some refusals stay OTHER.
-        if (message.contains("failed to parse client certificates") || message.contains("key usage does not permit")
-                || message.contains("(bad_certificate)") || message.contains("(unsupported_certificate)")
-                || message.contains("(certificate_unknown)")) {
-            return BAD_CLIENT_CERTIFICATE;
-        }
-        // The JDK throws SSLProtocolException, with no alert named, for much of what does not parse,
-        // and says "unexpected end of handshake data" or "illegal handshake message" for lengths that
-        // point past the message.
-        if (causedBy(failure, SSLProtocolException.class) || message.contains("unexpected end of handshake data")
-                || message.contains("illegal handshake message")
-                || message.contains("(decode_error)") || message.contains("(illegal_parameter)")
-                || message.contains("(unexpected_message)") || message.contains("(missing_extension)")
-                || message.contains("(unsupported_extension)") || message.contains("(record_overflow)")
-                || message.contains("(unrecognized_name)")) {
-            return MALFORMED_HANDSHAKE;
-        }
-        if (message.contains("no cipher suites in common") || message.contains("protocol_version")
-                || message.contains("not enabled or supported") || message.contains("not accepted by server preferences")
-                || message.contains("no appropriate protocol") || message.contains("handshake_failure")) {
-            return PROTOCOL_MISMATCH;
-        }
-        if (message.contains("unsupported or unrecognized ssl message")) {
-            return NOT_TLS;
-        }
-        if (message.contains("remote host terminated")
-                || failure instanceof EOFException || failure instanceof SocketException
-                || message.contains("connection reset") || message.contains("broken pipe")) {
-            return CLIENT_ABORTED;
+        String messages = messages(failure);
+        for (Rule rule : RULES) {
+            if (rule.matches(failure, messages)) {
+                return rule.reason();
+            }
         }
         return failure instanceof SSLException ? OTHER : CLIENT_ABORTED;
+    }
+
+    /**
+     * How {@link #of} reads a failure, first match wins. The order matters: the JDK's messages that
+     * quote the client's own bytes (a server name) come first, so that no client picks its label by
+     * the words it puts there; an alert the client sent ("Received fatal alert: NAME") comes before the
+     * alert names, since unknown_ca from a client is its verdict on our certificate, not ours on its
+     * certificate; the specific texts come before the general ones ("expired", "handshake_failure").
+     * The alert the server sends is named in the message, "(NAME) why", since JDK-8311644 (JDK 23, and
+     * JDK 21 updates that took its backport); before it only the fixed texts and exception types tell,
+     * and some refusals stay {@link #OTHER}.
+     */
+    private static final List<Rule> RULES = List.of(
+            Rule.typed(EXPIRED, CertificateExpiredException.class, CertificateNotYetValidException.class),
+            Rule.saying(MALFORMED_HANDSHAKE, "illegal server name"),
+            Rule.saying(BAD_CLIENT_CERTIFICATE, "the certificate chain length ("),
+            Rule.saying(PROTOCOL_MISMATCH, "no common named group"), // sent as unexpected_message
+            Rule.saying(PROTOCOL_MISMATCH, "received fatal alert: protocol_version",
+                    "received fatal alert: handshake_failure", "received fatal alert: insufficient_security"),
+            Rule.saying(CLIENT_ABORTED, "received fatal alert"),
+            Rule.saying(NO_CLIENT_CERTIFICATE, "empty client certificate chain", "certificate_required"),
+            Rule.saying(UNKNOWN_CA, "pkix path", "unable to find valid certification path", "unknown_ca"),
+            Rule.saying(EXPIRED, "expired", "not yet valid"),
+            Rule.saying(BAD_CLIENT_CERTIFICATE, "failed to parse client certificates", "key usage does not permit",
+                    "(bad_certificate)", "(unsupported_certificate)", "(certificate_unknown)"),
+            // The JDK throws SSLProtocolException, with no alert named, for much of what does not parse,
+            // and says "unexpected end of handshake data" or "illegal handshake message" for lengths
+            // that point past the message.
+            Rule.typed(MALFORMED_HANDSHAKE, SSLProtocolException.class),
+            Rule.saying(MALFORMED_HANDSHAKE, "unexpected end of handshake data", "illegal handshake message",
+                    "(decode_error)", "(illegal_parameter)", "(unexpected_message)", "(missing_extension)",
+                    "(unsupported_extension)", "(record_overflow)", "(unrecognized_name)"),
+            Rule.saying(PROTOCOL_MISMATCH, "no cipher suites in common", "protocol_version",
+                    "not enabled or supported", "not accepted by server preferences", "no appropriate protocol",
+                    "handshake_failure"),
+            Rule.saying(NOT_TLS, "unsupported or unrecognized ssl message"),
+            Rule.typed(CLIENT_ABORTED, EOFException.class, SocketException.class),
+            Rule.saying(CLIENT_ABORTED, "remote host terminated", "connection reset", "broken pipe"));
+
+    /** A failure is {@code reason} if an exception in its cause chain is one of {@code types}, or its messages contain one of {@code phrases}. */
+    private record Rule(HandshakeFailure reason, List<Class<? extends Throwable>> types, List<String> phrases) {
+        static Rule saying(HandshakeFailure reason, String... phrases) {
+            return new Rule(reason, List.of(), List.of(phrases));
+        }
+
+        @SafeVarargs
+        static Rule typed(HandshakeFailure reason, Class<? extends Throwable>... types) {
+            return new Rule(reason, List.of(types), List.of());
+        }
+
+        boolean matches(Throwable failure, String messages) {
+            return types.stream().anyMatch(type -> causedBy(failure, type)) || phrases.stream().anyMatch(messages::contains);
+        }
     }
 
     private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {

@@ -148,14 +148,18 @@ public final class Main {
                 + " write-stalled=" + stats.writeTimeouts() + " over-budget=" + stats.bufferBudgetRefusals();
     }
 
-    /** The TLS part of the periodic line: ", tls handshakes=120 failed=3 (not_tls=2 handshake_timeout=1) reloads=1 refused=0 expires-in=29d". */
+    /**
+     * The TLS part of the periodic line: ", tls handshakes=120 failed=3 (not_tls=2 handshake_timeout=1)
+     * bad-records=0 busy-unanswered=0 reloads=1 refused=0 expires-in=29d".
+     */
     static String tlsSnapshot(TlsStats tls) {
         StringBuilder failed = new StringBuilder();
         tls.handshakeFailures().entrySet().stream().filter(e -> e.getValue() > 0)
                 .sorted(java.util.Map.Entry.comparingByKey())
                 .forEach(e -> failed.append(failed.isEmpty() ? "" : " ").append(e.getKey().label()).append('=').append(e.getValue()));
         return ", tls handshakes=" + tls.handshakes() + " failed=" + tls.handshakeFailureTotal()
-                + (failed.isEmpty() ? "" : " (" + failed + ")") + " reloads=" + tls.reloads() + " refused="
+                + (failed.isEmpty() ? "" : " (" + failed + ")") + " bad-records=" + tls.badRecords()
+                + " busy-unanswered=" + tls.refusedUnanswered() + " reloads=" + tls.reloads() + " refused="
                 + tls.reloadsRefused() + " expires-in=" + dev.echo.core.Durations.format(
                         java.time.Duration.ofSeconds(tls.untilExpiry(java.time.Instant.now()).toSeconds()));
     }

@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * one answer, then the end. Each read waits only until the deadline, so a client that trickles a byte
  * a second is cut at the deadline all the same; a write that the client does not take is cut by the
  * endpoint's sweep ({@link MetricsEndpoint}). A refusal is counted once, whoever sees it first.
+ *
+ * <p>The deadline is the client's, not the server's: bytes that had arrived by it still count (on a
+ * machine whose cores are all busy this thread may run late), the time spent making the answer (a
+ * scrape) is not held against the client, and the answer gets a window of its own, {@code window}
+ * from when its write starts ({@link #pastDeadline}).
  */
 final class MetricsConnection implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(MetricsConnection.class);
@@ -28,7 +33,9 @@ final class MetricsConnection implements Runnable {
 
     private final Socket socket;
     private final SocketAddress peer;
-    private final long deadlineNanos;
+    private final long windowNanos;
+    /** Until the request is read, the exchange's; from the answer's first write, that write's. */
+    private volatile long deadlineNanos;
     private final int maxHeadBytes;
     private final Function<HttpRequestLine, HttpAnswer> answers;
     private final MetricsRefusals refusals;
@@ -36,24 +43,38 @@ final class MetricsConnection implements Runnable {
     private final AtomicBoolean counted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean requestRead;
+    /** Set once the answer is being written: before that, after the request is read, the server is making it. */
+    private volatile boolean writing;
+    private volatile Thread thread;
 
     /**
-     * @param deadlineNanos {@link System#nanoTime()} by which the exchange must be over
+     * @param windowNanos how long the client has to send its request, from now, and to take the answer,
+     *     from its first write
      * @param onClose told once when the socket is closed (by this connection or by the endpoint)
      */
-    MetricsConnection(Socket socket, long deadlineNanos, int maxHeadBytes, Function<HttpRequestLine, HttpAnswer> answers,
+    MetricsConnection(Socket socket, long windowNanos, int maxHeadBytes, Function<HttpRequestLine, HttpAnswer> answers,
                       MetricsRefusals refusals, Consumer<MetricsConnection> onClose) {
         this.socket = socket;
         this.peer = socket.getRemoteSocketAddress();
-        this.deadlineNanos = deadlineNanos;
+        this.windowNanos = windowNanos;
+        this.deadlineNanos = System.nanoTime() + windowNanos;
         this.maxHeadBytes = maxHeadBytes;
         this.answers = answers;
         this.refusals = refusals;
         this.onClose = onClose;
     }
 
-    long deadlineNanos() {
-        return deadlineNanos;
+    /**
+     * True if the client is past its deadline at {@code nowNanos} by more than {@code slackNanos}: not
+     * while the server makes the answer, nor while this connection's thread waits for a core rather
+     * than for the client (runnable, or not started yet).
+     */
+    boolean pastDeadline(long nowNanos, long slackNanos) {
+        if (deadlineNanos + slackNanos - nowNanos > 0 || (requestRead && !writing)) {
+            return false;
+        }
+        Thread current = thread;
+        return current != null && !VirtualThreadState.runnable(current);
     }
 
     /** True once the request's line and headers are read whole: it is being answered, not held. */
@@ -75,6 +96,7 @@ final class MetricsConnection implements Runnable {
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         try {
             exchange();
         } catch (IOException | RuntimeException e) {
@@ -102,6 +124,11 @@ final class MetricsConnection implements Runnable {
             }
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
+                int arrived = in.available(); // what came by the deadline counts, however late this thread ran
+                if (arrived > 0) {
+                    length += in.read(head, length, Math.min(arrived, head.length - length));
+                    continue;
+                }
                 refuse(MetricsRefusals.Reason.TIMEOUT, HttpAnswer.text(408, "request not complete in time\n"));
                 return;
             }
@@ -129,7 +156,10 @@ final class MetricsConnection implements Runnable {
             refuse(MetricsRefusals.Reason.MALFORMED, HttpAnswer.text(400, "not an HTTP/1.x request\n"));
             return;
         }
-        socket.getOutputStream().write(answers.apply(request).encode());
+        byte[] answer = answers.apply(request).encode();
+        deadlineNanos = System.nanoTime() + windowNanos;
+        writing = true;
+        socket.getOutputStream().write(answer);
         answered(); // from here, a cut by the sweep is no refusal: the answer is out
         endAndDrain();
     }
@@ -156,6 +186,8 @@ final class MetricsConnection implements Runnable {
         if (count(reason)) {
             log.debug("metrics request from {} refused: {}", peer, reason.label);
         }
+        deadlineNanos = Math.max(deadlineNanos, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_DRAIN_WAIT_MILLIS));
+        writing = true;
         socket.getOutputStream().write(answer.encode());
         endAndDrain();
     }

@@ -44,6 +44,8 @@ final class MetricsEndpoint implements AutoCloseable {
     static final Duration SWEEP_PERIOD = Duration.ofMillis(100);
     /** How long {@link #close()} waits for the accept thread, and then for the connections' threads. */
     private static final Duration THREAD_EXIT_WAIT = Duration.ofSeconds(2);
+    /** The most {@link #close()} waits: for the accept thread, then for the connections' threads. */
+    static final Duration MAX_CLOSE_WAIT = THREAD_EXIT_WAIT.multipliedBy(2);
     /** How long the accept thread waits after a failed accept, rather than failing again at once. */
     private static final Duration ACCEPT_RETRY = Duration.ofMillis(10);
     /** Room for a burst of connections while the accept thread sweeps. */
@@ -166,8 +168,7 @@ final class MetricsEndpoint implements AutoCloseable {
      * else the oldest. The accept thread only picks it, so that a burst of connections is accepted fast.
      */
     private void admit(Socket socket) {
-        long deadline = System.nanoTime() + limits.requestDeadline().toNanos();
-        MetricsConnection connection = new MetricsConnection(socket, deadline, limits.maxHeadBytes(), this::answer,
+        MetricsConnection connection = new MetricsConnection(socket, limits.requestDeadline().toNanos(), limits.maxHeadBytes(), this::answer,
                 refusals, this::forget);
         MetricsConnection oldest = null;
         synchronized (open) {
@@ -223,10 +224,9 @@ final class MetricsEndpoint implements AutoCloseable {
             for (MetricsConnection connection : open) {
                 // A period's slack: the connection's own read ends at the deadline and answers 408; the
                 // sweep is for a write the client does not take.
-                if (connection.deadlineNanos() + SWEEP_PERIOD.toNanos() - now > 0) {
-                    break; // admitted in order, with the same deadline: the rest are later still
+                if (connection.pastDeadline(now, SWEEP_PERIOD.toNanos())) {
+                    late.add(connection);
                 }
-                late.add(connection);
             }
         }
         for (MetricsConnection connection : late) {

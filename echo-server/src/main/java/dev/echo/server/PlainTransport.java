@@ -1,8 +1,10 @@
 package dev.echo.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,4 +36,12 @@ final class PlainTransport implements Transport {
 
     @Override
     public void stop() {}
+
+    @Override
+    public Optional<String> describe() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void bindMetrics(MeterRegistry registry) {}
 }

@@ -2,6 +2,7 @@ package dev.echo.server;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.HexFormat;
 import javax.net.ssl.SSLProtocolException;
 
@@ -33,7 +34,16 @@ final class RecordHeaderCheckingInputStream extends InputStream {
     static final int HEADER_BYTES = 5;
     private static final int CHANGE_CIPHER_SPEC = 20;
     private static final int HEARTBEAT = 24;
+    private static final int HANDSHAKE = 22;
     private static final int MAJOR_VERSION = 3;
+    /** The highest minor version a record header carries (TLS 1.3's ClientHello says 3.1 or 3.3). */
+    private static final int MAX_MINOR_VERSION = 4;
+    /**
+     * How many of a connection's first bytes tell a TLS client from one speaking anything else: the
+     * first record header's content type and version. One byte would not do: a delimited request of
+     * 22 bytes starts with 0x16 too.
+     */
+    static final int START_BYTES = 3;
     /** The largest TLSCiphertext: 2^14 bytes of plaintext and 2,048 of expansion (RFC 5246 6.2.3). */
     static final int MAX_BODY_BYTES = (1 << 14) + 2048;
 
@@ -44,8 +54,9 @@ final class RecordHeaderCheckingInputStream extends InputStream {
     private final byte[] header = new byte[HEADER_BYTES];
     private int headerFilled;
     private int bodyLeft;
-    /** The byte read before this stream existed (the first of the ClientHello), not yet handed on; -1 after. */
-    private int first;
+    /** The bytes read before this stream existed (the ClientHello's first), and how many are handed on. */
+    private final byte[] start;
+    private int startPosition;
     private final byte[] buffer = new byte[BUFFER_BYTES];
     private int position;
     private int limit;
@@ -53,10 +64,38 @@ final class RecordHeaderCheckingInputStream extends InputStream {
     private volatile int buffered;
     private IoAction beforeWaiting = () -> { };
 
-    /** @param first the connection's first byte, read already; {@code tcp} carries the rest */
-    RecordHeaderCheckingInputStream(byte first, InputStream tcp) {
+    /** @param start the connection's first bytes, read already ({@link #readStart}); {@code tcp} carries the rest */
+    RecordHeaderCheckingInputStream(byte[] start, InputStream tcp) {
         this.tcp = tcp;
-        this.first = first & 0xff;
+        this.start = start.clone();
+    }
+
+    /**
+     * Reads a connection's first {@value #START_BYTES} bytes, fewer if the input ends or a byte
+     * already shows that this is no TLS handshake ({@link #canStartHandshake}).
+     */
+    static byte[] readStart(InputStream tcp) throws IOException {
+        byte[] start = new byte[START_BYTES];
+        int n = 0;
+        while (n < START_BYTES && canStartHandshake(start, n)) {
+            int got = tcp.read(start, n, START_BYTES - n);
+            if (got < 0) {
+                break;
+            }
+            n += got;
+        }
+        return Arrays.copyOf(start, n);
+    }
+
+    /** Whether the first {@code n} bytes of {@code start} can begin a TLS handshake record: 0x16, then version 3.0 to 3.4. */
+    static boolean canStartHandshake(byte[] start, int n) {
+        return (n < 1 || start[0] == HANDSHAKE) && (n < 2 || start[1] == MAJOR_VERSION)
+                && (n < 3 || (start[2] & 0xff) <= MAX_MINOR_VERSION);
+    }
+
+    /** {@code start} in hex, for messages. */
+    static String hex(byte[] start) {
+        return HexFormat.ofDelimiter(" ").formatHex(start);
     }
 
     /** From now on, {@code action} runs before every read that goes to the socket; set by the connection's thread. */
@@ -82,10 +121,10 @@ final class RecordHeaderCheckingInputStream extends InputStream {
             return 0;
         }
         int n;
-        if (first >= 0) {
-            b[off] = (byte) first;
-            first = -1;
-            n = 1;
+        if (startPosition < start.length) {
+            n = Math.min(len, start.length - startPosition);
+            System.arraycopy(start, startPosition, b, off, n);
+            startPosition += n;
         } else if (position < limit) {
             n = take(b, off, len);
         } else {
@@ -123,6 +162,11 @@ final class RecordHeaderCheckingInputStream extends InputStream {
     public long skip(long n) throws IOException {
         if (n <= 0) {
             return 0;
+        }
+        if (startPosition < start.length) {
+            int skipped = (int) Math.min(n, start.length - startPosition);
+            startPosition += skipped;
+            return skipped;
         }
         if (position < limit) {
             int skipped = (int) Math.min(n, limit - position);
@@ -172,7 +216,7 @@ final class RecordHeaderCheckingInputStream extends InputStream {
 
     @Override
     public int available() throws IOException {
-        return (first >= 0 ? 1 : 0) + (limit - position) + tcp.available();
+        return (start.length - startPosition) + (limit - position) + tcp.available();
     }
 
     /**

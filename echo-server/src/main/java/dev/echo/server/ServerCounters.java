@@ -39,7 +39,7 @@ final class ServerCounters {
     private final Map<RequestKind, LongAdder> requests = new EnumMap<>(RequestKind.class);
     private final Map<ErrorResponse.Code, LongAdder> errors = new EnumMap<>(ErrorResponse.Code.class);
     /** Refusals, timeouts and bad frames, for the DEBUG lines and the INFO summary each minute. */
-    final ServerEvents events;
+    private final ServerEvents events;
     /** Null unless metrics are on: then the one cost they add per request. */
     private final Timer requestTime;
 
@@ -145,6 +145,21 @@ final class ServerCounters {
         if (failure == FrameFailure.OVER_BUDGET) {
             bufferBudgetRefusals.increment();
         }
+    }
+
+    /** A TLS handshake failed (its reason is counted by the transport): told one by one and in the summary. */
+    void handshakeFailed(long connection, SocketAddress peer, String detail) {
+        events.handshakeFailed(connection, peer, detail);
+    }
+
+    /** Starts the per-minute summary of the events, on a thread named {@code threadName}. */
+    void startEvents(String threadName) {
+        events.start(threadName);
+    }
+
+    /** Stops the summaries (see {@link ServerEvents#stop()}). */
+    void stopEvents() throws InterruptedException {
+        events.stop();
     }
 
     private void error(ErrorResponse.Code code) {

@@ -154,6 +154,16 @@ final class ServerMXBeanAdapter implements EchoServerMXBean {
     }
 
     @Override
+    public long getTlsBadRecords() {
+        return server.tlsStats().map(TlsStats::badRecords).orElse(0L);
+    }
+
+    @Override
+    public long getTlsRefusedUnanswered() {
+        return server.tlsStats().map(TlsStats::refusedUnanswered).orElse(0L);
+    }
+
+    @Override
     public long getTlsCertificateSecondsLeft() {
         return server.tlsStats().map(tls -> tls.untilExpiry(Instant.now()).toSeconds()).orElse(-1L);
     }

@@ -22,14 +22,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The handshake runs on the connection's thread, never the accept thread, and is timed like a
  * read by the {@link ConnectionPhase}: past the handshake timeout the idle sweeper closes the
- * socket. Its first byte is read first: a client that does not start with a TLS handshake record
- * is told in clear text that the port speaks TLS ({@link HandshakeFailure#NOT_TLS}).
+ * socket. Its first bytes are read first ({@link RecordHeaderCheckingInputStream#readStart}): a
+ * client that does not start with a TLS handshake record header is told in clear text that the port
+ * speaks TLS ({@link HandshakeFailure#NOT_TLS}). The connection counts its handshake, by result, and
+ * its invalid records in the transport's {@link TlsCounters}.
  */
 final class TlsConnection extends ConnectionTransport {
     private static final Logger log = LoggerFactory.getLogger(TlsConnection.class);
-    /** The first byte of every TLS record that carries a handshake message (a ClientHello first). */
-    private static final int HANDSHAKE_RECORD = 0x16;
-
     private final TlsTransport transport;
     private final AtomicBoolean released = new AtomicBoolean();
     /** Null until the handshake is complete. */
@@ -46,12 +45,25 @@ final class TlsConnection extends ConnectionTransport {
     @Override
     void open(ConnectionPhase phase) throws IOException {
         connectionThread = Thread.currentThread();
+        try {
+            handshake(phase);
+        } catch (HandshakeException e) {
+            transport.counters().handshakeFailed(e.reason());
+            if (e.reason() == HandshakeFailure.NOT_TLS) {
+                tellNotTls();
+            }
+            throw e;
+        }
+        transport.counters().handshakeSucceeded();
+    }
+
+    private void handshake(ConnectionPhase phase) throws IOException {
         socket.setTcpNoDelay(true);
         long deadline = phase.beginHandshake(transport.handshakeTimeout().toNanos());
-        int first;
+        byte[] start;
         phase.deadlines().blockedUntil(deadline);
         try {
-            first = socket.getInputStream().read();
+            start = RecordHeaderCheckingInputStream.readStart(socket.getInputStream());
         } catch (IOException e) {
             throw failure(phase, e);
         } finally {
@@ -60,14 +72,15 @@ final class TlsConnection extends ConnectionTransport {
         if (phase.deadlines().expired()) {
             throw timeout(phase, null);
         }
-        if (first < 0) {
-            throw new HandshakeException(HandshakeFailure.CLIENT_ABORTED, "closed before its handshake", null);
+        if (!RecordHeaderCheckingInputStream.canStartHandshake(start, start.length)) {
+            throw new HandshakeException(HandshakeFailure.NOT_TLS, "first bytes " + RecordHeaderCheckingInputStream.hex(start)
+                    + " are not a TLS handshake record header (16 03 0x): a plain client?", null);
         }
-        if (first != HANDSHAKE_RECORD) {
-            throw new HandshakeException(HandshakeFailure.NOT_TLS, String.format(
-                    "first byte 0x%02x is not a TLS handshake record (0x16): a plain client?", first), null);
+        if (start.length < RecordHeaderCheckingInputStream.START_BYTES) {
+            throw new HandshakeException(HandshakeFailure.CLIENT_ABORTED, start.length == 0
+                    ? "closed before its handshake" : "closed during its handshake", null);
         }
-        records = new RecordHeaderCheckingInputStream((byte) first, socket.getInputStream());
+        records = new RecordHeaderCheckingInputStream(start, socket.getInputStream());
         SSLSocket layered = transport.material().layer(socket, records);
         phase.deadlines().blockedUntil(deadline);
         try {
@@ -128,9 +141,20 @@ final class TlsConnection extends ConnectionTransport {
         return layered;
     }
 
-    /** The TCP output, for the clear-text answer to a client that is not speaking TLS. */
-    OutputStream clearTextOutput() throws IOException {
-        return socket.getOutputStream();
+    /** Tells a client that is not speaking TLS so, in clear text: it may be one of ours without --tls. */
+    private void tellNotTls() {
+        try {
+            OutputStream out = socket.getOutputStream();
+            out.write(transport.notTlsAnswer());
+            out.flush();
+        } catch (IOException e) {
+            log.debug("connection {}: could not tell a client that is not speaking TLS so: {}", id, e.toString());
+        }
+    }
+
+    @Override
+    void invalidRecord() {
+        transport.counters().badRecord();
     }
 
     /**

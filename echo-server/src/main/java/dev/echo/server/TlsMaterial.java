@@ -51,7 +51,8 @@ final class TlsMaterial {
             throw new TlsMaterialException(tls.certificateChain(), "certificate not valid before "
                     + leaf.getNotBefore().toInstant());
         }
-        KeyStore clientCas = tls.mutual() ? PemFiles.trustStore(tls.clientCa()) : null;
+        // Read whenever given, so that a bad CA file fails the start even under --tls-client-auth none.
+        KeyStore clientCas = tls.clientCa() != null ? PemFiles.trustStore(tls.clientCa()) : null;
         try {
             KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keyManagers.init(keys, new char[0]);

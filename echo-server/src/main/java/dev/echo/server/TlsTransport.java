@@ -1,19 +1,24 @@
 package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
+import dev.echo.core.BulkReadInputStream;
 import dev.echo.core.Durations;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,13 +42,15 @@ final class TlsTransport implements Transport {
     static final int MAX_REFUSALS = 32;
     static final Duration REFUSAL_TIMEOUT = Duration.ofSeconds(2);
     /** How long {@link #stop} waits for the TLS threads in all. */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
-    private static final int HANDSHAKE_RECORD = 0x16;
+    static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    /** What a client that does not speak TLS to a TLS port is told, in clear text and in its framing. */
+    static final String NOT_TLS_DETAIL = "this port speaks TLS: connect with TLS (the tools' --tls)";
 
     private final ServerTls tls;
     private final BufferBudget budget;
     private final TlsCounters counters;
     private final Clock clock;
+    private final byte[] notTlsAnswer;
     private final Semaphore refusals = new Semaphore(MAX_REFUSALS);
     private final Map<Socket, Thread> refusing = new ConcurrentHashMap<>();
     /** Threads sending a close_notify for another thread ({@link #sendCloseNotify}); {@link #stop} waits for them. */
@@ -52,10 +59,13 @@ final class TlsTransport implements Transport {
     private volatile TlsMaterial material;
     private TlsMaterialWatcher watcher;
 
-    TlsTransport(ServerTls tls, TlsMaterial material, BufferBudget budget, TlsCounters counters, Clock clock) {
+    /** @param notTlsAnswer {@link #NOT_TLS_DETAIL} as an error frame in the server's framing */
+    TlsTransport(ServerTls tls, TlsMaterial material, BufferBudget budget, TlsCounters counters, byte[] notTlsAnswer,
+                 Clock clock) {
         this.tls = tls;
         this.budget = budget;
         this.counters = counters;
+        this.notTlsAnswer = notTlsAnswer.clone();
         this.clock = clock;
         use(material);
     }
@@ -71,6 +81,16 @@ final class TlsTransport implements Transport {
     /** A TLS connection closed: its record buffers go back to the budget. */
     void released() {
         budget.release(RECORD_BUFFER_BYTES);
+    }
+
+    /** Where the TLS connections count their handshakes and bad records. */
+    TlsCounters counters() {
+        return counters;
+    }
+
+    /** The answer, in clear text, to a client that does not speak TLS. */
+    byte[] notTlsAnswer() {
+        return notTlsAnswer;
     }
 
     /** How long a handshake may take. */
@@ -115,21 +135,25 @@ final class TlsTransport implements Transport {
         }
     }
 
-    /** On a refusal's own thread: a handshake, the answer, close_notify and a short drain, all within the timeout. */
+    /**
+     * On a refusal's own thread: a handshake, the answer, close_notify and a short drain, all within
+     * the timeout: every read, the handshake's included, waits only for what is left of it, so a
+     * client that trickles its ClientHello holds its refusal's slot no longer than one that sends
+     * nothing.
+     */
     private void answerAndClose(Socket socket, byte[] answer) {
         long deadline = System.nanoTime() + REFUSAL_TIMEOUT.toNanos();
         try (socket) {
-            socket.setSoTimeout((int) REFUSAL_TIMEOUT.toMillis()); // a timed read is fine off the hot path
             socket.setTcpNoDelay(true);
-            InputStream in = socket.getInputStream();
-            int first = in.read();
-            if (first < 0) {
+            InputStream in = new RemainingTimeInputStream(socket, deadline);
+            byte[] start = RecordHeaderCheckingInputStream.readStart(in);
+            if (start.length == 0) {
                 return;
             }
             OutputStream out;
             SSLSocket layered = null;
-            if (first == HANDSHAKE_RECORD) {
-                layered = material.layer(socket, new RecordHeaderCheckingInputStream((byte) first, in));
+            if (RecordHeaderCheckingInputStream.canStartHandshake(start, start.length)) {
+                layered = material.layer(socket, new RecordHeaderCheckingInputStream(start, in));
                 layered.startHandshake();
                 out = layered.getOutputStream();
             } else {
@@ -201,16 +225,43 @@ final class TlsTransport implements Transport {
         }
     }
 
-    /** For the start line: the protocols, the client certificate rule and the certificate served now. */
-    String describe() {
+    @Override
+    public Optional<String> describe() {
         TlsMaterial current = material;
-        return "TLS " + String.join(",", tls.protocols()) + ", client certificates " + tls.clientAuth().cliName()
-                + ", serving " + current.describe();
+        return Optional.of("TLS " + String.join(",", tls.protocols()) + ", client certificates "
+                + tls.clientAuth().cliName() + ", serving " + current.describe());
+    }
+
+    @Override
+    public void bindMetrics(MeterRegistry registry) {
+        TlsMetrics.bind(registry, counters);
     }
 
     /** The watcher, for tests; null before {@link #start}. */
     TlsMaterialWatcher watcher() {
         return watcher;
+    }
+
+    /** The socket's input, each read timed (a timed read is fine off the hot path) to what is left until a deadline. */
+    private static final class RemainingTimeInputStream extends BulkReadInputStream {
+        private final Socket socket;
+        private final long deadline;
+
+        RemainingTimeInputStream(Socket socket, long deadline) throws IOException {
+            super(socket.getInputStream());
+            this.socket = socket;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long leftNanos = deadline - System.nanoTime();
+            if (leftNanos <= 0) {
+                throw new SocketTimeoutException("refusal not done within " + Durations.format(REFUSAL_TIMEOUT));
+            }
+            socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos)));
+            return in.read(b, off, len);
+        }
     }
 
     private static void closeQuietly(Socket socket) {

@@ -2,8 +2,12 @@ package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
 import dev.echo.core.tls.TlsMaterialException;
+import dev.echo.core.Messages;
+import dev.echo.core.proto.ErrorResponse;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.Socket;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Plain TCP or TLS, for every connection of one server: the one place where that is decided ({@link
@@ -21,7 +25,9 @@ sealed interface Transport permits PlainTransport, TlsTransport {
         if (config.tls() == null) {
             return new PlainTransport();
         }
-        return new TlsTransport(config.tls(), TlsMaterial.load(config.tls()), budget, tlsCounters, Clock.systemUTC());
+        byte[] notTlsAnswer = config.framing().encode(Messages.error(ErrorResponse.Code.MALFORMED_MESSAGE, TlsTransport.NOT_TLS_DETAIL));
+        return new TlsTransport(config.tls(), TlsMaterial.load(config.tls()), budget, tlsCounters, notTlsAnswer,
+                Clock.systemUTC());
     }
 
     /**
@@ -41,4 +47,10 @@ sealed interface Transport permits PlainTransport, TlsTransport {
 
     /** Stops it and ends every refusal still in progress, within a few seconds. */
     void stop() throws InterruptedException;
+
+    /** For the start line: what TLS serves (protocols, client certificate rule, certificate); empty for plain TCP. */
+    Optional<String> describe();
+
+    /** Adds this transport's meters to {@code registry} (TLS: handshakes, reloads, certificate expiry). */
+    void bindMetrics(MeterRegistry registry);
 }

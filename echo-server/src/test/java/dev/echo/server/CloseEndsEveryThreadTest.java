@@ -9,7 +9,6 @@ import dev.echo.testkit.Await;
 import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,9 +55,9 @@ class CloseEndsEveryThreadTest {
             assertEquals("held open", client.echo("held open"));
             held.add(client.socket());
             for (int i = 0; i < 4; i++) {
-                held.add(connect(port)); // over the limit and silent: each refusal waits on its own thread
+                held.add(TlsTestSockets.connect(port)); // over the limit and silent: each refusal waits on its own thread
             }
-            Socket halfRequest = connect(metricsPort);
+            Socket halfRequest = TlsTestSockets.connect(metricsPort);
             halfRequest.getOutputStream().write("GET /healthz HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
             held.add(halfRequest);
             Await.until("every kind of server thread running", WAIT, () -> {
@@ -85,17 +83,7 @@ class CloseEndsEveryThreadTest {
     }
 
     private static WireClient tlsClient(EchoServer server, TestCertificates pki) throws IOException {
-        SSLSocket socket = (SSLSocket) pki.clientContext().getSocketFactory()
-                .createSocket(connect(server.port()), "localhost", server.port(), true);
-        socket.startHandshake();
-        return WireClient.over(socket, Framing.DELIMITED);
-    }
-
-    private static Socket connect(int port) throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
-        socket.setSoTimeout((int) WAIT.toMillis());
-        return socket;
+        return WireClient.over(TlsTestSockets.tlsSocket(server, pki.clientContext(), "TLSv1.3"), Framing.DELIMITED);
     }
 
     /** The names of the live threads, virtual ones included, that match {@code ours}. */

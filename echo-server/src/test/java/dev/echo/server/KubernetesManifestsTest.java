@@ -30,8 +30,8 @@ class KubernetesManifestsTest {
 
     @Test
     void stopArithmeticUsesTheServersOwnWorstCase() {
-        // 10 s preStop + 20 s grace + 14 s close() + 5 s margin = 49 <= 50 in deployment.yaml
-        assertEquals(14, EchoServer.MAX_CLOSE_AFTER_GRACE.toSeconds());
+        // 10 s preStop + 20 s grace + 24 s close() + 5 s margin = 59 <= 60 in deployment.yaml
+        assertEquals(24, EchoServer.MAX_CLOSE_AFTER_GRACE.toSeconds());
     }
 
     static Stream<Arguments> brokenCopies() {
@@ -57,7 +57,7 @@ class KubernetesManifestsTest {
                 Arguments.of("a value the server refuses", deployment, "value: 20s", "value: twenty",
                         "echo-server would refuse to start"),
                 Arguments.of("a grace period the kubelet cuts short", deployment, "value: 20s", "value: 40s",
-                        "terminationGracePeriodSeconds 50 < preStop 10 s + ECHO_GRACE 40 s + close() 14 s + margin 5 s"),
+                        "terminationGracePeriodSeconds 60 < preStop 10 s + ECHO_GRACE 40 s + close() 24 s + margin 5 s"),
                 Arguments.of("no preStop delay", deployment, "sleep:\n                seconds: 10",
                         "sleep:\n                seconds: 1", "shorter than 5 s"),
                 Arguments.of("the container port not the server's", deployment,

@@ -113,6 +113,28 @@ class MetricsEndpointLimitsTest {
     }
 
     /** Against the JDK's one-thread server, this client held every other request (seen: the read timed out). */
+    /**
+     * The deadline is the client's: a scrape that takes the server longer than the deadline to make
+     * (a busy machine, a large registry) is still answered whole, and no refusal is counted.
+     */
+    @Test
+    void aScrapeSlowerThanTheDeadlineIsAnsweredWholeNotCut() throws Exception {
+        long slowNanos = DEADLINE.multipliedBy(3).toNanos();
+        endpoint = MetricsEndpoint.start("127.0.0.1", 0, () -> {
+            long end = System.nanoTime() + slowNanos;
+            while (System.nanoTime() - end < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(end - System.nanoTime()); // a slow scrape, not a wait on the test
+            }
+            return scrape;
+        }, healthy::get, new MetricsEndpoint.Limits(DEADLINE, MAX_HEAD, MAX_CONNECTIONS), refusals);
+        String answer = readToEnd(send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertTrue(answer.startsWith("HTTP/1.1 200"), "expected the slow scrape answered, got: '" + answer + "'");
+        assertTrue(answer.endsWith(scrape), "expected the whole scrape: '" + answer + "'");
+        for (MetricsRefusals.Reason reason : MetricsRefusals.Reason.values()) {
+            assertEquals(0, refusals.count(reason), "expected no refusal for a slow scrape: " + reason);
+        }
+    }
+
     @Test
     void aClientHoldingAnUnfinishedRequestHoldsNobodyElse() throws Exception {
         Duration holderDeadline = Duration.ofSeconds(3); // room for a busy machine; a held server waits all of it

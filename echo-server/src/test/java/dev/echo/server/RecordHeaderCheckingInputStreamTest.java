@@ -2,6 +2,7 @@ package dev.echo.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,14 +57,15 @@ class RecordHeaderCheckingInputStreamTest {
     void recordsThatArrivedTogetherComeFromOneSocketReadAndBeforeWaitingRunsOnlyWhenNothingIsLeft() throws IOException {
         byte[] stream = concat(record(0x16, 3, 1, 10), record(0x17, 3, 3, 30), record(0x17, 3, 3, 30));
         int[] socketReads = new int[1];
-        InputStream tcp = new ByteArrayInputStream(stream, 1, stream.length - 1) {
+        int given = RecordHeaderCheckingInputStream.START_BYTES;
+        InputStream tcp = new ByteArrayInputStream(stream, given, stream.length - given) {
             @Override
             public synchronized int read(byte[] b, int off, int len) {
                 socketReads[0]++;
                 return super.read(b, off, len);
             }
         };
-        RecordHeaderCheckingInputStream checked = new RecordHeaderCheckingInputStream(stream[0], tcp);
+        RecordHeaderCheckingInputStream checked = new RecordHeaderCheckingInputStream(Arrays.copyOf(stream, given), tcp);
         int[] waits = new int[1];
         checked.beforeWaiting(() -> waits[0]++);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -80,6 +82,34 @@ class RecordHeaderCheckingInputStreamTest {
         assertEquals(2, waits[0], "expected beforeWaiting before the read that found the end");
     }
 
+    /**
+     * A connection's start tells TLS from anything else by content type and version, not the first byte
+     * alone: a delimited request of 22 bytes starts with 0x16 as a handshake record does.
+     */
+    @Test
+    void theStartOfAConnectionIsTlsOnlyWithAHandshakeTypeAndVersionThree() throws IOException {
+        assertArrayEquals(new byte[] {0x16, 3, 1}, RecordHeaderCheckingInputStream.readStart(oneByteAtATime(record(0x16, 3, 1, 40))));
+        assertTrue(RecordHeaderCheckingInputStream.canStartHandshake(new byte[] {0x16, 3, 3}, 3));
+        byte[] delimited = {0x16, 0x0a, 0x14, 0x0a, 0x12};
+        byte[] start = RecordHeaderCheckingInputStream.readStart(oneByteAtATime(delimited));
+        assertArrayEquals(new byte[] {0x16, 0x0a}, start, "expected reading to stop at the byte that rules TLS out");
+        assertFalse(RecordHeaderCheckingInputStream.canStartHandshake(start, start.length));
+        assertFalse(RecordHeaderCheckingInputStream.canStartHandshake(new byte[] {0x16, 3, 9}, 3), "no TLS minor version 9");
+        assertFalse(RecordHeaderCheckingInputStream.canStartHandshake("GET".getBytes(StandardCharsets.US_ASCII), 3));
+        assertArrayEquals(new byte[] {0x16}, RecordHeaderCheckingInputStream.readStart(new ByteArrayInputStream(new byte[] {0x16})),
+                "expected what came before the end of the input");
+    }
+
+    /** {@code bytes}, one per read, as a client that trickles them. */
+    private static InputStream oneByteAtATime(byte[] bytes) {
+        return new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1));
+            }
+        };
+    }
+
     /** A header and {@code length} body bytes. */
     private static byte[] record(int type, int major, int minor, int length) {
         byte[] record = new byte[RecordHeaderCheckingInputStream.HEADER_BYTES + length];
@@ -92,10 +122,11 @@ class RecordHeaderCheckingInputStreamTest {
         return record;
     }
 
-    /** Reads {@code stream} (its first byte given as read already) in reads of at most {@code chunk} bytes. */
+    /** Reads {@code stream} (its first bytes given as read already) in reads of at most {@code chunk} bytes. */
     private static byte[] readAll(byte[] stream, int chunk) throws IOException {
-        InputStream tcp = new ByteArrayInputStream(stream, 1, stream.length - 1);
-        InputStream checked = new RecordHeaderCheckingInputStream(stream[0], tcp);
+        int given = Math.min(RecordHeaderCheckingInputStream.START_BYTES, stream.length);
+        InputStream tcp = new ByteArrayInputStream(stream, given, stream.length - given);
+        InputStream checked = new RecordHeaderCheckingInputStream(Arrays.copyOf(stream, given), tcp);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[chunk];
         for (int n; (n = checked.read(buffer, 0, chunk)) >= 0; ) {

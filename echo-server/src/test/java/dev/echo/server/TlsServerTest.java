@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.Framing;
+import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.core.tls.PemFiles;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,12 @@ class TlsServerTest {
                     assertEquals(ErrorResponse.Code.MALFORMED_MESSAGE, answer.getError().getCode());
                     assertTrue(answer.getError().getDetail().startsWith("this port speaks TLS"), answer.toString());
                 }
+                // So is one whose first byte is a TLS handshake record's, 0x16: a delimited frame of 22 bytes.
+                try (WireClient plain = WireClient.connect(server.port())) {
+                    ServerMessage answer = plain.call(echoWhoseFrameStartsWith0x16());
+                    assertEquals(ErrorResponse.Code.MALFORMED_MESSAGE, answer.getError().getCode());
+                    assertTrue(answer.getError().getDetail().startsWith("this port speaks TLS"), answer.toString());
+                }
                 assertHandshakeFails(server, pki.noClientCertificateContext());
                 assertHandshakeFails(server, pki.otherCaClientContext());
                 assertHandshakeFails(server, pki.expiredClientContext());
@@ -79,7 +86,7 @@ class TlsServerTest {
 
                 Await.until("each refusal counted under its reason", WAIT, () -> {
                     TlsStats tls = server.tlsStats().orElseThrow();
-                    return tls.handshakeFailures(HandshakeFailure.NOT_TLS) == 1
+                    return tls.handshakeFailures(HandshakeFailure.NOT_TLS) == 2
                             && tls.handshakeFailures(HandshakeFailure.NO_CLIENT_CERTIFICATE) == 1
                             && tls.handshakeFailures(HandshakeFailure.UNKNOWN_CA) == 1
                             && tls.handshakeFailures(HandshakeFailure.EXPIRED) == 1
@@ -97,8 +104,8 @@ class TlsServerTest {
             try (Socket silent = TlsTestSockets.connect(server); Socket half = TlsTestSockets.connect(server)) {
                 half.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01}); // a ClientHello's start
                 long started = System.nanoTime();
-                assertEquals(-1, readUntilClosed(silent), "expected the silent client closed");
-                assertEquals(-1, readUntilClosed(half), "expected the half hello closed");
+                TlsTestSockets.assertClosedByTheServer(silent);
+                TlsTestSockets.assertClosedByTheServer(half);
                 long tookMillis = (System.nanoTime() - started) / 1_000_000;
                 assertTrue(tookMillis < 5_000, "expected both closed near the 300 ms deadline, took " + tookMillis + " ms");
             }
@@ -140,6 +147,44 @@ class TlsServerTest {
         }
     }
 
+    /**
+     * A client over the limit that trickles its ClientHello, a byte every 300 ms, holds its refusal's
+     * slot no longer than one that sends nothing: every read of the refusal waits only for what is left
+     * of {@link TlsTransport#REFUSAL_TIMEOUT}, not for a fresh timeout per read.
+     */
+    @Test
+    void aClientOverTheLimitTricklingItsHelloIsClosedAtTheRefusalTimeout() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b, c -> c.maxConnections(1));
+             WireClient holder = tlsClient(server, pki.clientContext());
+             Socket trickler = TlsTestSockets.connect(server)) {
+            assertEquals("holding", holder.echo("holding"));
+            long started = System.nanoTime();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                byte[] header = {0x16, 0x03, 0x01, 0x02, 0x00}; // a handshake record of 512 bytes, then its body
+                try {
+                    for (int i = 0; System.nanoTime() - started < WAIT.toNanos(); i++) {
+                        trickler.getOutputStream().write(i < header.length ? header[i] : 0);
+                        Thread.sleep(300); // the attack's pace, not a wait for the server
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // closed by the server, or the test is over
+                }
+            });
+            try {
+                TlsTestSockets.assertClosedByTheServer(trickler);
+                long tookMillis = (System.nanoTime() - started) / 1_000_000;
+                assertTrue(tookMillis < TlsTransport.REFUSAL_TIMEOUT.toMillis() + 6_000,
+                        "expected the trickling client closed near the refusal timeout of "
+                                + TlsTransport.REFUSAL_TIMEOUT + ", took " + tookMillis + " ms");
+            } finally {
+                trickler.close();
+                writer.interrupt();
+                writer.join();
+            }
+        }
+    }
+
     @Test
     void anIdleTlsConnectionEndsWithCloseNotifyAndFin() throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
@@ -170,7 +215,7 @@ class TlsServerTest {
                 tcp.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 try {
                     assertEquals(null, client.receiveOrNull(), "expected no answer to text that is not TLS");
-                } catch (java.net.SocketTimeoutException stillOpen) {
+                } catch (SocketTimeoutException stillOpen) {
                     throw new AssertionError("expected the connection refused at once, still open after " + WAIT, stillOpen);
                 } catch (IOException refused) {
                     // the server's fatal alert (unexpected_message) or the close after it
@@ -457,19 +502,15 @@ class TlsServerTest {
         });
     }
 
-    /** Reads until the end of stream; -1 then (a reset counts as closed too). */
-    private static int readUntilClosed(Socket socket) {
-        try {
-            InputStream in = socket.getInputStream();
-            while (in.read() >= 0) {
-                // what the server sent before closing does not matter here
+    /** An echo request whose delimited frame starts with 0x16, as a TLS handshake record does. */
+    private static ClientMessage echoWhoseFrameStartsWith0x16() {
+        for (int length = 1; length < 64; length++) {
+            ClientMessage request = dev.echo.core.Messages.echo("x".repeat(length));
+            if (Framing.DELIMITED.encode(request)[0] == 0x16) {
+                return request;
             }
-            return -1;
-        } catch (SSLException e) {
-            throw new AssertionError(e);
-        } catch (IOException e) {
-            return -1;
         }
+        throw new AssertionError("no echo request of up to 63 characters has a frame starting with 0x16");
     }
 
     private static BigInteger servedSerial(WireClient client) throws IOException {

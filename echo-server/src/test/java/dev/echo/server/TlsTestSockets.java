@@ -1,8 +1,10 @@
 package dev.echo.server;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -19,9 +21,18 @@ final class TlsTestSockets {
         return connected(new Socket(), server);
     }
 
+    /** A new connection to {@code port} on 127.0.0.1, its reads waiting at most {@link #WAIT}. */
+    static Socket connect(int port) throws IOException {
+        return connected(new Socket(), port);
+    }
+
     /** {@code socket} connected to {@code server}, its reads waiting at most {@link #WAIT}. */
     static Socket connected(Socket socket, EchoServer server) throws IOException {
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), (int) WAIT.toMillis());
+        return connected(socket, server.port());
+    }
+
+    private static Socket connected(Socket socket, int port) throws IOException {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), (int) WAIT.toMillis());
         socket.setSoTimeout((int) WAIT.toMillis());
         return socket;
     }
@@ -41,5 +52,19 @@ final class TlsTestSockets {
         socket.setSoTimeout((int) WAIT.toMillis());
         socket.startHandshake();
         return socket;
+    }
+
+    /** Reads what the server sends until it closes the connection; fails if it waits {@link #WAIT} instead. */
+    static void assertClosedByTheServer(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        try {
+            while (in.read() >= 0) {
+                // the server's flight or an alert, then the end of stream
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("expected the server to close the connection, it waited " + WAIT, e);
+        } catch (IOException e) {
+            // a reset also means closed
+        }
     }
 }

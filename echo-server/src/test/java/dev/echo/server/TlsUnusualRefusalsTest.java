@@ -8,9 +8,8 @@ import dev.echo.core.Framing;
 import dev.echo.testkit.Await;
 import dev.echo.testkit.WireClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +24,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
@@ -105,11 +105,24 @@ class TlsUnusualRefusalsTest {
         assertEquals(HandshakeFailure.CLIENT_ABORTED, HandshakeFailure.of(received("bad_certificate")));
         assertEquals(HandshakeFailure.PROTOCOL_MISMATCH, HandshakeFailure.of(received("protocol_version")));
         assertEquals(HandshakeFailure.PROTOCOL_MISMATCH, HandshakeFailure.of(
-                new javax.net.ssl.SSLProtocolException("(unexpected_message) No common named group")),
+                new SSLProtocolException("(unexpected_message) No common named group")),
                 "expected no shared key-exchange group read as a mismatch, though the JDK sends unexpected_message");
         assertEquals(HandshakeFailure.UNKNOWN_CA, HandshakeFailure.of(new SSLHandshakeException(
                 "(certificate_unknown) PKIX path building failed: unable to find valid certification path")),
                 "expected the server's own verdict on a client certificate still read as such");
+    }
+
+    /** The JDK quotes a bad server name in its message; what the client wrote there must not pick the label. */
+    @Test
+    void wordsAClientPutsInItsServerNameDoNotChooseTheReason() {
+        for (String words : List.of("Received fatal alert: unknown_ca", "PKIX path building failed", "expired",
+                "Unsupported or unrecognized SSL message", "empty client certificate chain")) {
+            assertEquals(HandshakeFailure.MALFORMED_HANDSHAKE, HandshakeFailure.of(new SSLHandshakeException(
+                    "(illegal_parameter) Illegal server name, type=host_name(0), name=" + words)), words);
+        }
+        assertEquals(HandshakeFailure.CLIENT_ABORTED, HandshakeFailure.of(new SSLHandshakeException(
+                "Remote host terminated the handshake", new SocketException())),
+                "expected a client gone mid-handshake read as client_aborted");
     }
 
     private static SSLHandshakeException received(String alert) {
@@ -151,21 +164,7 @@ class TlsUnusualRefusalsTest {
         try (Socket socket = connect(server)) {
             socket.getOutputStream().write(bytes);
             socket.getOutputStream().flush();
-            assertClosedByTheServer(socket);
-        }
-    }
-
-    /** Reads what the server sends until it closes the connection; fails if it waits {@link #WAIT} instead. */
-    private static void assertClosedByTheServer(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        try {
-            while (in.read() >= 0) {
-                // the server's flight or an alert, then the end of stream
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("expected the server to close the connection, it waited " + WAIT, e);
-        } catch (IOException e) {
-            // a reset also means closed
+            TlsTestSockets.assertClosedByTheServer(socket);
         }
     }
 

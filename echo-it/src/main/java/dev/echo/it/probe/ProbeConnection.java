@@ -79,7 +79,7 @@ final class ProbeConnection implements AutoCloseable {
             out.flush();
             return this;
         } catch (IOException e) {
-            throw new ServerClosedException("writing " + bytes.length + " bytes failed: " + e.getMessage());
+            throw new ServerClosedException("writing " + bytes.length + " bytes failed: " + why(e));
         }
     }
 
@@ -106,8 +106,14 @@ final class ProbeConnection implements AutoCloseable {
         } catch (SocketException e) {
             throw new ServerClosedException("the connection was reset (" + e.getMessage() + ")");
         } catch (IOException e) {
-            throw new ServerClosedException("reading failed: " + e.getMessage());
+            throw new ServerClosedException("reading failed: " + why(e));
         }
+    }
+
+    /** A TLS failure in the tools' one line (a refused client certificate says so), else the exception's message. */
+    private static String why(IOException e) {
+        String tls = ClientTls.explain(e);
+        return tls != null ? tls : e.getMessage();
     }
 
     /** Half-close: the server sees end of stream and can still answer. */
