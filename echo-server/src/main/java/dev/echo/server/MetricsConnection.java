@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The deadline is the client's, not the server's: bytes that had arrived by it still count (on a
  * machine whose cores are all busy this thread may run late), the time spent making the answer (a
- * scrape) is not held against the client, and the answer gets a window of its own, {@code window}
- * from when its write starts ({@link #pastDeadline}).
+ * scrape) is not held against the client: the deadline moves on by that time when the answer's write
+ * starts ({@link #pastDeadline}).
  */
 final class MetricsConnection implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(MetricsConnection.class);
@@ -33,8 +33,7 @@ final class MetricsConnection implements Runnable {
 
     private final Socket socket;
     private final SocketAddress peer;
-    private final long windowNanos;
-    /** Until the request is read, the exchange's; from the answer's first write, that write's. */
+    /** The exchange's; moved on by the time the server took to make the answer when its write starts. */
     private volatile long deadlineNanos;
     private final int maxHeadBytes;
     private final Function<HttpRequestLine, HttpAnswer> answers;
@@ -48,15 +47,14 @@ final class MetricsConnection implements Runnable {
     private volatile Thread thread;
 
     /**
-     * @param windowNanos how long the client has to send its request, from now, and to take the answer,
-     *     from its first write
+     * @param windowNanos how long the client has for the exchange, from now, less the time the server
+     *     takes to make the answer
      * @param onClose told once when the socket is closed (by this connection or by the endpoint)
      */
     MetricsConnection(Socket socket, long windowNanos, int maxHeadBytes, Function<HttpRequestLine, HttpAnswer> answers,
                       MetricsRefusals refusals, Consumer<MetricsConnection> onClose) {
         this.socket = socket;
         this.peer = socket.getRemoteSocketAddress();
-        this.windowNanos = windowNanos;
         this.deadlineNanos = System.nanoTime() + windowNanos;
         this.maxHeadBytes = maxHeadBytes;
         this.answers = answers;
@@ -70,7 +68,8 @@ final class MetricsConnection implements Runnable {
      * than for the client (runnable, or not started yet).
      */
     boolean pastDeadline(long nowNanos, long slackNanos) {
-        if (deadlineNanos + slackNanos - nowNanos > 0 || (requestRead && !writing)) {
+        // The flags first: the connection's thread moves the deadline before it sets writing.
+        if ((requestRead && !writing) || deadlineNanos + slackNanos - nowNanos > 0) {
             return false;
         }
         Thread current = thread;
@@ -144,6 +143,7 @@ final class MetricsConnection implements Runnable {
             }
             length += n;
         }
+        long readAt = System.nanoTime();
         requestRead = true;
         for (int i = 0; i < length; i++) {
             if (head[i] == '\n') {
@@ -157,7 +157,7 @@ final class MetricsConnection implements Runnable {
             return;
         }
         byte[] answer = answers.apply(request).encode();
-        deadlineNanos = System.nanoTime() + windowNanos;
+        deadlineNanos += System.nanoTime() - readAt; // making the answer was the server's time
         writing = true;
         socket.getOutputStream().write(answer);
         answered(); // from here, a cut by the sweep is no refusal: the answer is out

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No client can hold it, since health is what a load balancer acts on: one platform thread
  * ({@code echo-metrics-PORT}) accepts, and each connection runs on its own virtual thread
- * ({@link MetricsConnection}) under {@link Limits}: the whole exchange within a deadline (a read
- * waits only until then, a write is cut by the accept thread's sweep at most twice {@link #SWEEP_PERIOD}
- * later), a bound on the request's line and headers (431), and a bound on connections, at which the
+ * ({@link MetricsConnection}) under {@link Limits}: the whole exchange within a deadline, not
+ * counting the time the server takes to make the answer (a read waits only until then, a write is cut
+ * by the accept thread's sweep at most twice {@link #SWEEP_PERIOD} later), a bound on the request's line and headers (431), and a bound on connections, at which the
  * oldest is closed for the newcomer (the oldest is the one most likely to be held on purpose: a
  * real request is answered within milliseconds of its connection, so one whose request waits unread
  * is spared: see {@link #victim}). Each refusal is counted in
@@ -54,7 +54,8 @@ final class MetricsEndpoint implements AutoCloseable {
     /**
      * What one client may take of the endpoint.
      *
-     * @param requestDeadline from accept to the answer written; positive
+     * @param requestDeadline from accept to the answer written, less the time the server took to make
+     *     the answer; positive
      * @param maxHeadBytes the request line and headers; at least 64
      * @param maxConnections open at once; positive
      */

@@ -48,13 +48,19 @@ final class TlsConnection extends ConnectionTransport {
         try {
             handshake(phase);
         } catch (HandshakeException e) {
-            transport.counters().handshakeFailed(e.reason());
-            if (e.reason() == HandshakeFailure.NOT_TLS) {
-                tellNotTls();
-            }
-            throw e;
+            throw failed(e);
+        } catch (IOException e) { // outside the reads (the socket's options, the layering): counted all the same
+            throw failed(failure(phase, e));
         }
         transport.counters().handshakeSucceeded();
+    }
+
+    private HandshakeException failed(HandshakeException e) {
+        transport.counters().handshakeFailed(e.reason());
+        if (e.reason() == HandshakeFailure.NOT_TLS) {
+            tellNotTls();
+        }
+        return e;
     }
 
     private void handshake(ConnectionPhase phase) throws IOException {

@@ -112,7 +112,6 @@ class MetricsEndpointLimitsTest {
         }
     }
 
-    /** Against the JDK's one-thread server, this client held every other request (seen: the read timed out). */
     /**
      * The deadline is the client's: a scrape that takes the server longer than the deadline to make
      * (a busy machine, a large registry) is still answered whole, and no refusal is counted.
@@ -135,6 +134,7 @@ class MetricsEndpointLimitsTest {
         }
     }
 
+    /** Against the JDK's one-thread server, this client held every other request (seen: the read timed out). */
     @Test
     void aClientHoldingAnUnfinishedRequestHoldsNobodyElse() throws Exception {
         Duration holderDeadline = Duration.ofSeconds(3); // room for a busy machine; a held server waits all of it

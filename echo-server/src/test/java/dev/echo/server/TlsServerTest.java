@@ -156,10 +156,10 @@ class TlsServerTest {
     void aClientOverTheLimitTricklingItsHelloIsClosedAtTheRefusalTimeout() throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
         try (EchoServer server = start(pki, b -> b, c -> c.maxConnections(1));
-             WireClient holder = tlsClient(server, pki.clientContext());
-             Socket trickler = TlsTestSockets.connect(server)) {
+             WireClient holder = tlsClient(server, pki.clientContext())) {
             assertEquals("holding", holder.echo("holding"));
-            long started = System.nanoTime();
+            long started = System.nanoTime(); // the refusal's 2 s start at its accept, after this
+            Socket trickler = TlsTestSockets.connect(server);
             Thread writer = Thread.ofVirtual().start(() -> {
                 byte[] header = {0x16, 0x03, 0x01, 0x02, 0x00}; // a handshake record of 512 bytes, then its body
                 try {

@@ -65,6 +65,56 @@ class WriteProgressOutputStreamTest {
         }
     }
 
+    /**
+     * A busy machine's pattern: the writer parked at one look, woken (runnable, waiting for a core) at
+     * the next, parked again at the third. The spans touching the runnable look are not the client's;
+     * only a span with the writer parked at both ends counts.
+     */
+    @Test
+    void onlyASpanWithTheWriterParkedAtBothLooksCounts() throws Exception {
+        CountDownLatch firstWait = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch spin = new CountDownLatch(1);
+        CountDownLatch secondWait = new CountDownLatch(1);
+        AtomicReference<WriteProgressOutputStream> stream = new AtomicReference<>();
+        Thread writer = Thread.ofVirtual().unstarted(() -> write(stream.get()));
+        WriteProgressOutputStream out = new WriteProgressOutputStream(writing(() -> {
+            awaitQuietly(firstWait);
+            running.countDown();
+            while (spin.getCount() > 0) {
+                Thread.onSpinWait();
+            }
+            awaitQuietly(secondWait);
+        }), writer);
+        stream.set(out);
+        writer.start();
+        try {
+            Await.until("the writer parked in its piece", WAIT, () -> writer.getState() == Thread.State.WAITING);
+            assertFalse(out.stalledLongerThan(0, LIMIT), "the sweeper's first look, the writer parked");
+            firstWait.countDown();
+            running.await();
+            assertFalse(out.stalledLongerThan(LIMIT + 1, LIMIT), "the writer runnable at the second look");
+            spin.countDown();
+            Await.until("the writer parked again", WAIT, () -> writer.getState() == Thread.State.WAITING);
+            assertFalse(out.stalledLongerThan(2 * LIMIT + 2, LIMIT),
+                    "expected the span from a runnable look not counted, though the writer is parked now");
+            assertTrue(out.stalledLongerThan(3 * LIMIT + 3, LIMIT), "expected a span parked at both looks counted");
+        } finally {
+            firstWait.countDown();
+            spin.countDown();
+            secondWait.countDown();
+            writer.join();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void aPlatformThreadsPieceIsJudgedByTheCounterAlone() throws Exception {
         // A platform thread blocked in a socket write reports RUNNABLE, so its state cannot be trusted.
