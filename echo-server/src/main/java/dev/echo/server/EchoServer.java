@@ -128,7 +128,7 @@ public final class EchoServer implements AutoCloseable {
             if (metrics != null) {
                 chosen.bindMetrics(metrics.registry());
             }
-            idleSweeper = new IdleSweeper(registry, config.idleTimeout(), port);
+            idleSweeper = new IdleSweeper(registry, transport, config.idleTimeout(), port);
             acceptThread = Thread.ofPlatform().name("echo-accept-" + port)
                     .unstarted(new AcceptLoop(socket, config, transport, counters, registry, connectionThreads,
                             bufferBudget));

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
  * Enforces the deadlines of one server's connections with one platform daemon thread ({@code
  * echo-idle-PORT}): every {@link #period(Duration)} it ends the reads that are still blocked past
  * their frame's deadline (or their drain's, once closing) and closes the connections whose answers
- * made no progress for the idle timeout. Connection threads therefore read without SO_TIMEOUT,
+ * made no progress for the idle timeout, and has the {@link Transport} end what of its own is past
+ * its deadline (a TLS refusal). Connection threads therefore read without SO_TIMEOUT,
  * which on a virtual thread would schedule and cancel a timer on every read. A connection is acted
  * on between its deadline and one period later.
  */
@@ -23,11 +24,13 @@ final class IdleSweeper implements Runnable {
     private static final Duration MAX_PERIOD = Duration.ofMillis(MAX_PERIOD_MILLIS);
 
     private final ConnectionRegistry registry;
+    private final Transport transport;
     private final PeriodicPause pause;
     private final Thread thread;
 
-    IdleSweeper(ConnectionRegistry registry, Duration idleTimeout, int port) {
+    IdleSweeper(ConnectionRegistry registry, Transport transport, Duration idleTimeout, int port) {
         this.registry = registry;
+        this.transport = transport;
         this.pause = new PeriodicPause(period(idleTimeout).toNanos());
         this.thread = Thread.ofPlatform().daemon(true).name("echo-idle-" + port).unstarted(this);
     }
@@ -73,10 +76,10 @@ final class IdleSweeper implements Runnable {
         }
     }
 
-
     /** Acts on every deadline passed at {@code nowNanos}. */
     void sweep(long nowNanos) {
         registry.checkDeadlines(nowNanos);
+        transport.sweep(nowNanos);
     }
 
     @Override

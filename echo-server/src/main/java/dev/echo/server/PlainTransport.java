@@ -31,6 +31,10 @@ final class PlainTransport implements Transport {
         }
     }
 
+    /** Nothing to sweep: a refusal is done before {@link #refuse} returns. */
+    @Override
+    public void sweep(long nowNanos) {}
+
     @Override
     public void start(int port) {}
 

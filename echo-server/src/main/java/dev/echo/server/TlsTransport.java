@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A client over the connection limit cannot be answered on the accept thread, since writing to it
  * starts a handshake. Up to {@link #MAX_REFUSALS} such clients at once are answered SERVER_BUSY on
- * threads of their own, each within {@link #REFUSAL_TIMEOUT}; past that they are closed unanswered.
+ * threads of their own, each within {@link #REFUSAL_TIMEOUT} of its accept: its reads wait only for
+ * what is left of that, and the idle sweeper closes a refusal still going at its deadline ({@link
+ * #sweep}), a write the client does not read included. Past that many they are closed unanswered.
  */
 final class TlsTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(TlsTransport.class);
@@ -52,7 +54,7 @@ final class TlsTransport implements Transport {
     private final Clock clock;
     private final byte[] notTlsAnswer;
     private final Semaphore refusals = new Semaphore(MAX_REFUSALS);
-    private final Map<Socket, Thread> refusing = new ConcurrentHashMap<>();
+    private final Map<Socket, Refusal> refusing = new ConcurrentHashMap<>();
     /** Threads sending a close_notify for another thread ({@link #sendCloseNotify}); {@link #stop} waits for them. */
     private final Set<Thread> closeNotifiers = ConcurrentHashMap.newKeySet();
     private volatile int port;
@@ -116,16 +118,17 @@ final class TlsTransport implements Transport {
             closeQuietly(socket);
             return;
         }
+        long deadline = System.nanoTime() + REFUSAL_TIMEOUT.toNanos();
         try {
             Thread thread = Thread.ofVirtual().name("echo-tls-refuse-" + port).unstarted(() -> {
                 try {
-                    answerAndClose(socket, answer);
+                    answerAndClose(socket, answer, deadline);
                 } finally {
                     refusing.remove(socket);
                     refusals.release();
                 }
             });
-            refusing.put(socket, thread);
+            refusing.put(socket, new Refusal(thread, deadline));
             thread.start();
         } catch (RuntimeException e) {
             refusing.remove(socket);
@@ -136,13 +139,26 @@ final class TlsTransport implements Transport {
     }
 
     /**
+     * Closes every refusal still going at its deadline: a read would have ended by itself by then, but
+     * a write of the handshake's flight, the answer or close_notify blocks for as long as the client
+     * leaves them unread once they outgrow the socket's send buffer.
+     */
+    @Override
+    public void sweep(long nowNanos) {
+        refusing.forEach((socket, refusal) -> {
+            if (nowNanos - refusal.deadline() >= 0) {
+                closeQuietly(socket);
+            }
+        });
+    }
+
+    /**
      * On a refusal's own thread: a handshake, the answer, close_notify and a short drain, all within
      * the timeout: every read, the handshake's included, waits only for what is left of it, so a
      * client that trickles its ClientHello holds its refusal's slot no longer than one that sends
      * nothing.
      */
-    private void answerAndClose(Socket socket, byte[] answer) {
-        long deadline = System.nanoTime() + REFUSAL_TIMEOUT.toNanos();
+    private void answerAndClose(Socket socket, byte[] answer, long deadline) {
         try (socket) {
             socket.setTcpNoDelay(true);
             InputStream in = new RemainingTimeInputStream(socket, deadline);
@@ -210,7 +226,7 @@ final class TlsTransport implements Transport {
             watcher.stop(STOP_WAIT);
         }
         refusing.keySet().forEach(TlsTransport::closeQuietly);
-        List<Thread> left = new ArrayList<>(refusing.values());
+        List<Thread> left = new ArrayList<>(refusing.values().stream().map(Refusal::thread).toList());
         left.addAll(closeNotifiers);
         for (Thread thread : left) {
             thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -241,6 +257,9 @@ final class TlsTransport implements Transport {
     TlsMaterialWatcher watcher() {
         return watcher;
     }
+
+    /** A refusal in progress: its thread, and when it is closed whatever it is doing ({@link System#nanoTime}). */
+    private record Refusal(Thread thread, long deadline) {}
 
     /** The socket's input, each read timed (a timed read is fine off the hot path) to what is left until a deadline. */
     private static final class RemainingTimeInputStream extends BulkReadInputStream {

@@ -42,6 +42,12 @@ sealed interface Transport permits PlainTransport, TlsTransport {
      */
     void refuse(Socket socket, byte[] answer);
 
+    /**
+     * Called by the idle sweeper every period: ends what this transport runs beside the connections
+     * that is past its deadline at {@code nowNanos} (TLS: refusals whose writes the client does not read).
+     */
+    void sweep(long nowNanos);
+
     /** Starts what runs beside the connections (TLS: the file watcher). */
     void start(int port);
 

@@ -48,9 +48,13 @@ record TestCertificates(Path dir, CertificateAuthority ca, BigInteger serverSeri
 
     /** Issues a new server certificate and key into the two files; returns its serial. */
     BigInteger reissueServer(Path chain, Path key) throws IOException {
+        return reissueServer(chain, key, List.of("localhost", "127.0.0.1"));
+    }
+
+    /** Issues a new server certificate for {@code names} (its SANs) and its key into the two files; returns its serial. */
+    BigInteger reissueServer(Path chain, Path key, List<String> names) throws IOException {
         Instant now = Instant.now();
-        Issued server = ca.issueServer("localhost", List.of("localhost", "127.0.0.1"),
-                now.minus(DAY), now.plus(DAY.multipliedBy(10)));
+        Issued server = ca.issueServer("localhost", names, now.minus(DAY), now.plus(DAY.multipliedBy(10)));
         server.writeChain(chain);
         server.writeKey(key);
         return server.serial();

@@ -185,6 +185,63 @@ class TlsServerTest {
         }
     }
 
+    /**
+     * Clients over the limit that send a ClientHello and never read hold their refusal slots no longer
+     * than {@link TlsTransport#REFUSAL_TIMEOUT} either, though the server's first flight (a certificate
+     * with 4,000 names here, about 90 KiB) does not fit the sockets' buffers and each refusal's write
+     * blocks: the idle sweeper closes a refusal past its deadline whatever it is doing. While they hold
+     * every slot, a client over the limit is closed unanswered; soon after their deadline one is
+     * answered again. (Raw sockets throughout: the JDK's TLS client takes no handshake message over
+     * 32 KiB, and a TCP connection that sends nothing holds the one connection slot until the
+     * handshake deadline, a minute here.)
+     */
+    @Test
+    void clientsOverTheLimitThatNeverReadGiveTheirRefusalSlotsBackAtTheTimeout() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        List<String> names = new ArrayList<>(List.of("localhost", "127.0.0.1"));
+        for (int i = 0; i < 100_000; i++) {
+            names.add("replica-" + i + ".echo.test");
+        }
+        pki.reissueServer(dir.resolve("server.pem"), dir.resolve("server.key"), names);
+        try (EchoServer server = start(pki, b -> b.handshakeTimeout(Duration.ofMinutes(1)), c -> c.maxConnections(1));
+             Socket holder = TlsTestSockets.connect(server)) {
+            Await.until("the holder counted", WAIT, () -> server.stats().connectionsActive() == 1);
+            byte[] hello = clientHello(pki.clientContext(), server.port());
+            List<Socket> nonReaders = new ArrayList<>();
+            try {
+                long started = System.nanoTime();
+                for (int i = 0; i < TlsTransport.MAX_REFUSALS; i++) {
+                    Socket socket = new Socket();
+                    socket.setReceiveBufferSize(1024); // the server's flight stays in its send buffer
+                    nonReaders.add(TlsTestSockets.connected(socket, server));
+                    socket.getOutputStream().write(hello);
+                }
+                Await.until("a client over the limit closed unanswered while the non-readers hold every refusal slot",
+                        WAIT, () -> !answersAHello(server, hello), () -> server.tlsStats().orElseThrow().toString());
+                Await.until("a client over the limit answered again", WAIT, () -> answersAHello(server, hello),
+                        () -> server.tlsStats().orElseThrow().toString());
+                long tookMillis = (System.nanoTime() - started) / 1_000_000;
+                assertTrue(tookMillis >= TlsTransport.REFUSAL_TIMEOUT.toMillis(),
+                        "expected the non-readers to hold the slots until their timeout, freed after " + tookMillis + " ms");
+                assertTrue(server.tlsStats().orElseThrow().refusedUnanswered() >= 1, server.tlsStats().orElseThrow().toString());
+            } finally {
+                for (Socket socket : nonReaders) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /** Whether a new client sending {@code hello} gets the server's handshake (a refusal slot was free) rather than a close. */
+    private static boolean answersAHello(EchoServer server, byte[] hello) {
+        try (Socket client = TlsTestSockets.connect(server)) {
+            client.getOutputStream().write(hello);
+            return client.getInputStream().read() == 0x16;
+        } catch (IOException closedOrReset) {
+            return false;
+        }
+    }
+
     @Test
     void anIdleTlsConnectionEndsWithCloseNotifyAndFin() throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
@@ -500,6 +557,20 @@ class TlsServerTest {
                 client.echo("should not be answered");
             }
         });
+    }
+
+    /** The first record a TLS client of {@code context} sends to {@code port}: its ClientHello. */
+    private static byte[] clientHello(SSLContext context, int port) throws IOException {
+        javax.net.ssl.SSLEngine engine = context.createSSLEngine("localhost", port);
+        engine.setUseClientMode(true);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.beginHandshake();
+        engine.wrap(java.nio.ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] hello = new byte[out.remaining()];
+        out.get(hello);
+        assertEquals(0x16, hello[0], "expected a handshake record");
+        return hello;
     }
 
     /** An echo request whose delimited frame starts with 0x16, as a TLS handshake record does. */
