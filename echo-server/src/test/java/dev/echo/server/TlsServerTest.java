@@ -188,7 +188,7 @@ class TlsServerTest {
     /**
      * Clients over the limit that send a ClientHello and never read hold their refusal slots no longer
      * than {@link TlsTransport#REFUSAL_TIMEOUT} either, though the server's first flight (a certificate
-     * with 4,000 names here, about 90 KiB) does not fit the sockets' buffers and each refusal's write
+     * with 100,000 names here, about 2.3 MB, beyond what loopback's send buffer grows to) does not fit the sockets' buffers and each refusal's write
      * blocks: the idle sweeper closes a refusal past its deadline whatever it is doing. While they hold
      * every slot, a client over the limit is closed unanswered; soon after their deadline one is
      * answered again. (Raw sockets throughout: the JDK's TLS client takes no handshake message over
