@@ -54,10 +54,11 @@ class TlsRefusalsIT {
                 "--tls-cert", pki.serverPem.toString(), "--tls-key", pki.serverKey.toString(),
                 "--tls-client-ca", pki.caPem.toString(), "--tls-client-auth", "require", "--log-level", "warn").start();
              ServerProcess plainServer = ServerJar.process().name("echo-server-plain")
-                     .args("--host", "127.0.0.1", "--port", "0", "--log-level", "warn").start()) {
+                     .args("--host", "127.0.0.1", "--port", "0", "--metrics-port", "0", "--log-level", "warn").start()) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             int plainPort = plainServer.awaitPort(Duration.ofSeconds(30));
             int metrics = TlsSide.metricsPort(server);
+            int plainMetrics = TlsSide.metricsPort(plainServer);
             ClientTls legitimate = TlsSide.presenting(pki, pki.clientPem, pki.clientKey);
 
             try (TlsSide.Measured measured = TlsSide.Measured.start(legitimate, port, 4)) {
@@ -74,12 +75,23 @@ class TlsRefusalsIT {
                 }
                 awaitCount(metrics, "echo_tls_handshake_failures_total", "reason", "not_tls", 1);
 
-                // TLS to a plain port: the plain server cannot count it, but the client is told.
+                // TLS to a plain port: the ClientHello's first bytes read as a delimited frame of 22 bytes that
+                // does not parse, so the plain server counts one malformed message and answers it in clear text,
+                // which the client's TLS takes for what it is; a plain client of that server is still answered.
                 IOException toPlain = refused(() -> TlsSide.connect(legitimate, plainPort).echo("x"));
                 told.put("TLS to plain", explained(toPlain, "the server does not speak TLS"));
+                Await.until("the plain server counted a malformed message", WAIT, () -> TlsSide.sample(
+                        TlsSide.scrapeOrEmpty(plainMetrics), "echo_errors_total", "code", "MALFORMED_MESSAGE") >= 1,
+                        () -> TlsSide.scrapeOrEmpty(plainMetrics).lines().filter(l -> l.startsWith("echo_")).toList().toString());
+                try (WireClient plain = WireClient.connect(plainPort)) {
+                    assertEquals("still plain", plain.echo("still plain"));
+                }
 
-                // Garbage after a good handshake: the connection is closed and the bad record counted.
-                told.put("garbage after handshake", garbageAfterHandshake(pki, port));
+                // Garbage after a good handshake: the connection is closed with the alert bad_record_mac, and the
+                // bad record counted.
+                String garbage = garbageAfterHandshake(pki, port);
+                assertTrue(garbage.contains("bad_record_mac"), "expected the client told bad_record_mac, it saw: " + garbage);
+                told.put("garbage after handshake", garbage);
                 awaitCount(metrics, "echo_tls_bad_records_total", null, null, 1);
 
                 // A TLS 1.2 client asking for a new handshake on its connection: refused and the connection

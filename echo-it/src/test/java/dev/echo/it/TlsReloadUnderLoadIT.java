@@ -22,12 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
  * files in place and by Kubernetes' way of updating a mounted Secret (timestamped directories, a
  * {@code ..data} symlink to the current one swapped atomically by renaming a new link over it,
  * {@code tls.crt -> ..data/tls.crt}). Zero failed requests; each new connection soon sees the new
- * certificate's serial; a broken replacement (a key that does not match) is refused and counted,
- * and the last good certificate stays. The server runs as its own process.
+ * certificate's serial; a broken replacement (a key that does not match), by either way, is refused
+ * and counted, and the last good certificate stays. Of each server's 50 clients, 40 keep their
+ * connections (those must be untouched) and 10 make a new connection every {@value
+ * #REQUESTS_PER_CONNECTION} requests, so that handshakes run throughout the reloads: each
+ * replacement must be presented to them before the next is made. The servers run as their own processes.
  */
 class TlsReloadUnderLoadIT {
     private static final int CLIENTS = 100;
     private static final int REPLACEMENTS = 10;
+    /** Of each server's {@code CLIENTS / 2}: those that reconnect. */
+    private static final int RECONNECTING = 10;
+    static final int REQUESTS_PER_CONNECTION = 5;
     private static final Duration RELOAD_INTERVAL = Duration.ofMillis(200);
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -61,8 +67,10 @@ class TlsReloadUnderLoadIT {
             assertEquals(TlsPki.serial(pki.serverPem), servedSerial(tls, rewrittenPort));
             assertEquals(first, servedSerial(tls, swappedPort));
 
-            try (TlsSide.Measured onRewritten = TlsSide.Measured.start(tls, rewrittenPort, CLIENTS / 2);
-                 TlsSide.Measured onSwapped = TlsSide.Measured.start(tls, swappedPort, CLIENTS / 2)) {
+            try (TlsSide.Measured onRewritten = TlsSide.Measured.start(tls, rewrittenPort, CLIENTS / 2, RECONNECTING,
+                    REQUESTS_PER_CONNECTION);
+                 TlsSide.Measured onSwapped = TlsSide.Measured.start(tls, swappedPort, CLIENTS / 2, RECONNECTING,
+                         REQUESTS_PER_CONNECTION)) {
                 // Every client connected and answered before the first replacement: failures from here on count.
                 onRewritten.awaitEveryClientAnswered(5, WAIT);
                 onSwapped.awaitEveryClientAnswered(5, WAIT);
@@ -72,16 +80,22 @@ class TlsReloadUnderLoadIT {
                     boolean bySwap = n % 2 == 0;
                     BigInteger serial;
                     int port;
+                    TlsSide.Measured clients;
                     if (bySwap) {
                         serial = swapIn(pki, secret, n);
                         port = swappedPort;
+                        clients = onSwapped;
                     } else {
                         serial = rewrite(pki, plainCert, plainKey);
                         port = rewrittenPort;
+                        clients = onRewritten;
                     }
                     long start = System.nanoTime();
-                    Await.until("replacement " + n + " (" + (bySwap ? "..data swap" : "rewritten") + ") served to new connections",
+                    String way = bySwap ? "..data swap" : "rewritten";
+                    Await.until("replacement " + n + " (" + way + ") served to new connections",
                             WAIT, () -> serial.equals(servedSerialOrNull(tls, port)));
+                    Await.until("replacement " + n + " (" + way + ") presented to the reconnecting clients", WAIT,
+                            () -> clients.served(serial), clients::summary);
                     replacements.add(n + (bySwap ? " swap " : " rewrite ") + (System.nanoTime() - start) / 1_000_000 + " ms");
                 }
                 int served = REPLACEMENTS / 2;
@@ -96,6 +110,17 @@ class TlsReloadUnderLoadIT {
                 Await.until("the broken replacement refused", WAIT, () -> TlsSide.sample(TlsSide.scrapeOrEmpty(rewrittenMetrics),
                         "echo_tls_reloads_total", "result", "refused") == 1, () -> TlsSide.tlsLines(TlsSide.scrapeOrEmpty(rewrittenMetrics)));
                 assertEquals(lastGood, servedSerial(tls, rewrittenPort), "expected the last good certificate kept");
+
+                // The same by a ..data swap: a new version whose key matches no certificate here.
+                BigInteger lastGoodSwapped = TlsPki.serial(secret.resolve("tls.crt"));
+                BigInteger broken = swapIn(pki, secret, REPLACEMENTS + 1, pki.strangerKey);
+                Await.until("the broken ..data swap refused", WAIT, () -> TlsSide.sample(TlsSide.scrapeOrEmpty(swappedMetrics),
+                        "echo_tls_reloads_total", "result", "refused") == 1, () -> TlsSide.tlsLines(TlsSide.scrapeOrEmpty(swappedMetrics)));
+                assertEquals(lastGoodSwapped, servedSerial(tls, swappedPort), "expected the last good certificate kept");
+                long connectionsAfterRefusal = onSwapped.connections();
+                Await.until("the reconnecting clients served after the broken swap", WAIT,
+                        () -> onSwapped.connections() >= connectionsAfterRefusal + 20, onSwapped::summary);
+                assertEquals(false, onSwapped.served(broken), "expected the broken swap's certificate never presented");
 
                 onRewritten.awaitEveryClientAnswered(5, WAIT);
                 onSwapped.awaitEveryClientAnswered(5, WAIT);
@@ -123,9 +148,17 @@ class TlsReloadUnderLoadIT {
      * beside the old and renamed over it (atomic), the old directory removed; returns the serial.
      */
     private static BigInteger swapIn(TlsPki pki, Path secret, int n) throws IOException {
+        return swapIn(pki, secret, n, null);
+    }
+
+    /** As {@link #swapIn(TlsPki, Path, int)}, the new version's key replaced by {@code wrongKey} if not null. */
+    private static BigInteger swapIn(TlsPki pki, Path secret, int n, Path wrongKey) throws IOException {
         String name = String.format("..2026_12_05_15_00_%02d.%d", n, System.nanoTime() % 1_000_000);
         Path version = Files.createDirectories(secret.resolve(name));
         BigInteger serial = pki.issueServer(version.resolve("tls.crt"), version.resolve("tls.key"));
+        if (wrongKey != null) {
+            Files.copy(wrongKey, version.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
+        }
         Path old = Files.isSymbolicLink(secret.resolve("..data")) ? secret.resolve(Files.readSymbolicLink(secret.resolve("..data"))) : null;
         Path newLink = secret.resolve("..data_tmp");
         Files.createSymbolicLink(newLink, Path.of(name));

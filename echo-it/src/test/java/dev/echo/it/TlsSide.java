@@ -106,9 +106,11 @@ final class TlsSide {
     }
 
     /**
-     * {@code k} long-lived TLS clients on platform threads, each echoing a text of its own and checking
-     * the answer until closed; a connection lost or a wrong answer is a failure (kept, counted) and the
-     * client connects again. Latency per request into an HdrHistogram.
+     * {@code k} TLS clients on platform threads, each echoing a text of its own and checking the answer
+     * until closed; a connection lost or a wrong answer is a failure (kept, counted) and the client
+     * connects again. Long-lived, or, for the first {@code reconnecting} of them, a new connection (a
+     * full handshake) every {@code requestsPerConnection} requests; the serials of the certificates
+     * the server presented are kept. Latency per request into an HdrHistogram.
      */
     static final class Measured implements AutoCloseable {
         private final Recorder recorder = new Recorder(3);
@@ -118,26 +120,37 @@ final class TlsSide {
         private final ConcurrentLinkedQueue<String> failureMessages = new ConcurrentLinkedQueue<>();
         private final List<Thread> threads = new ArrayList<>();
         private final java.util.concurrent.atomic.AtomicLongArray perClient;
+        private final java.util.Set<BigInteger> serialsServed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final AtomicLong connections = new AtomicLong();
         private volatile boolean stopped;
 
         private Measured(int k) {
             perClient = new java.util.concurrent.atomic.AtomicLongArray(k);
         }
 
+        /** {@code k} long-lived clients. */
         static Measured start(ClientTls tls, int port, int k) {
+            return start(tls, port, k, 0, 0);
+        }
+
+        static Measured start(ClientTls tls, int port, int k, int reconnecting, int requestsPerConnection) {
             Measured measured = new Measured(k);
             for (int i = 0; i < k; i++) {
                 int c = i;
-                measured.threads.add(Thread.ofPlatform().daemon().name("tls-client-" + i).start(() -> measured.run(tls, port, c)));
+                int perConnection = c < reconnecting ? requestsPerConnection : Integer.MAX_VALUE;
+                measured.threads.add(Thread.ofPlatform().daemon().name("tls-client-" + i)
+                        .start(() -> measured.run(tls, port, c, perConnection)));
             }
             return measured;
         }
 
-        private void run(ClientTls tls, int port, int c) {
+        private void run(ClientTls tls, int port, int c, int perConnection) {
             int r = 0;
             while (!stopped) {
                 try (WireClient client = connect(tls, port)) {
-                    while (!stopped) {
+                    connections.incrementAndGet();
+                    serialsServed.add(servedSerial(client));
+                    for (int onThis = 0; onThis < perConnection && !stopped; onThis++) {
                         String text = "tls client " + c + " request " + r;
                         long start = System.nanoTime();
                         String answer = client.echo(text);
@@ -185,6 +198,16 @@ final class TlsSide {
             return answers.get();
         }
 
+        /** Connections made, the first of each client's included. */
+        long connections() {
+            return connections.get();
+        }
+
+        /** Whether a connection of these clients was presented the certificate with {@code serial}. */
+        boolean served(BigInteger serial) {
+            return serialsServed.contains(serial);
+        }
+
         long failures() {
             return failures.get();
         }
@@ -192,7 +215,7 @@ final class TlsSide {
         /** Answers, failures (with the first messages) and latency so far, for assertion messages. */
         synchronized String summary() {
             total.add(recorder.getIntervalHistogram());
-            return String.format("%,d right answers, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d failures %s", answers.get(),
+            return String.format("%,d connections, %,d right answers, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d failures %s", connections.get(), answers.get(),
                     total.getValueAtPercentile(50) / 1000.0, total.getValueAtPercentile(99) / 1000.0,
                     total.getMaxValue() / 1000.0, failures.get(), failureMessages.stream().limit(5).toList());
         }
