@@ -23,11 +23,14 @@ import org.slf4j.LoggerFactory;
  * same files, so that a certificate and key written one after the other are read together; material
  * that does not load is refused with one line and counted, and the last good one stays. The same
  * thread warns once a day from {@link #EXPIRY_WARNING} before the certificate served expires.
+ * Warnings go to a sink, the log's WARN unless a test takes them ({@link #LOG_WARNINGS}).
  */
 final class TlsMaterialWatcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(TlsMaterialWatcher.class);
     static final Duration EXPIRY_WARNING = Duration.ofDays(14);
-    private static final Duration WARNING_REPEAT = Duration.ofDays(1);
+    static final Duration WARNING_REPEAT = Duration.ofDays(1);
+    /** The sink of a server's watcher: the log, at WARN. */
+    static final Consumer<String> LOG_WARNINGS = log::warn;
 
     /** What a check found of one file; null fields when it could not be read. */
     private record Stamp(Path file, Object modified, long size, Object key) {}
@@ -35,6 +38,7 @@ final class TlsMaterialWatcher implements Runnable {
     private final ServerTls tls;
     private final TlsTransport target;
     private final Consumer<Boolean> reloaded;
+    private final Consumer<String> warnings;
     private final Clock clock;
     private final Thread thread;
     private final PeriodicPause pause;
@@ -43,11 +47,16 @@ final class TlsMaterialWatcher implements Runnable {
     private List<Stamp> pending;
     private Instant lastExpiryWarning = Instant.MIN;
 
-    /** @param reloaded told true for each reload that took effect, false for each refused */
-    TlsMaterialWatcher(ServerTls tls, TlsTransport target, Consumer<Boolean> reloaded, Clock clock, int port) {
+    /**
+     * @param reloaded told true for each reload that took effect, false for each refused
+     * @param warnings told each warning line: a refused reload, a certificate that expires soon
+     */
+    TlsMaterialWatcher(ServerTls tls, TlsTransport target, Consumer<Boolean> reloaded, Consumer<String> warnings,
+                       Clock clock, int port) {
         this.tls = tls;
         this.target = target;
         this.reloaded = reloaded;
+        this.warnings = warnings;
         this.clock = clock;
         this.pause = new PeriodicPause(tls.reloadCheckInterval().toNanos());
         this.loaded = stamps();
@@ -81,7 +90,6 @@ final class TlsMaterialWatcher implements Runnable {
         }
     }
 
-
     /** One check: loads files that changed and have stayed the same since the last check. */
     void check() {
         List<Stamp> now = stamps();
@@ -102,12 +110,10 @@ final class TlsMaterialWatcher implements Runnable {
         try {
             material = TlsMaterial.load(tls);
         } catch (TlsMaterialException e) {
-            log.warn("TLS files changed but were not loaded, still serving the last good certificate: {}", e.getMessage());
-            reloaded.accept(false);
+            refused(e.getMessage());
             return;
         } catch (RuntimeException e) {
-            log.warn("TLS files changed but were not loaded, still serving the last good certificate: {}", e.toString());
-            reloaded.accept(false);
+            refused(e.toString());
             return;
         }
         target.use(material);
@@ -116,14 +122,19 @@ final class TlsMaterialWatcher implements Runnable {
         log.info("TLS files reloaded: new connections get {}", material.describe());
     }
 
+    private void refused(String why) {
+        warnings.accept("TLS files changed but were not loaded, still serving the last good certificate: " + why);
+        reloaded.accept(false);
+    }
+
     private void warnIfExpiringSoon() {
         Instant now = clock.instant();
         Instant notAfter = target.material().notAfter();
         if (Duration.between(now, notAfter).compareTo(EXPIRY_WARNING) < 0
                 && Duration.between(lastExpiryWarning, now).compareTo(WARNING_REPEAT) >= 0) {
             lastExpiryWarning = now;
-            log.warn("the TLS certificate served {} on {}: replace {}", now.isAfter(notAfter) ? "expired" : "expires",
-                    notAfter, tls.certificateChain());
+            warnings.accept("the TLS certificate served " + (now.isAfter(notAfter) ? "expired" : "expires") + " on "
+                    + notAfter + ": replace " + tls.certificateChain());
         }
     }
 

@@ -210,7 +210,7 @@ final class TlsTransport implements Transport {
     @Override
     public void start(int port) {
         this.port = port;
-        watcher = new TlsMaterialWatcher(tls, this, counters::reloaded, clock, port);
+        watcher = new TlsMaterialWatcher(tls, this, counters::reloaded, TlsMaterialWatcher.LOG_WARNINGS, clock, port);
         watcher.start();
     }
 

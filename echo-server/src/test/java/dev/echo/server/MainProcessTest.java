@@ -4,19 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.core.tls.PemFiles;
 import dev.echo.testkit.WireClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Main as a real process: SIGTERM must give a graceful stop, the summary line and exit code 0, not 143. */
+/**
+ * Main as a real process: SIGTERM must give a graceful stop, the summary line and exit code 0, not 143;
+ * a certificate about to expire is warned of in its log.
+ */
 class MainProcessTest {
 
     @Test
@@ -43,6 +51,35 @@ class MainProcessTest {
             String summary = readLine(out);
             assertTrue(summary != null && summary.startsWith("echo-server stopped: 1 connections served, 1 requests answered"),
                     "expected the summary line, got: " + summary);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /** The expiry warning as an operator meets it: a WARN line in the process's log at the start. */
+    @Test
+    void aCertificateThatExpiresWithin14DaysIsWarnedOfInTheLogAtTheStart(@TempDir Path dir) throws Exception {
+        TestCertificates pki = TestCertificates.create(dir); // the server's certificate expires in 10 days
+        Path chain = pki.dir().resolve("server.pem");
+        String notAfter = PemFiles.certificates(chain).get(0).getNotAfter().toInstant().toString();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--port", "0", "--tls-cert", chain.toString(), "--tls-key", pki.dir().resolve("server.key").toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String expected = "WARN TlsMaterialWatcher - the TLS certificate served expires on " + notAfter + ": replace " + chain;
+        try (BufferedReader log = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            String warning = CompletableFuture.supplyAsync(() -> {
+                for (String line = readLine(log); line != null; line = readLine(log)) {
+                    seen.add(line);
+                    if (line.endsWith(expected)) {
+                        return line;
+                    }
+                }
+                return null;
+            }).completeOnTimeout(null, 20, TimeUnit.SECONDS).get();
+            assertNotNull(warning, "expected a line ending '" + expected + "' in the log, got " + seen);
         } finally {
             process.destroyForcibly();
         }

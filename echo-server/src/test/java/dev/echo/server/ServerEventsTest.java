@@ -8,14 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.testkit.Await;
 import dev.echo.testkit.WireClient;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The summary of refusals, timeouts and bad frames, and a line per event; on their own, then from a server. */
+/** The summary of refusals, timeouts, bad frames and failed handshakes, and a line per event; on their own, then from a server. */
 class ServerEventsTest {
     private final List<String> summaries = new CopyOnWriteArrayList<>();
     private final List<String> eventLines = new CopyOnWriteArrayList<>();
@@ -109,6 +112,24 @@ class ServerEventsTest {
             assertTrue(eventLines.stream().anyMatch(line -> line.startsWith("rejected from 127.0.0.1:")),
                     "expected a line for the rejected connection, got " + eventLines);
             assertEquals("hello", client.echo("hello"), "expected the connection to go on after MALFORMED_MESSAGE");
+        }
+    }
+
+    @Test
+    void aTlsServerSumsUpFailedHandshakesAndLogsEachWithItsReason(@TempDir Path dir) throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key")).build();
+        ServerEvents events = events(Duration.ofMillis(100));
+        ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).tls(tls).shutdownGrace(Duration.ofSeconds(2)).build();
+        try (EchoServer server = EchoServer.create(config, events).start(); WireClient plain = TestServers.connect(server)) {
+            String peer = "127.0.0.1:" + plain.socket().getLocalPort();
+            assertEquals(ErrorResponse.Code.MALFORMED_MESSAGE, plain.call(Messages.echo("clear text")).getError().getCode(),
+                    "expected a plain client told it is not TLS");
+            Await.until("a summary telling tls-handshake-failed=1 (" + peer + ")", Duration.ofSeconds(10),
+                    () -> summaries.stream().anyMatch(line -> line.equals("last 100ms: tls-handshake-failed=1 (" + peer + ")")),
+                    summaries::toString);
+            assertTrue(eventLines.stream().anyMatch(line -> line.startsWith("tls-handshake-failed on connection ")
+                    && line.contains(" from " + peer + ": not_tls")), "expected a line naming the reason, got " + eventLines);
         }
     }
 }

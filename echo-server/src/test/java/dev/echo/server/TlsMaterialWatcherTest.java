@@ -1,0 +1,209 @@
+package dev.echo.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.certs.CertificateAuthority;
+import dev.echo.certs.Issued;
+import dev.echo.core.BufferBudget;
+import dev.echo.core.tls.TlsMaterialException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The watcher's warnings as an operator reads them, on a clock the test moves: the expiry warning at
+ * the start and once a day after, none while more time is left, the refusal of a half-written file
+ * (one line naming it, the last good certificate kept), and a certificate and key written one after
+ * the other loaded together. The test calls each check itself (reload interval 0: no thread).
+ */
+class TlsMaterialWatcherTest {
+    private static final Duration DAY = Duration.ofDays(1);
+    private static final String REFUSED = "TLS files changed but were not loaded, still serving the last good certificate: ";
+
+    @TempDir
+    Path dir;
+
+    private final CertificateAuthority ca = CertificateAuthority.create("watcher test CA", Duration.ofDays(60));
+    private final MovableClock clock = new MovableClock(Instant.now());
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final List<Boolean> reloads = new CopyOnWriteArrayList<>();
+    private TlsTransport transport;
+
+    @Test
+    void aCertificateThatExpiresWithin14DaysIsWarnedOfAtTheStartThenOnceADay() throws Exception {
+        Issued served = issue(Duration.ofDays(10));
+        TlsMaterialWatcher watcher = start();
+        String expires = "the TLS certificate served expires on " + notAfter(served) + ": replace " + chain();
+        assertEquals(List.of(expires), warnings, "expected the warning at the start");
+
+        clock.advance(TlsMaterialWatcher.WARNING_REPEAT.minusSeconds(1));
+        watcher.check();
+        assertEquals(1, warnings.size(), "expected no second warning within a day: " + warnings);
+        clock.advance(Duration.ofSeconds(1));
+        watcher.check();
+        assertEquals(List.of(expires, expires), warnings, "expected the warning again a day later");
+
+        clock.advance(Duration.ofDays(10));
+        watcher.check();
+        assertEquals("the TLS certificate served expired on " + notAfter(served) + ": replace " + chain(),
+                warnings.get(2), "expected an expired certificate said to have expired: " + warnings);
+    }
+
+    @Test
+    void aCertificateWith15DaysLeftIsWarnedOfOnlyOnceItHas14() throws Exception {
+        issue(Duration.ofDays(15));
+        TlsMaterialWatcher watcher = start();
+        watcher.check();
+        assertEquals(List.of(), warnings, "expected no warning with 15 days left");
+        clock.advance(DAY.plusMinutes(1));
+        watcher.check();
+        assertEquals(1, warnings.size(), "expected the warning once under 14 days were left: " + warnings);
+    }
+
+    @Test
+    void aReloadedCertificateWithTimeLeftEndsTheWarnings() throws Exception {
+        issue(Duration.ofDays(10));
+        TlsMaterialWatcher watcher = start();
+        assertEquals(1, warnings.size(), "expected the warning at the start: " + warnings);
+
+        Issued next = issue(Duration.ofDays(40));
+        watcher.check(); // sees the change
+        watcher.check(); // sees it again, loads
+        assertEquals(List.of(true), reloads, "expected one reload");
+        assertEquals(notAfter(next), transport.material().notAfter(), "expected the new certificate served");
+        clock.advance(DAY.multipliedBy(2));
+        watcher.check();
+        assertEquals(1, warnings.size(), "expected no warning once a certificate with 40 days left is served: " + warnings);
+    }
+
+    @Test
+    void aHalfWrittenCertificateIsRefusedInOneLineNamingItAndTheLastGoodOneStays() throws Exception {
+        Issued first = issue(Duration.ofDays(30));
+        TlsMaterialWatcher watcher = start();
+
+        Path whole = dir.resolve("next.pem");
+        ca.issueServer("localhost", List.of("localhost"), Instant.now().minus(DAY), Instant.now().plus(Duration.ofDays(31)))
+                .writeChain(whole);
+        byte[] bytes = Files.readAllBytes(whole);
+        swapIn(chain(), Arrays.copyOf(bytes, bytes.length / 2));
+        for (int i = 0; i < 5; i++) {
+            watcher.check();
+        }
+        assertEquals(List.of(false), reloads, "expected one refused reload, not tried again while the files stay the same");
+        assertEquals(1, warnings.size(), "expected one line: " + warnings);
+        assertTrue(warnings.get(0).startsWith(REFUSED) && warnings.get(0).contains(chain().toString()),
+                "expected the line to say the files were not loaded and name the file: " + warnings.get(0));
+        assertEquals(notAfter(first), transport.material().notAfter(), "expected the last good certificate still served");
+
+        Issued fixed = issue(Duration.ofDays(32));
+        watcher.check();
+        watcher.check();
+        assertEquals(List.of(false, true), reloads, "expected the whole files loaded once written");
+        assertEquals(notAfter(fixed), transport.material().notAfter(), "expected the whole files' certificate served");
+    }
+
+    /** A check between the two writes sees a chain that does not match the key; without the two-checks rule, a refusal. */
+    @Test
+    void aCertificateAndKeyWrittenOneAfterTheOtherAreLoadedTogether() throws Exception {
+        issue(Duration.ofDays(30));
+        TlsMaterialWatcher watcher = start();
+        Issued next = ca.issueServer("localhost", List.of("localhost"), Instant.now().minus(DAY),
+                Instant.now().plus(Duration.ofDays(35)));
+        Path nextChain = dir.resolve("next.pem");
+        Path nextKey = dir.resolve("next.key");
+        next.writeChain(nextChain);
+        next.writeKey(nextKey);
+
+        swapIn(chain(), Files.readAllBytes(nextChain));
+        watcher.check();
+        swapIn(key(), Files.readAllBytes(nextKey));
+        watcher.check();
+        watcher.check();
+        assertEquals(List.of(), warnings, "expected no refusal of the pair written one after the other");
+        assertEquals(List.of(true), reloads, "expected one reload of both");
+        assertEquals(notAfter(next), transport.material().notAfter(), "expected the new certificate served");
+    }
+
+    private Path chain() {
+        return dir.resolve("server.pem");
+    }
+
+    private Path key() {
+        return dir.resolve("server.key");
+    }
+
+    /** Issues a server certificate with {@code left} to run and swaps it and its key into the served files. */
+    private Issued issue(Duration left) throws IOException {
+        Issued server = ca.issueServer("localhost", List.of("localhost"), Instant.now().minus(DAY), Instant.now().plus(left));
+        Path newChain = dir.resolve("issued.pem");
+        Path newKey = dir.resolve("issued.key");
+        server.writeChain(newChain);
+        server.writeKey(newKey);
+        swapIn(chain(), Files.readAllBytes(newChain));
+        swapIn(key(), Files.readAllBytes(newKey));
+        return server;
+    }
+
+    /**
+     * Replaces {@code file} by a rename, as an atomic writer does: a new file, so a change the watcher
+     * sees even when size and modification time come out the same (a rewrite within the clock's tick).
+     */
+    private void swapIn(Path file, byte[] content) throws IOException {
+        Path next = Files.createTempFile(dir, "swap", ".tmp");
+        Files.write(next, content);
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private TlsMaterialWatcher start() throws TlsMaterialException {
+        ServerTls tls = ServerTls.builder(chain(), key()).reloadCheckInterval(Duration.ZERO).build();
+        transport = new TlsTransport(tls, TlsMaterial.load(tls), BufferBudget.unlimited(), new TlsCounters(clock),
+                new byte[0], clock);
+        TlsMaterialWatcher watcher = new TlsMaterialWatcher(tls, transport, reloads::add, warnings::add, clock, 0);
+        watcher.start();
+        return watcher;
+    }
+
+    private static Instant notAfter(Issued issued) {
+        return issued.certificate().getNotAfter().toInstant();
+    }
+
+    /** A clock that stands still until moved. */
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("not needed here");
+        }
+    }
+}
