@@ -14,13 +14,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +50,7 @@ final class TlsSide {
     }
 
     /** Trusts the test CA and presents {@code certificate}. */
-    static ClientTls presenting(TlsPki pki, java.nio.file.Path certificate, java.nio.file.Path key) {
+    static ClientTls presenting(TlsPki pki, Path certificate, Path key) {
         return ClientTls.builder().trustedCa(pki.caPem).clientCertificate(certificate, key).build();
     }
 
@@ -119,13 +123,13 @@ final class TlsSide {
         private final AtomicLong failures = new AtomicLong();
         private final ConcurrentLinkedQueue<String> failureMessages = new ConcurrentLinkedQueue<>();
         private final List<Thread> threads = new ArrayList<>();
-        private final java.util.concurrent.atomic.AtomicLongArray perClient;
-        private final java.util.Set<BigInteger> serialsServed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final AtomicLongArray perClient;
+        private final Set<BigInteger> serialsServed = ConcurrentHashMap.newKeySet();
         private final AtomicLong connections = new AtomicLong();
         private volatile boolean stopped;
 
         private Measured(int k) {
-            perClient = new java.util.concurrent.atomic.AtomicLongArray(k);
+            perClient = new AtomicLongArray(k);
         }
 
         /** {@code k} long-lived clients. */

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -226,7 +227,7 @@ final class TlsTransport implements Transport {
             watcher.stop(STOP_WAIT);
         }
         refusing.keySet().forEach(TlsTransport::closeQuietly);
-        List<Thread> left = new ArrayList<>(refusing.values().stream().map(Refusal::thread).toList());
+        List<Thread> left = refusing.values().stream().map(Refusal::thread).collect(Collectors.toCollection(ArrayList::new));
         left.addAll(closeNotifiers);
         for (Thread thread : left) {
             thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +28,12 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -237,6 +241,8 @@ class TlsServerTest {
         try (Socket client = TlsTestSockets.connect(server)) {
             client.getOutputStream().write(hello);
             return client.getInputStream().read() == 0x16;
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("a client over the limit was neither answered nor closed within " + WAIT, e);
         } catch (IOException closedOrReset) {
             return false;
         }
@@ -401,7 +407,7 @@ class TlsServerTest {
                     answerRecords[batch] = tcp.applicationRecordsIn() - before;
                 }
                 assertTrue(answerRecords[1] <= 2, "expected " + pipelined + " answers in at most 2 records once the"
-                        + " buffer grew, got " + java.util.Arrays.toString(answerRecords) + " (first batch, second)");
+                        + " buffer grew, got " + Arrays.toString(answerRecords) + " (first batch, second)");
             }
         }
     }
@@ -529,13 +535,13 @@ class TlsServerTest {
         }
     }
 
-    private static EchoServer start(TestCertificates pki, java.util.function.UnaryOperator<ServerTls.Builder> tls)
+    private static EchoServer start(TestCertificates pki, UnaryOperator<ServerTls.Builder> tls)
             throws IOException {
         return start(pki, tls, c -> c);
     }
 
-    private static EchoServer start(TestCertificates pki, java.util.function.UnaryOperator<ServerTls.Builder> tls,
-                                    java.util.function.UnaryOperator<ServerConfig.Builder> config) throws IOException {
+    private static EchoServer start(TestCertificates pki, UnaryOperator<ServerTls.Builder> tls,
+                                    UnaryOperator<ServerConfig.Builder> config) throws IOException {
         ServerTls settings = tls.apply(ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key"))
                 .clientCa(pki.dir().resolve("ca.pem")).protocols(List.of("TLSv1.3"))).build();
         return EchoServer.create(config.apply(ServerConfig.builder().port(0).tls(settings)).build()).start();
@@ -561,11 +567,11 @@ class TlsServerTest {
 
     /** The first record a TLS client of {@code context} sends to {@code port}: its ClientHello. */
     private static byte[] clientHello(SSLContext context, int port) throws IOException {
-        javax.net.ssl.SSLEngine engine = context.createSSLEngine("localhost", port);
+        SSLEngine engine = context.createSSLEngine("localhost", port);
         engine.setUseClientMode(true);
-        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
         engine.beginHandshake();
-        engine.wrap(java.nio.ByteBuffer.allocate(0), out);
+        engine.wrap(ByteBuffer.allocate(0), out);
         out.flip();
         byte[] hello = new byte[out.remaining()];
         out.get(hello);
