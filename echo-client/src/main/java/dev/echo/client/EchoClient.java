@@ -29,7 +29,8 @@ import java.util.concurrent.ExecutionException;
  * {@code ...Async} stage methods for slow work.
  *
  * <p><b>Bounded.</b> At most {@link ClientConfig#maxInFlight()} requests are outstanding; a call past
- * that waits (the async ones too: that is the back-pressure) until there is room or its deadline.
+ * that waits (the async ones too: that is the back-pressure) until there is room or its deadline. A
+ * call also waits in its write while the server takes no bytes (the async ones too).
  *
  * <p><b>Deadlines.</b> Every request has one, {@link ClientConfig#requestTimeout()} from the call,
  * which covers waiting for room, for a connection and every retry. Past it the call fails with a
@@ -153,13 +154,18 @@ public final class EchoClient implements AutoCloseable {
 
     /**
      * Sends {@code text}; the future completes with the echo or one of the exceptions of {@link
-     * #echo}. Waits only while {@link ClientConfig#maxInFlight()} requests are outstanding.
+     * #echo}. Waits while {@link ClientConfig#maxInFlight()} requests are outstanding, and while the
+     * request's bytes do not fit the connection (a server that takes no bytes: its connection is
+     * replaced once nothing was answered on it for a request timeout, which ends the wait).
      */
     public CompletableFuture<String> echoAsync(String text) {
         return dispatcher.submit(Objects.requireNonNull(text, "text"), 0, 0, AnswerKind.ECHO);
     }
 
-    /** Sends {@code a + b}; the future completes with the sum or one of the exceptions of {@link #add}. */
+    /**
+     * Sends {@code a + b}; the future completes with the sum or one of the exceptions of {@link #add}.
+     * Waits as {@link #echoAsync} does.
+     */
     public CompletableFuture<Integer> addAsync(int a, int b) {
         return dispatcher.submit(null, a, b, AnswerKind.ADD);
     }

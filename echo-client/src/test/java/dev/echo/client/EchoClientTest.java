@@ -12,10 +12,14 @@ import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import dev.echo.testkit.Await;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -171,6 +175,56 @@ class EchoClientTest {
             }
             Await.until("the silent connection replaced", Duration.ofSeconds(10), () -> hole.accepted.get() >= 2,
                     () -> hole.accepted + " connections");
+        }
+    }
+
+    /**
+     * A server that accepts and never reads: the socket fills and an async call waits in its write
+     * (as its Javadoc says), until the requests written before it time out with no answer and the
+     * connection is replaced, which ends the write; every future fails typed.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a blocked socket write ignores interrupts
+    void anAsyncCallWaitingInAWriteToAServerThatTakesNoBytesReturnsOnceTheConnectionIsReplaced() throws Exception {
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket deaf = new ServerSocket()) {
+            deaf.setReceiveBufferSize(4096);
+            deaf.bind(new InetSocketAddress("127.0.0.1", 0));
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        held.add(deaf.accept()); // and never read
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            String text = "x".repeat(60 * 1024);
+            List<CompletableFuture<String>> futures = new ArrayList<>();
+            long longestCallMillis = 0;
+            try (EchoClient client = EchoClient.connect(ClientConfig.builder().port(deaf.getLocalPort())
+                    .requestTimeout(Duration.ofMillis(500)).maxInFlight(10_000).noRetries().build())) {
+                // 200 calls of 60 KiB, 12 MB: more than loopback's buffers take (a few MB at most).
+                for (int i = 0; i < 200; i++) {
+                    long start = System.nanoTime();
+                    futures.add(client.echoAsync(text));
+                    longestCallMillis = Math.max(longestCallMillis, (System.nanoTime() - start) / 1_000_000);
+                }
+                for (CompletableFuture<String> future : futures) {
+                    ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
+                    assertTrue(e.getCause() instanceof RequestTimeoutException || e.getCause() instanceof ConnectionLostException,
+                            "typed: " + e.getCause());
+                }
+                Await.until("the connection replaced", Duration.ofSeconds(10), () -> held.size() >= 2,
+                        () -> held.size() + " accepted");
+            } finally {
+                for (Socket socket : held) {
+                    socket.close();
+                }
+            }
+            assertTrue(longestCallMillis >= 300, "expected a call to wait in its write, the longest took " + longestCallMillis + " ms");
+            assertTrue(longestCallMillis <= 5_000, "expected the wait ended by the connection's replacement (request timeout"
+                    + " 500 ms), the longest call took " + longestCallMillis + " ms");
         }
     }
 
