@@ -129,10 +129,14 @@ class LimitsTest {
 
     @Test
     void slowReaderIsServedAcrossManyIdleTimeouts() throws Exception {
-        // 10 MiB of answers read at about 2.5 MiB/s: four idle timeouts in all, but every piece of
+        // 20 MiB of answers read at about 2.5 MiB/s: four idle timeouts in all, but every piece of
         // an answer is taken within one, which is progress, not idling, so nothing may be closed.
-        Duration idle = Duration.ofSeconds(1);
-        int requests = 100;
+        // The timeout is 2 s, not 1: the kernel wakes a writer parked on a full send buffer only once
+        // a good part of it has drained (the buffer grows to 4 MiB here), so a reader at this pace can
+        // leave the writer parked for most of a second; at 1 s, 2 of 6 runs of the module's suite
+        // (2026-12-06) counted a write timeout while the reader had never paused 0.5 s.
+        Duration idle = Duration.ofSeconds(2);
+        int requests = 200;
         String content = "x".repeat(100 * 1024);
         // Built before connecting: the idle clock starts with the connection.
         byte[] one = ServerConfig.builder().build().framing().encode(Messages.echo(content));
