@@ -64,10 +64,15 @@ final class ConnectionPhase {
     private boolean streamsReady;
     /** Until when the thread may wait in a read; the transitions here move them. */
     private final ReadDeadlines deadlines;
+    /** When the connection was accepted (this is made on the accept thread). */
+    private final long acceptedNanos;
+    /** Guarded by {@link #lock}: the first wait (the handshake, or the first frame) has begun. */
+    private boolean firstWaitBegun;
 
     ConnectionPhase(long idleNanos) {
         this.idleNanos = idleNanos;
         this.deadlines = new ReadDeadlines(idleNanos);
+        this.acceptedNanos = System.nanoTime();
     }
 
     /** Until when the connection's thread may wait in its reads. */
@@ -83,10 +88,22 @@ final class ConnectionPhase {
         lock.lock();
         try {
             phase = Phase.HANDSHAKE;
-            return deadlines.startFrame(System.nanoTime(), timeoutNanos);
+            return deadlines.startFrame(waitStartLocked(System.nanoTime()), timeoutNanos);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Where a wait's deadline counts from: the accept for the connection's first wait, so that time
+     * spent waiting for a thread (queued for a platform pool's) counts against the client; else now.
+     */
+    private long waitStartLocked(long nowNanos) {
+        if (firstWaitBegun) {
+            return nowNanos;
+        }
+        firstWaitBegun = true;
+        return acceptedNanos;
     }
 
     /** The connection's thread has its streams: from now on shutdown and the sweeper may close its side. */
@@ -102,7 +119,7 @@ final class ConnectionPhase {
                 return false;
             }
             phase = partOfFrameBuffered ? Phase.READING : Phase.WAITING;
-            deadlines.startFrame(System.nanoTime(), idleNanos);
+            deadlines.startFrame(waitStartLocked(System.nanoTime()), idleNanos);
             return true;
         } finally {
             lock.unlock();

@@ -66,6 +66,11 @@ final class TlsConnection extends ConnectionTransport {
     private void handshake(ConnectionPhase phase) throws IOException {
         socket.setTcpNoDelay(true);
         long deadline = phase.beginHandshake(transport.handshakeTimeout().toNanos());
+        if (deadline - System.nanoTime() <= 0 && socket.getInputStream().available() == 0) {
+            // It waited for a thread (a platform pool's queue) past its deadline and has sent nothing: no
+            // read to wait in. One that has sent its hello is served; the sweeper times out a read that waits.
+            throw timeout(phase, null);
+        }
         byte[] start;
         phase.deadlines().blockedUntil(deadline);
         try {
