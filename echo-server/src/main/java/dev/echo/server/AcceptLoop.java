@@ -85,8 +85,7 @@ final class AcceptLoop implements Runnable {
         ConnectionTransport connectionTransport = transport.open(socket, id);
         if (connectionTransport == null) {
             counters.refusedForBuffers(socket.getRemoteSocketAddress(), OUT_OF_TLS_BUFFERS);
-            counters.bytesOut(outOfTlsBuffers.length);
-            transport.refuse(socket, outOfTlsBuffers);
+            transport.refuse(socket, outOfTlsBuffers, () -> counters.refusalSent(Refusal.OUT_OF_BUFFERS, outOfTlsBuffers.length));
             return;
         }
         ConnectionHandler connection = new ConnectionHandler(id, connectionTransport, config, counters, registry, budget);
@@ -107,8 +106,7 @@ final class AcceptLoop implements Runnable {
 
     private void reject(Socket socket) { // at the connection limit
         counters.rejected(socket.getRemoteSocketAddress(), config.maxConnections());
-        counters.bytesOut(serverBusy.length);
-        transport.refuse(socket, serverBusy);
+        transport.refuse(socket, serverBusy, () -> counters.refusalSent(Refusal.CONNECTION_LIMIT, serverBusy.length));
     }
 
     private static void closeQuietly(Socket socket) {

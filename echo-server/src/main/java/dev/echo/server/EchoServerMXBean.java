@@ -69,8 +69,9 @@ public interface EchoServerMXBean {
     long getTlsBadRecords();
 
     /**
-     * TLS: clients over the connection limit closed without their SERVER_BUSY answer, because
-     * 32 refusals ({@code TlsTransport.MAX_REFUSALS}) were in progress already.
+     * TLS: refused clients (over the connection limit, or no buffer room) closed without their
+     * SERVER_BUSY answer: 32 refusals ({@code TlsTransport.MAX_REFUSALS}) were in progress already,
+     * or the client sent nothing, went away, failed the refusal's handshake or ran out of its time.
      */
     long getTlsRefusedUnanswered();
 

@@ -19,12 +19,13 @@ final class PlainTransport implements Transport {
 
     /** One small write to a fresh socket fits its send buffer, so this never blocks the accept loop. */
     @Override
-    public void refuse(Socket socket, byte[] answer) {
+    public void refuse(Socket socket, byte[] answer, Runnable sent) {
         try (socket) {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
             out.write(answer);
             out.flush();
+            sent.run(); // before the FIN: a client that saw the end finds its answer counted
             socket.shutdownOutput();
         } catch (IOException e) {
             log.debug("refused client went away first: {}", e.toString());

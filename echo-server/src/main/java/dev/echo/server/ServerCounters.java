@@ -62,19 +62,26 @@ final class ServerCounters {
         connectionsAccepted.increment();
     }
 
-    /** A connection refused at the limit of {@code maxConnections}: counted with its SERVER_BUSY, and told. */
+    /**
+     * A connection refused at the limit of {@code maxConnections}, and told; its SERVER_BUSY is
+     * counted by {@link #refusalSent} once written (a TLS refusal may end without it).
+     */
     void rejected(SocketAddress peer, int maxConnections) {
         connectionsRejected.increment();
-        error(Refusal.CONNECTION_LIMIT.code());
         events.rejected(peer, maxConnections);
     }
 
-    /** A connection refused before its first byte because the buffer budget has no room for it. */
+    /** A connection refused before its first byte because the buffer budget has no room for it; its answer as {@link #rejected}'s. */
     void refusedForBuffers(SocketAddress peer, String detail) {
         connectionsRejected.increment();
         bufferBudgetRefusals.increment();
-        error(Refusal.OUT_OF_BUFFERS.code());
         events.outOfBuffers(peer, detail);
+    }
+
+    /** A refusal's answer of {@code bytes} bytes with {@code refusal}'s code was written to its client. */
+    void refusalSent(Refusal refusal, int bytes) {
+        error(refusal.code());
+        bytesOut.add(bytes);
     }
 
     /** {@code count} more bytes received from a client. */

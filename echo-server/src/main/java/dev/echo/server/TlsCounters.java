@@ -42,7 +42,11 @@ final class TlsCounters {
         (tookEffect ? reloads : reloadsRefused).increment();
     }
 
-    /** A client over the connection limit closed without an answer: too many refusals in progress. */
+    /**
+     * A refused client (over the connection limit, or no buffer room) closed without its SERVER_BUSY:
+     * too many refusals in progress, or it sent nothing, went away, failed the refusal's handshake or
+     * ran out of the refusal's time first.
+     */
     void refusedUnanswered() {
         refusedUnanswered.increment();
     }

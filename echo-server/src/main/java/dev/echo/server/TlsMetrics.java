@@ -25,8 +25,9 @@ final class TlsMetrics {
         FunctionCounter.builder("echo.tls.bad.records", counters, TlsCounters::badRecords)
                 .description("connections closed after their handshake for an invalid TLS record").register(registry);
         FunctionCounter.builder("echo.tls.refused.unanswered", counters, TlsCounters::refusalsUnanswered)
-                .description("clients over the connection limit closed without their SERVER_BUSY answer, "
-                        + "too many refusals being in progress").register(registry);
+                .description("refused clients closed without their SERVER_BUSY answer: too many refusals "
+                        + "in progress, or the client sent nothing, went away, failed the refusal's handshake "
+                        + "or ran out of its time").register(registry);
         FunctionCounter.builder("echo.tls.reloads", counters, TlsCounters::reloads).tag("result", "ok")
                 .description("changes of the TLS files, loaded or refused").register(registry);
         FunctionCounter.builder("echo.tls.reloads", counters, TlsCounters::reloadsRefused).tag("result", "refused")

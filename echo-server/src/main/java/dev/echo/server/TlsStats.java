@@ -14,8 +14,9 @@ import java.util.Map;
  *     (garbage, a forged or truncated record)
  * @param reloads changes of the TLS files that took effect
  * @param reloadsRefused changes of the TLS files that did not load (the last good material stayed)
- * @param refusedUnanswered clients over the connection limit closed without SERVER_BUSY, because
- *     {@value TlsTransport#MAX_REFUSALS} refusals were in progress already
+ * @param refusedUnanswered refused clients closed without SERVER_BUSY: {@value TlsTransport#MAX_REFUSALS}
+ *     refusals were in progress already, or the client sent nothing, went away, failed the refusal's
+ *     handshake or ran out of its time
  * @param certificateNotAfter when the certificate served now expires
  */
 public record TlsStats(long handshakes, Map<HandshakeFailure, Long> handshakeFailures, long badRecords, long reloads,

@@ -113,7 +113,7 @@ final class TlsTransport implements Transport {
     }
 
     @Override
-    public void refuse(Socket socket, byte[] answer) {
+    public void refuse(Socket socket, byte[] answer, Runnable sent) {
         if (!refusals.tryAcquire()) {
             counters.refusedUnanswered();
             closeQuietly(socket);
@@ -123,7 +123,9 @@ final class TlsTransport implements Transport {
         try {
             Thread thread = Thread.ofVirtual().name("echo-tls-refuse-" + port).unstarted(() -> {
                 try {
-                    answerAndClose(socket, answer, deadline);
+                    if (!answerAndClose(socket, answer, deadline, sent)) {
+                        counters.refusedUnanswered();
+                    }
                 } finally {
                     refusing.remove(socket);
                     refusals.release();
@@ -134,6 +136,7 @@ final class TlsTransport implements Transport {
         } catch (RuntimeException e) {
             refusing.remove(socket);
             refusals.release();
+            counters.refusedUnanswered();
             closeQuietly(socket);
             throw e;
         }
@@ -157,15 +160,16 @@ final class TlsTransport implements Transport {
      * On a refusal's own thread: a handshake, the answer, close_notify and a short drain, all within
      * the timeout: every read, the handshake's included, waits only for what is left of it, so a
      * client that trickles its ClientHello holds its refusal's slot no longer than one that sends
-     * nothing.
+     * nothing. Runs {@code sent} once the answer is written, before close_notify; returns whether it was.
      */
-    private void answerAndClose(Socket socket, byte[] answer, long deadline) {
+    private boolean answerAndClose(Socket socket, byte[] answer, long deadline, Runnable sent) {
+        boolean written = false;
         try (socket) {
             socket.setTcpNoDelay(true);
             InputStream in = new RemainingTimeInputStream(socket, deadline);
             byte[] start = RecordHeaderCheckingInputStream.readStart(in);
             if (start.length == 0) {
-                return;
+                return false;
             }
             OutputStream out;
             SSLSocket layered = null;
@@ -178,6 +182,8 @@ final class TlsTransport implements Transport {
             }
             out.write(answer);
             out.flush();
+            written = true;
+            sent.run();
             if (layered != null) {
                 layered.shutdownOutput();
             } else {
@@ -190,6 +196,7 @@ final class TlsTransport implements Transport {
         } catch (IOException e) {
             log.debug("refused TLS client: {}", e.toString());
         }
+        return written;
     }
 
     /**

@@ -38,9 +38,10 @@ sealed interface Transport permits PlainTransport, TlsTransport {
 
     /**
      * Tells a client that the server is at its limit with {@code answer} (a SERVER_BUSY frame) and
-     * closes it, without ever blocking the caller, the accept loop, on the client.
+     * closes it, without ever blocking the caller, the accept loop, on the client; runs {@code sent}
+     * once the answer is written (on the caller's thread or another), and not if it never is.
      */
-    void refuse(Socket socket, byte[] answer);
+    void refuse(Socket socket, byte[] answer, Runnable sent);
 
     /**
      * Called by the idle sweeper every period: ends what this transport runs beside the connections

@@ -13,26 +13,32 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Each event is one call, and requests are counted by the core's kinds and rules. */
+/** Each event is counted in one call (a refusal's answer in a second, once written), and requests are counted by the core's kinds and rules. */
 class ServerCountersTest {
     private final ServerCounters counters = new ServerCounters(new ServerEvents(), null);
 
+    /** A rejection is one call, its SERVER_BUSY another once written: a TLS refusal may end without it. */
     @Test
-    void aRejectionIsCountedWithItsServerBusyInOneCall() {
+    void aRejectionIsOneCallAndItsServerBusyCountsOnceSent() {
         counters.rejected(new InetSocketAddress("127.0.0.1", 6001), 3);
         ServerStats stats = counters.snapshot(0);
         assertEquals(1, stats.connectionsRejected(), "the connection refused");
+        assertEquals(Map.of(), stats.errors(), "no SERVER_BUSY before it is written");
+        counters.refusalSent(Refusal.CONNECTION_LIMIT, 46);
+        stats = counters.snapshot(0);
         assertEquals(Map.of(Code.SERVER_BUSY, 1L), stats.errors(), "its SERVER_BUSY, and nothing else");
+        assertEquals(46, stats.bytesOut(), "its bytes");
         assertEquals(0, stats.requestsAnswered(), "a refused connection sent no request");
     }
 
     @Test
-    void aConnectionRefusedForBuffersIsARejectionOverBudgetInOneCall() {
+    void aConnectionRefusedForBuffersIsARejectionOverBudget() {
         counters.refusedForBuffers(new InetSocketAddress("127.0.0.1", 6002), "another TLS connection");
+        counters.refusalSent(Refusal.OUT_OF_BUFFERS, 60);
         ServerStats stats = counters.snapshot(0);
         assertEquals(1, stats.connectionsRejected(), "the connection refused");
         assertEquals(1, stats.bufferBudgetRefusals(), "for want of buffers");
-        assertEquals(Map.of(Code.SERVER_BUSY, 1L), stats.errors(), "its SERVER_BUSY, and nothing else");
+        assertEquals(Map.of(Code.SERVER_BUSY, 1L), stats.errors(), "its SERVER_BUSY once sent, and nothing else");
     }
 
     @Test

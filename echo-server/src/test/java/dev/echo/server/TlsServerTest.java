@@ -119,6 +119,42 @@ class TlsServerTest {
         }
     }
 
+    /**
+     * A TLS refusal is counted as SERVER_BUSY (and its bytes as sent) only once written: over the
+     * limit, 5 clients that close at once and one without a client certificate (its refusal's
+     * handshake fails) are rejected and unanswered; one that completes the handshake is answered.
+     * An attacker saw all 100 of 100 closed-at-once clients counted as SERVER_BUSY answers, 4,600
+     * bytes sent, when the count came before the refusal.
+     */
+    @Test
+    void aRefusalIsCountedAsAnsweredOnlyOnceItsServerBusyIsWritten() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b, c -> c.maxConnections(1));
+             WireClient holder = tlsClient(server, pki.clientContext())) {
+            assertEquals("holding", holder.echo("holding"));
+            long bytesOutBefore = server.stats().bytesOut();
+            for (int i = 0; i < 5; i++) {
+                TlsTestSockets.connect(server).close();
+            }
+            assertHandshakeFails(server, pki.noClientCertificateContext());
+            Await.until("6 refusals rejected and unanswered", WAIT, () -> server.stats().connectionsRejected() == 6
+                    && server.tlsStats().orElseThrow().refusedUnanswered() == 6,
+                    () -> server.stats() + " " + server.tlsStats().orElseThrow());
+            assertEquals(0, server.stats().errorCount(ErrorResponse.Code.SERVER_BUSY), "expected no SERVER_BUSY counted: none was sent");
+            assertEquals(bytesOutBefore, server.stats().bytesOut(), "expected no bytes counted as sent to them");
+
+            try (WireClient refused = tlsClient(server, pki.clientContext())) {
+                ServerMessage busy = refused.receive();
+                assertEquals(ErrorResponse.Code.SERVER_BUSY, busy.getError().getCode(), busy.toString());
+            }
+            Await.until("the answered refusal counted", WAIT, () -> server.stats().errorCount(ErrorResponse.Code.SERVER_BUSY) == 1,
+                    () -> server.stats().toString());
+            assertEquals(7, server.stats().connectionsRejected(), server.stats().toString());
+            assertEquals(6, server.tlsStats().orElseThrow().refusedUnanswered(), "expected the answered one not unanswered");
+            assertTrue(server.stats().bytesOut() > bytesOutBefore, "expected its answer's bytes counted: " + server.stats());
+        }
+    }
+
     @Test
     void atTheConnectionLimitATlsClientIsToldServerBusyAndTheAcceptLoopIsNotHeld() throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
