@@ -88,6 +88,9 @@ public enum HandshakeFailure {
             Rule.saying(MALFORMED_HANDSHAKE, "illegal server name"),
             Rule.saying(BAD_CLIENT_CERTIFICATE, "the certificate chain length ("),
             Rule.saying(PROTOCOL_MISMATCH, "no common named group"), // sent as unexpected_message
+            // Sent as internal_error: the client offers no signature scheme our key can sign with.
+            Rule.saying(PROTOCOL_MISMATCH, "no supported signature algorithm",
+                    "no supported certificateverify signature algorithm"),
             Rule.saying(PROTOCOL_MISMATCH, "received fatal alert: protocol_version",
                     "received fatal alert: handshake_failure", "received fatal alert: insufficient_security"),
             Rule.saying(CLIENT_ABORTED, "received fatal alert"),

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Handshakes refused for what the common reasons do not cover, each counted under a reason of its own
  * rather than {@code other}: a ClientHello that does not decode, a server name that is no host name, a
- * client chain longer than the JDK takes, and a client that refuses the server's certificate with an
- * alert whose name (certificate_expired) must not be read as the client's own certificate expiring.
+ * client chain longer than the JDK takes, a client that offers no signature scheme our key can use,
+ * and a client that refuses the server's certificate with an alert whose name (certificate_expired)
+ * must not be read as the client's own certificate expiring.
  */
 class TlsUnusualRefusalsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -98,6 +99,33 @@ class TlsUnusualRefusalsTest {
     }
 
     /** In the words of JDK 25's server: "(NAME) Received fatal alert: NAME" for an alert it received. */
+    /**
+     * A client that offers only signature schemes our key (EC P-256) cannot sign with: the JDK sends
+     * internal_error, and the refusal is a protocol mismatch, not {@code other} (as an attacker found
+     * with {@code openssl s_client -sigalgs ECDSA+SHA384}), in TLS 1.3 and 1.2.
+     */
+    @Test
+    void aClientOfferingNoSignatureSchemeOurKeyCanUseIsAProtocolMismatch() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+            ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key"))
+                    .protocols(List.of(protocol)).build();
+            try (EchoServer server = EchoServer.create(ServerConfig.builder().port(0).tls(tls).build()).start()) {
+                assertThrows(IOException.class, () -> {
+                    try (SSLSocket socket = (SSLSocket) pki.noClientCertificateContext().getSocketFactory()
+                            .createSocket(connect(server), "localhost", server.port(), true)) {
+                        SSLParameters parameters = socket.getSSLParameters();
+                        parameters.setProtocols(new String[] {protocol});
+                        parameters.setSignatureSchemes(new String[] {"ecdsa_secp384r1_sha384"});
+                        socket.setSSLParameters(parameters);
+                        socket.startHandshake();
+                    }
+                }, "expected the handshake refused in " + protocol);
+                awaitOnly(server, HandshakeFailure.PROTOCOL_MISMATCH);
+            }
+        }
+    }
+
     @Test
     void theAlertAClientSendsIsItsVerdictNotOurs() {
         assertEquals(HandshakeFailure.CLIENT_ABORTED, HandshakeFailure.of(received("unknown_ca")));
