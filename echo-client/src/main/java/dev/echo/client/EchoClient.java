@@ -156,7 +156,9 @@ public final class EchoClient implements AutoCloseable {
      * Sends {@code text}; the future completes with the echo or one of the exceptions of {@link
      * #echo}. Waits while {@link ClientConfig#maxInFlight()} requests are outstanding, and while the
      * request's bytes do not fit the connection (a server that takes no bytes: its connection is
-     * replaced once nothing was answered on it for a request timeout, which ends the wait).
+     * replaced once nothing was answered on it for a request timeout, which ends the wait; a server
+     * that still answers now and then but takes bytes slowly can hold it longer, past the request's
+     * deadline, by which its future has failed all the same).
      */
     public CompletableFuture<String> echoAsync(String text) {
         return dispatcher.submit(Objects.requireNonNull(text, "text"), 0, 0, AnswerKind.ECHO);

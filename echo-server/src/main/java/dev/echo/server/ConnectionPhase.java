@@ -106,6 +106,19 @@ final class ConnectionPhase {
         return acceptedNanos;
     }
 
+    /**
+     * True if the first frame's wait has not begun and its deadline, counted from the accept, has
+     * passed at {@code nowNanos}: the connection waited that long for a thread.
+     */
+    boolean firstFrameOverdue(long nowNanos) {
+        lock.lock();
+        try {
+            return !firstWaitBegun && nowNanos - (acceptedNanos + idleNanos) >= 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The connection's thread has its streams: from now on shutdown and the sweeper may close its side. */
     void streamsReady() {
         whileLocked(() -> streamsReady = true);

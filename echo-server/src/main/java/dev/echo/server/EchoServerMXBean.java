@@ -71,7 +71,8 @@ public interface EchoServerMXBean {
     /**
      * TLS: refused clients (over the connection limit, or no buffer room) closed without their
      * SERVER_BUSY answer: 32 refusals ({@code TlsTransport.MAX_REFUSALS}) were in progress already,
-     * or the client sent nothing, went away, failed the refusal's handshake or ran out of its time.
+     * or the client sent nothing, went away, failed the refusal's handshake, ran out of its time, or
+     * the server stopped.
      */
     long getTlsRefusedUnanswered();
 

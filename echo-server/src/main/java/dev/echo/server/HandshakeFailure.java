@@ -23,7 +23,7 @@ public enum HandshakeFailure {
     UNKNOWN_CA("unknown_ca"),
     /** The client's certificate has expired or is not yet valid. */
     EXPIRED("expired_certificate"),
-    /** No protocol version or cipher suite both sides accept. */
+    /** No protocol version, cipher suite, key exchange group or signature scheme both sides accept. */
     PROTOCOL_MISMATCH("protocol_or_cipher_mismatch"),
     /**
      * The client's certificate was refused for anything but its issuer or dates: a chain longer than

@@ -58,8 +58,18 @@ final class RequestLoop {
         this.traffic = new TrafficCount(counters);
     }
 
-    /** Serves frames until the connection ends; returns with our side shut and the input drained. */
+    /**
+     * Serves frames until the connection ends; returns with our side shut and the input drained, or
+     * at once if the connection waited for a thread past its first deadline and sent nothing.
+     */
     void run() throws IOException {
+        if (phase.firstFrameOverdue(System.nanoTime()) && !transport.inputWaiting()) {
+            // It waited for a thread (a platform pool's queue) past its first deadline and has sent
+            // nothing: closed now, with nothing to keep, not after a FIN and a drain that would hold
+            // this thread for a second or more per silent client.
+            counters.idleTimeout(id, transport.peer(), config.idleTimeout());
+            return;
+        }
         while (phase.awaitFrame(reader.bufferedBytes() > 0)) {
             int length;
             try {

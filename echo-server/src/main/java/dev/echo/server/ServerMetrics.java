@@ -118,7 +118,7 @@ final class ServerMetrics implements AutoCloseable {
         counter(registry, "echo.connections.accepted", counters, ServerCounters::connectionsAccepted,
                 "connections accepted and served");
         counter(registry, "echo.connections.rejected", counters, ServerCounters::connectionsRejected,
-                "connections turned away with SERVER_BUSY at the connection limit");
+                "connections turned away at the connection limit or for want of buffer space (SERVER_BUSY, if it could be sent)");
         closed(registry, "idle-timeout", counters, ServerCounters::idleTimeouts);
         closed(registry, "write-timeout", counters, ServerCounters::writeTimeouts);
         closed(registry, "over-budget", counters, ServerCounters::bufferBudgetRefusals);

@@ -11,7 +11,9 @@ import java.util.Map;
  *
  * @param connectionsAccepted connections accepted and served (rejected ones not included)
  * @param connectionsActive connections open right now
- * @param connectionsRejected connections turned away with SERVER_BUSY at the connection limit
+ * @param connectionsRejected connections turned away at the connection limit or for want of buffer
+ *     space, before their first byte: with SERVER_BUSY where it could be sent (a TLS refusal may end
+ *     without it, {@link TlsStats#refusedUnanswered})
  * @param requests requests answered, by {@link RequestKind}, whatever the answer (an add with a sum or
  *     with ADD_OVERFLOW, an empty request with EMPTY_REQUEST); kinds never seen are absent
  * @param requestsAnswered frames that got their one answer: every request of {@code requests}, and the
@@ -24,8 +26,8 @@ import java.util.Map;
  * @param idleTimeouts connections closed because their next frame did not arrive within the idle timeout
  * @param writeTimeouts connections closed because their answers made no progress for the idle timeout
  *     (the client stopped reading)
- * @param bufferBudgetRefusals connections answered SERVER_BUSY and closed because their frame needed
- *     more buffer than the server's budget had left
+ * @param bufferBudgetRefusals connections refused (SERVER_BUSY where it could be sent) and closed because
+ *     their frame, or a new TLS connection's record buffers, needed more than the server's budget had left
  */
 public record ServerStats(long connectionsAccepted, long connectionsActive, long connectionsRejected,
                           Map<RequestKind, Long> requests, long requestsAnswered, Map<ErrorResponse.Code, Long> errors,

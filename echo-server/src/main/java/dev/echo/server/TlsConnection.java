@@ -66,10 +66,16 @@ final class TlsConnection extends ConnectionTransport {
     private void handshake(ConnectionPhase phase) throws IOException {
         socket.setTcpNoDelay(true);
         long deadline = phase.beginHandshake(transport.handshakeTimeout().toNanos());
-        if (deadline - System.nanoTime() <= 0 && socket.getInputStream().available() == 0) {
-            // It waited for a thread (a platform pool's queue) past its deadline and has sent nothing: no
-            // read to wait in. One that has sent its hello is served; the sweeper times out a read that waits.
-            throw timeout(phase, null);
+        if (deadline - System.nanoTime() <= 0) {
+            // It waited for a thread (a platform pool's queue) past its deadline. Silent all along: closed
+            // at once. Its hello here: a handshake deadline of its own from now, as if just accepted.
+            if (phase.closedByServer()) {
+                throw new HandshakeException(HandshakeFailure.SERVER_STOPPED, "the server stopped before the handshake", null);
+            }
+            if (socket.getInputStream().available() == 0) {
+                throw timeout(phase, null);
+            }
+            deadline = phase.beginHandshake(transport.handshakeTimeout().toNanos());
         }
         byte[] start;
         phase.deadlines().blockedUntil(deadline);

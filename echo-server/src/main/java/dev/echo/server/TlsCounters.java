@@ -45,7 +45,7 @@ final class TlsCounters {
     /**
      * A refused client (over the connection limit, or no buffer room) closed without its SERVER_BUSY:
      * too many refusals in progress, or it sent nothing, went away, failed the refusal's handshake or
-     * ran out of the refusal's time first.
+     * ran out of the refusal's time first, or the server stopped.
      */
     void refusedUnanswered() {
         refusedUnanswered.increment();

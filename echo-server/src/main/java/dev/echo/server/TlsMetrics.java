@@ -27,7 +27,7 @@ final class TlsMetrics {
         FunctionCounter.builder("echo.tls.refused.unanswered", counters, TlsCounters::refusalsUnanswered)
                 .description("refused clients closed without their SERVER_BUSY answer: too many refusals "
                         + "in progress, or the client sent nothing, went away, failed the refusal's handshake "
-                        + "or ran out of its time").register(registry);
+                        + "or ran out of its time, or the server stopped").register(registry);
         FunctionCounter.builder("echo.tls.reloads", counters, TlsCounters::reloads).tag("result", "ok")
                 .description("changes of the TLS files, loaded or refused").register(registry);
         FunctionCounter.builder("echo.tls.reloads", counters, TlsCounters::reloadsRefused).tag("result", "refused")

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param reloadsRefused changes of the TLS files that did not load (the last good material stayed)
  * @param refusedUnanswered refused clients closed without SERVER_BUSY: {@value TlsTransport#MAX_REFUSALS}
  *     refusals were in progress already, or the client sent nothing, went away, failed the refusal's
- *     handshake or ran out of its time
+ *     handshake, ran out of its time, or the server stopped
  * @param certificateNotAfter when the certificate served now expires
  */
 public record TlsStats(long handshakes, Map<HandshakeFailure, Long> handshakeFailures, long badRecords, long reloads,

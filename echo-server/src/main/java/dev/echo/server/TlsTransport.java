@@ -122,11 +122,13 @@ final class TlsTransport implements Transport {
         long deadline = System.nanoTime() + REFUSAL_TIMEOUT.toNanos();
         try {
             Thread thread = Thread.ofVirtual().name("echo-tls-refuse-" + port).unstarted(() -> {
+                boolean answered = false;
                 try {
-                    if (!answerAndClose(socket, answer, deadline, sent)) {
+                    answered = answerAndClose(socket, answer, deadline, sent);
+                } finally { // a RuntimeException of the JDK's TLS included
+                    if (!answered) {
                         counters.refusedUnanswered();
                     }
-                } finally {
                     refusing.remove(socket);
                     refusals.release();
                 }

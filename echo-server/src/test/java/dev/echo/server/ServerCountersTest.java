@@ -34,11 +34,14 @@ class ServerCountersTest {
     @Test
     void aConnectionRefusedForBuffersIsARejectionOverBudget() {
         counters.refusedForBuffers(new InetSocketAddress("127.0.0.1", 6002), "another TLS connection");
-        counters.refusalSent(Refusal.OUT_OF_BUFFERS, 60);
         ServerStats stats = counters.snapshot(0);
         assertEquals(1, stats.connectionsRejected(), "the connection refused");
         assertEquals(1, stats.bufferBudgetRefusals(), "for want of buffers");
+        assertEquals(Map.of(), stats.errors(), "no SERVER_BUSY before it is written");
+        counters.refusalSent(Refusal.OUT_OF_BUFFERS, 60);
+        stats = counters.snapshot(0);
         assertEquals(Map.of(Code.SERVER_BUSY, 1L), stats.errors(), "its SERVER_BUSY once sent, and nothing else");
+        assertEquals(60, stats.bytesOut(), "its bytes");
     }
 
     @Test

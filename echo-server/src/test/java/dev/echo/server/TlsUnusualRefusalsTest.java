@@ -98,7 +98,6 @@ class TlsUnusualRefusalsTest {
         }
     }
 
-    /** In the words of JDK 25's server: "(NAME) Received fatal alert: NAME" for an alert it received. */
     /**
      * A client that offers only signature schemes our key (EC P-256) cannot sign with: the JDK sends
      * internal_error, and the refusal is a protocol mismatch, not {@code other} (as an attacker found
@@ -126,6 +125,7 @@ class TlsUnusualRefusalsTest {
         }
     }
 
+    /** In the words of JDK 25's server: "(NAME) Received fatal alert: NAME" for an alert it received. */
     @Test
     void theAlertAClientSendsIsItsVerdictNotOurs() {
         assertEquals(HandshakeFailure.CLIENT_ABORTED, HandshakeFailure.of(received("unknown_ca")));
