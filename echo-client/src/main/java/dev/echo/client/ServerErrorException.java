@@ -13,23 +13,39 @@ public final class ServerErrorException extends EchoClientException {
     private static final long serialVersionUID = 1L;
 
     private final ErrorResponse.Code code;
+    private final int codeNumber;
     private final String detail;
 
     /** The server's error answer: its {@code code} and its {@code detail} for a person. */
     public ServerErrorException(ErrorResponse.Code code, String detail) {
-        super(Objects.requireNonNull(code, "code") + ": " + Objects.requireNonNull(detail, "detail"));
+        this(code, code == ErrorResponse.Code.UNRECOGNIZED ? -1 : code.getNumber(), detail);
+    }
+
+    private ServerErrorException(ErrorResponse.Code code, int codeNumber, String detail) {
+        super(describe(Objects.requireNonNull(code, "code"), codeNumber) + ": " + Objects.requireNonNull(detail, "detail"));
         this.code = code;
+        this.codeNumber = codeNumber;
         this.detail = detail;
+    }
+
+    /** {@code ADD_OVERFLOW}, or {@code UNRECOGNIZED(7)} for a code this library does not know (a newer server's). */
+    public static String describe(ErrorResponse.Code code, int codeNumber) {
+        return code == ErrorResponse.Code.UNRECOGNIZED ? "UNRECOGNIZED(" + codeNumber + ")" : code.name();
     }
 
     /** The same as the server's {@code error} answer. */
     public static ServerErrorException of(ErrorResponse error) {
-        return new ServerErrorException(error.getCode(), error.getDetail());
+        return new ServerErrorException(error.getCode(), error.getCodeValue(), error.getDetail());
     }
 
-    /** The error code the server sent. */
+    /** The error code the server sent; {@code UNRECOGNIZED} for one this library does not know, see {@link #codeNumber()}. */
     public ErrorResponse.Code code() {
         return code;
+    }
+
+    /** The error code's number as the server sent it, known to this library or not. */
+    public int codeNumber() {
+        return codeNumber;
     }
 
     /** The server's human-readable detail, possibly empty. */

@@ -79,7 +79,7 @@ record JsonOutput(PrintWriter answers, PrintWriter notices) implements Output {
     }
 
     private static JsonNode error(ErrorResponse error) {
-        return MAPPER.createObjectNode().put("code", error.getCode().name()).put("detail", error.getDetail());
+        return MAPPER.createObjectNode().put("code", Output.code(error)).put("detail", error.getDetail());
     }
 
     private static long micros(long nanos) {

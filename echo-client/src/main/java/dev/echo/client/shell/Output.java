@@ -1,5 +1,6 @@
 package dev.echo.client.shell;
 
+import dev.echo.client.ServerErrorException;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import java.io.PrintWriter;
@@ -45,6 +46,31 @@ sealed interface Output permits TextOutput, JsonOutput {
     /** {@code  (after 3 of 10)}. */
     static String progress(Command.Repeat repeat, long answered) {
         return " (after " + answered + " of " + repeat.count() + ")";
+    }
+
+    /** The error's code: {@code ADD_OVERFLOW}, or {@code UNRECOGNIZED(7)} for one this shell does not know. */
+    static String code(ErrorResponse error) {
+        return ServerErrorException.describe(error.getCode(), error.getCodeValue());
+    }
+
+    /**
+     * {@code text} with every control character (ESC, BEL, CR, LF, C1 ...) written as a backslash, u and four hex digits:
+     * text from a server, which must not move the cursor, retitle the terminal or forge a second line.
+     */
+    static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                if (out == null) {
+                    out = new StringBuilder(text.length() + 16).append(text, 0, i);
+                }
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     /** {@code 0.21 ms}. */

@@ -51,7 +51,7 @@ record TextOutput(PrintWriter answers, PrintWriter notices, boolean timings, boo
 
     /** {@code error ADD_OVERFLOW: 2147483647 + 1 overflows int32} and {@code suffix}. */
     private Outcome error(ErrorResponse error, String suffix) {
-        (errorsApart ? notices : answers).println("error " + error.getCode() + ": " + error.getDetail() + suffix);
+        (errorsApart ? notices : answers).println("error " + Output.code(error) + ": " + Output.printable(error.getDetail()) + suffix);
         return Outcome.SERVER_ERROR;
     }
 

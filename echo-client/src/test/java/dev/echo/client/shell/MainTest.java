@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.echo.core.Framing;
+import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import dev.echo.server.ServerTls;
@@ -17,9 +20,11 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -239,6 +244,34 @@ class MainTest {
             assertEquals(1, refused.err().size(), "one line: " + refused.err());
             assertTrue(refused.err().get(0).contains("the server requires a client certificate"),
                     "says why: " + refused.err());
+        }
+    }
+
+    /**
+     * A server's error answer printed safely, as an attacker's server sent it: a code this client does
+     * not know by its number (it ended the shell with a stack trace), and the detail's control
+     * characters escaped (ESC, BEL, CR and LF went raw to the terminal: clear screen, retitle, a forged
+     * second line), so the error stays one line.
+     */
+    @Test
+    void anErrorAnswerOfAnUnknownCodeWithControlCharactersIsOneSafeLine() throws Exception {
+        ServerMessage hostile = ServerMessage.newBuilder().setError(ErrorResponse.newBuilder().setCodeValue(999)
+                .setDetail("\u001b[2J\u001b]0;pwned\u0007\rFAKE-LINE\nsecond")).build();
+        try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread answering = Thread.ofVirtual().start(() -> {
+                try (Socket client = fake.accept()) {
+                    client.getInputStream().read(new byte[1024]); // the request, whatever it is
+                    client.getOutputStream().write(Framing.DELIMITED.encode(hostile));
+                    client.getInputStream().read(); // until the client leaves
+                } catch (IOException e) {
+                    // the client left
+                }
+            });
+            Run run = run("", "--port", Integer.toString(fake.getLocalPort()), "echo", "hello");
+            answering.join(Duration.ofSeconds(10));
+            assertEquals(1, run.exitCode(), "an error answer: exit 1, " + run);
+            assertEquals(List.of("error UNRECOGNIZED(999): \\u001b[2J\\u001b]0;pwned\\u0007\\u000dFAKE-LINE\\u000asecond"),
+                    run.err(), "one line, the code by its number, control characters escaped");
         }
     }
 
