@@ -47,7 +47,9 @@ public final class LoadMain {
             "concurrent connections").defaultValue("1");
     static final CliOption<Double> CONNECT_RATE = CliOption.value("connect-rate", "R", ValueType.numberAtLeast(0),
             "new connections per second; 0 = as fast as possible").defaultValue("0");
-    static final CliOption<Integer> PIPELINE = CliOption.value("pipeline", "K", ValueType.intRange(1, Integer.MAX_VALUE),
+    /** More in flight than a socket's buffers hold of requests; each slot is made before the run, so it is bounded. */
+    static final int MAX_PIPELINE = 65_536;
+    static final CliOption<Integer> PIPELINE = CliOption.value("pipeline", "K", ValueType.intRange(1, MAX_PIPELINE),
             "requests in flight per connection").defaultValue("1");
     static final CliOption<Double> RATE = CliOption.value("rate", "R", ValueType.numberAtLeast(0), "total requests per"
             + " second; 0 = closed loop, as fast as answers come; when set, latency counts from each request's intended"

@@ -31,9 +31,9 @@ public record LoadResult(LoadConfig config, double measuredSeconds, long request
         return errorAnswers + connectionErrors;
     }
 
-    /** Every request answered, each with the expected answer, and no connection failed. */
+    /** At least one request, every request answered, each with the expected answer, and no connection failed. */
     public boolean clean() {
-        return mismatches == 0 && errors() == 0 && requests == responses;
+        return requests > 0 && mismatches == 0 && errors() == 0 && requests == responses;
     }
 
     /** The latency at {@code percentile} (0..100), in microseconds. */
@@ -67,7 +67,8 @@ public record LoadResult(LoadConfig config, double measuredSeconds, long request
                 config.warmup().toMillis() / 1000.0, requests, responses, mismatches, errors(), errorAnswers,
                 connectionErrors, throughput(), latencyMicros(50), latencyMicros(90), latencyMicros(99),
                 latencyMicros(99.9), maxLatencyMicros(),
-                clean() ? "every answer verified" : "FAILED: " + (firstProblem == null
-                        ? (requests - responses) + " requests unanswered" : firstProblem));
+                clean() ? "every answer verified" : "FAILED: " + (firstProblem != null ? firstProblem
+                        : requests == 0 ? "no request was sent, nothing verified (a rate too low for the duration?)"
+                        : (requests - responses) + " requests unanswered"));
     }
 }

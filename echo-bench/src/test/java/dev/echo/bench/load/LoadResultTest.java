@@ -50,6 +50,15 @@ class LoadResultTest {
         assertTrue(result(0, null).clean(), "expected a run with every answer verified to be clean");
     }
 
+    /** A run that sent nothing verified nothing: not clean, so echo-load exits 1 (it said "every answer verified"). */
+    @Test
+    void aRunThatSentNothingIsNotClean() {
+        LoadResult empty = new LoadResult(LoadConfig.builder().connections(1).build(), 2.0, 0, 0, 0, 0, 0, 0, 1,
+                new Histogram(3), null);
+        assertFalse(empty.clean(), "expected a run of 0 requests not clean");
+        assertTrue(empty.summary().contains("FAILED: no request was sent"), empty.summary());
+    }
+
     @Test
     void theJsonReadsBackAsTheReportItWasWrittenFrom() throws Exception {
         LoadResult result = result(1, "expected \"a\"\nbut got b");
