@@ -95,7 +95,7 @@ final class ServerMetrics implements AutoCloseable {
             new UptimeMetrics().bindTo(registry);
             gcMetrics.bindTo(registry);
             bindRefusals(registry, httpRefusals);
-            endpoint = MetricsEndpoint.start(config.metricsHost(), config.metricsPort(), registry::scrape, healthy,
+            endpoint = MetricsEndpoint.start(config.metricsHost(), config.metricsPort(), new CoalescedScrape(registry::scrape), healthy,
                     MetricsEndpoint.Limits.DEFAULT, httpRefusals);
         } catch (IOException | RuntimeException e) {
             listener.close();
