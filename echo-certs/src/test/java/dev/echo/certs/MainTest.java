@@ -68,6 +68,18 @@ class MainTest {
         assertEquals(List.of("file"), Files.list(dir).map(p -> p.getFileName().toString()).toList());
     }
 
+    /** A directory that cannot be made: one line in words (it named java.nio.file.NoSuchFileException), exit 1. */
+    @Test
+    void aDirectoryThatCannotBeWrittenIsOneLineInWords() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        Path under = file.resolve("certs"); // under a regular file: no such directory can be made
+        assertEquals(1, run(under.toString()));
+        String line = err.toString(StandardCharsets.UTF_8);
+        assertTrue(line.startsWith("echo-certs: cannot write into " + under + ": ") && line.indexOf('\n') == line.length() - 1,
+                "one line: " + line);
+        assertTrue(!line.contains("Exception"), "in words, not an exception's class: " + line);
+    }
+
     @Test
     void helpNamesTheOptions() {
         assertEquals(0, run("--help"));

@@ -127,6 +127,9 @@ class ProbeCommandLineIT {
         assertUsage(run("replica", "--design", "better"), "echo-probe replica: invalid --design 'better': expected original or solution");
         assertUsage(run("replica", "--design", "original", "-p", "70000"), "echo-probe replica: invalid --port '70000': expected a whole number from 0 to 65535");
         assertUsage(run("replica", "--port", "0"), "echo-probe replica: missing --design original|solution");
+        // Before any check runs (it failed only after all of them, an attacker found); port 1 is never probed.
+        assertUsage(run("--json", "/nonexistent-dir/report.json", "127.0.0.1:1"),
+                "echo-probe: cannot write --json /nonexistent-dir/report.json: no such directory /nonexistent-dir");
     }
 
     @Test

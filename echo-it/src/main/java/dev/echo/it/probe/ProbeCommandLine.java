@@ -11,6 +11,9 @@ import dev.echo.cli.ValueType;
 import dev.echo.core.Durations;
 import dev.echo.core.Framing;
 import dev.echo.it.replica.Design;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -87,7 +90,31 @@ final class ProbeCommandLine {
         }
         ProbeConfig config = new ProbeConfig(host, Integer.parseInt(port), line.get(FRAMING), line.get(ONLY, List.of()),
                 line.get(TIMEOUT)).tls(ClientTlsOptions.clientTls(PROBE, line, err));
-        return new ProbeArgs(config, line.get(JSON));
+        String json = line.get(JSON);
+        if (json != null && !json.equals("-")) {
+            checkWritable(json);
+        }
+        return new ProbeArgs(config, json);
+    }
+
+    /** Before any check runs: a --json file that cannot be written would fail only after all of them. */
+    private static void checkWritable(String json) throws UsageException {
+        Path file;
+        try {
+            file = Path.of(json).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw new UsageException("invalid --json '" + json + "': " + e.getReason());
+        }
+        Path directory = file.getParent();
+        if (Files.isDirectory(file)) {
+            throw new UsageException("cannot write --json " + json + ": it is a directory");
+        }
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new UsageException("cannot write --json " + json + ": no such directory " + directory);
+        }
+        if (!Files.isWritable(directory)) {
+            throw new UsageException("cannot write --json " + json + ": the directory " + directory + " is not writable");
+        }
     }
 
     static ReplicaArgs replicaArgs(ParsedArgs line) throws UsageException {
