@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
- * A slow reader is served across many idle timeouts. Alone: with the module's other tests beside it,
- * 3 of 13 runs of the suite (2026-12-06) cut this reader as write-stalled although it never paused
- * half an idle timeout, the writer found parked at the sweeper's looks for a whole timeout. Where that
- * comes from (the kernel's wake-up of a writer on a full send buffer, or the poller starved of a core)
- * is not settled; it is written down in the TLS issue's note.
+ * A slow reader is served across many idle timeouts. Linux wakes a writer parked on a full send buffer
+ * only once a third of the buffer (up to 4 MiB here) has drained: instrumented, the writer for this
+ * reader at 2.5 MiB/s stayed parked 500 ms at a time, with two CPU hogs running. So the idle timeout is
+ * 2 s, and the class runs alone: beside the module's other tests, 3 of 13 runs of the suite (at 1 s, then
+ * at 2 s) slowed the reader enough to be cut as write-stalled, though it never paused half a timeout.
  */
 @Isolated("timings: the module's other tests would starve the reader and the server's writer")
 class SlowReaderTest {
