@@ -1,37 +1,22 @@
 package dev.echo.bench;
 
-import dev.echo.cli.ClientTlsOptions;
-import dev.echo.core.tls.ClientTls;
-import java.io.PrintStream;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;
+import dev.echo.cli.UsageException;
 import java.util.List;
 
-/** The bench tools' door to the toolkit's command-line layer: its mistakes become this module's {@link UsageException}. */
+/** What the bench tools read from their command lines beyond one option's value. */
 public final class CliValues {
     private CliValues() {}
 
-    /** Parses {@code args} against {@code spec}; a mistake becomes the one-line UsageException. */
+    /** Parses {@code args} against {@code spec}, with the environment's {@code ECHO_*} variables. */
     public static ParsedArgs parse(CommandSpec spec, String[] args) throws UsageException {
-        try {
-            return spec.parse(args, System.getenv());
-        } catch (dev.echo.cli.UsageException e) {
-            throw new UsageException(e.getMessage());
-        }
+        return spec.parse(args, System.getenv());
     }
 
     /** The words of a space-separated value (JVM options, server arguments); none for null or blanks. */
     public static List<String> words(String text) {
         String t = text == null ? "" : text.strip();
         return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
-    }
-
-    /** The client TLS {@code line} asks for ({@link ClientTlsOptions}), files read; a mistake is the one-line UsageException. */
-    public static ClientTls clientTls(CommandSpec spec, ParsedArgs line, PrintStream err) throws UsageException {
-        try {
-            return ClientTlsOptions.clientTls(spec, line, err);
-        } catch (dev.echo.cli.UsageException e) {
-            throw new UsageException(e.getMessage());
-        }
     }
 }

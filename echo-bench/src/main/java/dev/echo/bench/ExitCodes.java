@@ -1,5 +1,6 @@
 package dev.echo.bench;
 
+import dev.echo.cli.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
 

@@ -1,5 +1,7 @@
 package dev.echo.bench;
 
+import dev.echo.cli.OutputFiles;
+import dev.echo.cli.UsageException;
 import dev.echo.bench.compare.CompareMain;
 import dev.echo.bench.load.LatencyLog;
 import dev.echo.bench.load.LoadConfig;
@@ -246,7 +248,7 @@ public final class LoadMain {
                     .connections(line.get(CONNECTIONS)).connectRate(line.get(CONNECT_RATE))
                     .duration(line.get(DURATION)).warmup(line.get(WARMUP)).rate(line.get(RATE))
                     .pipeline(line.get(PIPELINE)).size(line.get(SIZE)).mix(line.get(MIX)[0], line.get(MIX)[1])
-                    .timeout(line.get(TIMEOUT)).progress(!line.get(QUIET)).tls(CliValues.clientTls(SPEC, line, err))
+                    .timeout(line.get(TIMEOUT)).progress(!line.get(QUIET)).tls(ClientTlsOptions.clientTls(SPEC, line, err))
                     .newConnectionPerRequest(line.get(NEW_CONNECTION_PER_REQUEST))
                     .libraryClient(line.get(CLIENT).equals("library")).build();
         } catch (IllegalArgumentException e) {

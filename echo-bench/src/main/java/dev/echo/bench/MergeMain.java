@@ -1,5 +1,7 @@
 package dev.echo.bench;
 
+import dev.echo.cli.OutputFiles;
+import dev.echo.cli.UsageException;
 import dev.echo.bench.load.GeneratorLog;
 import dev.echo.bench.load.MergedLogs;
 import dev.echo.cli.CliOption;

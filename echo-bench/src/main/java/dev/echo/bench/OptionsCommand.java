@@ -1,5 +1,6 @@
 package dev.echo.bench;
 
+import dev.echo.cli.UsageException;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.echo.bench;
 
+import dev.echo.cli.UsageException;
 import dev.echo.cli.CliOption;
 import dev.echo.cli.ValueType;
 import java.net.URISyntaxException;

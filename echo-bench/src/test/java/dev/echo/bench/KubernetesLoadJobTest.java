@@ -1,5 +1,6 @@
 package dev.echo.bench;
 
+import dev.echo.cli.UsageException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -2,17 +2,15 @@ package dev.echo.certs;
 
 import dev.echo.cli.CliOption;
 import dev.echo.cli.CommandSpec;
+import dev.echo.cli.OutputFiles;
 import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.UsageException;
 import dev.echo.cli.ValueType;
 import dev.echo.core.tls.PemFiles;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +71,7 @@ public final class Main {
         try {
             set = DevCertificates.write(dir, args.get(NAMES, List.of()), Duration.ofDays(args.get(DAYS)));
         } catch (IOException e) {
-            err.println(NAME + ": cannot write into " + dir + ": " + reason(e));
+            err.println(NAME + ": cannot write into " + dir + ": " + OutputFiles.reason(e));
             return EXIT_FAILED;
         }
         List<String> written = new ArrayList<>();
@@ -107,15 +105,5 @@ public final class Main {
             names.add(trimmed);
         }
         return List.copyOf(names);
-    }
-
-    /** Why a write failed, in words rather than the exception's class: {@code no such file or directory}. */
-    private static String reason(IOException e) {
-        return switch (e) {
-            case NoSuchFileException missing -> "no such file or directory: " + missing.getFile();
-            case AccessDeniedException denied -> "permission denied: " + denied.getFile();
-            case FileSystemException other when other.getReason() != null -> other.getReason() + ": " + other.getFile();
-            default -> String.valueOf(e.getMessage());
-        };
     }
 }

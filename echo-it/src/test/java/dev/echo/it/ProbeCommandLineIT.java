@@ -129,7 +129,7 @@ class ProbeCommandLineIT {
         assertUsage(run("replica", "--port", "0"), "echo-probe replica: missing --design original|solution");
         // Before any check runs (it failed only after all of them, an attacker found); port 1 is never probed.
         assertUsage(run("--json", "/nonexistent-dir/report.json", "127.0.0.1:1"),
-                "echo-probe: cannot write --json /nonexistent-dir/report.json: no such directory /nonexistent-dir");
+                "echo-probe: invalid --json '/nonexistent-dir/report.json': directory /nonexistent-dir does not exist");
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.echo.bench.compare;
 import dev.echo.bench.CliValues;
 import dev.echo.bench.RepoJars;
 import dev.echo.bench.OptionsCommand;
-import dev.echo.bench.UsageException;
+import dev.echo.cli.UsageException;
 import dev.echo.cli.CliOption;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;

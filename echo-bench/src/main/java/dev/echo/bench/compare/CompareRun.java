@@ -1,7 +1,7 @@
 package dev.echo.bench.compare;
 
 import dev.echo.core.tls.ClientTls;
-import dev.echo.bench.UsageException;
+import dev.echo.cli.UsageException;
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.bench.load.LoadResult;
 import dev.echo.bench.load.LoadRun;

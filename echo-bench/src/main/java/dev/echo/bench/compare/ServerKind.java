@@ -1,7 +1,7 @@
 package dev.echo.bench.compare;
 
 import dev.echo.bench.RepoJars;
-import dev.echo.bench.UsageException;
+import dev.echo.cli.UsageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.echo.bench.scale;
 
 import dev.echo.bench.ExitCodes;
 import dev.echo.testkit.ServerProcess;
-import dev.echo.bench.UsageException;
+import dev.echo.cli.UsageException;
 import dev.echo.bench.compare.CpuWindow;
 import dev.echo.bench.compare.ProcessCpu;
 import dev.echo.bench.compare.ServerKind;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.bench.LoadMain;
-import dev.echo.bench.UsageException;
+import dev.echo.cli.UsageException;
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.bench.load.LoadResult;
 import java.io.ByteArrayOutputStream;

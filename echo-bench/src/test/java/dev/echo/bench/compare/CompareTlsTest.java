@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.echo.bench.UsageException;
+import dev.echo.cli.UsageException;
 import dev.echo.bench.netty.NettyTls;
 import java.nio.file.Files;
 import java.util.List;

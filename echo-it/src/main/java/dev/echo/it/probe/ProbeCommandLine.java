@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import dev.echo.cli.ClientTlsOptions;
 import dev.echo.cli.CliOption;
 import dev.echo.cli.CommandSpec;
+import dev.echo.cli.OutputFiles;
 import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.StandardOptions;
 import dev.echo.cli.UsageException;
@@ -11,9 +12,6 @@ import dev.echo.cli.ValueType;
 import dev.echo.core.Durations;
 import dev.echo.core.Framing;
 import dev.echo.it.replica.Design;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -91,30 +89,10 @@ final class ProbeCommandLine {
         ProbeConfig config = new ProbeConfig(host, Integer.parseInt(port), line.get(FRAMING), line.get(ONLY, List.of()),
                 line.get(TIMEOUT)).tls(ClientTlsOptions.clientTls(PROBE, line, err));
         String json = line.get(JSON);
-        if (json != null && !json.equals("-")) {
-            checkWritable(json);
+        if (json != null && !json.equals(OutputFiles.STDOUT)) {
+            OutputFiles.checkWritable(JSON.longName(), json); // before any check: else it fails only after all of them
         }
         return new ProbeArgs(config, json);
-    }
-
-    /** Before any check runs: a --json file that cannot be written would fail only after all of them. */
-    private static void checkWritable(String json) throws UsageException {
-        Path file;
-        try {
-            file = Path.of(json).toAbsolutePath();
-        } catch (InvalidPathException e) {
-            throw new UsageException("invalid --json '" + json + "': " + e.getReason());
-        }
-        Path directory = file.getParent();
-        if (Files.isDirectory(file)) {
-            throw new UsageException("cannot write --json " + json + ": it is a directory");
-        }
-        if (directory == null || !Files.isDirectory(directory)) {
-            throw new UsageException("cannot write --json " + json + ": no such directory " + directory);
-        }
-        if (!Files.isWritable(directory)) {
-            throw new UsageException("cannot write --json " + json + ": the directory " + directory + " is not writable");
-        }
     }
 
     static ReplicaArgs replicaArgs(ParsedArgs line) throws UsageException {

@@ -1,4 +1,4 @@
-package dev.echo.bench;
+package dev.echo.cli;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
