@@ -38,8 +38,13 @@ public final class Messages {
 
     /** An error answer with {@code code} and a human-readable {@code detail}. */
     public static ServerMessage error(ErrorResponse.Code code, String detail) {
+        return error(code.getNumber(), detail);
+    }
+
+    /** An error answer by its code's number, which may be one this build does not know (a newer server's). */
+    public static ServerMessage error(int codeNumber, String detail) {
         return ServerMessage.newBuilder()
-                .setError(ErrorResponse.newBuilder().setCode(code).setDetail(detail))
+                .setError(ErrorResponse.newBuilder().setCodeValue(codeNumber).setDetail(detail))
                 .build();
     }
 

@@ -7,7 +7,6 @@ import dev.echo.core.AnswerCheck;
 import dev.echo.core.Messages;
 import dev.echo.core.RequestHandler;
 import dev.echo.core.proto.ClientMessage;
-import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -160,8 +159,7 @@ final class RoundTrips {
             throw new CancellationException("interrupted");
         } catch (ExecutionException e) {
             return switch (e.getCause()) {
-                case ServerErrorException error -> ServerMessage.newBuilder().setError(ErrorResponse.newBuilder()
-                        .setCodeValue(error.codeNumber()).setDetail(error.detail())).build(); // a newer server's code too
+                case ServerErrorException error -> Messages.error(error.codeNumber(), error.detail()); // a newer server's code too
                 case EchoClientException failure -> throw failure;
                 default -> throw new EchoClientException(String.valueOf(e.getCause()), e.getCause());
             };

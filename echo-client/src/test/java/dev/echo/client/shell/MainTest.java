@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.echo.core.Framing;
-import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
@@ -255,8 +255,7 @@ class MainTest {
      */
     @Test
     void anErrorAnswerOfAnUnknownCodeWithControlCharactersIsOneSafeLine() throws Exception {
-        ServerMessage hostile = ServerMessage.newBuilder().setError(ErrorResponse.newBuilder().setCodeValue(999)
-                .setDetail("\u001b[2J\u001b]0;pwned\u0007\rFAKE-LINE\nsecond")).build();
+        ServerMessage hostile = Messages.error(999, "\u001b[2J\u001b]0;pwned\u0007\rFAKE-LINE\nsecond");
         try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread answering = Thread.ofVirtual().start(() -> {
                 try (Socket client = fake.accept()) {
