@@ -11,6 +11,7 @@ import dev.echo.testkit.WireClient;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,30 +102,50 @@ class PlatformThreadModeTest {
      * A client queued past its handshake deadline that has sent its hello gets a deadline of its own
      * from when a thread takes it: one that then takes 600 ms for its second flight (the sweeper looks
      * every 250 ms) is served. With the deadline counted from its accept it was cut at the sweeper's
-     * next look, for 4 of 100 quick clients in a reviewer's run.
+     * next look, for 4 of 100 quick clients in a reviewer's run. The one thread is held by a served
+     * client until the late one's deadline has passed (a silent holder, closed at its own deadline,
+     * freed the thread before the late client's deadline whenever that client connected more than
+     * the sweeper's delay after it: a busy run failed so).
      */
     @Test
     void aTlsClientTakenPastItsDeadlineWithItsHelloSentHasAHandshakeDeadlineFromThen(@TempDir Path dir) throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
-        // 3 s: time enough for a cold TLS client on a busy machine to send its hello while queued.
+        Duration handshakeTimeout = Duration.ofSeconds(2);
         ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key"))
-                .handshakeTimeout(Duration.ofSeconds(3)).build();
+                .handshakeTimeout(handshakeTimeout).build();
         try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(1)).tls(tls));
-             Socket holder = TlsTestSockets.connect(server)) { // silent: holds the one thread for 3 s
+             WireClient holder = WireClient.over(TlsTestSockets.tlsSocket(server, pki.noClientCertificateContext(),
+                     "TLSv1.3"), Framing.DELIMITED)) {
+            assertEquals("held", holder.echo("held"), "expected the holder served: it now has the one thread");
             SecondWriteLateSocket tcp = new SecondWriteLateSocket(Duration.ofMillis(600));
             TlsTestSockets.connected(tcp, server);
             long connected = System.nanoTime();
+            // The scenario, not synchronization: the thread must be freed after the late client's deadline.
+            long release = connected + handshakeTimeout.toNanos() + Duration.ofMillis(500).toNanos();
+            Thread releaser = Thread.ofVirtual().start(() -> {
+                for (long left; (left = release - System.nanoTime()) > 0; ) {
+                    LockSupport.parkNanos(left);
+                }
+                try {
+                    holder.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             SSLSocket layered = (SSLSocket) pki.noClientCertificateContext().getSocketFactory()
                     .createSocket(tcp, "localhost", server.port(), true);
             try (WireClient client = WireClient.over(layered, Framing.DELIMITED)) {
                 assertEquals("late", client.echo("late"), "expected the late client served");
+                assertTrue(System.nanoTime() >= release, "expected the late client served only after the holder left");
             } catch (IOException e) {
                 long helloMillis = (tcp.firstWriteNanos - connected) / 1_000_000;
-                // Sent after the holder's deadline, the hello proves nothing: this client was silent when taken.
+                // Sent after the thread took it, the hello proves nothing: this client was silent when taken.
                 Assumptions.assumeTrue(helloMillis < 2_000, "machine too busy: the hello went " + helloMillis + " ms after"
                         + " the connect; the test proves nothing");
                 throw new AssertionError("the late client failed (hello " + helloMillis + " ms after its connect): "
                         + server.tlsStats().orElseThrow(), e);
+            } finally {
+                releaser.join();
             }
         }
     }
