@@ -37,7 +37,8 @@ public final class ClientTlsOptions {
             "client certificate chain (PEM) for servers that require one; needs --tls-key");
     public static final CliOption<Path> TLS_KEY = CliOption.value("tls-key", "FILE", READABLE_FILE,
             "the client certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1)");
-    public static final CliOption<String> TLS_SERVER_NAME = CliOption.value("tls-server-name", "NAME", ValueType.text(),
+    public static final CliOption<String> TLS_SERVER_NAME = CliOption.value("tls-server-name", "NAME",
+            ValueType.of("a host name or IP address", ClientTls::checkServerName),
             "name sent as SNI and expected in the server's certificate").defaultLabel("the host");
     public static final CliOption<Boolean> TLS_INSECURE_SKIP_HOSTNAME_VERIFICATION = CliOption.flag(
             "tls-insecure-skip-hostname-verification",

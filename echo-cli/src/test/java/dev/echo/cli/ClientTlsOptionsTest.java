@@ -80,4 +80,14 @@ class ClientTlsOptionsTest {
         assertTrue(e.getMessage().startsWith(notPem + ": "), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     }
+
+    /** It was a connection error ("cannot connect") found only at the connect, an attacker's round saw. */
+    @Test
+    void aServerNameThatNoServerCanHaveIsABadValue() throws Exception {
+        UsageException e = assertThrows(UsageException.class, () -> tls("--tls-server-name", "bad name!"));
+        assertEquals("invalid --tls-server-name 'bad name!': expected a host name or IP address", e.getMessage());
+        assertEquals("127.0.0.1", tls("--tls-server-name", "127.0.0.1").serverName());
+        assertEquals("::1", tls("--tls-server-name", "::1").serverName());
+        assertEquals("echo-1.internal", tls("--tls-server-name", "echo-1.internal").serverName());
+    }
 }

@@ -39,7 +39,7 @@ final class CommandLineOptions {
                     + " and a close").defaultValue(Integer.toString(ServerConfig.DEFAULT_MAX_FRAME_BYTES));
     static final CliOption<Long> MAX_BUFFERED_BYTES = CliOption.value("max-buffered-bytes", "N",
             ValueType.longRange(1, Long.MAX_VALUE), "bytes all connections' buffers may hold beyond their first 512"
-                    + " each; a frame that would need more gets SERVER_BUSY and a close").defaultLabel("heap / 8");
+                    + " each, at least --max-frame-bytes; a frame that would need more gets SERVER_BUSY and a close").defaultLabel("heap / 8");
     static final CliOption<Integer> MAX_CONNECTIONS = CliOption.value("max-connections", "N",
             ValueType.intRange(1, Integer.MAX_VALUE), "one more client gets SERVER_BUSY and is closed")
             .defaultValue(Integer.toString(ServerConfig.DEFAULT_MAX_CONNECTIONS));
@@ -48,7 +48,7 @@ final class CommandLineOptions {
                     + " trickling), and take each piece of its answers in time (a client that stops reading)")
             .defaultValue(Durations.format(ServerConfig.DEFAULT_IDLE_TIMEOUT));
     static final CliOption<ThreadMode> THREADS = CliOption.value("threads", "virtual|platform[:N]",
-            ValueType.of("virtual, platform or platform:N with N of at least 1", ThreadMode::parse),
+            ValueType.of(ThreadMode.FORMS, ThreadMode::parse),
             "a virtual thread per connection, or a pool of N platform threads (platform = "
                     + ThreadMode.DEFAULT_PLATFORM_THREADS + ")").defaultValue("virtual");
     static final CliOption<Duration> GRACE = CliOption.value("grace", "DURATION", ValueType.duration(),
@@ -73,7 +73,9 @@ final class CommandLineOptions {
     static final CliOption<String> TLS_CLIENT_AUTH = CliOption.value("tls-client-auth", "none|optional|require",
             ValueType.oneOf(List.of("none", "optional", "require")), "ask clients for a certificate; require is the"
                     + " default with --tls-client-ca").defaultLabel("require with a client CA, else none");
-    static final CliOption<String> TLS_PROTOCOLS = CliOption.value("tls-protocols", "LIST", ValueType.text(),
+    static final CliOption<List<String>> TLS_PROTOCOLS = CliOption.value("tls-protocols", "LIST",
+            ValueType.of("a comma-separated list of " + String.join(", ", ServerTls.SUPPORTED_PROTOCOLS),
+                    CommandLineOptions::protocols),
             "protocol versions offered, comma-separated, of " + String.join(",", ServerTls.SUPPORTED_PROTOCOLS))
             .defaultValue(String.join(",", ServerTls.DEFAULT_PROTOCOLS));
     static final CliOption<Duration> TLS_HANDSHAKE_TIMEOUT = CliOption.value("tls-handshake-timeout", "DURATION",
@@ -106,9 +108,11 @@ final class CommandLineOptions {
         String clientCa = line.get(TLS_CLIENT_CA);
         String clientAuth = line.get(TLS_CLIENT_AUTH);
         if (cert == null && key == null) {
-            if (clientCa != null || clientAuth != null) {
-                throw new UsageException("--" + (clientCa != null ? TLS_CLIENT_CA : TLS_CLIENT_AUTH).longName()
-                        + " needs --tls-cert and --tls-key");
+            for (CliOption<?> option : List.of(TLS_CLIENT_CA, TLS_CLIENT_AUTH, TLS_PROTOCOLS, TLS_HANDSHAKE_TIMEOUT,
+                    TLS_RELOAD_INTERVAL)) {
+                if (line.isGiven(option)) { // else a listener the user believes limited to TLSv1.3 serves clear text
+                    throw new UsageException("--" + option.longName() + " needs --tls-cert and --tls-key");
+                }
             }
             return null;
         }
@@ -127,16 +131,20 @@ final class CommandLineOptions {
             }
             tls.clientAuth(auth);
         }
+        return tls.protocols(line.get(TLS_PROTOCOLS)).build();
+    }
+
+    /** {@code TLSv1.3,TLSv1.2} as a list, each a {@link ServerTls#SUPPORTED_PROTOCOLS supported} version. */
+    private static List<String> protocols(String text) {
         List<String> protocols = new ArrayList<>();
-        for (String protocol : line.get(TLS_PROTOCOLS).split(",")) {
+        for (String protocol : text.split(",", -1)) {
             String name = protocol.strip();
             if (!ServerTls.SUPPORTED_PROTOCOLS.contains(name)) {
-                throw new UsageException("invalid --tls-protocols '" + line.get(TLS_PROTOCOLS) + "': expected a"
-                        + " comma-separated list of " + String.join(", ", ServerTls.SUPPORTED_PROTOCOLS));
+                throw new IllegalArgumentException("unsupported TLS protocol version: " + name);
             }
             protocols.add(name);
         }
-        return tls.protocols(protocols).build();
+        return List.copyOf(protocols);
     }
 
     /**
@@ -162,7 +170,12 @@ final class CommandLineOptions {
                 .shutdownGrace(line.get(GRACE))
                 .threadMode(line.get(THREADS));
         if (line.get(MAX_BUFFERED_BYTES) != null) {
-            config.maxBufferedBytes(line.get(MAX_BUFFERED_BYTES));
+            long budget = line.get(MAX_BUFFERED_BYTES);
+            if (budget < line.get(MAX_FRAME_BYTES)) { // else every frame of the allowed size gets SERVER_BUSY
+                throw UsageException.invalid(MAX_BUFFERED_BYTES, Long.toString(budget), "at least --max-frame-bytes ("
+                        + line.get(MAX_FRAME_BYTES) + "), or no frame of that size could ever be read");
+            }
+            config.maxBufferedBytes(budget);
         }
         if (line.get(METRICS_PORT) != null) {
             config.metricsPort(line.get(METRICS_PORT));

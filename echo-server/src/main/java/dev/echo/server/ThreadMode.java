@@ -17,6 +17,16 @@ public sealed interface ThreadMode permits ThreadMode.Virtual, ThreadMode.Platfo
     int DEFAULT_PLATFORM_THREADS = 200;
 
     /**
+     * Largest pool: each platform thread takes two memory mappings (its stack and a guard page), and
+     * Linux's default {@code vm.max_map_count} of 65,530 ends thread creation near this count with an
+     * OutOfMemoryError; a larger number would be accepted at the start and fail under load.
+     */
+    int MAX_PLATFORM_THREADS = 32_768;
+
+    /** The forms {@link #parse} reads, for messages. */
+    String FORMS = "virtual, platform or platform:N with N from 1 to " + MAX_PLATFORM_THREADS;
+
+    /**
      * A new executor for the connections of the server listening on {@code port}; shutting it down
      * and awaiting its termination waits for every connection thread.
      */
@@ -43,10 +53,11 @@ public sealed interface ThreadMode permits ThreadMode.Virtual, ThreadMode.Platfo
      * @param threads the pool size, 1 or more
      */
     record Platform(int threads) implements ThreadMode {
-        /** @throws IllegalArgumentException if {@code threads} is less than 1 */
+        /** @throws IllegalArgumentException if {@code threads} is not from 1 to {@value #MAX_PLATFORM_THREADS} */
         public Platform {
-            if (threads < 1) {
-                throw new IllegalArgumentException("platformThreads must be at least 1: " + threads);
+            if (threads < 1 || threads > MAX_PLATFORM_THREADS) {
+                throw new IllegalArgumentException("platformThreads must be from 1 to " + MAX_PLATFORM_THREADS + ": "
+                        + threads);
             }
         }
 
@@ -70,7 +81,7 @@ public sealed interface ThreadMode permits ThreadMode.Virtual, ThreadMode.Platfo
     /**
      * A pool of {@code threads} platform threads.
      *
-     * @throws IllegalArgumentException if {@code threads} is less than 1
+     * @throws IllegalArgumentException if {@code threads} is not from 1 to {@value #MAX_PLATFORM_THREADS}
      */
     static ThreadMode platform(int threads) {
         return new Platform(threads);
@@ -92,11 +103,10 @@ public sealed interface ThreadMode permits ThreadMode.Virtual, ThreadMode.Platfo
         }
         if (t.matches("platform:\\d{1,9}")) {
             int threads = Integer.parseInt(t.substring("platform:".length()));
-            if (threads >= 1) {
+            if (threads >= 1 && threads <= MAX_PLATFORM_THREADS) {
                 return platform(threads);
             }
         }
-        throw new IllegalArgumentException(
-                "unknown thread mode '" + text + "': expected virtual, platform or platform:N with N >= 1");
+        throw new IllegalArgumentException("unknown thread mode '" + text + "': expected " + FORMS);
     }
 }

@@ -57,7 +57,10 @@ class ConfigTest {
         assertEquals(ThreadMode.platform(ThreadMode.DEFAULT_PLATFORM_THREADS), ThreadMode.parse("PLATFORM"),
                 "expected the default pool for 'platform'");
         assertEquals("platform:64", ThreadMode.platform(64).toString(), "expected the command-line form");
-        for (String bad : new String[] {"", "green", "platform:", "platform:0", "platform:x", "virtual:2"}) {
+        assertEquals(ThreadMode.platform(ThreadMode.MAX_PLATFORM_THREADS), ThreadMode.parse("platform:32768"),
+                "expected the largest pool");
+        for (String bad : new String[] {"", "green", "platform:", "platform:0", "platform:x", "virtual:2", "platform:32769",
+            "platform:999999999"}) {
             assertMessage("'" + bad + "'", () -> ThreadMode.parse(bad));
         }
     }

@@ -59,7 +59,11 @@ class MainTest {
         "--log-level loud", "--stats-interval soon", "--no-such-option", "--port", "extra-argument",
         "--tls-cert server.pem", "--tls-key server.key", "--tls-client-ca ca.pem", "--tls-client-auth require",
         "--tls-cert a.pem --tls-key a.key --tls-client-auth require", "--tls-cert a.pem --tls-key a.key --tls-client-auth maybe",
-        "--tls-cert a.pem --tls-key a.key --tls-protocols TLSv1.1", "--tls-cert a.pem --tls-key a.key --tls-handshake-timeout 0s"
+        "--tls-cert a.pem --tls-key a.key --tls-protocols TLSv1.1", "--tls-cert a.pem --tls-key a.key --tls-handshake-timeout 0s",
+        // From an attacker's round: each was accepted, and ran a server that did not do what the line said.
+        "--tls-protocols TLSv1.3", "--tls-protocols TLSv1.1", "--tls-handshake-timeout 5s", "--tls-reload-interval 1s",
+        "--threads platform:999999999", "--threads platform:32769", "--max-buffered-bytes 1",
+        "--max-frame-bytes 1024 --max-buffered-bytes 1023"
     })
     void badArgumentGivesOneLineOnStderrAndExitCode2(String line) {
         Result result = run(line.split(" "));
@@ -98,7 +102,7 @@ class MainTest {
         "--port              | echo-server: --port needs a value: expected a whole number from 0 to 65535",
         "-p 70000            | echo-server: invalid --port '70000': expected a whole number from 0 to 65535",
         "--framing json      | echo-server: invalid --framing 'json': expected delimited or raw",
-        "--threads green     | echo-server: invalid --threads 'green': expected virtual, platform or platform:N with N of at least 1",
+        "--threads green     | echo-server: invalid --threads 'green': expected virtual, platform or platform:N with N from 1 to 32768",
         "--max-frame-bytes 268435457 | echo-server: invalid --max-frame-bytes '268435457': expected a whole number from 1 to 268435456",
         "--idle-timeout 0    | echo-server: invalid --idle-timeout '0': expected a duration more than zero, like 500ms, 30s or 5m",
         "--log-level loud    | echo-server: invalid --log-level 'loud': expected one of error, warn, info, debug, trace",

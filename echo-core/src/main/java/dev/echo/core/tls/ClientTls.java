@@ -306,6 +306,25 @@ public final class ClientTls {
         return "TLS (" + String.join(", ", parts) + ")";
     }
 
+    /**
+     * {@code name}, if a server can be asked for it: an IP address, or a host name that SNI can carry
+     * (the JDK's rules: letters, digits and hyphens in dot-separated labels). Checked when the
+     * settings are built, so that a name like {@code bad name!} is a usage mistake, not a failed connection.
+     *
+     * @throws IllegalArgumentException naming the bad name
+     */
+    public static String checkServerName(String name) {
+        ConfigChecks.host("serverName", name);
+        if (!isIpLiteral(name)) {
+            try {
+                new SNIHostName(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("not a host name or IP address: '" + name + "'", e);
+            }
+        }
+        return name;
+    }
+
     private static boolean isIpLiteral(String host) {
         return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
     }
@@ -372,15 +391,15 @@ public final class ClientTls {
         }
 
         /**
-         * @throws IllegalArgumentException for a certificate without its key (or the reverse), a blank
-         *     server name or no protocol
+         * @throws IllegalArgumentException for a certificate without its key (or the reverse), a server
+         *     name that is not a host name or IP address ({@link #checkServerName}) or no protocol
          */
         public ClientTls build() {
             ConfigChecks.check((certificate == null) == (privateKey == null),
                     "a client certificate needs both its certificate and its private key file: certificate="
                             + certificate + ", key=" + privateKey);
             if (serverName != null) {
-                ConfigChecks.host("serverName", serverName);
+                checkServerName(serverName);
             }
             ConfigChecks.check(!protocols.isEmpty(), "protocols must name at least one protocol version");
             return new ClientTls(true, trustedCa, certificate, privateKey, serverName, verifyHostname, protocols);
