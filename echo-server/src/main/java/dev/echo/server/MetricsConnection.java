@@ -33,6 +33,7 @@ final class MetricsConnection implements Runnable {
 
     private final Socket socket;
     private final SocketAddress peer;
+    private final long admittedNanos;
     /** The exchange's; moved on by the time the server took to make the answer when its write starts. */
     private volatile long deadlineNanos;
     private final int maxHeadBytes;
@@ -55,7 +56,8 @@ final class MetricsConnection implements Runnable {
                       MetricsRefusals refusals, Consumer<MetricsConnection> onClose) {
         this.socket = socket;
         this.peer = socket.getRemoteSocketAddress();
-        this.deadlineNanos = System.nanoTime() + windowNanos;
+        this.admittedNanos = System.nanoTime();
+        this.deadlineNanos = admittedNanos + windowNanos;
         this.maxHeadBytes = maxHeadBytes;
         this.answers = answers;
         this.refusals = refusals;
@@ -91,6 +93,14 @@ final class MetricsConnection implements Runnable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * True if admitted less than {@code ageNanos} before {@code nowNanos}: a client that has not sent
+     * yet may be one whose write has not had its turn (a busy machine), not one holding the endpoint.
+     */
+    boolean admittedWithin(long nowNanos, long ageNanos) {
+        return nowNanos - admittedNanos < ageNanos;
     }
 
     @Override

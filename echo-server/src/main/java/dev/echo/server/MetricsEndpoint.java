@@ -48,6 +48,11 @@ final class MetricsEndpoint implements AutoCloseable {
     static final Duration MAX_CLOSE_WAIT = THREAD_EXIT_WAIT.multipliedBy(2);
     /** How long the accept thread waits after a failed accept, rather than failing again at once. */
     private static final Duration ACCEPT_RETRY = Duration.ofMillis(10);
+    /**
+     * How long a connection that has sent nothing is spared at the bound: a prober's request is written
+     * within milliseconds of its connect, but on a busy machine its write may wait that long for a core.
+     */
+    static final Duration NEWCOMER_GRACE = Duration.ofMillis(500);
     /** Room for a burst of connections while the accept thread sweeps. */
     private static final int BACKLOG = 1024;
 
@@ -174,7 +179,9 @@ final class MetricsEndpoint implements AutoCloseable {
         MetricsConnection oldest = null;
         synchronized (open) {
             if (open.size() >= limits.maxConnections()) {
-                oldest = victim(open, MetricsConnection::requestRead, MetricsConnection::inputWaiting);
+                long now = System.nanoTime();
+                oldest = victim(open, MetricsConnection::requestRead,
+                        c -> c.inputWaiting() || c.admittedWithin(now, NEWCOMER_GRACE.toNanos()));
                 open.remove(oldest);
             }
             open.add(connection);
@@ -195,18 +202,19 @@ final class MetricsEndpoint implements AutoCloseable {
 
     /**
      * The connection to close for a newcomer at the bound, from {@code oldestFirst} (not empty): the
-     * oldest still reading its request with nothing unread (a holder: what it sent has been read, and
-     * it has not finished), else the oldest still reading, else the oldest. A connection with input
-     * waiting is one whose thread has not had its turn yet, as for a quick client admitted just before
-     * a burst while the machine is busy: closing it would refuse the very client the bound protects.
+     * oldest still reading its request that is not waiting its turn (a holder: what it sent has been
+     * read, it has not finished, and it is past {@link #NEWCOMER_GRACE}), else the oldest still
+     * reading, else the oldest. A connection waiting its turn has input its thread has not read yet,
+     * or was admitted just now and may not have had the core to write: on a busy machine, a quick
+     * client admitted just before a burst. Closing it would refuse the very client the bound protects.
      */
-    static <C> C victim(Collection<C> oldestFirst, Predicate<C> answering, Predicate<C> inputWaiting) {
+    static <C> C victim(Collection<C> oldestFirst, Predicate<C> answering, Predicate<C> waitingItsTurn) {
         C oldestReading = null;
         for (C connection : oldestFirst) {
             if (answering.test(connection)) {
                 continue;
             }
-            if (!inputWaiting.test(connection)) {
+            if (!waitingItsTurn.test(connection)) {
                 return connection;
             }
             if (oldestReading == null) {
