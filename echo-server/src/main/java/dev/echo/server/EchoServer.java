@@ -113,7 +113,7 @@ public final class EchoServer implements AutoCloseable {
             if (state == State.CLOSED) {
                 throw new IllegalStateException("server was closed and cannot start again; create a new EchoServer");
             }
-            Transport chosen = Transport.of(config, bufferBudget, tlsCounters); // TLS files are read before binding
+            Transport chosen = Transport.of(config, bufferBudget, tlsCounters, counters); // TLS files are read before binding
             ServerSocket socket = Binding.serverSocket(config.host(), config.port(), ACCEPT_BACKLOG);
             if (metrics != null) {
                 metrics.start(counters, registry::size, bufferBudget, this::isRunning, socket);

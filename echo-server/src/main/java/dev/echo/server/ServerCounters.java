@@ -80,7 +80,15 @@ final class ServerCounters {
 
     /** A refusal's answer of {@code bytes} bytes with {@code refusal}'s code was written to its client. */
     void refusalSent(Refusal refusal, int bytes) {
-        error(refusal.code());
+        errorSent(refusal.code(), bytes);
+    }
+
+    /**
+     * An error answer of {@code bytes} bytes with {@code code} was written outside any request loop
+     * (a refusal, or the clear-text answer to a client that does not speak TLS on a TLS port).
+     */
+    void errorSent(ErrorResponse.Code code, int bytes) {
+        error(code);
         bytesOut.add(bytes);
     }
 

@@ -164,6 +164,7 @@ final class TlsConnection extends ConnectionTransport {
             OutputStream out = socket.getOutputStream();
             out.write(transport.notTlsAnswer());
             out.flush();
+            transport.notTlsAnswerSent();
         } catch (IOException e) {
             log.debug("connection {}: could not tell a client that is not speaking TLS so: {}", id, e.toString());
         }

@@ -54,6 +54,7 @@ final class TlsTransport implements Transport {
     private final TlsCounters counters;
     private final Clock clock;
     private final byte[] notTlsAnswer;
+    private final Runnable notTlsAnswerSent;
     private final Semaphore refusals = new Semaphore(MAX_REFUSALS);
     private final Map<Socket, Refusal> refusing = new ConcurrentHashMap<>();
     /** Threads sending a close_notify for another thread ({@link #sendCloseNotify}); {@link #stop} waits for them. */
@@ -62,13 +63,17 @@ final class TlsTransport implements Transport {
     private volatile TlsMaterial material;
     private TlsMaterialWatcher watcher;
 
-    /** @param notTlsAnswer {@link #NOT_TLS_DETAIL} as an error frame in the server's framing */
+    /**
+     * @param notTlsAnswer {@link #NOT_TLS_DETAIL} as an error frame in the server's framing
+     * @param notTlsAnswerSent run each time that answer has been written to a client
+     */
     TlsTransport(ServerTls tls, TlsMaterial material, BufferBudget budget, TlsCounters counters, byte[] notTlsAnswer,
-                 Clock clock) {
+                 Runnable notTlsAnswerSent, Clock clock) {
         this.tls = tls;
         this.budget = budget;
         this.counters = counters;
         this.notTlsAnswer = notTlsAnswer.clone();
+        this.notTlsAnswerSent = notTlsAnswerSent;
         this.clock = clock;
         use(material);
     }
@@ -94,6 +99,11 @@ final class TlsTransport implements Transport {
     /** The answer, in clear text, to a client that does not speak TLS. */
     byte[] notTlsAnswer() {
         return notTlsAnswer;
+    }
+
+    /** The answer of {@link #notTlsAnswer()} was written to a client: counted as an error answer sent. */
+    void notTlsAnswerSent() {
+        notTlsAnswerSent.run();
     }
 
     /** How long a handshake may take. */

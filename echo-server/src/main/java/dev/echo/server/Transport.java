@@ -17,17 +17,20 @@ import java.util.Optional;
 sealed interface Transport permits PlainTransport, TlsTransport {
 
     /**
-     * The transport {@code config} asks for; for TLS, its files are read now.
+     * The transport {@code config} asks for; for TLS, its files are read now. What it writes outside
+     * the request loop (the answer to a client that does not speak TLS) is counted in {@code counters}.
      *
      * @throws TlsMaterialException naming the TLS file that cannot be used and why
      */
-    static Transport of(ServerConfig config, BufferBudget budget, TlsCounters tlsCounters) throws TlsMaterialException {
+    static Transport of(ServerConfig config, BufferBudget budget, TlsCounters tlsCounters, ServerCounters counters)
+            throws TlsMaterialException {
         if (config.tls() == null) {
             return new PlainTransport();
         }
-        byte[] notTlsAnswer = config.framing().encode(Messages.error(ErrorResponse.Code.MALFORMED_MESSAGE, TlsTransport.NOT_TLS_DETAIL));
+        ErrorResponse.Code code = ErrorResponse.Code.MALFORMED_MESSAGE;
+        byte[] notTlsAnswer = config.framing().encode(Messages.error(code, TlsTransport.NOT_TLS_DETAIL));
         return new TlsTransport(config.tls(), TlsMaterial.load(config.tls()), budget, tlsCounters, notTlsAnswer,
-                Clock.systemUTC());
+                () -> counters.errorSent(code, notTlsAnswer.length), Clock.systemUTC());
     }
 
     /**

@@ -169,7 +169,7 @@ class TlsMaterialWatcherTest {
     private TlsMaterialWatcher start() throws TlsMaterialException {
         ServerTls tls = ServerTls.builder(chain(), key()).reloadCheckInterval(Duration.ZERO).build();
         transport = new TlsTransport(tls, TlsMaterial.load(tls), BufferBudget.unlimited(), new TlsCounters(clock),
-                new byte[0], clock);
+                new byte[0], () -> { }, clock);
         TlsMaterialWatcher watcher = new TlsMaterialWatcher(tls, transport, reloads::add, warnings::add, clock, 0);
         watcher.start();
         return watcher;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.core.tls.PemFiles;
@@ -56,7 +57,7 @@ class TlsObservabilityTest {
                 assertEquals("good", client.echo("good"));
             }
             try (WireClient plain = WireClient.connect(server.port())) {
-                ServerMessage answer = plain.call(dev.echo.core.Messages.echo("plain"));
+                ServerMessage answer = plain.call(Messages.echo("plain"));
                 assertEquals(ErrorResponse.Code.MALFORMED_MESSAGE, answer.getError().getCode(), answer.toString());
             }
             try (Socket tcp = TlsTestSockets.connect(server)) {
@@ -65,10 +66,11 @@ class TlsObservabilityTest {
                 tcp.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 TlsTestSockets.assertClosedByTheServer(tcp);
             }
-            Await.until("2 handshakes, 1 failure, 1 bad record counted", WAIT, () -> {
+            Await.until("2 handshakes, 1 failure, 1 bad record, the clear-text answer counted", WAIT, () -> {
                 TlsStats stats = server.tlsStats().orElseThrow();
-                return stats.handshakes() == 2 && stats.handshakeFailureTotal() == 1 && stats.badRecords() == 1;
-            }, () -> server.tlsStats().toString());
+                return stats.handshakes() == 2 && stats.handshakeFailureTotal() == 1 && stats.badRecords() == 1
+                        && server.stats().errorCount(ErrorResponse.Code.MALFORMED_MESSAGE) == 1;
+            }, () -> server.tlsStats() + " " + server.stats());
 
             // Through JMX, as jconsole reads it (the failures' map travels as open data and back).
             EchoServerMXBean mxbean = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(),
@@ -93,6 +95,11 @@ class TlsObservabilityTest {
             assertEquals(1, MetricsEndpointTest.sample(scrape, "echo_tls_handshake_failures_total{reason=\"not_tls\"}"));
             assertEquals(1, MetricsEndpointTest.sample(scrape, "echo_tls_bad_records_total"));
             assertEquals(0, MetricsEndpointTest.sample(scrape, "echo_tls_refused_unanswered_total"));
+            // The plain client's clear-text answer is an error answer sent like any other (it was in neither).
+            assertEquals(1, MetricsEndpointTest.sample(scrape, "echo_errors_total{code=\"MALFORMED_MESSAGE\"}"));
+            assertTrue(MetricsEndpointTest.sample(scrape, "echo_sent_bytes_total") >= Framing.DELIMITED.encode(
+                    Messages.error(ErrorResponse.Code.MALFORMED_MESSAGE, TlsTransport.NOT_TLS_DETAIL)).length,
+                    "expected the clear-text answer's bytes counted as sent");
             double expiry = MetricsEndpointTest.sample(scrape, "echo_tls_certificate_expiry_seconds");
             assertTrue(expiry > 9 * DAY_SECONDS && expiry <= 10 * DAY_SECONDS,
                     "expected 9 to 10 days on /metrics, got " + expiry + " s");
