@@ -155,6 +155,56 @@ class TlsServerTest {
         }
     }
 
+    /**
+     * A refused client that sends nothing keeps its refusal {@link TlsTransport#REFUSAL_TIMEOUT}, no
+     * longer: then it is closed and counted unanswered, and no SERVER_BUSY is counted as sent.
+     */
+    @Test
+    void aRefusalThatRunsOutOfItsTimeIsClosedAndCountedUnanswered() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b, c -> c.maxConnections(1));
+             WireClient holder = tlsClient(server, pki.clientContext())) {
+            assertEquals("holding", holder.echo("holding"));
+            try (Socket silent = TlsTestSockets.connect(server)) {
+                long connected = System.nanoTime();
+                TlsTestSockets.assertClosedByTheServer(silent);
+                long heldMillis = (System.nanoTime() - connected) / 1_000_000;
+                assertTrue(heldMillis >= TlsTransport.REFUSAL_TIMEOUT.toMillis() - 100,
+                        "expected the refusal to wait its " + TlsTransport.REFUSAL_TIMEOUT + " for the client, closed after "
+                                + heldMillis + " ms");
+            }
+            Await.until("the refusal counted unanswered", WAIT, () -> server.tlsStats().orElseThrow().refusedUnanswered() == 1,
+                    () -> server.tlsStats().orElseThrow().toString());
+            assertEquals(1, server.stats().connectionsRejected(), server.stats().toString());
+            assertEquals(0, server.stats().errorCount(ErrorResponse.Code.SERVER_BUSY), "expected no SERVER_BUSY counted: none was sent");
+        }
+    }
+
+    /**
+     * A TLS connection needs its record buffers from the budget before its first byte: with no room,
+     * the client is told SERVER_BUSY (out of buffer space) over TLS, and that answer is counted once
+     * written; one that goes away at once is counted unanswered instead.
+     */
+    @Test
+    void aClientTheBufferBudgetHasNoRoomForIsToldServerBusyAndCountedOnceWritten() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b, c -> c.maxBufferedBytes(TlsTransport.RECORD_BUFFER_BYTES - 1))) {
+            try (WireClient refused = tlsClient(server, pki.clientContext())) {
+                ServerMessage busy = refused.receive();
+                assertEquals(ErrorResponse.Code.SERVER_BUSY, busy.getError().getCode(), busy.toString());
+                assertTrue(busy.getError().getDetail().contains("buffer"), "expected the reason named: " + busy);
+            }
+            Await.until("the answered refusal counted", WAIT, () -> server.stats().errorCount(ErrorResponse.Code.SERVER_BUSY) == 1,
+                    () -> server.stats().toString());
+            TlsTestSockets.connect(server).close();
+            Await.until("the one closed at once counted unanswered", WAIT,
+                    () -> server.tlsStats().orElseThrow().refusedUnanswered() == 1, () -> server.tlsStats().orElseThrow().toString());
+            assertEquals(2, server.stats().bufferBudgetRefusals(), server.stats().toString());
+            assertEquals(1, server.stats().errorCount(ErrorResponse.Code.SERVER_BUSY), "expected only the written answer counted");
+            assertTrue(server.stats().bytesOut() > 0, "expected the answer's bytes counted: " + server.stats());
+        }
+    }
+
     @Test
     void atTheConnectionLimitATlsClientIsToldServerBusyAndTheAcceptLoopIsNotHeld() throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
