@@ -128,10 +128,9 @@ class TlsServerTest {
      */
     @Test
     void aRefusalIsCountedAsAnsweredOnlyOnceItsServerBusyIsWritten() throws Exception {
-        TestCertificates pki = TestCertificates.create(dir);
-        try (EchoServer server = start(pki, b -> b, c -> c.maxConnections(1));
-             WireClient holder = tlsClient(server, pki.clientContext())) {
-            assertEquals("holding", holder.echo("holding"));
+        try (FullServer full = FullServer.start(dir)) {
+            TestCertificates pki = full.pki();
+            EchoServer server = full.server();
             long bytesOutBefore = server.stats().bytesOut();
             for (int i = 0; i < 5; i++) {
                 TlsTestSockets.connect(server).close();
@@ -161,10 +160,8 @@ class TlsServerTest {
      */
     @Test
     void aRefusalThatRunsOutOfItsTimeIsClosedAndCountedUnanswered() throws Exception {
-        TestCertificates pki = TestCertificates.create(dir);
-        try (EchoServer server = start(pki, b -> b, c -> c.maxConnections(1));
-             WireClient holder = tlsClient(server, pki.clientContext())) {
-            assertEquals("holding", holder.echo("holding"));
+        try (FullServer full = FullServer.start(dir)) {
+            EchoServer server = full.server();
             try (Socket silent = TlsTestSockets.connect(server)) {
                 long connected = System.nanoTime();
                 TlsTestSockets.assertClosedByTheServer(silent);
@@ -207,10 +204,10 @@ class TlsServerTest {
 
     @Test
     void atTheConnectionLimitATlsClientIsToldServerBusyAndTheAcceptLoopIsNotHeld() throws Exception {
-        TestCertificates pki = TestCertificates.create(dir);
-        try (EchoServer server = start(pki, b -> b, c -> c.maxConnections(1))) {
-            WireClient holder = tlsClient(server, pki.clientContext());
-            assertEquals("holding", holder.echo("holding"));
+        try (FullServer full = FullServer.start(dir)) {
+            TestCertificates pki = full.pki();
+            EchoServer server = full.server();
+            WireClient holder = full.holder();
             List<Socket> silent = new ArrayList<>();
             try {
                 for (int i = 0; i < TlsTransport.MAX_REFUSALS + 8; i++) {
@@ -244,10 +241,8 @@ class TlsServerTest {
      */
     @Test
     void aClientOverTheLimitTricklingItsHelloIsClosedAtTheRefusalTimeout() throws Exception {
-        TestCertificates pki = TestCertificates.create(dir);
-        try (EchoServer server = start(pki, b -> b, c -> c.maxConnections(1));
-             WireClient holder = tlsClient(server, pki.clientContext())) {
-            assertEquals("holding", holder.echo("holding"));
+        try (FullServer full = FullServer.start(dir)) {
+            EchoServer server = full.server();
             long started = System.nanoTime(); // the refusal's 2 s start at its accept, after this
             Socket trickler = TlsTestSockets.connect(server);
             Thread writer = Thread.ofVirtual().start(() -> {
@@ -618,6 +613,31 @@ class TlsServerTest {
                 };
             }
             return out;
+        }
+    }
+
+    /** A server at its limit of one connection, the one slot held by a served TLS client; closes both. */
+    private record FullServer(TestCertificates pki, EchoServer server, WireClient holder) implements AutoCloseable {
+        static FullServer start(Path dir) throws Exception {
+            TestCertificates pki = TestCertificates.create(dir);
+            EchoServer server = TlsServerTest.start(pki, b -> b, c -> c.maxConnections(1));
+            try {
+                WireClient holder = tlsClient(server, pki.clientContext());
+                assertEquals("holding", holder.echo("holding"), "expected the holder served");
+                return new FullServer(pki, server, holder);
+            } catch (Exception | Error e) {
+                server.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                holder.close();
+            } finally {
+                server.close();
+            }
         }
     }
 
