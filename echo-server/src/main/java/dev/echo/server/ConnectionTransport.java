@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,23 @@ abstract sealed class ConnectionTransport permits PlainConnection, TlsConnection
 
     /** True if closing input now could lose bytes, or the input is gone already. */
     abstract boolean inputWaiting() throws IOException;
+
+    /**
+     * For a connection about to be closed because it was taken from a platform pool's queue past its
+     * first deadline with nothing sent: true if its client has gone (closed or reset) rather than
+     * stayed silent, so that it is not counted as a timeout. Waits a millisecond at most; may read a
+     * byte, which is fine only because the connection is closed whatever this says.
+     */
+    final boolean peerLeftWhileQueued() {
+        try {
+            socket.setSoTimeout(1);
+            return socket.getInputStream().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false; // silent
+        } catch (IOException e) {
+            return true; // a reset
+        }
+    }
 
     /** Ends a blocked read of {@link #input()} or {@link #drainInput()}; call only with nothing unread ({@link #inputWaiting()}). */
     final void endBlockedRead() throws IOException {

@@ -66,8 +66,10 @@ final class RequestLoop {
         if (phase.firstFrameOverdue(System.nanoTime()) && !transport.inputWaiting()) {
             // It waited for a thread (a platform pool's queue) past its first deadline and has sent
             // nothing: closed now, with nothing to keep, not after a FIN and a drain that would hold
-            // this thread for a second or more per silent client.
-            counters.idleTimeout(id, transport.peer(), config.idleTimeout());
+            // this thread for a second or more per silent client. One that has gone timed nothing out.
+            if (!transport.peerLeftWhileQueued()) {
+                counters.idleTimeout(id, transport.peer(), config.idleTimeout());
+            }
             return;
         }
         while (phase.awaitFrame(reader.bufferedBytes() > 0)) {

@@ -73,6 +73,10 @@ final class TlsConnection extends ConnectionTransport {
                 throw new HandshakeException(HandshakeFailure.SERVER_STOPPED, "the server stopped before the handshake", null);
             }
             if (socket.getInputStream().available() == 0) {
+                if (peerLeftWhileQueued()) {
+                    throw new HandshakeException(HandshakeFailure.CLIENT_ABORTED, "the client left while waiting for a"
+                            + " thread", null);
+                }
                 throw timeout(phase, null);
             }
             deadline = phase.beginHandshake(transport.handshakeTimeout().toNanos());

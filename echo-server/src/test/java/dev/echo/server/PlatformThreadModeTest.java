@@ -120,18 +120,8 @@ class PlatformThreadModeTest {
             SecondWriteLateSocket tcp = new SecondWriteLateSocket(Duration.ofMillis(600));
             TlsTestSockets.connected(tcp, server);
             long connected = System.nanoTime();
-            // The scenario, not synchronization: the thread must be freed after the late client's deadline.
             long release = connected + handshakeTimeout.toNanos() + Duration.ofMillis(500).toNanos();
-            Thread releaser = Thread.ofVirtual().start(() -> {
-                for (long left; (left = release - System.nanoTime()) > 0; ) {
-                    LockSupport.parkNanos(left);
-                }
-                try {
-                    holder.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            Thread releaser = closeAt(release, holder);
             SSLSocket layered = (SSLSocket) pki.noClientCertificateContext().getSocketFactory()
                     .createSocket(tcp, "localhost", server.port(), true);
             try (WireClient client = WireClient.over(layered, Framing.DELIMITED)) {
@@ -148,6 +138,77 @@ class PlatformThreadModeTest {
                 releaser.join();
             }
         }
+    }
+
+    /**
+     * A TLS client that connects and leaves while queued is counted {@code client_aborted} when a
+     * thread takes it past its deadline, not {@code handshake_timeout}: it did not time out, it left
+     * (a review found it counted a timeout).
+     */
+    @Test
+    void aTlsClientThatLeftWhileQueuedIsCountedAbortedNotTimedOut(@TempDir Path dir) throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        Duration handshakeTimeout = Duration.ofSeconds(1);
+        ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key"))
+                .handshakeTimeout(handshakeTimeout).build();
+        try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(1)).tls(tls));
+             WireClient holder = WireClient.over(TlsTestSockets.tlsSocket(server, pki.noClientCertificateContext(),
+                     "TLSv1.3"), Framing.DELIMITED)) {
+            assertEquals("held", holder.echo("held"), "expected the holder served: it now has the one thread");
+            long connected = System.nanoTime();
+            TlsTestSockets.connect(server).close(); // gone while queued
+            Thread releaser = closeAt(connected + handshakeTimeout.toNanos() + Duration.ofMillis(500).toNanos(), holder);
+            Await.until("the client that left counted", TlsTestSockets.WAIT, () -> server.tlsStats().orElseThrow()
+                    .handshakeFailures(HandshakeFailure.CLIENT_ABORTED) == 1, () -> server.tlsStats().toString());
+            releaser.join();
+            assertEquals(0, server.tlsStats().orElseThrow().handshakeFailures(HandshakeFailure.TIMEOUT),
+                    "expected no timeout counted: " + server.tlsStats());
+        }
+    }
+
+    /** The same in clear text: a client that left while queued is no idle timeout. */
+    @Test
+    void aPlainClientThatLeftWhileQueuedIsNoIdleTimeout() throws Exception {
+        Duration idleTimeout = Duration.ofSeconds(1);
+        try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(1)).idleTimeout(idleTimeout));
+             WireClient holder = TestServers.connect(server)) {
+            assertEquals("held", holder.echo("held"), "expected the holder served: it now has the one thread");
+            long connected = System.nanoTime();
+            TestServers.connect(server).close(); // gone while queued
+            Await.until("both connections counted", TlsTestSockets.WAIT, () -> server.stats().connectionsAccepted() == 2);
+            // The holder asks every 200 ms, or its own idle timeout (the same 1 s) would free the thread early.
+            Thread releaser = closeAt(connected + idleTimeout.toNanos() + Duration.ofMillis(500).toNanos(), holder,
+                    Duration.ofMillis(200));
+            releaser.join();
+            Await.until("both connections ended", TlsTestSockets.WAIT, () -> server.stats().connectionsActive() == 0,
+                    () -> server.stats().toString());
+            assertEquals(0, server.stats().idleTimeouts(), "expected no idle timeout counted: " + server.stats());
+        }
+    }
+
+    /**
+     * Closes {@code holder} once {@code release} ({@link System#nanoTime}) has passed, on a thread of its
+     * own: the scenario's timing (a thread freed after a queued client's deadline), not synchronization.
+     */
+    private static Thread closeAt(long release, WireClient holder) {
+        return closeAt(release, holder, null);
+    }
+
+    /** The same, the holder sending an echo every {@code askEvery} (unless null) until then. */
+    private static Thread closeAt(long release, WireClient holder, Duration askEvery) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                for (long left; (left = release - System.nanoTime()) > 0; ) {
+                    if (askEvery != null) {
+                        assertEquals("still here", holder.echo("still here"), "expected the holder served");
+                    }
+                    LockSupport.parkNanos(askEvery == null ? left : Math.min(left, askEvery.toNanos()));
+                }
+                holder.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** A socket whose second write (a TLS client's second flight) waits {@code delay} first: a slow client. */
