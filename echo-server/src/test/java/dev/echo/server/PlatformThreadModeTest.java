@@ -111,12 +111,7 @@ class PlatformThreadModeTest {
     void aTlsClientTakenPastItsDeadlineWithItsHelloSentHasAHandshakeDeadlineFromThen(@TempDir Path dir) throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
         Duration handshakeTimeout = Duration.ofSeconds(2);
-        ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key"))
-                .handshakeTimeout(handshakeTimeout).build();
-        try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(1)).tls(tls));
-             WireClient holder = WireClient.over(TlsTestSockets.tlsSocket(server, pki.noClientCertificateContext(),
-                     "TLSv1.3"), Framing.DELIMITED)) {
-            assertEquals("held", holder.echo("held"), "expected the holder served: it now has the one thread");
+        try (EchoServer server = tlsOnOneThread(pki, handshakeTimeout); WireClient holder = servedTlsClient(server, pki)) {
             SecondWriteLateSocket tcp = new SecondWriteLateSocket(Duration.ofMillis(600));
             TlsTestSockets.connected(tcp, server);
             long connected = System.nanoTime();
@@ -149,12 +144,7 @@ class PlatformThreadModeTest {
     void aTlsClientThatLeftWhileQueuedIsCountedAbortedNotTimedOut(@TempDir Path dir) throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
         Duration handshakeTimeout = Duration.ofSeconds(1);
-        ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key"))
-                .handshakeTimeout(handshakeTimeout).build();
-        try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(1)).tls(tls));
-             WireClient holder = WireClient.over(TlsTestSockets.tlsSocket(server, pki.noClientCertificateContext(),
-                     "TLSv1.3"), Framing.DELIMITED)) {
-            assertEquals("held", holder.echo("held"), "expected the holder served: it now has the one thread");
+        try (EchoServer server = tlsOnOneThread(pki, handshakeTimeout); WireClient holder = servedTlsClient(server, pki)) {
             long connected = System.nanoTime();
             TlsTestSockets.connect(server).close(); // gone while queued
             Thread releaser = closeAt(connected + handshakeTimeout.toNanos() + Duration.ofMillis(500).toNanos(), holder);
@@ -184,6 +174,21 @@ class PlatformThreadModeTest {
                     () -> server.stats().toString());
             assertEquals(0, server.stats().idleTimeouts(), "expected no idle timeout counted: " + server.stats());
         }
+    }
+
+    /** A TLS server on a pool of one platform thread. */
+    private static EchoServer tlsOnOneThread(TestCertificates pki, Duration handshakeTimeout) throws IOException {
+        ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key"))
+                .handshakeTimeout(handshakeTimeout).build();
+        return TestServers.start(b -> b.threadMode(ThreadMode.platform(1)).tls(tls));
+    }
+
+    /** A TLS client that has been served once, so that it now has the one thread until it closes. */
+    private static WireClient servedTlsClient(EchoServer server, TestCertificates pki) throws IOException {
+        WireClient holder = WireClient.over(TlsTestSockets.tlsSocket(server, pki.noClientCertificateContext(), "TLSv1.3"),
+                Framing.DELIMITED);
+        assertEquals("held", holder.echo("held"), "expected the holder served: it now has the one thread");
+        return holder;
     }
 
     /**
