@@ -181,7 +181,7 @@ final class MetricsEndpoint implements AutoCloseable {
             if (open.size() >= limits.maxConnections()) {
                 long now = System.nanoTime();
                 oldest = victim(open, MetricsConnection::requestRead,
-                        c -> c.inputWaiting() || c.admittedWithin(now, NEWCOMER_GRACE.toNanos()));
+                        c -> c.admittedWithin(now, NEWCOMER_GRACE.toNanos()) || c.inputWaiting()); // the cheap test first
                 open.remove(oldest);
             }
             open.add(connection);
