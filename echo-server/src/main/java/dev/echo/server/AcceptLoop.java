@@ -65,9 +65,10 @@ final class AcceptLoop implements Runnable {
                 LockSupport.parkNanos(ACCEPT_FAILURE_PAUSE_NANOS);
                 continue;
             }
-            failures.succeeded(System.nanoTime());
+            long acceptedNanos = System.nanoTime();
+            failures.succeeded(acceptedNanos);
             try {
-                hand(socket);
+                hand(socket, acceptedNanos);
             } catch (RuntimeException e) {
                 log.warn("could not start serving a connection from {}", socket.getRemoteSocketAddress(), e);
                 closeQuietly(socket);
@@ -76,7 +77,7 @@ final class AcceptLoop implements Runnable {
         log.debug("accept loop on port {} ended", listener.getLocalPort());
     }
 
-    private void hand(Socket socket) {
+    private void hand(Socket socket, long acceptedNanos) {
         if (registry.size() >= config.maxConnections()) {
             reject(socket);
             return;
@@ -88,7 +89,8 @@ final class AcceptLoop implements Runnable {
             transport.refuse(socket, outOfTlsBuffers, () -> counters.refusalSent(Refusal.OUT_OF_BUFFERS, outOfTlsBuffers.length));
             return;
         }
-        ConnectionHandler connection = new ConnectionHandler(id, connectionTransport, config, counters, registry, budget);
+        ConnectionHandler connection = new ConnectionHandler(id, connectionTransport, config, counters, registry, budget,
+                acceptedNanos);
         if (!registry.add(connection)) {
             connectionTransport.close(); // shutting down
             return;

@@ -52,8 +52,9 @@ final class ConnectionHandler implements Runnable {
         return IDS.incrementAndGet();
     }
 
+    /** @param acceptedNanos when the socket was accepted ({@link System#nanoTime}): its first deadline counts from then */
     ConnectionHandler(long id, ConnectionTransport transport, ServerConfig config, ServerCounters counters,
-                      ConnectionRegistry registry, BufferBudget budget) {
+                      ConnectionRegistry registry, BufferBudget budget, long acceptedNanos) {
         this.id = id;
         this.transport = transport;
         this.config = config;
@@ -62,7 +63,7 @@ final class ConnectionHandler implements Runnable {
         this.budget = budget;
         this.idleNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
                 Math.min(TimeUnit.NANOSECONDS.convert(config.idleTimeout()), Long.MAX_VALUE / 4));
-        this.phase = new ConnectionPhase(idleNanos);
+        this.phase = new ConnectionPhase(idleNanos, acceptedNanos);
     }
 
     /** The thread serving this connection, or null before it started. */

@@ -64,15 +64,16 @@ final class ConnectionPhase {
     private boolean streamsReady;
     /** Until when the thread may wait in a read; the transitions here move them. */
     private final ReadDeadlines deadlines;
-    /** When the connection was accepted (this is made on the accept thread). */
+    /** When the connection was accepted: its first wait's deadline counts from then. */
     private final long acceptedNanos;
     /** Guarded by {@link #lock}: the first wait (the handshake, or the first frame) has begun. */
     private boolean firstWaitBegun;
 
-    ConnectionPhase(long idleNanos) {
+    /** @param acceptedNanos when the connection was accepted ({@link System#nanoTime}) */
+    ConnectionPhase(long idleNanos, long acceptedNanos) {
         this.idleNanos = idleNanos;
         this.deadlines = new ReadDeadlines(idleNanos);
-        this.acceptedNanos = System.nanoTime();
+        this.acceptedNanos = acceptedNanos;
     }
 
     /** Until when the connection's thread may wait in its reads. */

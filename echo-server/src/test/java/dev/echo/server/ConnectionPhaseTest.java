@@ -16,7 +16,7 @@ class ConnectionPhaseTest {
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private static ConnectionPhase waitingPhase() {
-        ConnectionPhase phase = new ConnectionPhase(IDLE_NANOS);
+        ConnectionPhase phase = new ConnectionPhase(IDLE_NANOS, System.nanoTime());
         phase.streamsReady();
         assertTrue(phase.awaitFrame(false), "expected a fresh connection to wait for a frame");
         return phase;
@@ -60,12 +60,12 @@ class ConnectionPhaseTest {
 
     @Test
     void aHandshakeIsClosedAtShutdownAndPastItsDeadline() {
-        ConnectionPhase atShutdown = new ConnectionPhase(IDLE_NANOS);
+        ConnectionPhase atShutdown = new ConnectionPhase(IDLE_NANOS, System.nanoTime());
         atShutdown.beginHandshake(IDLE_NANOS);
         assertEquals(ConnectionPhase.Action.CLOSE, atShutdown.stopIfWaiting(), "expected shutdown to close a handshake");
         assertTrue(atShutdown.closedByServer(), "expected the handshake's end to be the server's doing");
 
-        ConnectionPhase late = new ConnectionPhase(IDLE_NANOS);
+        ConnectionPhase late = new ConnectionPhase(IDLE_NANOS, System.nanoTime());
         long deadline = late.beginHandshake(TimeUnit.MILLISECONDS.toNanos(5));
         late.deadlines().blockedUntil(deadline);
         assertEquals(ConnectionPhase.Overdue.NONE, late.expireIfBlocked(deadline - 1, false),
@@ -86,5 +86,29 @@ class ConnectionPhaseTest {
                 "expected an idle read past its deadline to start closing");
         assertTrue(phase.closing());
         assertFalse(phase.beginClosing(), "expected a second FIN not asked for");
+    }
+
+    /**
+     * The first wait's deadline counts from the accept, not from when a thread takes the connection
+     * (a platform pool's queue); later ones from when they begin. On a phase accepted in the past,
+     * without waiting for it.
+     */
+    @Test
+    void theFirstDeadlineCountsFromTheAcceptAndLaterOnesFromNow() {
+        long now = System.nanoTime();
+        ConnectionPhase queued = new ConnectionPhase(IDLE_NANOS, now - 2 * IDLE_NANOS);
+        assertTrue(queued.firstFrameOverdue(now), "expected a connection queued two idle timeouts overdue");
+        ConnectionPhase fresh = new ConnectionPhase(IDLE_NANOS, now);
+        assertFalse(fresh.firstFrameOverdue(now + IDLE_NANOS - 1), "expected nothing overdue before the deadline");
+        assertTrue(fresh.firstFrameOverdue(now + IDLE_NANOS), "expected the first frame overdue at the deadline");
+
+        long accepted = now - TimeUnit.SECONDS.toNanos(3);
+        ConnectionPhase handshaking = new ConnectionPhase(IDLE_NANOS, accepted);
+        long timeout = TimeUnit.SECONDS.toNanos(10);
+        assertEquals(accepted + timeout, handshaking.beginHandshake(timeout), "expected the handshake's deadline from the accept");
+        assertFalse(handshaking.firstFrameOverdue(now + IDLE_NANOS * 4), "expected no first-frame check once a wait began");
+        long again = handshaking.beginHandshake(timeout);
+        assertTrue(again - (System.nanoTime() + timeout) <= 0 && again - (now + timeout) >= 0,
+                "expected a second wait (a late client's fresh handshake deadline) counted from when it began, got " + (again - accepted) + " ns after the accept");
     }
 }

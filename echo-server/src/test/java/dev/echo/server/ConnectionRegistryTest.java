@@ -76,7 +76,7 @@ class ConnectionRegistryTest {
         for (int i = 0; i < count; i++) {
             long id = ConnectionHandler.nextId();
             ConnectionHandler handler = new ConnectionHandler(id, new PlainConnection(new Socket(), id), config, counters,
-                    registry, BufferBudget.unlimited());
+                    registry, BufferBudget.unlimited(), System.nanoTime());
             assertTrue(registry.add(handler));
             handlers.add(handler);
         }
