@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one connection on its own thread, named {@code echo-conn-ID} while it does: {@link
+ * Serves one connection on its own thread, named {@code echo-conn-PORT-ID} while it does: {@link
  * #run()} opens its {@link ConnectionTransport} (the TLS handshake, if any), then runs the {@link
  * RequestLoop} inside a try/finally that closes the socket, gives the buffers back and leaves the
  * registry. Where the connection is and until when it may wait is its {@link ConnectionPhase}; how
@@ -76,7 +76,7 @@ final class ConnectionHandler implements Runnable {
         Thread current = Thread.currentThread();
         thread = current;
         String threadName = current.getName();
-        current.setName("echo-conn-" + id);
+        current.setName("echo-conn-" + transport.socket.getLocalPort() + "-" + id); // the port: a JVM may run several servers
         try {
             // Not a method of its own: each frame below run() is held, interpreted, by every parked connection.
             transport.open(phase);

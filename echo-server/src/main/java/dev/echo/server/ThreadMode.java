@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
  * pool of platform threads (the original design, kept so that benchmarks can compare). With a pool
  * of N threads, at most N connections are served at once; the others wait in the pool's queue.
  * Each mode yields the executor a server runs its connections on; a connection names the thread
- * that serves it {@code echo-conn-ID} while it does.
+ * that serves it {@code echo-conn-PORT-ID} while it does.
  */
 public sealed interface ThreadMode permits ThreadMode.Virtual, ThreadMode.Platform {
 

@@ -64,9 +64,8 @@ class CloseEndsEveryThreadTest {
                 List<String> running = serverThreads(ours);
                 return EXPECTED_RUNNING.stream().allMatch(prefix -> running.stream().anyMatch(n -> n.startsWith(prefix)));
             }, () -> serverThreads(ours).toString());
-            // Connection threads are named echo-conn-ID, without the port: taken from the server itself.
-            List<Thread> connectionThreads = ServerProbe.threads(server).stream().filter(t -> t.getName().startsWith("echo-conn-"))
-                    .toList();
+            List<Thread> connectionThreads = ServerProbe.threads(server).stream()
+                    .filter(t -> t.getName().startsWith("echo-conn-" + server.port() + "-")).toList();
             assertFalse(connectionThreads.isEmpty(), "expected the held connection's thread: " + ServerProbe.threads(server));
             System.out.println("CloseEndsEveryThreadTest: before close(): " + serverThreads(ours) + " and " + connectionThreads);
 

@@ -42,8 +42,8 @@ class PlatformThreadModeTest {
              WireClient client = TestServers.connect(server)) {
             assertEquals("x", client.echo("x"), "expected the client served");
             List<Thread> threads = ServerProbe.threads(server);
-            assertTrue(threads.stream().anyMatch(t -> t.getName().startsWith("echo-conn-") && !t.isVirtual()),
-                    "expected a platform thread named echo-conn-ID, got " + threads);
+            assertTrue(threads.stream().anyMatch(t -> t.getName().startsWith("echo-conn-" + server.port() + "-") && !t.isVirtual()),
+                    "expected a platform thread named echo-conn-PORT-ID, got " + threads);
             assertTrue(threads.stream().anyMatch(t -> t.getName().equals("echo-accept-" + server.port())),
                     "expected the accept thread named echo-accept-" + server.port() + ", got " + threads);
         }
@@ -69,8 +69,9 @@ class PlatformThreadModeTest {
     void virtualModeRunsConnectionsOnVirtualThreads() throws Exception {
         try (EchoServer server = TestServers.start(); WireClient client = TestServers.connect(server)) {
             assertEquals("v", client.echo("v"), "expected the client served");
-            assertTrue(ServerProbe.threads(server).stream().anyMatch(t -> t.isVirtual() && t.getName().startsWith("echo-conn-")),
-                    "expected a virtual thread named echo-conn-ID, got " + ServerProbe.threads(server));
+            assertTrue(ServerProbe.threads(server).stream().anyMatch(t -> t.isVirtual()
+                    && t.getName().startsWith("echo-conn-" + server.port() + "-")),
+                    "expected a virtual thread named echo-conn-PORT-ID, got " + ServerProbe.threads(server));
         }
     }
 
