@@ -45,6 +45,8 @@ final class MetricsConnection implements Runnable {
     private volatile boolean requestRead;
     /** Set once the answer is being written: before that, after the request is read, the server is making it. */
     private volatile boolean writing;
+    /** Set once the answer is written and our side shut: only the client's close is awaited. */
+    private volatile boolean draining;
     private volatile Thread thread;
 
     /**
@@ -78,9 +80,43 @@ final class MetricsConnection implements Runnable {
         return current != null && !VirtualThreadState.runnable(current);
     }
 
-    /** True once the request's line and headers are read whole: it is being answered, not held. */
-    boolean requestRead() {
-        return requestRead;
+    /**
+     * Where this connection stands at the endpoint's connection bound at {@code nowNanos}, for
+     * {@link MetricsEndpoint#victim}; a connection admitted less than {@code graceNanos} ago that has
+     * sent nothing is a {@link Standing#NEWCOMER}. Asked by the accept thread.
+     */
+    Standing standing(long nowNanos, long graceNanos) {
+        if (draining) {
+            return Standing.DRAINING;
+        }
+        if (requestRead) {
+            return Standing.ANSWERING;
+        }
+        if (inputWaiting()) {
+            return Standing.REQUEST_WAITING;
+        }
+        return admittedWithin(nowNanos, graceNanos) ? Standing.NEWCOMER : Standing.HOLDING;
+    }
+
+    /**
+     * Where a connection stands, in the order they are closed for a newcomer at the bound: the first
+     * loses nothing, the last would refuse a client being served; among equals the oldest goes first.
+     */
+    enum Standing {
+        /**
+         * Answered and our side shut; only the client's close is awaited. Closing it loses nothing
+         * unless the client sent more than its request: the answer is with the kernel, which still
+         * delivers it after a close with nothing unread (with something unread, it resets).
+         */
+        DRAINING,
+        /** Past {@link MetricsEndpoint#NEWCOMER_GRACE}, its request unfinished and nothing unread: held on purpose, likely. */
+        HOLDING,
+        /** Admitted just now, nothing sent yet: may be a prober whose write has not had a core. */
+        NEWCOMER,
+        /** Its request (or part) waits unread: its thread has not had its turn yet. */
+        REQUEST_WAITING,
+        /** Its request read whole: being answered. */
+        ANSWERING
     }
 
     /**
@@ -208,6 +244,7 @@ final class MetricsConnection implements Runnable {
      */
     private void endAndDrain() throws IOException {
         socket.shutdownOutput();
+        draining = true;
         InputStream in = socket.getInputStream();
         long drainEnd = Math.min(deadlineNanos, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_DRAIN_WAIT_MILLIS));
         byte[] sink = new byte[4096];

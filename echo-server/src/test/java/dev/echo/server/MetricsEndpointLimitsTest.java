@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -211,26 +213,54 @@ class MetricsEndpointLimitsTest {
     }
 
     /**
-     * The choice at the bound, as a CI run needed it: a {@code /healthz} probe admitted just before a
-     * burst of attackers, its thread not yet run on a busy machine, became the oldest connection
-     * "still reading" and was closed unanswered (1 of 652 probes). A holder goes first; one waiting its
-     * turn (its request unread, or admitted within {@link MetricsEndpoint#NEWCOMER_GRACE} with nothing
-     * sent: a probe whose own write had not had a core, as a run with four CPU hogs suggested, 1 of 604)
-     * only when nothing else is reading.
+     * The choice at the bound, as a CI run and two attackers needed it: a {@code /healthz} probe
+     * admitted just before a burst, its thread not yet run on a busy machine, was closed unanswered
+     * (1 of 652 probes) as the oldest "still reading"; one admitted while 1,000 clients flooded with
+     * requests they never finished reading the answers of was closed 1 ms after its connect (1 of
+     * 368), every other connection being answered or draining. Draining goes first, then holding, then
+     * newcomers, then unread requests, then those being answered; the oldest among equals.
      */
     @Test
-    void atTheBoundAHolderIsClosedBeforeAConnectionWhoseRequestWaitsUnread() {
-        record Candidate(String name, boolean answering, boolean waitingItsTurn) {
+    void atTheBoundTheConnectionThatLosesLeastIsClosedTheOldestAmongEquals() {
+        record Candidate(String name, MetricsConnection.Standing standing) {
         }
-        Candidate probe = new Candidate("probe", false, true);
-        Candidate holder = new Candidate("holder", false, false);
-        Candidate answering = new Candidate("answering", true, false);
-        assertEquals(holder, MetricsEndpoint.victim(List.of(answering, probe, holder), Candidate::answering,
-                Candidate::waitingItsTurn), "expected the holder closed, not the probe whose request waits");
-        assertEquals(probe, MetricsEndpoint.victim(List.of(answering, probe), Candidate::answering,
-                Candidate::waitingItsTurn), "expected the oldest still reading when no holder is left");
-        assertEquals(answering, MetricsEndpoint.victim(List.of(answering), Candidate::answering, Candidate::waitingItsTurn),
-                "expected the oldest when every connection is being answered");
+        List<Candidate> connections = new ArrayList<>();
+        for (MetricsConnection.Standing standing : MetricsConnection.Standing.values()) {
+            connections.add(0, new Candidate(standing.name().toLowerCase(Locale.ROOT), standing)); // later standings older
+        }
+        for (MetricsConnection.Standing expected : MetricsConnection.Standing.values()) {
+            Candidate chosen = MetricsEndpoint.victim(connections, Candidate::standing);
+            assertEquals(expected, chosen.standing(), "expected " + expected + " closed first among " + connections);
+            connections.remove(chosen);
+        }
+        Candidate older = new Candidate("older holder", MetricsConnection.Standing.HOLDING);
+        Candidate younger = new Candidate("younger holder", MetricsConnection.Standing.HOLDING);
+        assertEquals(older, MetricsEndpoint.victim(List.of(older, younger), Candidate::standing), "expected the oldest among equals");
+    }
+
+    /** What a real connection's standing is as its exchange goes: a newcomer, its request unread, answered and draining. */
+    @Test
+    void aConnectionsStandingFollowsItsExchange() throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Socket client = new Socket(listener.getInetAddress(), listener.getLocalPort());
+             Socket accepted = listener.accept()) {
+            long grace = MetricsEndpoint.NEWCOMER_GRACE.toNanos();
+            MetricsConnection connection = new MetricsConnection(accepted, TimeUnit.SECONDS.toNanos(5), MAX_HEAD,
+                    request -> HttpAnswer.text(200, "ok\n"), refusals, closed -> { });
+            assertEquals(MetricsConnection.Standing.NEWCOMER, connection.standing(System.nanoTime(), grace));
+            assertEquals(MetricsConnection.Standing.HOLDING, connection.standing(System.nanoTime() + grace, grace),
+                    "expected a connection silent past the grace to be holding");
+            client.getOutputStream().write("GET /healthz HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Await.until("the request waiting unread", Duration.ofSeconds(5),
+                    () -> connection.standing(System.nanoTime(), grace) == MetricsConnection.Standing.REQUEST_WAITING);
+            Thread exchange = Thread.ofVirtual().start(connection);
+            Await.until("the answer written and the connection draining", Duration.ofSeconds(5),
+                    () -> connection.standing(System.nanoTime(), grace) == MetricsConnection.Standing.DRAINING);
+            assertTrue(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"),
+                    "expected the answer");
+            client.close();
+            exchange.join();
+        }
     }
 
     /** What {@link MetricsEndpoint#victim} is told: a real socket's unread request, and nothing once it is read. */
