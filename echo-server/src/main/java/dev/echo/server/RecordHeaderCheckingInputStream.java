@@ -93,6 +93,11 @@ final class RecordHeaderCheckingInputStream extends InputStream {
                 && (n < 3 || (start[2] & 0xff) <= MAX_MINOR_VERSION);
     }
 
+    /** The body length a whole record {@code header} ({@value #HEADER_BYTES} bytes) announces. */
+    static int recordLength(byte[] header) {
+        return ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+    }
+
     /** {@code start} in hex, for messages. */
     static String hex(byte[] start) {
         return HexFormat.ofDelimiter(" ").formatHex(start);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -66,9 +67,10 @@ final class TlsConnection extends ConnectionTransport {
     private void handshake(ConnectionPhase phase) throws IOException {
         socket.setTcpNoDelay(true);
         long deadline = phase.beginHandshake(transport.handshakeTimeout().toNanos());
-        if (deadline - System.nanoTime() <= 0) {
+        boolean late = deadline - System.nanoTime() <= 0;
+        if (late) {
             // It waited for a thread (a platform pool's queue) past its deadline. Silent all along: closed
-            // at once. Its hello here: a handshake deadline of its own from now, as if just accepted.
+            // at once. Its hello here, whole (checked below): a handshake deadline of its own from now.
             if (phase.closedByServer()) {
                 throw new HandshakeException(HandshakeFailure.SERVER_STOPPED, "the server stopped before the handshake", null);
             }
@@ -101,6 +103,9 @@ final class TlsConnection extends ConnectionTransport {
             throw new HandshakeException(HandshakeFailure.CLIENT_ABORTED, start.length == 0
                     ? "closed before its handshake" : "closed during its handshake", null);
         }
+        if (late) {
+            start = firstRecordArrivedWhole(phase, start);
+        }
         records = new RecordHeaderCheckingInputStream(start, socket.getInputStream());
         SSLSocket layered = transport.material().layer(socket, records);
         phase.deadlines().blockedUntil(deadline);
@@ -119,6 +124,26 @@ final class TlsConnection extends ConnectionTransport {
             log.debug("connection {}: TLS {} {} with {}", id, layered.getSession().getProtocol(),
                     layered.getSession().getCipherSuite(), peerDescription(layered));
         }
+    }
+
+    /**
+     * For a client taken past its deadline: {@code start} completed to its first record's header, if
+     * that whole record (the hello) has arrived; else a timeout. Part of a hello buys no second
+     * deadline, or each queued client trickling one would hold a thread twice. Reads only what has
+     * arrived, so never waits.
+     */
+    private byte[] firstRecordArrivedWhole(ConnectionPhase phase, byte[] start) throws IOException {
+        InputStream in = socket.getInputStream();
+        int headerRest = RecordHeaderCheckingInputStream.HEADER_BYTES - start.length;
+        if (in.available() < headerRest) {
+            throw timeout(phase, null);
+        }
+        byte[] header = Arrays.copyOf(start, RecordHeaderCheckingInputStream.HEADER_BYTES);
+        in.readNBytes(header, start.length, headerRest);
+        if (in.available() < RecordHeaderCheckingInputStream.recordLength(header)) {
+            throw timeout(phase, null);
+        }
+        return header;
     }
 
     private HandshakeException failure(ConnectionPhase phase, IOException e) {

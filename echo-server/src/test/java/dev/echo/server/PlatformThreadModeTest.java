@@ -137,6 +137,29 @@ class PlatformThreadModeTest {
     }
 
     /**
+     * Part of a hello buys a queued client no second deadline: 10 clients that each send a record header
+     * declaring a 512-byte ClientHello and 100 bytes of it, on 2 threads with a 1 s handshake timeout,
+     * are closed at their first deadline, and a client behind them is served within 3 s. Each pair got a
+     * fresh second before (an attacker's 6 held a client back 8.8 s at 2 s; here about 6 s).
+     */
+    @Test
+    void aTlsClientQueuedWithPartOfItsHelloGetsNoSecondDeadline(@TempDir Path dir) throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        byte[] halfHello = new byte[5 + 100];
+        System.arraycopy(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00}, 0, halfHello, 0, 5);
+        try (EchoServer server = tlsOnThreads(pki, Duration.ofSeconds(1), 2)) {
+            long tookMillis = servedBehind(server, 10, halfHello, () -> {
+                try (WireClient client = WireClient.over(TlsTestSockets.tlsSocket(server, pki.noClientCertificateContext(),
+                        "TLSv1.3"), Framing.DELIMITED)) {
+                    return client.echo("behind");
+                }
+            }, () -> server.tlsStats().orElseThrow().handshakeFailures(HandshakeFailure.TIMEOUT) == 10,
+                    () -> server.tlsStats().toString());
+            assertTrue(tookMillis <= 3_000, "expected the queued client served within 3 s, took " + tookMillis + " ms");
+        }
+    }
+
+    /**
      * A TLS client that connects and leaves while queued is counted {@code client_aborted} when a
      * thread takes it past its deadline, not {@code handshake_timeout}: it did not time out, it left
      * (a review found it counted a timeout).
@@ -179,9 +202,14 @@ class PlatformThreadModeTest {
 
     /** A TLS server on a pool of one platform thread. */
     private static EchoServer tlsOnOneThread(TestCertificates pki, Duration handshakeTimeout) throws IOException {
+        return tlsOnThreads(pki, handshakeTimeout, 1);
+    }
+
+    /** A TLS server on a pool of {@code threads} platform threads. */
+    private static EchoServer tlsOnThreads(TestCertificates pki, Duration handshakeTimeout, int threads) throws IOException {
         ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key"))
                 .handshakeTimeout(handshakeTimeout).build();
-        return TestServers.start(b -> b.threadMode(ThreadMode.platform(1)).tls(tls));
+        return TestServers.start(b -> b.threadMode(ThreadMode.platform(threads)).tls(tls));
     }
 
     /** A TLS client that has been served once, so that it now has the one thread until it closes. */
@@ -270,10 +298,18 @@ class PlatformThreadModeTest {
      */
     private static long servedBehindSilentClients(EchoServer server, int count, Callable<String> echo,
                                                   BooleanSupplier silentEnded, Supplier<String> observed) throws Exception {
+        return servedBehind(server, count, new byte[0], echo, silentEnded, observed);
+    }
+
+    /** The same behind clients that each send {@code firstBytes} and then nothing more. */
+    private static long servedBehind(EchoServer server, int count, byte[] firstBytes, Callable<String> echo,
+                                     BooleanSupplier silentEnded, Supplier<String> observed) throws Exception {
         List<Socket> silent = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                silent.add(TlsTestSockets.connect(server));
+                Socket attacker = TlsTestSockets.connect(server);
+                silent.add(attacker);
+                attacker.getOutputStream().write(firstBytes);
             }
             long started = System.nanoTime();
             assertEquals("behind", echo.call(), "expected the client behind the silent ones served");
