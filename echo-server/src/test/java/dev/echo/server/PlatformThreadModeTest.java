@@ -88,12 +88,7 @@ class PlatformThreadModeTest {
         ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key"))
                 .handshakeTimeout(Duration.ofSeconds(1)).build();
         try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(2)).tls(tls))) {
-            long tookMillis = servedBehindSilentClients(server, 10, () -> {
-                try (WireClient client = WireClient.over(TlsTestSockets.tlsSocket(server, pki.noClientCertificateContext(),
-                        "TLSv1.3"), Framing.DELIMITED)) {
-                    return client.echo("behind");
-                }
-            }, () -> server.tlsStats().orElseThrow().handshakeFailures(HandshakeFailure.TIMEOUT) == 10,
+            long tookMillis = servedBehindSilentClients(server, 10, echoOverTls(server, pki), () -> server.tlsStats().orElseThrow().handshakeFailures(HandshakeFailure.TIMEOUT) == 10,
                     () -> server.tlsStats().toString());
             assertTrue(tookMillis <= 4_500, "expected the queued client served within 4.5 s, took " + tookMillis + " ms");
         }
@@ -148,12 +143,7 @@ class PlatformThreadModeTest {
         byte[] halfHello = new byte[5 + 100];
         System.arraycopy(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00}, 0, halfHello, 0, 5);
         try (EchoServer server = tlsOnThreads(pki, Duration.ofSeconds(1), 2)) {
-            long tookMillis = servedBehind(server, 10, halfHello, () -> {
-                try (WireClient client = WireClient.over(TlsTestSockets.tlsSocket(server, pki.noClientCertificateContext(),
-                        "TLSv1.3"), Framing.DELIMITED)) {
-                    return client.echo("behind");
-                }
-            }, () -> server.tlsStats().orElseThrow().handshakeFailures(HandshakeFailure.TIMEOUT) == 10,
+            long tookMillis = servedBehind(server, 10, halfHello, echoOverTls(server, pki), () -> server.tlsStats().orElseThrow().handshakeFailures(HandshakeFailure.TIMEOUT) == 10,
                     () -> server.tlsStats().toString());
             assertTrue(tookMillis <= 3_000, "expected the queued client served within 3 s, took " + tookMillis + " ms");
         }
@@ -198,6 +188,16 @@ class PlatformThreadModeTest {
                     () -> server.stats().toString());
             assertEquals(0, server.stats().idleTimeouts(), "expected no idle timeout counted: " + server.stats());
         }
+    }
+
+    /** A new TLS client's echo of {@code behind}, for the client queued behind others. */
+    private static Callable<String> echoOverTls(EchoServer server, TestCertificates pki) {
+        return () -> {
+            try (WireClient client = WireClient.over(TlsTestSockets.tlsSocket(server, pki.noClientCertificateContext(),
+                    "TLSv1.3"), Framing.DELIMITED)) {
+                return client.echo("behind");
+            }
+        };
     }
 
     /** A TLS server on a pool of one platform thread. */
