@@ -89,5 +89,10 @@ class ClientTlsOptionsTest {
         assertEquals("127.0.0.1", tls("--tls-server-name", "127.0.0.1").serverName());
         assertEquals("::1", tls("--tls-server-name", "::1").serverName());
         assertEquals("echo-1.internal", tls("--tls-server-name", "echo-1.internal").serverName());
+        assertEquals("fe80::1", tls("--tls-server-name", "fe80::1").serverName());
+        // Once taken for IP addresses (a colon, or only digits and dots), then failed at the connect (an attacker's round).
+        for (String bad : new String[] {"localhost:8080", ":", "...", "1..2", "a:b:c", "localhost."}) {
+            assertThrows(UsageException.class, () -> tls("--tls-server-name", bad), "expected '" + bad + "' refused");
+        }
     }
 }

@@ -3,8 +3,10 @@ package dev.echo.core.tls;
 import dev.echo.core.ConfigChecks;
 import dev.echo.core.Durations;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
@@ -50,6 +53,8 @@ public final class ClientTls {
 
     /** The protocol versions offered unless {@link Builder#protocols} says otherwise, most preferred first. */
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    /** A dotted-quad IPv4 address, each part 0 to 255. */
+    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
 
     private final boolean enabled;
     private final Path trustedCa;
@@ -325,8 +330,23 @@ public final class ClientTls {
         return name;
     }
 
+    /**
+     * A dotted-quad IPv4 address or an IPv6 address (no scope): parsed without a DNS lookup, since
+     * the JDK reads a text with a colon as IPv6 only and the rest is checked here first.
+     */
     private static boolean isIpLiteral(String host) {
-        return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
+        if (IPV4.matcher(host).matches()) {
+            return true;
+        }
+        if (host.indexOf(':') < 0 || !host.matches("[0-9A-Fa-f:.]+")) {
+            return false;
+        }
+        try {
+            InetAddress.getByName(host);
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static int millis(Duration duration) {
