@@ -39,7 +39,8 @@ final class CommandLineOptions {
                     + " and a close").defaultValue(Integer.toString(ServerConfig.DEFAULT_MAX_FRAME_BYTES));
     static final CliOption<Long> MAX_BUFFERED_BYTES = CliOption.value("max-buffered-bytes", "N",
             ValueType.longRange(1, Long.MAX_VALUE), "bytes all connections' buffers may hold beyond their first 512"
-                    + " each, at least --max-frame-bytes; a frame that would need more gets SERVER_BUSY and a close").defaultLabel("heap / 8");
+                    + " each, at least --max-frame-bytes; a frame that would need more gets SERVER_BUSY and a close")
+            .defaultLabel("heap / 8, at least --max-frame-bytes");
     static final CliOption<Integer> MAX_CONNECTIONS = CliOption.value("max-connections", "N",
             ValueType.intRange(1, Integer.MAX_VALUE), "one more client gets SERVER_BUSY and is closed")
             .defaultValue(Integer.toString(ServerConfig.DEFAULT_MAX_CONNECTIONS));
@@ -148,6 +149,23 @@ final class CommandLineOptions {
     }
 
     /**
+     * The buffer budget: {@code given}, or else {@code defaultBudget} raised to {@code maxFrameBytes},
+     * so that one frame of the allowed size always fits (a small heap's eighth would refuse them all).
+     *
+     * @throws UsageException if {@code given} is below {@code maxFrameBytes}: no frame of that size could be read
+     */
+    static long bufferBudget(Long given, long maxFrameBytes, long defaultBudget) throws UsageException {
+        if (given == null) {
+            return Math.max(defaultBudget, maxFrameBytes);
+        }
+        if (given < maxFrameBytes) {
+            throw UsageException.invalid(MAX_BUFFERED_BYTES, Long.toString(given), "at least --max-frame-bytes ("
+                    + maxFrameBytes + "), or no frame of that size could ever be read");
+        }
+        return given;
+    }
+
+    /**
      * Reads a command line, options missing from it taken from {@code environment}.
      *
      * @throws UsageException with one line that says what is wrong
@@ -169,14 +187,8 @@ final class CommandLineOptions {
                 .idleTimeout(line.get(IDLE_TIMEOUT))
                 .shutdownGrace(line.get(GRACE))
                 .threadMode(line.get(THREADS));
-        if (line.get(MAX_BUFFERED_BYTES) != null) {
-            long budget = line.get(MAX_BUFFERED_BYTES);
-            if (budget < line.get(MAX_FRAME_BYTES)) { // else every frame of the allowed size gets SERVER_BUSY
-                throw UsageException.invalid(MAX_BUFFERED_BYTES, Long.toString(budget), "at least --max-frame-bytes ("
-                        + line.get(MAX_FRAME_BYTES) + "), or no frame of that size could ever be read");
-            }
-            config.maxBufferedBytes(budget);
-        }
+        config.maxBufferedBytes(bufferBudget(line.get(MAX_BUFFERED_BYTES), line.get(MAX_FRAME_BYTES),
+                ServerConfig.defaultMaxBufferedBytes()));
         if (line.get(METRICS_PORT) != null) {
             config.metricsPort(line.get(METRICS_PORT));
         }

@@ -2,10 +2,12 @@ package dev.echo.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.cli.CliOption;
 import dev.echo.cli.ReadmeTables;
+import dev.echo.cli.UsageException;
 import dev.echo.core.Messages;
 import dev.echo.testkit.Await;
 import java.io.ByteArrayOutputStream;
@@ -121,6 +123,21 @@ class MainTest {
                 CommandLineOptions.parse(new String[] {"--stats-interval", "10s"}, Map.of()).statsInterval());
     }
 
+    /**
+     * A heap of 16 MiB made a default budget of 2 MiB under the 4 MiB frame limit, an attacker found:
+     * every frame over 2 MiB refused. The default is raised to the frame limit; a given budget below it is refused.
+     */
+    @Test
+    void theBufferBudgetHoldsAtLeastOneFrameOfTheAllowedSize() throws Exception {
+        long smallHeapsEighth = 2L << 20;
+        assertEquals(4L << 20, CommandLineOptions.bufferBudget(null, 4L << 20, smallHeapsEighth), "expected the default raised");
+        assertEquals(smallHeapsEighth, CommandLineOptions.bufferBudget(null, 1024, smallHeapsEighth), "expected the default kept");
+        assertEquals(8L << 20, CommandLineOptions.bufferBudget(8L << 20, 4L << 20, smallHeapsEighth), "expected the given budget");
+        assertEquals("invalid --max-buffered-bytes '1023': expected at least --max-frame-bytes (1024), or no frame of that size"
+                + " could ever be read", assertThrows(UsageException.class,
+                () -> CommandLineOptions.bufferBudget(1023L, 1024, smallHeapsEighth)).getMessage());
+    }
+
     @Test
     void everyOptionMayComeFromItsEnvironmentVariableAndAFlagWins() throws Exception {
         Map<String, String> environment = Map.ofEntries(Map.entry("ECHO_HOST", "0.0.0.0"), Map.entry("ECHO_PORT", "9000"),
@@ -164,7 +181,7 @@ class MainTest {
         assertEquals(0, result.exitCode(), "expected exit code 0 for --help");
         for (String expected : new String[] {"-H, --host HOST", "(default: 127.0.0.1; env ECHO_HOST)", "-p, --port PORT",
                 "(default: 8080; env ECHO_PORT)", "--framing", "(default: delimited; env ECHO_FRAMING)", "--max-frame-bytes",
-                "at most 268435456", "(default: 4194304;", "--max-buffered-bytes", "(default: heap / 8;",
+                "at most 268435456", "(default: 4194304;", "--max-buffered-bytes", "(default: heap / 8, at least",
                 "--max-connections", "(default: 10000;", "--idle-timeout", "(default: 5m;", "--grace", "(default: 5s;",
                 "--threads", "(default: virtual;", "--log-level", "(default: info;", "--stats-interval", "(default: off;",
                 "-h, --help", "-V, --version"}) {
