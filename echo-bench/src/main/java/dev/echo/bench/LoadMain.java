@@ -56,7 +56,7 @@ public final class LoadMain {
     static final CliOption<Double> RATE = CliOption.value("rate", "R", ValueType.numberAtLeast(0), "total requests per"
             + " second; 0 = closed loop, as fast as answers come; when set, latency counts from each request's intended"
             + " send time").defaultValue("0");
-    static final CliOption<Integer> SIZE = CliOption.value("size", "B", ValueType.intRange(0, Integer.MAX_VALUE),
+    static final CliOption<Integer> SIZE = CliOption.value("size", "B", ValueType.intRange(0, LoadConfig.MAX_SIZE),
             "echo content bytes").defaultValue("13");
     static final CliOption<int[]> MIX = CliOption.value("mix", "E:A", ValueType.of("two weights E:A such as 1:0 or 9:1",
             LoadMain::weights), "echo to add ratio, e.g. 1:0, 9:1, 0:1").defaultValue("1:0");
@@ -262,6 +262,13 @@ public final class LoadMain {
         String hdrLog = line.get(HDR_LOG);
         if (hdrLog == null && line.isGiven(TAG)) {
             throw new UsageException("--tag names this generator in its --hdr-log: give --hdr-log FILE too");
+        }
+        if (OutputFiles.STDOUT.equals(hdrLog)) { // it wrote a file named '-', while --json - means stdout
+            throw new UsageException("invalid --hdr-log '-': expected a file (the log does not go to standard output)");
+        }
+        if (hdrLog != null && json != null && !json.equals(OutputFiles.STDOUT)
+                && Path.of(hdrLog).toAbsolutePath().normalize().equals(Path.of(json).toAbsolutePath().normalize())) {
+            throw new UsageException("--json and --hdr-log name the same file '" + json + "': one would overwrite the other");
         }
         return new Invocation(config, json, hdrLog == null ? null : OutputFiles.checkWritable("hdr-log", hdrLog),
                 hdrLog == null ? null : line.isGiven(TAG) ? line.get(TAG) : defaultTag());

@@ -1,6 +1,7 @@
 package dev.echo.it.probe;
 
 import dev.echo.cli.CommandSpec;
+import dev.echo.cli.OutputFiles;
 import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.UsageException;
 import dev.echo.core.HostPort;
@@ -73,7 +74,7 @@ public final class ProbeMain {
                 try {
                     Files.writeString(Path.of(parsed.json()), report.toJson(), StandardCharsets.UTF_8);
                 } catch (IOException e) {
-                    err.println(ProbeCommandLine.NAME + ": cannot write --json " + parsed.json() + ": " + e.getMessage());
+                    err.println(ProbeCommandLine.NAME + ": cannot write --json " + parsed.json() + ": " + OutputFiles.reason(e));
                     return EXIT_USAGE;
                 }
             }
