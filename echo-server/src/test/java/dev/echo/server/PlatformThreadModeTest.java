@@ -85,10 +85,8 @@ class PlatformThreadModeTest {
     @Test
     void aTlsClientQueuedBehindSilentOnesIsServedSoonAfterTheirDeadline(@TempDir Path dir) throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
-        ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key"))
-                .handshakeTimeout(Duration.ofSeconds(1)).build();
-        try (EchoServer server = TestServers.start(b -> b.threadMode(ThreadMode.platform(2)).tls(tls))) {
-            long tookMillis = servedBehindSilentClients(server, 10, echoOverTls(server, pki), () -> server.tlsStats().orElseThrow().handshakeFailures(HandshakeFailure.TIMEOUT) == 10,
+        try (EchoServer server = tlsOnThreads(pki, Duration.ofSeconds(1), 2)) {
+            long tookMillis = servedBehind(server, 10, new byte[0], echoOverTls(server, pki), tlsTimeouts(server, 10),
                     () -> server.tlsStats().toString());
             assertTrue(tookMillis <= 4_500, "expected the queued client served within 4.5 s, took " + tookMillis + " ms");
         }
@@ -143,7 +141,7 @@ class PlatformThreadModeTest {
         byte[] halfHello = new byte[5 + 100];
         System.arraycopy(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00}, 0, halfHello, 0, 5);
         try (EchoServer server = tlsOnThreads(pki, Duration.ofSeconds(1), 2)) {
-            long tookMillis = servedBehind(server, 10, halfHello, echoOverTls(server, pki), () -> server.tlsStats().orElseThrow().handshakeFailures(HandshakeFailure.TIMEOUT) == 10,
+            long tookMillis = servedBehind(server, 10, halfHello, echoOverTls(server, pki), tlsTimeouts(server, 10),
                     () -> server.tlsStats().toString());
             assertTrue(tookMillis <= 3_000, "expected the queued client served within 3 s, took " + tookMillis + " ms");
         }
@@ -198,6 +196,11 @@ class PlatformThreadModeTest {
                 return client.echo("behind");
             }
         };
+    }
+
+    /** True once {@code count} handshakes have timed out. */
+    private static BooleanSupplier tlsTimeouts(EchoServer server, int count) {
+        return () -> server.tlsStats().orElseThrow().handshakeFailures(HandshakeFailure.TIMEOUT) == count;
     }
 
     /** A TLS server on a pool of one platform thread. */
