@@ -80,6 +80,11 @@ final class MetricsConnection implements Runnable {
         return current != null && !VirtualThreadState.runnable(current);
     }
 
+    /** True once answered and our side shut: {@link Standing#DRAINING}, read without a system call. */
+    boolean draining() {
+        return draining;
+    }
+
     /**
      * Where this connection stands at the endpoint's connection bound at {@code nowNanos}, for
      * {@link MetricsEndpoint#victim}; a connection admitted less than {@code graceNanos} ago that has

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -222,20 +223,56 @@ class MetricsEndpointLimitsTest {
      */
     @Test
     void atTheBoundTheConnectionThatLosesLeastIsClosedTheOldestAmongEquals() {
-        record Candidate(String name, MetricsConnection.Standing standing) {
-        }
         List<Candidate> connections = new ArrayList<>();
         for (MetricsConnection.Standing standing : MetricsConnection.Standing.values()) {
             connections.add(0, new Candidate(standing.name().toLowerCase(Locale.ROOT), standing)); // later standings older
         }
         for (MetricsConnection.Standing expected : MetricsConnection.Standing.values()) {
-            Candidate chosen = MetricsEndpoint.victim(connections, Candidate::standing);
+            Candidate chosen = MetricsEndpoint.victim(connections, Candidate::draining, Candidate::standing);
             assertEquals(expected, chosen.standing(), "expected " + expected + " closed first among " + connections);
             connections.remove(chosen);
         }
         Candidate older = new Candidate("older holder", MetricsConnection.Standing.HOLDING);
         Candidate younger = new Candidate("younger holder", MetricsConnection.Standing.HOLDING);
-        assertEquals(older, MetricsEndpoint.victim(List.of(older, younger), Candidate::standing), "expected the oldest among equals");
+        assertEquals(older, MetricsEndpoint.victim(List.of(older, younger), Candidate::draining, Candidate::standing),
+                "expected the oldest among equals");
+    }
+
+    /**
+     * The choice runs on the accept thread for every newcomer of a flood, and a standing costs a system
+     * call: with the bound's 256 connections all held, as under 1,000 slow clients, it asked all 256
+     * for each newcomer. Asked oldest first, the first holder ends the search.
+     */
+    @Test
+    void atTheBoundTheSearchEndsAtTheFirstHolder() {
+        List<Candidate> connections = new ArrayList<>();
+        connections.add(new Candidate("newcomer", MetricsConnection.Standing.NEWCOMER));
+        for (int i = 0; i < MAX_CONNECTIONS; i++) {
+            connections.add(new Candidate("holder " + i, MetricsConnection.Standing.HOLDING));
+        }
+        AtomicInteger asked = new AtomicInteger();
+        Candidate chosen = MetricsEndpoint.victim(connections, Candidate::draining, c -> {
+            asked.incrementAndGet();
+            return c.standing();
+        });
+        assertEquals("holder 0", chosen.name(), "expected the oldest holder closed");
+        assertEquals(2, asked.get(), "expected the standings asked up to the first holder, not of all " + connections.size());
+
+        connections.add(new Candidate("draining", MetricsConnection.Standing.DRAINING));
+        asked.set(0);
+        chosen = MetricsEndpoint.victim(connections, Candidate::draining, c -> {
+            asked.incrementAndGet();
+            return c.standing();
+        });
+        assertEquals("draining", chosen.name(), "expected a draining connection closed before any holder, even the youngest");
+        assertEquals(0, asked.get(), "expected a draining connection found by its flag alone");
+    }
+
+    /** A connection as {@link MetricsEndpoint#victim} sees it. */
+    private record Candidate(String name, MetricsConnection.Standing standing) {
+        boolean draining() {
+            return standing == MetricsConnection.Standing.DRAINING;
+        }
     }
 
     /** What a real connection's standing is as its exchange goes: a newcomer, its request unread, answered and draining. */
