@@ -20,6 +20,9 @@ enum TlsFailure {
     CLOSED_IN_HANDSHAKE("the server closed the connection during the TLS handshake (not a TLS port, or it refused us"
             + " without saying why)"),
     UNKNOWN_CA("the server's certificate is not issued by a trusted CA (give its CA with --tls-ca)"),
+    // Two CAs of one name, as two runs of echo-certs make: the trusted one's key did not sign the chain.
+    CA_OF_THE_SAME_NAME("the server's certificate is not issued by a trusted CA: a trusted CA has its issuer's name"
+            + " but did not sign it (a CA made anew, as by another echo-certs run? give its CA with --tls-ca)"),
     HOSTNAME_MISMATCH("the server's certificate is not valid for %s (host name verification; --tls-server-name"
             + " names the expected name)"),
     SERVER_CERTIFICATE_EXPIRED("the server's certificate has expired (or is not valid yet)"),
@@ -74,6 +77,9 @@ enum TlsFailure {
                 && (v.getReason() == CertPathValidatorException.BasicReason.EXPIRED
                 || v.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID))) {
             return SERVER_CERTIFICATE_EXPIRED.line;
+        }
+        if (t instanceof CertPathValidatorException v && v.getReason() == CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
+            return CA_OF_THE_SAME_NAME.line;
         }
         if (!(t instanceof SSLException || t instanceof EOFException
                 || t instanceof java.security.cert.CertificateException || t instanceof CertPathValidatorException

@@ -116,6 +116,18 @@ class ClientTlsTest {
         }
     }
 
+    /** Certificates made anew on the server while the client keeps the old CA file: the names match, the keys do not. */
+    @Test
+    void aCertificateFromAnotherCaOfTheTrustedCasNameIsRefusedSayingSo() throws Exception {
+        ClientTls trustingTwin = ClientTls.builder().trustedCa(pki.twinCaPem).build();
+        try (TestTlsServer server = TestTlsServer.tls(pki.serverPem, pki.serverKey, null)) {
+            IOException e = handshakeFailure(trustingTwin, server, "localhost");
+            assertEquals("the server's certificate is not issued by a trusted CA: a trusted CA has its issuer's name"
+                    + " but did not sign it (a CA made anew, as by another echo-certs run? give its CA with --tls-ca)",
+                    e.getMessage());
+        }
+    }
+
     @Test
     void theJdkCasDoNotTrustATestCa() throws Exception {
         try (TestTlsServer server = TestTlsServer.tls(pki.serverPem, pki.serverKey, null)) {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Certificates for echo-core's TLS tests, made with the JDK's keytool (echo-core cannot use echo-certs,
  * which is built on it): a CA, a server certificate it issued for localhost and 127.0.0.1, an expired
- * one, a client certificate and an expired one, and a self-signed "stranger" that no one trusts. PEM files in one
+ * one, a client certificate and an expired one, a self-signed "stranger" that no one trusts, and a "twin" CA of
+ * the CA's name but its own key, as a second run of echo-certs makes. PEM files in one
  * directory; private keys as PKCS#8.
  */
 final class KeytoolPki {
@@ -31,6 +32,7 @@ final class KeytoolPki {
     final Path expiredClientPem;
     final Path strangerPem;
     final Path strangerKey;
+    final Path twinCaPem;
 
     private KeytoolPki(Path dir) {
         this.dir = dir;
@@ -43,6 +45,7 @@ final class KeytoolPki {
         this.expiredClientPem = dir.resolve("expired-client.pem");
         this.strangerPem = dir.resolve("stranger.pem");
         this.strangerKey = dir.resolve("stranger.key");
+        this.twinCaPem = dir.resolve("twin-ca.pem");
     }
 
     /** Writes everything into {@code dir}; three keytool chains at once, about 5 s on a busy machine. */
@@ -61,7 +64,12 @@ final class KeytoolPki {
             pki.keytool("-exportcert", "-rfc", "-alias", "stranger", "-keystore", "stranger.p12", "-file", "stranger.pem");
             pki.exportKey("stranger");
         });
-        CompletableFuture.allOf(ca, server, client, stranger).get(120, TimeUnit.SECONDS);
+        CompletableFuture<Void> twin = run(() -> {
+            pki.keytool("-genkeypair", "-alias", "twin", "-keystore", "twin-ca.p12", "-dname", "CN=echo test CA",
+                    "-ext", "bc:c", "-validity", "3");
+            pki.keytool("-exportcert", "-rfc", "-alias", "twin", "-keystore", "twin-ca.p12", "-file", "twin-ca.pem");
+        });
+        CompletableFuture.allOf(ca, server, client, stranger, twin).get(120, TimeUnit.SECONDS);
         CompletableFuture<Void> issued = run(() -> {
             pki.keytool("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-infile", "server.csr", "-outfile",
                     "server-only.pem", "-rfc", "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "3");
