@@ -38,8 +38,10 @@ class ServerProcessIT {
             AtomicLong closed = new AtomicLong();
             AtomicLong reset = new AtomicLong();
             int clients = 50;
+            AtomicLong connected = new AtomicLong();
             Parallel.Running load = Parallel.start(clients, Duration.ofSeconds(60), i -> {
                 try (EchoConnection client = Clients.connect(port)) {
+                    connected.incrementAndGet();
                     for (int r = 0; r < 1_000_000; r++) {
                         try {
                             Conversation.exchange(client, i, r, tally);
@@ -61,8 +63,10 @@ class ServerProcessIT {
                 }
             });
 
-            Await.until("1,000 answers before SIGTERM", Duration.ofSeconds(30), () -> tally.correct.get() >= 1_000,
-                    () -> tally + "; " + server.describe());
+            // Every client connected first: one whose thread had not run yet would find the port closed.
+            Await.until("all " + clients + " clients connected and 1,000 answers before SIGTERM", Duration.ofSeconds(30),
+                    () -> connected.get() == clients && tally.correct.get() >= 1_000,
+                    () -> connected + " connected, " + tally + "; " + server.describe());
             long start = System.nanoTime();
             server.terminate();
             int exit = server.awaitExit(Duration.ofSeconds(15));

@@ -49,10 +49,15 @@ class ShutdownUnderLoadIT {
             outcomes.put(outcome, new AtomicLong());
         }
         Queue<String> resets = new ConcurrentLinkedQueue<>();
+        AtomicLong connected = new AtomicLong();
+        // Every client connected before close(), not only 2,000 answers: on a busy machine a CI run
+        // closed the server with 75 clients' threads not yet run, whose connects were then refused.
         ShutdownRun run = ShutdownRun.closeAmid(b -> b.shutdownGrace(GRACE).threadMode(ThreadMode.parse(threads)),
-                CLIENTS, Duration.ofSeconds(60), (port, i) -> talkUntilTheEnd(port, i, outcomes, resets),
-                load -> Await.until("2,000 answers before close()", Duration.ofSeconds(30),
-                        () -> outcomes.get(Outcome.ANSWERED).get() >= 2_000, outcomes::toString),
+                CLIENTS, Duration.ofSeconds(60), (port, i) -> talkUntilTheEnd(port, i, connected, outcomes, resets),
+                load -> Await.until("all " + CLIENTS + " clients connected and 2,000 answers before close()",
+                        Duration.ofSeconds(30),
+                        () -> connected.get() == CLIENTS && outcomes.get(Outcome.ANSWERED).get() >= 2_000,
+                        () -> connected + " connected, " + outcomes),
                 outcomes::toString);
         int port = run.server().port();
         run.clients().assertAllSucceeded("clients to see only clean outcomes " + outcomes);
@@ -75,9 +80,10 @@ class ShutdownUnderLoadIT {
     }
 
     /** Batches of pipelined requests until the server ends the connection; every answer is checked. */
-    private static void talkUntilTheEnd(int port, int clientId, Map<Outcome, AtomicLong> outcomes,
+    private static void talkUntilTheEnd(int port, int clientId, AtomicLong connected, Map<Outcome, AtomicLong> outcomes,
                                         Queue<String> resets) throws IOException {
         try (EchoConnection client = Clients.connect(port)) {
+            connected.incrementAndGet();
             for (int batch = 0; batch < 1_000_000; batch++) {
                 List<ClientMessage> sent = new ArrayList<>(BATCH);
                 for (int k = 0; k < BATCH; k++) {
