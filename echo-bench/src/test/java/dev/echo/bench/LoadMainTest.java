@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.core.Framing;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -107,6 +110,20 @@ class LoadMainTest {
         assertTrue(help.out().lines().allMatch(l -> l.length() <= 100 && !l.endsWith(" ")), "at most 100 columns:\n" + help.out());
         LoadMainRun version = LoadMainRun.of((tool + " -V").strip().split(" "));
         assertTrue(version.out().matches(java.util.regex.Pattern.quote(name) + " \\S+\\R"), version.out());
+    }
+
+    /**
+     * A log file that takes nothing (a full disk; Linux's /dev/full) is told before the run, with the
+     * system's reason: it was told after the run, as "cannot write the HdrHistogram log /dev/full".
+     */
+    @Test
+    void anHdrLogThatTakesNothingIsToldBeforeTheRunWithTheReason() {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs Linux's /dev/full");
+        // Port 1: nothing listens there, so a run that started would say so instead.
+        LoadMainRun run = LoadMainRun.of("--port", "1", "--duration", "1s", "--hdr-log", "/dev/full");
+        assertEquals("echo-load: cannot write --hdr-log '/dev/full': No space left on device", run.err().strip());
+        assertEquals(1, run.code(), "expected exit 1, as for any file that cannot be written");
+        assertEquals("", run.out(), "expected no run");
     }
 
     @Test

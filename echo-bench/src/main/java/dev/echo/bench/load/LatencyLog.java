@@ -1,8 +1,11 @@
 package dev.echo.bench.load;
 
+import dev.echo.cli.OutputFiles;
 import java.io.Closeable;
 import java.io.FileNotFoundException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,13 +27,15 @@ import org.HdrHistogram.HistogramLogWriter;
  */
 public final class LatencyLog implements Closeable {
     private final Path file;
+    private final FirstFailureKept output;
     private final PrintStream stream;
     private final HistogramLogWriter writer;
     private final String tag;
 
-    private LatencyLog(Path file, PrintStream stream, String tag) {
+    private LatencyLog(Path file, FirstFailureKept output, String tag) {
         this.file = file;
-        this.stream = stream;
+        this.output = output;
+        this.stream = new PrintStream(output, false, StandardCharsets.UTF_8);
         this.writer = new HistogramLogWriter(stream);
         this.tag = tag;
     }
@@ -44,8 +49,7 @@ public final class LatencyLog implements Closeable {
      */
     public static LatencyLog create(Path file, String tag, LoadConfig config) throws IOException {
         RunTotals.checkTag(tag);
-        LatencyLog log = new LatencyLog(file, new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8),
-                tag);
+        LatencyLog log = new LatencyLog(file, new FirstFailureKept(Files.newOutputStream(file)), tag);
         long now = System.currentTimeMillis();
         log.writer.outputComment("echo-load generator " + tag + ": latency in nanoseconds, one interval a second of"
                 + " the measured window, " + (config.openLoop()
@@ -57,6 +61,12 @@ public final class LatencyLog implements Closeable {
         log.writer.outputStartTime(now);
         log.writer.outputBaseTime(now);
         log.writer.outputLegend();
+        // Flushed now, so that a file that takes nothing (a full disk, /dev/full) is told before the
+        // run, not after it.
+        if (log.stream.checkError()) {
+            log.stream.close();
+            throw log.output.first;
+        }
         return log;
     }
 
@@ -86,7 +96,61 @@ public final class LatencyLog implements Closeable {
     public void close() throws IOException {
         stream.close();
         if (stream.checkError()) {
-            throw new IOException("cannot write the HdrHistogram log " + file);
+            IOException first = output.first;
+            throw new IOException("cannot write the HdrHistogram log " + file
+                    + (first == null ? "" : ": " + OutputFiles.reason(first)), first);
+        }
+    }
+
+    /** The file's stream, keeping the first failure, which the PrintStream above it swallows. */
+    private static final class FirstFailureKept extends FilterOutputStream {
+        private IOException first;
+
+        FirstFailureKept(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw kept(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len); // not FilterOutputStream's byte-at-a-time loop
+            } catch (IOException e) {
+                throw kept(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw kept(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw kept(e);
+            }
+        }
+
+        private IOException kept(IOException e) {
+            if (first == null) {
+                first = e;
+            }
+            return e;
         }
     }
 
