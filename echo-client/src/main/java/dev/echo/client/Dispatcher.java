@@ -194,8 +194,7 @@ final class Dispatcher {
         boolean release = request.leaveQueue();
         try {
             if (request.ended()) {
-                counters.lateAnswer(); // it timed out; its answer is dropped here, never given to another
-                return null;
+                return lateAnswer(connection, request, value);
             }
             budget.deposit();
             return completeIfItsOwn(connection, request, value);
@@ -214,8 +213,16 @@ final class Dispatcher {
         boolean release = request.leaveQueue();
         try {
             if (request.ended()) {
-                counters.lateAnswer(); // it timed out; its answer is dropped here, never given to another
-                return null;
+                if (answer.hasError()) {
+                    counters.lateAnswer(); // an error answer cannot be told from another request's
+                    return null;
+                }
+                Object value = request.kind.valueOf(answer);
+                if (value == null) {
+                    counters.lateAnswer();
+                    return wrongKind(connection, request, answer);
+                }
+                return lateAnswer(connection, request, value);
             }
             budget.deposit();
             if (answer.hasError()) {
@@ -231,8 +238,7 @@ final class Dispatcher {
             }
             Object value = request.kind.valueOf(answer);
             if (value == null) {
-                String why = connection.endpoint + ": expected an " + request.what() + " answer, got "
-                        + answer.getMessageCase();
+                String why = wrongKind(connection, request, answer);
                 fail(request, new BadAnswerException(why), true);
                 return why;
             }
@@ -245,6 +251,32 @@ final class Dispatcher {
     }
 
     /**
+     * The answer of {@code request}, which ended already (timed out), is dropped here, never given to
+     * another. It is checked all the same: a server that skipped an answer has every later one off by
+     * one, and taking the next request's answer as this one's late answer would go on giving each
+     * request its successor's. Returns null, or why the connection must close.
+     *
+     * @param value the answer's value, of the request's kind
+     */
+    private String lateAnswer(Connection connection, Request<?> request, Object value) {
+        counters.lateAnswer();
+        if (request.answeredBy(value)) {
+            return null;
+        }
+        return connection.endpoint + ": answered " + describeValue(value) + " to " + request.describe()
+                + ", which had timed out: an answer meant for another request (answered twice or out of order)";
+    }
+
+    /** Why the connection must close after {@code answer}, not of {@code request}'s kind. */
+    private static String wrongKind(Connection connection, Request<?> request, ServerMessage answer) {
+        return connection.endpoint + ": expected an " + request.what() + " answer, got " + answer.getMessageCase();
+    }
+
+    private static String describeValue(Object value) {
+        return value instanceof String text ? "echo " + Messages.describe(text) : "add_response " + value;
+    }
+
+    /**
      * Null if {@code value} can be {@code request}'s own answer; else fails it and returns why the
      * connection must close: its answers are off by one or more, so none after it can be trusted.
      */
@@ -252,8 +284,7 @@ final class Dispatcher {
         if (request.answeredBy(value)) {
             return null;
         }
-        String why = connection.endpoint + ": answered " + (value instanceof String text ? "echo " + Messages.describe(text)
-                : "add_response " + value) + " to " + request.describe()
+        String why = connection.endpoint + ": answered " + describeValue(value) + " to " + request.describe()
                 + ": an answer meant for another request (answered twice or out of order)";
         fail(request, new BadAnswerException(why), true);
         return why;

@@ -87,4 +87,41 @@ class MisorderedAnswersTest {
             assertInstanceOf(BadAnswerException.class, e.getCause());
         }
     }
+    /**
+     * A server that never answers one request, after an earlier answer came back on the connection
+     * (so that its timeout does not replace the connection): the next request's answer was taken as
+     * the timed-out one's late answer and dropped unchecked, and every later request got its
+     * successor's answer or timed out, the connection never replaced (an attacker's finding).
+     */
+    @Test
+    void anAnswerSkippedByTheServerIsNotTakenAsTheTimedOutRequestsLateAnswer() throws Exception {
+        try (FakeServer skipping = new FakeServer(request -> {
+                if (request.hasAddRequest()) {
+                    return Messages.sum(request.getAddRequest().getA() + request.getAddRequest().getB());
+                }
+                String text = request.getEchoMessage().getContent();
+                if (text.equals("skipped")) {
+                    return null;
+                }
+                if (text.equals("slow")) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(300).toNanos()); // answered after 'skipped' was written
+                }
+                return Messages.echoAnswer(text);
+            });
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(skipping.port())
+                     .requestTimeout(Duration.ofSeconds(1)).build())) {
+            CompletableFuture<String> slow = client.echoAsync("slow");
+            CompletableFuture<String> skipped = client.echoAsync("skipped");
+            assertEquals("slow", slow.get(30, TimeUnit.SECONDS));
+            ExecutionException timedOut = assertThrows(ExecutionException.class, () -> skipped.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(RequestTimeoutException.class, timedOut.getCause());
+            assertEquals(1, skipping.accepted.get(), "the connection is not replaced at the timeout: an answer came back since");
+
+            assertEquals(3, client.add(1, 2), "the next request's answer, not given to the timed-out one, nor lost");
+            assertEquals("next", client.echo("next"));
+            assertEquals("and the next", client.echo("and the next"));
+            assertEquals(2, skipping.accepted.get(), "the connection whose answers were off by one replaced");
+            assertEquals(1, client.stats().lateAnswers(), "the answer checked against the timed-out request: " + client.stats());
+        }
+    }
 }
