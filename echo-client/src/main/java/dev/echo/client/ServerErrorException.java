@@ -1,5 +1,6 @@
 package dev.echo.client;
 
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import java.util.Objects;
 
@@ -7,7 +8,9 @@ import java.util.Objects;
  * The server answered a request with an {@link ErrorResponse}. The connection stays usable. An
  * {@link EchoClient} never retries these, except {@code SHUTTING_DOWN} (the server did not execute
  * the request), which it sends again elsewhere and reports only when it cannot. The message is
- * {@code CODE: detail}, for example {@code ADD_OVERFLOW: 2147483647 + 1 overflows int32}.
+ * {@code CODE: detail}, for example {@code ADD_OVERFLOW: 2147483647 + 1 overflows int32}, its control
+ * characters written as {@link Messages#printable} does (a log or a terminal is where it ends up);
+ * {@link #detail()} is the server's text as sent.
  */
 public final class ServerErrorException extends EchoClientException {
     private static final long serialVersionUID = 1L;
@@ -22,7 +25,8 @@ public final class ServerErrorException extends EchoClientException {
     }
 
     private ServerErrorException(ErrorResponse.Code code, int codeNumber, String detail) {
-        super(describe(Objects.requireNonNull(code, "code"), codeNumber) + ": " + Objects.requireNonNull(detail, "detail"));
+        super(describe(Objects.requireNonNull(code, "code"), codeNumber) + ": "
+                + Messages.printable(Objects.requireNonNull(detail, "detail")));
         this.code = code;
         this.codeNumber = codeNumber;
         this.detail = detail;

@@ -107,6 +107,18 @@ class EchoClientTest {
         }
     }
 
+    /** A server's error detail ends up in logs and on terminals: escaped in the message, as sent in {@code detail()}. */
+    @Test
+    void aServersErrorDetailIsEscapedInTheMessageAndKeptInDetail() throws Exception {
+        String detail = "busy\u001b[2J\r\nFORGED";
+        try (FakeServer forging = new FakeServer(request -> Messages.error(ErrorResponse.Code.ADD_OVERFLOW, detail));
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(forging.port()).build())) {
+            ServerErrorException e = assertThrows(ServerErrorException.class, () -> client.add(1, 2));
+            assertEquals("ADD_OVERFLOW: busy\\u001b[2J\\u000d\\u000aFORGED", e.getMessage());
+            assertEquals(detail, e.detail());
+        }
+    }
+
     @Test
     void aServerRestartedOnTheSamePortUnderLoadCostsNoCall() throws Exception {
         EchoServer first = start(0);

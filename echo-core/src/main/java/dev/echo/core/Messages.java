@@ -6,6 +6,7 @@ import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.EchoMessage;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
+import java.util.Locale;
 
 /**
  * Every request and answer of the protocol, built in one place, and described the same way in
@@ -62,15 +63,40 @@ public final class Messages {
         return switch (answer.getMessageCase()) {
             case ECHO_MESSAGE -> "echo " + describe(answer.getEchoMessage().getContent());
             case ADD_RESPONSE -> "add_response " + answer.getAddResponse().getResult();
-            case ERROR -> "error " + answer.getError().getCode() + " '" + answer.getError().getDetail() + "'";
+            case ERROR -> "error " + answer.getError().getCode() + " '" + printable(answer.getError().getDetail()) + "'";
             case MESSAGE_NOT_SET -> "an empty answer";
         };
     }
 
-    /** Short texts whole and quoted; long ones as their start and their length. */
+    /**
+     * Short texts whole and quoted; long ones as their start and their length; control characters
+     * as {@link #printable} writes them, since the text may be a peer's and end up in a log or on a
+     * terminal.
+     */
     public static String describe(String text) {
         return text.length() <= DESCRIBED_TEXT_CHARS
-                ? "'" + text + "'"
-                : "'" + text.substring(0, 24) + "...' (" + text.length() + " chars)";
+                ? "'" + printable(text) + "'"
+                : "'" + printable(text.substring(0, 24)) + "...' (" + text.length() + " chars)";
+    }
+
+    /**
+     * {@code text} with every control character (ESC, BEL, CR, LF, C1 ...) written as a backslash, u and
+     * four hex digits: text from a peer, which must not move a terminal's cursor, retitle it or forge
+     * a second line of a log.
+     */
+    public static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                if (out == null) {
+                    out = new StringBuilder(text.length() + 16).append(text, 0, i);
+                }
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 }

@@ -54,4 +54,18 @@ class AnswerCheckTest {
     void longTextsAreDescribedByTheirStartAndLength() {
         assertEquals("echo 'aaaaaaaaaaaaaaaaaaaaaaaa...' (100 chars)", Messages.describe(Messages.echo("a".repeat(100))));
     }
+
+    /**
+     * A peer's text goes into logs and onto terminals: a server's echo answer in the client's "answered
+     * ... to ..." line once retitled the terminal and forged a second line (an attacker's finding).
+     */
+    @Test
+    void aPeersControlCharactersAreDescribedAsEscapes() {
+        String forged = "\u001b]0;PWNED\u0007\u001b[31mRED\r\nFORGED";
+        assertEquals("echo '\\u001b]0;PWNED\\u0007\\u001b[31mRED\\u000d\\u000aFORGED'",
+                Messages.describe(Messages.echoAnswer(forged)));
+        assertEquals("error ADD_OVERFLOW 'a\\u000ab'", Messages.describe(Messages.error(Code.ADD_OVERFLOW, "a\nb")));
+        assertEquals("'\\u001b" + "a".repeat(23) + "...' (100 chars)", Messages.describe("\u001b" + "a".repeat(99)));
+        assertEquals("plain text stays itself", Messages.printable("plain text stays itself"));
+    }
 }

@@ -53,26 +53,6 @@ sealed interface Output permits TextOutput, JsonOutput {
         return ServerErrorException.describe(error.getCode(), error.getCodeValue());
     }
 
-    /**
-     * {@code text} with every control character (ESC, BEL, CR, LF, C1 ...) written as a backslash, u and four hex digits:
-     * text from a server, which must not move the cursor, retitle the terminal or forge a second line.
-     */
-    static String printable(String text) {
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                if (out == null) {
-                    out = new StringBuilder(text.length() + 16).append(text, 0, i);
-                }
-                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else if (out != null) {
-                out.append(c);
-            }
-        }
-        return out == null ? text : out.toString();
-    }
-
     /** {@code 0.21 ms}. */
     static String millis(long nanos) {
         return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);

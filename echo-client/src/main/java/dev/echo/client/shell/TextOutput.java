@@ -1,5 +1,6 @@
 package dev.echo.client.shell;
 
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import java.io.PrintWriter;
@@ -51,7 +52,7 @@ record TextOutput(PrintWriter answers, PrintWriter notices, boolean timings, boo
 
     /** {@code error ADD_OVERFLOW: 2147483647 + 1 overflows int32} and {@code suffix}. */
     private Outcome error(ErrorResponse error, String suffix) {
-        (errorsApart ? notices : answers).println("error " + Output.code(error) + ": " + Output.printable(error.getDetail()) + suffix);
+        (errorsApart ? notices : answers).println("error " + Output.code(error) + ": " + Messages.printable(error.getDetail()) + suffix);
         return Outcome.SERVER_ERROR;
     }
 
