@@ -9,6 +9,7 @@ import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One resolved server address and its connection: opens it, and after it ends or fails to open,
@@ -135,10 +136,12 @@ final class Address {
 
     /** Equal jitter: half the exponential delay, plus a random part of the other half. */
     private long backoffMillis(int failures) {
-        long base = dispatcher.config.reconnectDelay().toMillis();
-        long max = dispatcher.config.maxReconnectDelay().toMillis();
-        long delay = base << Math.min(failures - 1, 20);
-        delay = Math.max(1, Math.min(max, delay));
+        // Saturated, as the request deadline: an absurd delay means waiting, not an overflow.
+        long base = TimeUnit.MILLISECONDS.convert(dispatcher.config.reconnectDelay());
+        long max = TimeUnit.MILLISECONDS.convert(dispatcher.config.maxReconnectDelay());
+        int doublings = Math.min(failures - 1, 20);
+        long delay = base > max >> doublings ? max : base << doublings;
+        delay = Math.max(1, delay);
         return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
     }
 

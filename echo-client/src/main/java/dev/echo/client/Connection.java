@@ -56,6 +56,8 @@ final class Connection {
     private final CountDownLatch readerEnded = new CountDownLatch(1);
     /** How long a failed TLS write leaves the reader to read the alert that may explain it. */
     private static final long ALERT_WAIT_MILLIS = 1_000;
+    /** How long a server that said SHUTTING_DOWN may keep the connection open. */
+    static final long DRAIN_WAIT_MILLIS = 1_000;
 
     Connection(Dispatcher dispatcher, Address address, ClientTls.Connected connected) throws IOException {
         this.dispatcher = dispatcher;
@@ -128,9 +130,18 @@ final class Connection {
         awaiting.forEach(action);
     }
 
-    /** The server said SHUTTING_DOWN: it will end this connection; new requests go elsewhere. */
+    /**
+     * The server said SHUTTING_DOWN: it will end this connection; new requests go elsewhere. The
+     * address opens no other connection until this one ends, so one the server keeps open is closed
+     * after {@link #DRAIN_WAIT_MILLIS}: a server that held it made every later call time out, never
+     * written, "(closing)" (an attacker's finding). Ours closes at once after the answer.
+     */
     void drain() {
-        usable = false;
+        if (usable) {
+            usable = false;
+            dispatcher.later(DRAIN_WAIT_MILLIS, () -> abandon(endpoint + ": said SHUTTING_DOWN and kept the connection"
+                    + " open for " + DRAIN_WAIT_MILLIS + " ms; closed"));
+        }
     }
 
     /** Closes the socket; the reader then hands back what is queued. Any thread; idempotent; never waits on the peer. */

@@ -222,4 +222,9 @@ public final class EchoClient implements AutoCloseable {
                 + (isClosed() ? ", closed" : "") + "]";
     }
 
+
+    /** For tests: see {@link Dispatcher#waitingForConnection()}. */
+    int waitingForConnection() {
+        return dispatcher.waitingForConnection();
+    }
 }

@@ -107,6 +107,19 @@ class EchoClientTest {
         }
     }
 
+    /** As on the server, an absurdly long timeout means waiting: three centuries made connect() and close() throw. */
+    @Test
+    void hugeDurationsMeanWaitingNotOverflowing() throws Exception {
+        Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+        try (FakeServer server = new FakeServer(request -> Messages.echoAnswer(request.getEchoMessage().getContent()))) {
+            EchoClient client = EchoClient.connect(ClientConfig.builder().port(server.port())
+                    .requestTimeout(forever).closeTimeout(forever).build());
+            assertEquals("patient", client.echo("patient"));
+            client.close(); // nothing outstanding: returns at once
+            assertThrows(ClientClosedException.class, () -> client.echo("after close"), "closed, not failed to close");
+        }
+    }
+
     /** A server's error detail ends up in logs and on terminals: escaped in the message, as sent in {@code detail()}. */
     @Test
     void aServersErrorDetailIsEscapedInTheMessageAndKeptInDetail() throws Exception {
@@ -261,6 +274,105 @@ class EchoClientTest {
             }
         } finally {
             server.close();
+        }
+    }
+
+    /**
+     * Calls that time out waiting for a connection leave the queue of those waiting: through an outage
+     * they piled up there, about a kilobyte each, until a connection came (300 MiB after 300,000 calls,
+     * an attacker saw).
+     */
+    @Test
+    void callsThatTimedOutWaitingForAConnectionDoNotPileUp() throws Exception {
+        EchoServer server = start(0);
+        try (EchoClient client = EchoClient.connect(ClientConfig.builder().port(server.port())
+                .requestTimeout(Duration.ofMillis(100)).build())) {
+            assertEquals("up", client.echo("up"));
+            server.close();
+            Await.until("the client sees the server gone", Duration.ofSeconds(10),
+                    () -> client.stats().connections() == 0);
+            for (int round = 0; round < 10; round++) {
+                List<CompletableFuture<String>> calls = new ArrayList<>();
+                for (int i = 0; i < 500; i++) {
+                    calls.add(client.echoAsync("nowhere " + i));
+                }
+                for (CompletableFuture<String> call : calls) {
+                    ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(20, TimeUnit.SECONDS));
+                    assertInstanceOf(RequestTimeoutException.class, e.getCause());
+                }
+            }
+            Await.until("the 5,000 timed-out calls gone from the queue", Duration.ofSeconds(10),
+                    () -> client.waitingForConnection() == 0, () -> client.waitingForConnection() + " still queued");
+        } finally {
+            server.close();
+        }
+    }
+
+    /**
+     * A call that found no connection raced close(): added to the queue of those waiting just after
+     * close() emptied it, with its deadline task dropped by the timer's shutdown, it never ended (5
+     * rounds in 100, an attacker saw; the blocking calls would wait for ever).
+     */
+    @Test
+    void everyCallRacingCloseEnds() throws Exception {
+        // Accepts and closes at once: connect() succeeds, and then there is no connection to go to.
+        try (ServerSocket closing = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!closing.isClosed()) {
+                    try {
+                        closing.accept().close();
+                    } catch (IOException e) {
+                        // closed
+                    }
+                }
+            });
+            for (int round = 0; round < 40; round++) {
+                EchoClient client = EchoClient.connect(ClientConfig.builder().port(closing.getLocalPort())
+                        .requestTimeout(Duration.ofSeconds(2)).closeTimeout(Duration.ZERO)
+                        .reconnectDelay(Duration.ofSeconds(1)).maxReconnectDelay(Duration.ofSeconds(1)).build());
+                Await.until("no connection", Duration.ofSeconds(10), () -> client.stats().connections() == 0);
+                List<CompletableFuture<String>> calls = new CopyOnWriteArrayList<>();
+                List<Thread> callers = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    callers.add(Thread.ofPlatform().start(() -> {
+                        for (int i = 0; i < 100; i++) {
+                            calls.add(client.echoAsync("racing " + i));
+                        }
+                    }));
+                }
+                client.close();
+                for (Thread caller : callers) {
+                    caller.join();
+                }
+                for (CompletableFuture<String> call : calls) {
+                    int r = round;
+                    ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS),
+                            () -> "round " + r + ": a call that never ended");
+                    assertInstanceOf(EchoClientException.class, e.getCause());
+                }
+            }
+        }
+    }
+
+    /**
+     * A server that answers SHUTTING_DOWN and keeps the connection open: the client opened no other
+     * connection until that one ended, and every call timed out, never written (an attacker's finding).
+     */
+    @Test
+    void aConnectionKeptOpenAfterShuttingDownIsLeftForANewOne() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        try (FakeServer holding = new FakeServer(request -> requests.incrementAndGet() == 1
+                ? Messages.error(ErrorResponse.Code.SHUTTING_DOWN, "stopping (but keeping the connection)")
+                : Messages.echoAnswer(request.getEchoMessage().getContent()));
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(holding.port())
+                     .requestTimeout(Duration.ofSeconds(5)).build())) {
+            long start = System.nanoTime();
+            assertEquals("again", client.echo("again"), "sent again, on a new connection");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= Connection.DRAIN_WAIT_MILLIS - 50, "the old connection left after its wait, took " + millis + " ms");
+            assertEquals(2, holding.accepted.get(), "a second connection");
+            assertEquals(1, client.stats().retried(), "the refused call sent again: " + client.stats());
+            assertEquals("and on", client.echo("and on"));
         }
     }
 

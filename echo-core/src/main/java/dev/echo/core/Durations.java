@@ -41,6 +41,10 @@ public final class Durations {
 
     /** The shortest exact form that {@link #parse} reads back: {@code 5m}, {@code 30s}, {@code 250ms}. */
     public static String format(Duration duration) {
+        if (duration.getSeconds() > Long.MAX_VALUE / 1000 - 1) {
+            // Past what milliseconds hold (a client's "wait for ever", Duration.ofSeconds(Long.MAX_VALUE)).
+            return duration.getSeconds() + "s";
+        }
         long millis = duration.toMillis();
         if (millis != 0 && millis % 3_600_000 == 0) {
             return millis / 3_600_000 + "h";

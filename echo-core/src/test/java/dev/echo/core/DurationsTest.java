@@ -29,6 +29,8 @@ class DurationsTest {
         assertEquals("5m", Durations.format(Duration.ofMinutes(5)), "5 minutes");
         assertEquals("1500ms", Durations.format(Duration.ofMillis(1500)), "1.5 seconds");
         assertEquals("0s", Durations.format(Duration.ZERO), "zero");
+        assertEquals(Long.MAX_VALUE + "s", Durations.format(Duration.ofSeconds(Long.MAX_VALUE)),
+                "past what milliseconds hold: in seconds, not an ArithmeticException");
     }
 
     @ParameterizedTest
