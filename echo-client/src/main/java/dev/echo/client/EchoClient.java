@@ -159,9 +159,11 @@ public final class EchoClient implements AutoCloseable {
      * replaced once nothing was answered on it for a request timeout, which ends the wait; a server
      * that still answers now and then but takes bytes slowly can hold it longer, past the request's
      * deadline, by which its future has failed all the same).
+     *
+     * @throws IllegalArgumentException if {@code text} holds an unpaired surrogate (it has no UTF-8 form)
      */
     public CompletableFuture<String> echoAsync(String text) {
-        return dispatcher.submit(Objects.requireNonNull(text, "text"), 0, 0, AnswerKind.ECHO);
+        return dispatcher.submit(EchoTexts.sendable(text), 0, 0, AnswerKind.ECHO);
     }
 
     /**

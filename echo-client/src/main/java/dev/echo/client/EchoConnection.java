@@ -60,6 +60,7 @@ public final class EchoConnection implements AutoCloseable {
     private final Socket tcp;
     /** True while a write is under way: under TLS, a close must not wait for it (see {@link #close()}). */
     private volatile boolean writing;
+    private final AnswerDeadlineInputStream input;
     private final FrameReader reader;
     private final FrameWriter writer;
     private volatile boolean open = true;
@@ -71,7 +72,8 @@ public final class EchoConnection implements AutoCloseable {
         this.endpoint = config.endpoint();
         this.socket = socket;
         this.tcp = tcp;
-        this.reader = config.framing().newReader(socket.getInputStream(), config.maxFrameBytes());
+        this.input = new AnswerDeadlineInputStream(socket);
+        this.reader = config.framing().newReader(input, config.maxFrameBytes());
         this.writer = config.framing().newWriter(socket.getOutputStream());
     }
 
@@ -133,11 +135,12 @@ public final class EchoConnection implements AutoCloseable {
     /**
      * Sends {@code text} and returns the server's echo of it.
      *
+     * @throws IllegalArgumentException if {@code text} holds an unpaired surrogate (it has no UTF-8 form)
      * @throws ServerErrorException if the server answers with an error
      * @throws IOException on a connection failure, a timeout or an answer of the wrong kind
      */
     public String echo(String text) throws IOException {
-        ServerMessage answer = call(Messages.echo(Objects.requireNonNull(text, "text")));
+        ServerMessage answer = call(Messages.echo(EchoTexts.sendable(text)));
         return switch (answer.getMessageCase()) {
             case ECHO_MESSAGE -> answer.getEchoMessage().getContent();
             case ERROR -> throw ServerErrorException.of(answer.getError());
@@ -212,7 +215,7 @@ public final class EchoConnection implements AutoCloseable {
 
     /**
      * Flushes, then waits for the next answer, in request order. Error answers are returned, not
-     * thrown. Blocks for at most the read timeout.
+     * thrown. Blocks for at most the read timeout, however the answer's bytes arrive.
      *
      * @throws ConnectionClosedException if the server closed the connection at a frame boundary
      * @throws IOException {@code host:port: no answer within 30s}, a broken frame, or a connection
@@ -220,6 +223,7 @@ public final class EchoConnection implements AutoCloseable {
      */
     public ServerMessage receive() throws IOException {
         flush();
+        input.startAnswer(config.readTimeout());
         int length;
         try {
             length = reader.nextFrame();

@@ -120,6 +120,29 @@ class EchoClientTest {
         }
     }
 
+    /**
+     * A text with an unpaired surrogate has no UTF-8 form: protobuf sent '?' for it, and the echo was
+     * taken for another request's answer, the connection closed as the server's fault (an attacker's
+     * finding). It is the caller's mistake, told before anything is sent; a pair is one character.
+     */
+    @Test
+    void aTextWithAnUnpairedSurrogateIsRefusedBeforeItIsSent() throws Exception {
+        EchoServer server = start(0);
+        try (EchoClient client = EchoClient.connect(to(server.port()).build());
+             EchoConnection connection = EchoConnection.connect("127.0.0.1", server.port())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client.echo("a\uD800b"));
+            assertEquals("text has an unpaired surrogate \\ud800 at index 1 of 3: it has no UTF-8 form to send", e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> client.echoAsync("\uDC00"), "a low one alone");
+            assertThrows(IllegalArgumentException.class, () -> connection.echo("end \uD83D"), "a high one at the end");
+            assertEquals("pair \uD83D\uDE00", client.echo("pair \uD83D\uDE00"), "a pair is sent");
+            assertEquals("pair \uD83D\uDE00", connection.echo("pair \uD83D\uDE00"));
+            assertEquals(0, client.stats().failed(), "nothing failed on the wire: " + client.stats());
+            assertEquals(2, server.stats().connectionsAccepted(), "the client's and the connection's, neither replaced");
+        } finally {
+            server.close();
+        }
+    }
+
     /** A server's error detail ends up in logs and on terminals: escaped in the message, as sent in {@code detail()}. */
     @Test
     void aServersErrorDetailIsEscapedInTheMessageAndKeptInDetail() throws Exception {

@@ -239,4 +239,32 @@ class EchoConnectionTest {
         }
     }
 
+
+    /**
+     * The read timeout bounds the whole answer: a server sending it a byte every 300 ms (each read
+     * within the timeout) held a receive() for the answer's size times that, 30 s against a read
+     * timeout of 2 s, an attacker saw.
+     */
+    @Test
+    void aServerTricklingAnAnswerCannotStretchAReceivePastTheReadTimeout() throws Exception {
+        byte[] answer = Framing.DELIMITED.encode(Messages.echoAnswer("trickled"));
+        try (SilentPeer trickling = new SilentPeer(socket -> {
+                socket.getInputStream().read(new byte[64]); // the request
+                OutputStream out = socket.getOutputStream();
+                for (byte b : answer) {
+                    out.write(b);
+                    out.flush();
+                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(300).toNanos()); // the pace, not a wait
+                }
+            });
+             EchoConnection connection = EchoConnection.connect(trickling.config().readTimeout(Duration.ofSeconds(1)).build())) {
+            long start = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> connection.echo("trickled"),
+                    "the whole answer takes " + answer.length * 300 + " ms");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(e.getMessage().endsWith("no answer within 1s"), e.getMessage());
+            assertTrue(millis >= 950 && millis < 3_000, "failed at the read timeout, took " + millis + " ms");
+            assertFalse(connection.isOpen(), "closed: the rest of the answer would be taken for the next one's");
+        }
+    }
 }
