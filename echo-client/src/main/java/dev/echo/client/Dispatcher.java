@@ -377,10 +377,10 @@ final class Dispatcher {
 
     /**
      * Retries on a virtual thread: the caller is a reader, which must not block on another
-     * connection's write. {@code refusal} makes the exception if it cannot retry (null: lost).
+     * connection's write. {@code refusal} makes the server's error answer to end it with if it cannot retry (null: lost).
      */
     private void retryLater(List<Request<?>> requests, String why,
-                            java.util.function.Supplier<EchoClientException> refusal) {
+                            java.util.function.Supplier<ServerErrorException> refusal) {
         Thread.ofVirtual().name("echo-client-retry").start(() -> {
             for (Request<?> request : requests) {
                 retry(request, why, refusal);
@@ -388,7 +388,7 @@ final class Dispatcher {
         });
     }
 
-    private void retry(Request<?> request, String why, java.util.function.Supplier<EchoClientException> refusal) {
+    private void retry(Request<?> request, String why, java.util.function.Supplier<ServerErrorException> refusal) {
         request.lastTrouble = why;
         if (request.ended()) {
             return;
@@ -406,8 +406,11 @@ final class Dispatcher {
                 ? " (attempt " + request.attempts + " of " + config.maxAttempts() + ")"
                 : !budget.tryWithdraw() ? " (retry budget of " + config.retryBudget() + " spent)" : null;
         if (refused != null) {
-            fail(request, refusal != null ? refusal.get()
-                    : new ConnectionLostException(why + " before the " + request.what() + " answer" + refused), true);
+            if (refusal != null) {
+                complete(request, null, refusal.get()); // the server's own error answer: an answered call
+            } else {
+                fail(request, new ConnectionLostException(why + " before the " + request.what() + " answer" + refused), true);
+            }
             return;
         }
         counters.retried();
@@ -460,7 +463,11 @@ final class Dispatcher {
         if (won == Request.LOST) {
             return;
         }
-        counters.failed();
+        if (failure instanceof RequestTimeoutException) {
+            counters.timedOut(); // one that waited for room (maxInFlight) until its deadline
+        } else {
+            counters.failed();
+        }
         if (won == Request.WON_RELEASE && started) {
             permits.release();
         }

@@ -88,33 +88,18 @@ public final class EchoClient implements AutoCloseable {
             }
         }
         dispatcher.addresses(addresses);
-        List<Thread> attempts = new ArrayList<>();
-        boolean[] connected = new boolean[addresses.size()];
-        for (int i = 0; i < addresses.size(); i++) {
-            int index = i;
-            attempts.add(Thread.ofVirtual().name("echo-client-connect").start(
-                    () -> connected[index] = addresses.get(index).connectOnce()));
-        }
-        boolean any = false;
-        for (int i = 0; i < attempts.size(); i++) {
-            try {
-                attempts.get(i).join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                dispatcher.close();
-                throw new EchoClientException("interrupted while connecting to " + config.endpoints());
-            }
-            any |= connected[i];
+        boolean any;
+        try {
+            any = new FirstConnection(addresses).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dispatcher.close();
+            throw new EchoClientException("interrupted while connecting to " + config.endpoints());
         }
         if (!any) {
             String why = dispatcher.describeAddresses();
             dispatcher.close();
             throw new ConnectionLostException("cannot connect to " + why);
-        }
-        for (int i = 0; i < addresses.size(); i++) {
-            if (!connected[i]) {
-                addresses.get(i).reconnectInBackground();
-            }
         }
         return new EchoClient(config, dispatcher);
     }

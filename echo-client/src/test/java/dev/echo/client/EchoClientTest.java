@@ -399,6 +399,38 @@ class EchoClientTest {
         }
     }
 
+    /**
+     * The counters as ClientStats documents them: a call that waited for room until its deadline timed
+     * out (it was counted failed only); one that ends with the server's SHUTTING_DOWN when it cannot
+     * go again was answered, with an error (it was counted failed, not answered). An attacker's finding.
+     */
+    @Test
+    void timeoutsWaitingForRoomAndAFinalShuttingDownAreCountedAsDocumented() throws Exception {
+        try (FakeServer hole = new FakeServer(request -> null);
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(hole.port()).maxInFlight(1)
+                     .requestTimeout(Duration.ofMillis(300)).build())) {
+            CompletableFuture<String> written = client.echoAsync("written");
+            CompletableFuture<String> waitingForRoom = client.echoAsync("waiting for room");
+            for (CompletableFuture<String> call : List.of(written, waitingForRoom)) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(20, TimeUnit.SECONDS));
+                assertInstanceOf(RequestTimeoutException.class, e.getCause());
+            }
+            Await.until("both counted", Duration.ofSeconds(5), () -> client.stats().failed() == 2,
+                    () -> client.stats().toString());
+            assertEquals(2, client.stats().timedOut(), "both timed out: " + client.stats());
+        }
+        try (FakeServer stopping = new FakeServer(request -> Messages.error(ErrorResponse.Code.SHUTTING_DOWN, "stopping"));
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(stopping.port()).maxAttempts(2)
+                     .requestTimeout(Duration.ofSeconds(10)).build())) {
+            ServerErrorException e = assertThrows(ServerErrorException.class, () -> client.echo("refused twice"));
+            assertEquals(ErrorResponse.Code.SHUTTING_DOWN, e.code());
+            ClientStats stats = client.stats();
+            assertEquals(1, stats.answered(), "ended with the server's error answer: " + stats);
+            assertEquals(0, stats.failed(), "not failed: " + stats);
+            assertEquals(1, stats.retried(), stats.toString());
+        }
+    }
+
     @Test
     void aLateAnswerGoesToNobody() throws Exception {
         // "a" is answered after 250 ms (in time), "x" after 800 ms more (late): x times out, but the
@@ -469,7 +501,9 @@ class EchoClientTest {
             try (EchoClient client = EchoClient.connect(ClientConfig.builder()
                     .addresses("127.0.0.1:" + a.port(), "127.0.0.1:" + bPort).requestTimeout(Duration.ofSeconds(20))
                     .build())) {
-                assertEquals(2, client.stats().connections(), "one connection to each: " + client.describeConnections());
+                // connect() returns with the first address connected; the other follows at once.
+                Await.until("one connection to each", Duration.ofSeconds(10), () -> client.stats().connections() == 2,
+                        client::describeConnections);
                 AtomicLong failures = new AtomicLong();
                 AtomicBoolean stop = new AtomicBoolean();
                 CompletableFuture<Long> load = CompletableFuture.supplyAsync(() -> {

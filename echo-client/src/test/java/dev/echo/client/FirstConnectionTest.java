@@ -1,0 +1,53 @@
+package dev.echo.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.echo.core.tls.ClientTls;
+import dev.echo.server.EchoServer;
+import dev.echo.server.ServerConfig;
+import dev.echo.server.ServerTls;
+import dev.echo.testkit.TestPki;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link EchoClient#connect} over several addresses returns with the first one connected. */
+@Timeout(60)
+class FirstConnectionTest {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    /**
+     * One address takes TCP connections but never answers the TLS handshake: connect() waited for it,
+     * the whole connect timeout, though the other was up at once (and for ever with no timeout: an
+     * attacker's finding).
+     */
+    @Test
+    void connectReturnsWithTheFirstAddressConnectedNotTheSlowest() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        ServerTls tls = ServerTls.builder(pki.server().certificate(), pki.server().key()).build();
+        try (EchoServer server = EchoServer.create(ServerConfig.builder().port(0).tls(tls).build()).start();
+             SilentPeer handshakeNeverAnswered = new SilentPeer(socket -> socket.getInputStream().readAllBytes())) {
+            ClientConfig config = ClientConfig.builder().host("127.0.0.1")
+                    .addresses("127.0.0.1:" + handshakeNeverAnswered.port(), "127.0.0.1:" + server.port())
+                    .tls(ClientTls.builder().trustedCa(pki.caCertificate()).build())
+                    .connectTimeout(CONNECT_TIMEOUT).build();
+            long start = System.nanoTime();
+            try (EchoClient client = EchoClient.connect(config)) {
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(millis < CONNECT_TIMEOUT.toMillis() / 2, "connect() returned after " + millis
+                        + " ms: it waited for the silent address (connect timeout " + CONNECT_TIMEOUT + ")");
+                handshakeNeverAnswered.acceptedSocket(); // the silent address was tried, and its attempt goes on
+                assertEquals(1, client.stats().connections(), "the TLS server's connection");
+                for (int i = 0; i < 10; i++) {
+                    assertEquals("via the good one " + i, client.echo("via the good one " + i));
+                }
+            }
+        }
+    }
+}
