@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.core.FrameException;
 import dev.echo.core.FrameReader;
 import dev.echo.core.FrameWriter;
+import dev.echo.core.TruncatedFrameException;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.core.tls.ClientTls;
 import java.io.IOException;
@@ -207,6 +208,10 @@ final class Connection {
         boolean refusedByPeer = false;
         try {
             why = readAnswers();
+        } catch (TruncatedFrameException e) {
+            // The connection ended inside an answer: lost, as one reset there is; its request (still at
+            // the head of the queue) goes again. It failed as a bad answer, never retried.
+            why = endpoint + ": connection ended inside an answer (" + e.getMessage() + ")";
         } catch (FrameException e) {
             why = endpoint + ": bad answer frame: " + e.getMessage();
             dispatcher.badAnswer(awaiting.poll(), why, e);

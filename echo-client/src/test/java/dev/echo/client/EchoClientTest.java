@@ -431,6 +431,51 @@ class EchoClientTest {
         }
     }
 
+    /**
+     * A connection that ends inside an answer (half of it, then FIN) is a lost connection, as a reset
+     * there is: the request goes again. It failed as a bad answer, not retried (an attacker's finding).
+     */
+    @Test
+    void aConnectionEndingInsideAnAnswerIsLostAndTheRequestGoesAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        try (ServerSocket cutting = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!cutting.isClosed()) {
+                    try {
+                        Socket socket = cutting.accept();
+                        boolean cut = connections.incrementAndGet() == 1; // the first one's answer is cut in half
+                        Thread.ofVirtual().start(() -> answer(socket, cut));
+                    } catch (IOException e) {
+                        // closed
+                    }
+                }
+            });
+            try (EchoClient client = EchoClient.connect(ClientConfig.builder().port(cutting.getLocalPort())
+                    .requestTimeout(Duration.ofSeconds(10)).build())) {
+                assertEquals("whole at last", client.echo("whole at last"));
+                assertEquals(1, client.stats().retried(), "sent again: " + client.stats());
+                assertEquals(2, connections.get(), "on a second connection");
+            }
+        }
+    }
+
+    /** Answers echoes on {@code socket}; with {@code cut}, sends half of the first answer and closes. */
+    private static void answer(Socket socket, boolean cut) {
+        try (socket) {
+            dev.echo.core.FrameReader reader = dev.echo.core.Framing.DELIMITED.newReader(socket.getInputStream());
+            for (dev.echo.core.proto.ClientMessage request; (request = reader.read(dev.echo.core.proto.ClientMessage.parser())) != null; ) {
+                byte[] frame = dev.echo.core.Framing.DELIMITED.encode(Messages.echoAnswer(request.getEchoMessage().getContent()));
+                socket.getOutputStream().write(frame, 0, cut ? frame.length / 2 : frame.length);
+                socket.getOutputStream().flush();
+                if (cut) {
+                    return; // FIN after half an answer
+                }
+            }
+        } catch (IOException e) {
+            // the client went
+        }
+    }
+
     @Test
     void aLateAnswerGoesToNobody() throws Exception {
         // "a" is answered after 250 ms (in time), "x" after 800 ms more (late): x times out, but the
