@@ -155,7 +155,9 @@ final class Session implements AutoCloseable {
             announceReconnects(current, false); // the failure said it all: reconnects that led nowhere
             return Outcome.FAILED;
         }
-        announceReconnects(current, true);
+        // Only after a success: after an error answer or a failure the line said it all, and a reconnect
+        // the library made since (a server that closed after a refusal) would read as a fix for it.
+        announceReconnects(current, outcome == Outcome.OK);
         return outcome;
     }
 

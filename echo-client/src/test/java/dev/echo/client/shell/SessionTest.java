@@ -61,6 +61,45 @@ class SessionTest {
         }
     }
 
+    /**
+     * A server that answers one request per connection, then closes: a repeat runs the library's retry
+     * budget out over a thousand reconnects and fails saying so; "reconnected to" after that line
+     * read as if the failure had been mended (an attacker's finding). Said only after a success now.
+     */
+    @Test
+    void aFailedCommandIsNotFollowedByReconnectedTo() throws Exception {
+        try (java.net.ServerSocket oneAnswerEach = new java.net.ServerSocket(0, 200, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!oneAnswerEach.isClosed()) {
+                    try {
+                        java.net.Socket socket = oneAnswerEach.accept();
+                        Thread.ofVirtual().start(() -> answerOnceAndClose(socket));
+                    } catch (IOException e) {
+                        // closed
+                    }
+                }
+            });
+            try (Session session = session(oneAnswerEach.getLocalPort())) {
+                assertEquals(Outcome.FAILED, session.execute(CommandParser.parseLine("repeat 100000 echo hi")));
+                assertTrue(notices.toString().contains("retry budget"), "failed for its spent budget: " + notices);
+                assertTrue(!notices.toString().contains("reconnected to"), "no reconnect announced after it: " + notices);
+            }
+        }
+    }
+
+    private static void answerOnceAndClose(java.net.Socket socket) {
+        try (socket) {
+            dev.echo.core.proto.ClientMessage request = dev.echo.core.Framing.DELIMITED.newReader(socket.getInputStream())
+                    .read(dev.echo.core.proto.ClientMessage.parser());
+            if (request != null) {
+                socket.getOutputStream().write(dev.echo.core.Framing.DELIMITED.encode(
+                        dev.echo.core.Messages.echoAnswer(request.getEchoMessage().getContent())));
+            }
+        } catch (IOException e) {
+            // the client went
+        }
+    }
+
     @Test
     void aServerRestartDuringARepeatCostsNoRoundTrip() throws Exception {
         EchoServer first = serverOn(0);
