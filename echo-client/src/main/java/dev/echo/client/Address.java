@@ -31,6 +31,8 @@ final class Address {
     private volatile int failures;
     private boolean everConnected;
     private volatile Thread reconnecting;
+    /** The last connection ended without answering anything: the next one starts on probation. */
+    private volatile boolean lastAnsweredNothing;
 
     Address(Dispatcher dispatcher, String host, InetSocketAddress socketAddress) {
         this.dispatcher = dispatcher;
@@ -42,7 +44,7 @@ final class Address {
     /** The open connection that takes requests, or null. */
     Connection usableConnection() {
         Connection c = current;
-        return c != null && c.usable() ? c : null;
+        return c != null && c.takesRequests() ? c : null;
     }
 
     Connection current() {
@@ -62,7 +64,7 @@ final class Address {
         try {
             ClientTls.Connected connected = Connector.open(socketAddress, host, dispatcher.config);
             socket = connected.socket();
-            Connection connection = new Connection(dispatcher, this, connected);
+            Connection connection = new Connection(dispatcher, this, connected, lastAnsweredNothing);
             synchronized (this) {
                 current = connection;
                 if (everConnected) {
@@ -105,6 +107,7 @@ final class Address {
         } else {
             failures++;
         }
+        lastAnsweredNothing = !answeredAny;
         reconnectInBackground();
     }
 

@@ -53,6 +53,7 @@ final class Connection {
     private volatile String abandonedBecause;
     private volatile long lastAnswerNanos = System.nanoTime();
     private volatile boolean answeredAny;
+    private final boolean onProbation;
     /** Open until the reader has ended and handed back what was unanswered. */
     private final CountDownLatch readerEnded = new CountDownLatch(1);
     /** How long a failed TLS write leaves the reader to read the alert that may explain it. */
@@ -60,8 +61,15 @@ final class Connection {
     /** How long a server that said SHUTTING_DOWN may keep the connection open. */
     static final long DRAIN_WAIT_MILLIS = 1_000;
 
-    Connection(Dispatcher dispatcher, Address address, ClientTls.Connected connected) throws IOException {
+    /**
+     * @param onProbation the address's last connection answered nothing (a server that takes
+     *     connections and requests but never answers): this one takes one request at a time until it
+     *     has answered one, so that the requests go to the addresses that answer
+     */
+    Connection(Dispatcher dispatcher, Address address, ClientTls.Connected connected, boolean onProbation)
+            throws IOException {
         this.dispatcher = dispatcher;
+        this.onProbation = onProbation;
         this.address = address;
         this.endpoint = address.endpoint;
         this.socket = connected.socket();
@@ -77,6 +85,14 @@ final class Connection {
 
     boolean usable() {
         return usable;
+    }
+
+    /**
+     * True if a new request may come here: usable, and not on probation with a request of its own
+     * outstanding. Requests that find no such connection wait; the probation's first answer sends them.
+     */
+    boolean takesRequests() {
+        return usable && (!onProbation || answeredAny || awaiting.isEmpty());
     }
 
     /** When the last answer came (or the connection opened). */
@@ -241,8 +257,7 @@ final class Connection {
             }
             Request<?> request = awaiting.poll();
             if (request != null && decoder.decode(reader, request.kind)) { // the common case, read by hand
-                lastAnswerNanos = System.nanoTime();
-                answeredAny = true;
+                answerArrived();
                 String broken = dispatcher.answeredWith(this, request, decoder.value());
                 if (broken != null) {
                     return broken;
@@ -260,11 +275,21 @@ final class Connection {
             if (request == null) {
                 return endpoint + " sent an answer to no request: " + answer.getMessageCase();
             }
-            lastAnswerNanos = System.nanoTime();
-            answeredAny = true;
+            answerArrived();
             String broken = dispatcher.answered(this, request, answer);
             if (broken != null) {
                 return broken;
+            }
+        }
+    }
+
+    private void answerArrived() {
+        lastAnswerNanos = System.nanoTime();
+        if (!answeredAny) {
+            answeredAny = true;
+            if (onProbation) {
+                // Not on this reader: a dispatch may block on another connection's write.
+                Thread.ofVirtual().name("echo-client-probation-passed").start(dispatcher::pumpWaiting);
             }
         }
     }

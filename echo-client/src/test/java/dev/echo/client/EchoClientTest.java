@@ -476,6 +476,52 @@ class EchoClientTest {
         }
     }
 
+    /**
+     * Two addresses, one taking connections and requests but never answering: each time its silent
+     * connection was replaced, the new one took half the calls again, to time out (bursts went 100 of
+     * 200 answered, an attacker saw). A connection after one that answered nothing takes one request
+     * at a time until it answers, so the calls go to the address that answers.
+     */
+    @Test
+    void anAddressThatNeverAnswersGetsOneRequestAtATimeAfterItsFirstSilentConnection() throws Exception {
+        try (FakeServer silent = new FakeServer(request -> null);
+             EchoServer good = start(0);
+             EchoClient client = EchoClient.connect(ClientConfig.builder()
+                     .addresses("127.0.0.1:" + silent.port(), "127.0.0.1:" + good.port())
+                     .requestTimeout(Duration.ofMillis(500)).build())) {
+            Await.until("one connection to each", Duration.ofSeconds(10), () -> client.stats().connections() == 2);
+            int first = answeredOf(client, 200);
+            assertTrue(first < 200, "the first silent connection takes its share: " + first + " of 200 answered");
+            Await.until("the silent connection replaced", Duration.ofSeconds(10), () -> silent.accepted.get() >= 2,
+                    () -> silent.accepted + " connections to the silent address");
+            for (int burst = 0; burst < 3; burst++) {
+                int answered = answeredOf(client, 200);
+                assertTrue(answered >= 198, "burst " + burst + ": " + answered + " of 200 answered; the silent address"
+                        + " may hold one request per connection; " + client.stats());
+            }
+        }
+    }
+
+    /** Sends {@code n} echoes at once; how many were answered. */
+    private static int answeredOf(EchoClient client, int n) throws InterruptedException {
+        List<CompletableFuture<String>> calls = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            calls.add(client.echoAsync("burst " + i));
+        }
+        int answered = 0;
+        for (CompletableFuture<String> call : calls) {
+            try {
+                call.get(20, TimeUnit.SECONDS);
+                answered++;
+            } catch (ExecutionException e) {
+                assertInstanceOf(RequestTimeoutException.class, e.getCause(), "only timeouts at the silent address");
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("a call that never ended", e);
+            }
+        }
+        return answered;
+    }
+
     @Test
     void aLateAnswerGoesToNobody() throws Exception {
         // "a" is answered after 250 ms (in time), "x" after 800 ms more (late): x times out, but the
