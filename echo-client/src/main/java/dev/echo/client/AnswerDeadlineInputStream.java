@@ -1,5 +1,6 @@
 package dev.echo.client;
 
+import dev.echo.core.Durations;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,7 @@ final class AnswerDeadlineInputStream extends FilterInputStream {
     /** The next answer must be read whole within {@code timeout} (zero: no limit), from now. */
     void startAnswer(Duration timeout) {
         limited = !timeout.isZero();
-        deadlineNanos = System.nanoTime() + Dispatcher.nanosSaturated(timeout);
+        deadlineNanos = System.nanoTime() + Durations.nanosSaturated(timeout);
     }
 
     @Override

@@ -49,7 +49,7 @@ final class Dispatcher {
         this.config = config;
         this.budget = new RetryBudget(config.retryBudget());
         this.permits = new Semaphore(config.maxInFlight());
-        this.timeoutNanos = nanosSaturated(config.requestTimeout());
+        this.timeoutNanos = Durations.nanosSaturated(config.requestTimeout());
         this.timeoutText = Durations.format(config.requestTimeout());
         this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread t = new Thread(runnable, "echo-client-timer");
@@ -58,16 +58,6 @@ final class Dispatcher {
         });
         timer.setRemoveOnCancelPolicy(true); // cancelled deadlines leave the queue at once
         timer.scheduleWithFixedDelay(this::sweepDeadlines, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * {@code duration} in nanoseconds, at most a quarter of the range: an absurdly long timeout means
-     * "wait", as on the server, and a deadline it makes still compares right with {@code nanoTime()}.
-     * Three centuries failed with an ArithmeticException in the constructor, and as a close timeout in
-     * every {@code close()}, which then never closed the client (an attacker's finding).
-     */
-    static long nanosSaturated(java.time.Duration duration) {
-        return Math.min(TimeUnit.NANOSECONDS.convert(duration), Long.MAX_VALUE / 4);
     }
 
     /** How often written requests are checked against their deadlines: a call fails at most this late. */
@@ -508,7 +498,7 @@ final class Dispatcher {
      */
     void close() {
         closing = true;
-        long deadline = System.nanoTime() + nanosSaturated(config.closeTimeout());
+        long deadline = System.nanoTime() + Durations.nanosSaturated(config.closeTimeout());
         awaitIdle(deadline);
         stopped = true;
         for (Address address : addresses) {

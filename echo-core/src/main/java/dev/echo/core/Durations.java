@@ -2,6 +2,7 @@ package dev.echo.core;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,5 +57,15 @@ public final class Durations {
             return millis / 1000 + "s";
         }
         return millis + "ms";
+    }
+
+    /**
+     * {@code duration} in nanoseconds, at most a quarter of the range: an absurdly long timeout means
+     * "wait", and a deadline {@code nanoTime() + nanosSaturated(d)} still compares right with later
+     * {@code nanoTime()}s. Unsaturated, three centuries was an ArithmeticException (a client's
+     * constructor and every {@code close()}, an attacker's finding) or an overflowed deadline.
+     */
+    public static long nanosSaturated(Duration duration) {
+        return Math.min(TimeUnit.NANOSECONDS.convert(duration), Long.MAX_VALUE / 4);
     }
 }

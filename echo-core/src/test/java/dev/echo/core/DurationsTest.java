@@ -33,6 +33,15 @@ class DurationsTest {
                 "past what milliseconds hold: in seconds, not an ArithmeticException");
     }
 
+    @Test
+    void saturatesNanosSoThatADeadlineFromNowStillCompares() {
+        assertEquals(1_500_000, Durations.nanosSaturated(Duration.ofNanos(1_500_000)), "1.5 ms");
+        assertEquals(Long.MAX_VALUE / 4, Durations.nanosSaturated(Duration.ofSeconds(Long.MAX_VALUE)),
+                "three hundred billion years: saturated, not an ArithmeticException");
+        long deadline = System.nanoTime() + Durations.nanosSaturated(Duration.ofDays(365L * 400));
+        assertTrue(deadline - System.nanoTime() > 0, "a deadline four centuries away is still ahead: " + deadline);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "5", "s", "5 x", "-5s", "1.5s", "PT5S", "10000000000s"})
     void rejectsWithTheBadTextInTheMessage(String bad) {

@@ -1,6 +1,7 @@
 package dev.echo.server;
 
 import dev.echo.core.BufferBudget;
+import dev.echo.core.Durations;
 import dev.echo.core.TruncatedFrameException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -62,7 +63,7 @@ final class ConnectionHandler implements Runnable {
         this.registry = registry;
         this.budget = budget;
         this.idleNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
-                Math.min(TimeUnit.NANOSECONDS.convert(config.idleTimeout()), Long.MAX_VALUE / 4));
+                Durations.nanosSaturated(config.idleTimeout()));
         this.phase = new ConnectionPhase(idleNanos, acceptedNanos);
     }
 

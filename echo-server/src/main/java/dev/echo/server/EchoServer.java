@@ -211,9 +211,7 @@ public final class EchoServer implements AutoCloseable {
                 return;
             }
             state = State.CLOSED;
-            // Saturated, so that an absurdly long grace period means "wait", not an overflow.
-            long graceNanos = Math.min(TimeUnit.NANOSECONDS.convert(config.shutdownGrace()), Long.MAX_VALUE / 4);
-            long graceDeadline = System.nanoTime() + graceNanos;
+            long graceDeadline = System.nanoTime() + Durations.nanosSaturated(config.shutdownGrace());
             closeListener();
             try {
                 if (!acceptThread.join(THREAD_EXIT_WAIT)) {
