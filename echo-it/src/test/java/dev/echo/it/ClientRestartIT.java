@@ -27,14 +27,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * flight from 32 threads through one shared {@link EchoClient} (each thread keeps 6 or 7 async calls
  * outstanding, checks the oldest's answer and sends the next): SIGTERM with {@code --grace 5s}, and
  * {@code kill -9} with the next server launched at once. After SIGTERM no call may fail; after
- * {@code kill -9}, no call whose deadline (10 s) had not passed: a call may only fail as timed out,
+ * {@code kill -9}, no call whose deadline (30 s) had not passed: a call may only fail as timed out,
  * and only once its deadline is behind it. The library reconnects and sends again what was not
  * answered.
+ *
+ * <p>The deadline is well past the downtime, signal to listening again: 3 to 5 s alone (the next
+ * server's JVM start is most of it), and more beside the other test classes. With 10 s, calls waited
+ * up to 5.9 s, too close for "a graceful restart costs no call" to mean the library rather than the
+ * machine's load.
  */
 class ClientRestartIT {
     private static final int THREADS = 32;
     private static final int IN_FLIGHT = 200;
-    private static final Duration DEADLINE = Duration.ofSeconds(10);
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private static ServerProcess startOn(int port) throws IOException {
         // The old listener's port can take a moment to be free after its process ended.
@@ -104,6 +109,7 @@ class ClientRestartIT {
                 ProcessHandle.of(first.pid()).ifPresent(ProcessHandle::destroyForcibly);
             }
             first.awaitExit(Duration.ofSeconds(30));
+            long exitedMillis = (System.nanoTime() - stopped) / 1_000_000;
             long before = answered.get();
             second = startOn(port); // launched at once; listening as soon as its JVM is up
             long downMillis = (System.nanoTime() - stopped) / 1_000_000;
@@ -111,10 +117,11 @@ class ClientRestartIT {
                     () -> answered.get() >= before + 2_000, () -> answered + " answered; " + client.stats());
             stop.set(true);
             for (Thread thread : threads) {
-                assertTrue(thread.join(Duration.ofSeconds(40)), "a caller did not end");
+                assertTrue(thread.join(DEADLINE.plusSeconds(30)), "a caller did not end");
             }
-            System.out.printf("ClientRestartIT %s: server down %d ms (signal to listening again); %d answers;"
-                    + " %d timed out past their deadline; at most %d in flight; %s%n", signal, downMillis,
+            System.out.printf("ClientRestartIT %s: server down %d ms (signal to listening again; exited after %d ms);"
+                    + " %d answers; %d timed out past their deadline; at most %d in flight; %s%n", signal, downMillis,
+                    exitedMillis,
                     answered.get(), timedOutPastDeadline.get(), mostOutstanding.get(), client.stats());
             assertEquals(IN_FLIGHT, mostOutstanding.get(), "200 requests were in flight at once");
             assertEquals(List.of(), List.copyOf(failures), "no call failed before its deadline: " + client.stats());

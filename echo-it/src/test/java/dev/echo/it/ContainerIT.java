@@ -196,7 +196,8 @@ class ContainerIT {
     @Test
     void pausedServerMakesClientsTimeOutClearlyAndServesAgainAfterUnpause() throws IOException {
         try (ServerContainer server = ServerContainer.start(0)) {
-            ClientConfig config = Clients.config(server.port()).toBuilder().readTimeout(Duration.ofSeconds(2)).build();
+            // Not shorter: the clients' answers before the pause must come within it too, beside the other test classes.
+            ClientConfig config = Clients.config(server.port()).toBuilder().readTimeout(Duration.ofSeconds(5)).build();
             List<Disruption.Stop> timeouts = Disruption.talkUntil(config, 20, 200, "pause", server::pause,
                     Duration.ofSeconds(30));
             String endpoint = "127.0.0.1:" + server.port();
@@ -217,12 +218,13 @@ class ContainerIT {
     void killedServerMakesClientsFailPromptlyAndNothingHangs() {
         try (ServerContainer server = ServerContainer.start(0)) {
             // The read timeout (20 s) is far longer than "promptly": a client that only notices
-            // through its timeout stops 20 s after the kill and fails the 5 s bound below.
+            // through its timeout stops 20 s after the kill and fails the 10 s bound below. The clock
+            // starts before the kill's call to dockerd, which takes its time on a busy machine.
             List<Disruption.Stop> stops = Disruption.talkUntil(Clients.config(server.port()), 50, 500, "kill",
                     server::kill, Duration.ofSeconds(15));
             List<String> failures = stops.stream().map(Disruption.Stop::message).toList();
             long slowest = stops.stream().mapToLong(Disruption.Stop::millis).max().orElse(-1);
-            assertTrue(slowest < 5_000, "expected every client to fail within 5 s of the kill, slowest took "
+            assertTrue(slowest < 10_000, "expected every client to fail within 10 s of the kill, slowest took "
                     + slowest + " ms; messages: " + failures.stream().distinct().toList());
             String endpoint = "127.0.0.1:" + server.port();
             for (String message : failures) {

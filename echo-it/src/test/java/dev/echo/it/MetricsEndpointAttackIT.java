@@ -37,7 +37,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * the bound (counted as {@code connection-limit}). About 3,000 connections in all, so the ephemeral
  * ports and the open-file limit are far away.
  */
-@Isolated("timings: a 100 ms p99 for /healthz, measured by this JVM's clients while its 1,000 attackers run")
+@Isolated("timings: a 250 ms p99 for /healthz, measured by this JVM's clients while its 1,000 attackers run")
 class MetricsEndpointAttackIT {
     private static final Pattern METRICS_AT = Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics\\)$");
     private static final int ATTACKERS = 1_000;
@@ -45,7 +45,8 @@ class MetricsEndpointAttackIT {
     private static final int RECONNECT_PAUSE_MILLIS = 8_000;
     private static final int PROBE_EVERY_MILLIS = 20;
     private static final int WARM_UP_PROBES = 300;
-    private static final int HEALTHZ_P99_LIMIT_MILLIS = 100;
+    /** An undefended endpoint fails probes or holds them seconds (the 5 s request deadline); scheduling on a busy 2-core machine alone made 123 ms. */
+    private static final int HEALTHZ_P99_LIMIT_MILLIS = 250;
     /** What a probe waits at most: a load balancer's check timeout is a few seconds. */
     private static final int PROBE_TIMEOUT_MILLIS = 3_000;
 

@@ -79,11 +79,13 @@ class ProbeCommandLineIT {
 
     @Test
     void failedCheckExitsOneAndSaysWhatDidNotComeBack() throws Exception {
+        // The replica never answers an add, so the timeout is what this test waits; and the echo,
+        // its first answer, must come within it beside the other test classes: 3 s, not 1 s.
         try (Replica replica = Design.SOLUTION.start("127.0.0.1", 0)) {
-            Run run = run("127.0.0.1:" + replica.port(), "--framing", "raw", "--only", "echo,add", "--timeout", "1s");
+            Run run = run("127.0.0.1:" + replica.port(), "--framing", "raw", "--only", "echo,add", "--timeout", "3s");
             assertEquals(1, run.exit(), "expected exit 1: " + run);
             assertTrue(run.out().contains("PASS  echo "), "expected echo to pass: " + run.out());
-            assertTrue(run.out().contains("FAIL  add                 add 10 + 20  (no answer within 1s)"),
+            assertTrue(run.out().contains("FAIL  add                 add 10 + 20  (no answer within 3s)"),
                     "expected the add failure with its evidence: " + run.out());
         }
     }
