@@ -80,15 +80,17 @@ public final class Messages {
     }
 
     /**
-     * {@code text} with every control character (ESC, BEL, CR, LF, C1 ...) written as a backslash, u and
-     * four hex digits: text from a peer, which must not move a terminal's cursor, retitle it or forge
-     * a second line of a log.
+     * {@code text} with every control character (ESC, BEL, CR, LF, C1 ...), bidirectional override or
+     * isolate and line or paragraph separator written as a backslash, u and four hex digits: text from
+     * a peer, which must not move a terminal's cursor, retitle it, forge a second line of a log, or
+     * show its characters in another order than they came (U+202E). Other format characters stay: the
+     * zero-width joiner is part of emoji.
      */
     public static String printable(String text) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
+            if (Character.isISOControl(c) || reordersOrBreaksLines(c)) {
                 if (out == null) {
                     out = new StringBuilder(text.length() + 16).append(text, 0, i);
                 }
@@ -98,5 +100,11 @@ public final class Messages {
             }
         }
         return out == null ? text : out.toString();
+    }
+
+    /** The bidi marks, embeddings, overrides and isolates, and U+2028/U+2029, which some viewers break lines at. */
+    private static boolean reordersOrBreaksLines(char c) {
+        return c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
+                || (c >= '\u2066' && c <= '\u2069') || c == '\u2028' || c == '\u2029';
     }
 }

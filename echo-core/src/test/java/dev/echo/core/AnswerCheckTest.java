@@ -68,4 +68,13 @@ class AnswerCheckTest {
         assertEquals("'\\u001b" + "a".repeat(23) + "...' (100 chars)", Messages.describe("\u001b" + "a".repeat(99)));
         assertEquals("plain text stays itself", Messages.printable("plain text stays itself"));
     }
+
+    /** "Trojan source" in a terminal: U+202E shows what follows it right to left, U+2028 breaks a line in some viewers. */
+    @Test
+    void aPeersReorderingAndLineBreakingCharactersAreDescribedAsEscapes() {
+        assertEquals("'invoice\\u202etxt.exe'", Messages.describe("invoice\u202etxt.exe"));
+        assertEquals("ok\\u2028FORGED \\u2066x\\u2069 \\u200f", Messages.printable("ok\u2028FORGED \u2066x\u2069 \u200f"));
+        String family = "\ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67 caf\u00e9 \u4e2d\u6587";
+        assertEquals(family, Messages.printable(family), "emoji with zero-width joiners, accents and CJK stay themselves");
+    }
 }
