@@ -111,6 +111,17 @@ final class Address {
         reconnectInBackground();
     }
 
+    /**
+     * Starts {@code attempt}, the first connect's try at this address, on a virtual thread that {@link
+     * #stop} interrupts as it does the reconnect loop's: with no connect timeout, an address that takes
+     * the TCP connection but never answers the TLS handshake held it after {@code close()} for ever.
+     */
+    void firstAttempt(Runnable attempt) {
+        Thread thread = Thread.ofVirtual().name("echo-client-connect " + endpoint).unstarted(attempt);
+        reconnecting = thread;
+        thread.start();
+    }
+
     /** Starts the reconnect loop unless the client is stopping. */
     void reconnectInBackground() {
         if (dispatcher.stopped()) {

@@ -29,7 +29,7 @@ final class FirstConnection {
     boolean await() throws InterruptedException {
         for (int i = 0; i < addresses.size(); i++) {
             int index = i;
-            Thread.ofVirtual().name("echo-client-connect").start(() -> attempt(index));
+            addresses.get(i).firstAttempt(() -> attempt(index));
         }
         boolean[] failedBefore;
         synchronized (this) {

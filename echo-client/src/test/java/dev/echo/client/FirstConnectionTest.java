@@ -1,6 +1,7 @@
 package dev.echo.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.tls.ClientTls;
@@ -8,8 +9,11 @@ import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import dev.echo.server.ServerTls;
 import dev.echo.testkit.TestPki;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +52,38 @@ class FirstConnectionTest {
                     assertEquals("via the good one " + i, client.echo("via the good one " + i));
                 }
             }
+        }
+    }
+
+    /**
+     * With no connect timeout, the attempt at the silent address waits for ever: {@code close()} must
+     * end it (its socket closed, so the peer reads the end). It was left waiting, thread and socket.
+     */
+    @Test
+    void closeEndsAFirstAttemptThatWouldWaitForEver() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        ServerTls tls = ServerTls.builder(pki.server().certificate(), pki.server().key()).build();
+        CompletableFuture<String> attemptEnded = new CompletableFuture<>();
+        try (EchoServer server = EchoServer.create(ServerConfig.builder().port(0).tls(tls).build()).start();
+             SilentPeer handshakeNeverAnswered = new SilentPeer(socket -> {
+                 try {
+                     attemptEnded.complete(socket.getInputStream().readAllBytes().length + " bytes, then the end");
+                 } catch (IOException e) {
+                     attemptEnded.complete(e.toString());
+                 }
+             })) {
+            ClientConfig config = ClientConfig.builder().host("127.0.0.1")
+                    .addresses("127.0.0.1:" + handshakeNeverAnswered.port(), "127.0.0.1:" + server.port())
+                    .tls(ClientTls.builder().trustedCa(pki.caCertificate()).build())
+                    .connectTimeout(Duration.ZERO).build();
+            try (EchoClient client = EchoClient.connect(config)) {
+                handshakeNeverAnswered.acceptedSocket();
+                assertEquals("up", client.echo("up"));
+                assertFalse(attemptEnded.isDone(), "the silent address's attempt waits while the client is open");
+            }
+            String end = attemptEnded.completeOnTimeout("still waiting", 10, TimeUnit.SECONDS).get();
+            assertTrue(end.endsWith("then the end") || end.contains("SocketException"),
+                    "close() ends the first attempt at the silent address within 10 s: " + end);
         }
     }
 }
