@@ -26,6 +26,11 @@ class FirstConnectionTest {
     @TempDir
     Path dir;
 
+    private static EchoServer tlsServer(TestPki pki) throws IOException {
+        ServerTls tls = ServerTls.builder(pki.server().certificate(), pki.server().key()).build();
+        return EchoServer.create(ServerConfig.builder().port(0).tls(tls).build()).start();
+    }
+
     /**
      * One address takes TCP connections but never answers the TLS handshake: connect() waited for it,
      * the whole connect timeout, though the other was up at once (and for ever with no timeout: an
@@ -34,8 +39,7 @@ class FirstConnectionTest {
     @Test
     void connectReturnsWithTheFirstAddressConnectedNotTheSlowest() throws Exception {
         TestPki pki = TestPki.create(dir);
-        ServerTls tls = ServerTls.builder(pki.server().certificate(), pki.server().key()).build();
-        try (EchoServer server = EchoServer.create(ServerConfig.builder().port(0).tls(tls).build()).start();
+        try (EchoServer server = tlsServer(pki);
              SilentPeer handshakeNeverAnswered = new SilentPeer(socket -> socket.getInputStream().readAllBytes())) {
             ClientConfig config = ClientConfig.builder().host("127.0.0.1")
                     .addresses("127.0.0.1:" + handshakeNeverAnswered.port(), "127.0.0.1:" + server.port())
@@ -62,9 +66,8 @@ class FirstConnectionTest {
     @Test
     void closeEndsAFirstAttemptThatWouldWaitForEver() throws Exception {
         TestPki pki = TestPki.create(dir);
-        ServerTls tls = ServerTls.builder(pki.server().certificate(), pki.server().key()).build();
         CompletableFuture<String> attemptEnded = new CompletableFuture<>();
-        try (EchoServer server = EchoServer.create(ServerConfig.builder().port(0).tls(tls).build()).start();
+        try (EchoServer server = tlsServer(pki);
              SilentPeer handshakeNeverAnswered = new SilentPeer(socket -> {
                  try {
                      attemptEnded.complete(socket.getInputStream().readAllBytes().length + " bytes, then the end");
