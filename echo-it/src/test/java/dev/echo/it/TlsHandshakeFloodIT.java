@@ -82,6 +82,9 @@ class TlsHandshakeFloodIT {
             try (TlsSide.Measured measured = TlsSide.Measured.start(TlsSide.presenting(pki, pki.clientPem, pki.clientKey),
                     port, MEASURED)) {
                 measured.awaitEveryClientAnswered(10, WAIT);
+                // What the flood costs them is counted from here: on a machine busy with other work, a first
+                // handshake can pass the client's 10 s before the flood (49 did once, at load average 26).
+                long failuresBeforeFlood = measured.failures();
                 before = TlsSide.scrape(metrics);
                 assertEquals(MEASURED, gauge(before, "echo_connections_active"), "expected the measured clients open: "
                         + measured.summary());
@@ -103,7 +106,8 @@ class TlsHandshakeFloodIT {
                 Await.until("the measured clients still answered after the flood", WAIT,
                         () -> measured.answers() >= answersAfterFlood + MEASURED, measured::summary);
                 measuredSummary = measured.summary();
-                assertEquals(0, measured.failures(), "expected the measured clients to lose nothing: " + measuredSummary);
+                assertEquals(0, measured.failures() - failuresBeforeFlood, "expected the measured clients to lose nothing"
+                        + " from the flood's start (" + failuresBeforeFlood + " failures before it): " + measuredSummary);
 
                 // The flood is over and the measured clients are still open: only their slots and buffers are held.
                 Await.until("the server's open connections back to the " + MEASURED + " measured ones", WAIT,
