@@ -106,6 +106,14 @@ final class TlsMaterialWatcher implements Runnable {
     }
 
     private void reload() {
+        for (Path file : TlsMaterial.files(tls)) {
+            if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) {
+                // A FIFO's open waits for a writer: this thread waited for ever, silently, and with it every
+                // later reload and expiry warning (an attacker's finding). Devices and sockets are no PEM either.
+                refused(file + " is not a regular file (a FIFO, a device or a socket): not read");
+                return;
+            }
+        }
         TlsMaterial material;
         try {
             material = TlsMaterial.load(tls);

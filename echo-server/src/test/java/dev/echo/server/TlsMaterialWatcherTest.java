@@ -18,7 +18,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,6 +114,32 @@ class TlsMaterialWatcherTest {
         watcher.check();
         assertEquals(List.of(false, true), reloads, "expected the whole files loaded once written");
         assertEquals(notAfter(fixed), transport.material().notAfter(), "expected the whole files' certificate served");
+    }
+
+    /** A FIFO swapped in for the key: opening it would wait for a writer, for ever. */
+    @Test
+    void aFifoInPlaceOfTheKeyIsRefusedWithoutWaitingAndALaterGoodPairIsLoaded() throws Exception {
+        Issued first = issue(Duration.ofDays(30));
+        TlsMaterialWatcher watcher = start();
+        Path fifo = dir.resolve("fifo.tmp");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo " + fifo);
+        Files.move(fifo, key(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        CompletableFuture<Void> checks = CompletableFuture.runAsync(() -> {
+            watcher.check();
+            watcher.check();
+        });
+        assertEquals(null, checks.get(10, TimeUnit.SECONDS), "the checks ended");
+        assertEquals(List.of(false), reloads, "expected one refused reload");
+        assertTrue(warnings.size() == 1 && warnings.get(0).startsWith(REFUSED) && warnings.get(0).contains(key() + " is not a regular file"),
+                "expected one line naming the FIFO: " + warnings);
+        assertEquals(notAfter(first), transport.material().notAfter(), "expected the last good certificate still served");
+
+        Issued fixed = issue(Duration.ofDays(32));
+        watcher.check();
+        watcher.check();
+        assertEquals(List.of(false, true), reloads, "expected the good pair loaded once written");
+        assertEquals(notAfter(fixed), transport.material().notAfter(), "expected the good pair's certificate served");
     }
 
     /** A check between the two writes sees a chain that does not match the key; without the two-checks rule, a refusal. */
