@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.core.Messages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -163,10 +164,19 @@ final class TlsConnection extends ConnectionTransport {
 
     private static String peerDescription(SSLSocket layered) {
         try {
-            return "client " + layered.getSession().getPeerPrincipal().getName();
+            return describeClient(layered.getSession().getPeerPrincipal());
         } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
             return "no client certificate";
         }
+    }
+
+    /**
+     * {@code client CN=...}, escaped: a subject is the client's text (certificate requests are often
+     * the user's), and a CN with a line break and ESC forged a second line of the log, in colour (an
+     * attacker's finding).
+     */
+    static String describeClient(java.security.Principal subject) {
+        return "client " + Messages.printable(subject.getName());
     }
 
     @Override
