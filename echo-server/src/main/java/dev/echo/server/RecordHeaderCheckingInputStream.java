@@ -58,6 +58,7 @@ final class RecordHeaderCheckingInputStream extends InputStream {
     private final byte[] start;
     private int startPosition;
     private final byte[] buffer = new byte[BUFFER_BYTES];
+    private final CarrierShare share = new CarrierShare(CarrierShare.RECORDS_PER_TURN);
     private int position;
     private int limit;
     /** {@code limit - position}, for other threads ({@link #buffered()}). */
@@ -195,6 +196,7 @@ final class RecordHeaderCheckingInputStream extends InputStream {
                 if (headerFilled == HEADER_BYTES) {
                     headerFilled = 0;
                     bodyLeft = validBodyLength();
+                    share.done(); // records that never run dry (KeyUpdates without end) yield the carrier now and then
                 }
             }
         }

@@ -39,6 +39,7 @@ final class RequestLoop {
     private final FrameReader reader;
     private final FrameWriter writer;
     private final TrafficCount traffic;
+    private final CarrierShare share = new CarrierShare(CarrierShare.FRAMES_PER_TURN);
     /** True if the transport flushes when a read is about to wait (TLS), else it is done before every read. */
     private final boolean flushedBeforeWaiting;
     private boolean unflushed;
@@ -106,6 +107,7 @@ final class RequestLoop {
             if (!answerFrame(length)) {
                 return;
             }
+            share.done(); // a client whose frames never run dry yields the carrier now and then
         }
         endGracefully();
     }
