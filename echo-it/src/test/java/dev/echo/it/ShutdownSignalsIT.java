@@ -9,14 +9,19 @@ import dev.echo.core.proto.ServerMessage;
 import dev.echo.testkit.Await;
 import dev.echo.testkit.ServerProcess;
 import dev.echo.testkit.WireClient;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.parallel.Execution;
@@ -132,6 +137,38 @@ class ShutdownSignalsIT {
             assertEquals(2, stdout.size(), "expected the start line and the summary: " + stdout);
             assertTrue(stdout.get(1).startsWith("echo-server stopped: 1 connections served, 1 requests answered"),
                     "expected the summary after SIG" + signal + ": " + stdout);
+        }
+    }
+
+    /**
+     * A script or supervisor that signals as soon as it reads the listening line: the line came before
+     * the handlers were installed, and 6 of 12 such runs exited 143 with no summary (an attacker's
+     * finding). The line is read from the process's pipe here and SIGTERM
+     * follows at once ({@link ProcessHandle#destroy()}), in microseconds; five runs.
+     */
+    @Test
+    void aSignalTheMomentTheListeningLineIsReadStillStopsGracefully() throws Exception {
+        assumeNotIgnored("TERM");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        for (int run = 1; run <= 5; run++) {
+            Process server = new ProcessBuilder(java, "-jar", ServerJar.path().toString(), "--port", "0")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+                List<String> lines = new ArrayList<>();
+                for (String line; (line = out.readLine()) != null; ) {
+                    lines.add(line);
+                    if (line.contains(" listening on ")) {
+                        server.toHandle().destroy(); // SIGTERM; Process.destroy() would also close this pipe
+                    }
+                }
+                assertTrue(server.waitFor(EXIT_WITHIN.toSeconds(), TimeUnit.SECONDS), "run " + run + ": exited: " + lines);
+                assertEquals(0, server.exitValue(), "run " + run + ": expected exit code 0 after SIGTERM"
+                        + " sent as the listening line was read: " + lines);
+                assertTrue(lines.size() == 2 && lines.get(1).startsWith("echo-server stopped: 0 connections served"),
+                        "run " + run + ": expected the start line and the summary: " + lines);
+            } finally {
+                server.destroyForcibly();
+            }
         }
     }
 }
