@@ -33,22 +33,31 @@ final class InteractiveShell {
     /** The shell on {@code terminal}; returns the exit code (0) at Ctrl-D, end of input or quit. */
     static int run(Terminal terminal, ClientConfig config, OutputStyle style, Path historyFile) throws IOException {
         try (Session session = new Session(config, style.on(terminal.writer(), terminal.writer()))) {
-            LineReader reader = LineReaderBuilder.builder()
+            PrintWriter out = terminal.writer();
+            String unusable = HistoryFile.unusable(historyFile);
+            LineReaderBuilder builder = LineReaderBuilder.builder()
                     .terminal(terminal)
                     .appName("echo-client")
                     .completer(new ArgumentCompleter(new StringsCompleter(CommandParser.COMMANDS), NullCompleter.INSTANCE))
-                    .variable(LineReader.HISTORY_FILE, historyFile)
-                    .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // "Hello!" is text, not history
-                    .build();
+                    .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true); // "Hello!" is text, not history
+            if (unusable == null) {
+                builder.variable(LineReader.HISTORY_FILE, historyFile);
+            } else {
+                out.println("echo-client: history kept for this session only: " + unusable);
+            }
+            LineReader reader = builder.build();
             Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> session.cancel());
-            PrintWriter out = terminal.writer();
             out.println("echo-client: type help for the commands, Ctrl-D to leave");
             session.connectNow();
             try {
                 loop(reader, session);
             } finally {
                 terminal.handle(Terminal.Signal.INT, previous);
-                reader.getHistory().save();
+                try {
+                    reader.getHistory().save();
+                } catch (IOException e) {
+                    out.println("echo-client: history not saved to " + historyFile + ": " + e.getMessage());
+                }
                 terminal.flush();
             }
         }
