@@ -88,6 +88,10 @@ public final class Main {
             throw new UsageException(arguments.isEmpty() ? "missing DIR: where to write the certificates"
                     : "one DIR expected, got " + arguments.size() + ": " + String.join(" ", arguments));
         }
+        if (arguments.get(0).isBlank()) {
+            // Path.of("") is the working directory: a script's unset "$DIR" put a CA's key wherever it ran.
+            throw new UsageException("invalid DIR '" + arguments.get(0) + "': expected a value that is not blank");
+        }
         try {
             return Path.of(arguments.get(0));
         } catch (InvalidPathException e) {

@@ -60,6 +60,7 @@ class MainTest {
     void usageMistakesAreOneLineAndExitTwo() throws Exception {
         assertUsage("echo-certs: missing DIR: where to write the certificates");
         assertUsage("echo-certs: one DIR expected, got 2: a b", "a", "b");
+        assertUsage("echo-certs: invalid DIR '': expected a value that is not blank", ""); // a script's unset "$DIR"
         assertUsage("echo-certs: invalid --days '0': expected a whole number from 1 to 3650", dir.toString(), "--days", "0");
         assertUsage("echo-certs: invalid --name 'bad name': expected DNS names or IP addresses, comma-separated",
                 dir.toString(), "--name", "bad name");
