@@ -34,6 +34,7 @@ final class RecordHeaderCheckingInputStream extends InputStream {
     static final int HEADER_BYTES = 5;
     private static final int CHANGE_CIPHER_SPEC = 20;
     private static final int HEARTBEAT = 24;
+    private static final int ALERT = 21;
     private static final int HANDSHAKE = 22;
     private static final int MAJOR_VERSION = 3;
     /** The highest minor version a record header carries (TLS 1.3's ClientHello says 3.1 or 3.3). */
@@ -132,6 +133,12 @@ final class RecordHeaderCheckingInputStream extends InputStream {
             System.arraycopy(start, startPosition, b, off, n);
             startPosition += n;
         } else if (position < limit) {
+            if (headerFilled == 0 && bodyLeft == 0 && buffer[position] == ALERT) {
+                // The answers go out before the JDK reads an alert: under TLS 1.2 a close_notify closes both
+                // ways, and answers still buffered above were lost. A client that sent its requests and then
+                // close_notify in one segment got none (an attacker's finding); one that waits got them all.
+                beforeWaiting.run();
+            }
             n = take(b, off, len);
         } else {
             beforeWaiting.run();
