@@ -14,6 +14,7 @@ import dev.echo.cli.CliOption;
 import dev.echo.cli.ClientTlsOptions;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.ParsedArgs;
+import dev.echo.cli.StandardOutput;
 import dev.echo.cli.StandardOptions;
 import dev.echo.cli.ValueType;
 import dev.echo.core.Framing;
@@ -113,6 +114,10 @@ public final class LoadMain {
      * passes its own, as no test can send this JVM a signal).
      */
     static int run(String[] args, PrintStream out, PrintStream err, Consumer<IntConsumer> stopSignals) {
+        return StandardOutput.exitCode("echo-load", dispatch(args, out, err, stopSignals), out, err, ExitCodes.FAILED);
+    }
+
+    private static int dispatch(String[] args, PrintStream out, PrintStream err, Consumer<IntConsumer> stopSignals) {
         if (args.length > 0) {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             switch (args[0]) {

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.core.Framing;
+import dev.echo.testkit.FullOutput;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,6 +114,17 @@ class LoadMainTest {
         assertTrue(help.out().lines().allMatch(l -> l.length() <= 100 && !l.endsWith(" ")), "at most 100 columns:\n" + help.out());
         LoadMainRun version = LoadMainRun.of((tool + " -V").strip().split(" "));
         assertTrue(version.out().matches(java.util.regex.Pattern.quote(name) + " \\S+\\R"), version.out());
+    }
+
+    /** Output that went nowhere ({@code > /dev/full}) is not a success, in every echo-load tool. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "compare", "scale", "merge", "netty-server"})
+    void aStdoutThatTakesNothingIsExitOneWithOneLine(String tool) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = LoadMain.run((tool + " --help").strip().split(" "), FullOutput.printStream(),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals("echo-load: cannot write to standard output\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals(1, code, "expected exit 1, as for any output that cannot be written");
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.echo.cli.CliOption;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.OutputFiles;
 import dev.echo.cli.ParsedArgs;
+import dev.echo.cli.StandardOutput;
 import dev.echo.cli.UsageException;
 import dev.echo.cli.ValueType;
 import dev.echo.core.tls.PemFiles;
@@ -46,6 +47,10 @@ public final class Main {
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err, Map<String, String> environment) {
+        return StandardOutput.exitCode(NAME, write(argv, out, err, environment), out, err, EXIT_FAILED);
+    }
+
+    private static int write(String[] argv, PrintStream out, PrintStream err, Map<String, String> environment) {
         ParsedArgs args;
         Path dir;
         try {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.echo.cli.ReadmeTables;
 import dev.echo.core.tls.PemFiles;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +44,21 @@ class MainTest {
         assertEquals("", err.toString(StandardCharsets.UTF_8));
         assertTrue(PemFiles.matches(PemFiles.privateKey(certs.resolve("server.key")),
                 PemFiles.certificates(certs.resolve("server.pem")).get(0)));
+    }
+
+    /** A set written but not announced ({@code > /dev/full}) is exit 1 with one line, not a silent success. */
+    @Test
+    void aStdoutThatTakesNothingIsExitOne() {
+        PrintStream full = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        });
+        int code = Main.run(new String[] {dir.toString()}, full, new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+        assertEquals("echo-certs: cannot write to standard output\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals(1, code);
+        assertTrue(Files.exists(dir.resolve("server.pem")), "the set is written all the same");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import dev.echo.server.ServerTls;
 import dev.echo.server.TestServers;
+import dev.echo.testkit.FullOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -51,6 +52,18 @@ class ProbeCommandLineIT {
             List<String> checks = run.out().lines().filter(l -> l.matches("(PASS|FAIL|SKIP) .*")).toList();
             assertEquals(3, checks.size(), "expected one line per check: " + run.out());
             assertTrue(checks.stream().allMatch(l -> l.startsWith("PASS  ")), "expected every line PASS: " + run.out());
+        }
+    }
+
+    /** Checks whose report went nowhere ({@code > /dev/full}) are not a pass: exit 2, one line on stderr. */
+    @Test
+    void aReportThatCannotBeWrittenIsNotAPass() {
+        try (EchoServer server = TestServers.start()) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int exit = ProbeMain.run(new String[] {"127.0.0.1:" + server.port(), "--only", "echo"},
+                    FullOutput.printStream(), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals("echo-probe: cannot write to standard output\n", err.toString(StandardCharsets.UTF_8));
+            assertEquals(2, exit, "expected exit 2, as for a --json file that cannot be written");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.echo.client.shell;
 
 import dev.echo.cli.CommandSpec;
+import dev.echo.cli.StandardOutput;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,13 @@ public final class Main {
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Terminals.Attached terminals) {
         PrintWriter answers = new PrintWriter(new OutputStreamWriter(out, out.charset()), true);
         PrintWriter notices = new PrintWriter(new OutputStreamWriter(err, err.charset()), true);
+        int code = dispatch(args, in, answers, notices, terminals);
+        answers.flush(); // into out, whose checkError sees what the writer cannot
+        return StandardOutput.exitCode(ClientOptions.SPEC.name(), code, out, err, CommandSpec.EXIT_USAGE);
+    }
+
+    private static int dispatch(String[] args, InputStream in, PrintWriter answers, PrintWriter notices,
+            Terminals.Attached terminals) {
         ClientOptions options;
         try {
             options = ClientOptions.parse(args);

@@ -11,6 +11,7 @@ import dev.echo.core.proto.ServerMessage;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import dev.echo.server.ServerTls;
+import dev.echo.testkit.FullOutput;
 import dev.echo.testkit.TestPki;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -223,6 +224,18 @@ class MainTest {
             assertEquals(List.of("cannot connect to 127.0.0.1:" + closedPort + " (connection refused)"), refused.err(),
                     "the refusal, one line");
         }
+    }
+
+    /** An answer that went nowhere ({@code > /dev/full}) is not a success: a script must not take it for one. */
+    @Test
+    void anAnswerThatCannotBeWrittenIsExitTwoWithOneLine() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"--port", port(), "echo", "lost"}, new ByteArrayInputStream(new byte[0]),
+                FullOutput.printStream(), new PrintStream(err, true, StandardCharsets.UTF_8),
+                new Terminals.Attached(false, false));
+        assertEquals(List.of("echo-client: cannot write to standard output"), lines(err));
+        assertEquals(2, code, "expected exit 2, as for the connection's I/O errors");
+        assertEquals(1, server.stats().echoRequests(), "the server answered; the answer was lost on the way out");
     }
 
     @Test

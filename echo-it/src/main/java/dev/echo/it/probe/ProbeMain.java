@@ -3,6 +3,7 @@ package dev.echo.it.probe;
 import dev.echo.cli.CommandSpec;
 import dev.echo.cli.OutputFiles;
 import dev.echo.cli.ParsedArgs;
+import dev.echo.cli.StandardOutput;
 import dev.echo.cli.UsageException;
 import dev.echo.core.HostPort;
 import dev.echo.it.replica.OriginalReplica;
@@ -35,6 +36,10 @@ public final class ProbeMain {
 
     /** Runs a command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return StandardOutput.exitCode(ProbeCommandLine.NAME, dispatch(args, out, err), out, err, EXIT_USAGE);
+    }
+
+    private static int dispatch(String[] args, PrintStream out, PrintStream err) {
         boolean replica = args.length > 0 && args[0].equals("replica");
         CommandSpec spec = replica ? ProbeCommandLine.REPLICA : ProbeCommandLine.PROBE;
         try {
