@@ -2,9 +2,11 @@ package dev.echo.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.echo.bench.load.GeneratorLog;
 import dev.echo.bench.load.LatencyLog;
 import dev.echo.bench.load.LoadConfig;
 import dev.echo.bench.load.LoadResult;
@@ -74,5 +76,28 @@ class MergeMainTest {
         assertEquals("echo-load merge: cannot merge '" + garbled + "': no '#echo-load totals:' line: not a log of"
                 + " echo-load run --hdr-log, or its run did not finish", run.err().strip());
         assertEquals("", run.out(), "expected no partial table");
+    }
+
+    /**
+     * A file of one endless line is refused at a bound, not read whole: {@code merge /dev/zero} took the
+     * heap down with a trace. The bound is checked on a regular file of one line just over it.
+     */
+    @Test
+    void aFileWithAnEndlessLineIsRefusedAtABound() throws Exception {
+        Path oneLine = dir.resolve("one-line.hlog");
+        Files.writeString(oneLine, "x".repeat(GeneratorLog.MAX_LINE_CHARS + 1));
+        LoadMainRun run = LoadMainRun.of("merge", oneLine.toString());
+        assertEquals("echo-load merge: cannot merge '" + oneLine + "': line 1 is longer than "
+                + GeneratorLog.MAX_LINE_CHARS + " characters: not a log of echo-load run --hdr-log", run.err().strip());
+        assertEquals(2, run.code());
+    }
+
+    @Test
+    void aDeviceIsNotALog() {
+        assumeTrue(Files.exists(Path.of("/dev/zero")), "needs /dev/zero");
+        LoadMainRun run = LoadMainRun.of("merge", "/dev/zero");
+        assertEquals("echo-load merge: cannot merge '/dev/zero': not a regular file (a directory, a device or a pipe)",
+                run.err().strip());
+        assertEquals(2, run.code());
     }
 }
