@@ -79,9 +79,22 @@ public final class EchoServer implements AutoCloseable {
 
     private EchoServer(ServerConfig config, ServerEvents events) {
         this.config = Objects.requireNonNull(config, "config");
-        this.bufferBudget = BufferBudget.of(config.maxBufferedBytes());
+        this.bufferBudget = BufferBudget.of(config.maxBufferedBytes(), connectionReserve(config));
         this.metrics = ServerMetrics.forConfig(config);
         this.counters = new ServerCounters(events, metrics == null ? null : metrics.requestTime());
+    }
+
+    /**
+     * The part of the buffer budget that frames never take, kept for new TLS connections' record buffers
+     * ({@link TlsTransport#RECORD_BUFFER_BYTES} each): a quarter, or less where the rest would not hold one
+     * frame of the largest size. In clear text a connection needs nothing from the budget before its frames.
+     */
+    static long connectionReserve(ServerConfig config) {
+        if (config.tls() == null) {
+            return 0;
+        }
+        long budget = config.maxBufferedBytes();
+        return Math.max(0, Math.min(budget / 4, budget - config.maxFrameBytes()));
     }
 
     /** A server for {@code config}, not yet listening. */

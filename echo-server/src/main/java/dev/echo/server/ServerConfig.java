@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxBufferedBytes bytes that every connection's frame buffer together may hold beyond its
  *     first {@value dev.echo.core.BufferBudget#OWN_BYTES} bytes, at least 1; a connection whose frame
  *     would need more is answered SERVER_BUSY and closed; default an eighth of the maximum heap
- *     ({@link #defaultMaxBufferedBytes()})
+ *     ({@link #defaultMaxBufferedBytes()}). Under TLS each connection's record buffers are taken from
+ *     it too, and frames never take the part kept for them ({@link EchoServer#connectionReserve})
  * @param metricsHost address the metrics endpoint listens on; default {@code 127.0.0.1}
  * @param metricsPort TCP port of the metrics endpoint ({@code /metrics}, {@code /healthz}), -1 to
  *     65535; -1 = no endpoint, 0 = any free port (see {@link EchoServer#metricsAddress()}); default -1

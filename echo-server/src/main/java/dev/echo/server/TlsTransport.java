@@ -80,7 +80,7 @@ final class TlsTransport implements Transport {
 
     @Override
     public ConnectionTransport open(Socket socket, long id) {
-        if (!budget.tryReserve(RECORD_BUFFER_BYTES)) {
+        if (!budget.tryReserveConnection(RECORD_BUFFER_BYTES)) {
             return null;
         }
         return new TlsConnection(socket, id, this);
@@ -88,7 +88,7 @@ final class TlsTransport implements Transport {
 
     /** A TLS connection closed: its record buffers go back to the budget. */
     void released() {
-        budget.release(RECORD_BUFFER_BYTES);
+        budget.releaseConnection(RECORD_BUFFER_BYTES);
     }
 
     /** Where the TLS connections count their handshakes and bad records. */

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.core.BufferBudget;
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
@@ -200,6 +202,64 @@ class TlsServerTest {
             assertEquals(1, server.stats().errorCount(ErrorResponse.Code.SERVER_BUSY), "expected only the written answer counted");
             assertTrue(server.stats().bytesOut() > 0, "expected the answer's bytes counted: " + server.stats());
         }
+    }
+
+    /**
+     * Frames cannot take the part of the budget kept for new TLS connections: four clients that each send
+     * all but 10 bytes of a 1 MiB frame, into a budget that four such connections would fill to within
+     * less than one connection's record buffers, get three frames buffered and the fourth refused, and a
+     * new TLS client is served. Without the reserve all four were buffered and every new TLS client was
+     * told SERVER_BUSY until they timed out (an attacker filled a 64 MiB budget with 28 such frames).
+     */
+    @Test
+    void framesHeldByOthersLeaveRoomForANewTlsClient() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        byte[] frame = frameOf(1024 * 1024);
+        long perHolder = TlsTransport.RECORD_BUFFER_BYTES + frame.length - BufferBudget.OWN_BYTES;
+        long budget = 4 * perHolder + TlsTransport.RECORD_BUFFER_BYTES / 2;
+        List<WireClient> holders = new ArrayList<>();
+        List<Thread> senders = new ArrayList<>();
+        try (EchoServer server = start(pki, b -> b, c -> c.maxFrameBytes(frame.length + 1024).maxBufferedBytes(budget))) {
+            try {
+                for (int i = 0; i < 4; i++) {
+                    WireClient holder = tlsClient(server, pki.clientContext());
+                    holders.add(holder);
+                    senders.add(Thread.ofVirtual().start(() -> {
+                        try {
+                            holder.write(frame, 0, frame.length - 10);
+                        } catch (IOException refused) {
+                            // the refused one is closed while it sends
+                        }
+                    }));
+                }
+                Await.until("one holder refused, or all four frames buffered", WAIT,
+                        () -> server.stats().bufferBudgetRefusals() == 1 || server.bufferBudget().used() >= 4 * perHolder - 64,
+                        () -> server.bufferBudget().toString());
+                try (WireClient late = tlsClient(server, pki.clientContext())) {
+                    assertEquals("late", late.echo("late"), "expected a new TLS client served beside the held frames");
+                }
+                assertEquals(1, server.stats().bufferBudgetRefusals(), "expected the fourth frame refused: " + server.stats());
+                assertTrue(server.bufferBudget().used() <= budget, "never over the budget: " + server.bufferBudget());
+            } finally {
+                for (WireClient holder : holders) {
+                    holder.close();
+                }
+                for (Thread sender : senders) {
+                    sender.join(WAIT);
+                }
+            }
+        }
+    }
+
+    /** An echo request framed as the server's default framing, {@code totalBytes} long in all. */
+    private static byte[] frameOf(int totalBytes) {
+        Framing framing = ServerConfig.builder().build().framing();
+        int content = totalBytes;
+        byte[] frame;
+        while ((frame = framing.encode(Messages.echo("f".repeat(content)))).length != totalBytes) {
+            content -= frame.length - totalBytes;
+        }
+        return frame;
     }
 
     @Test
