@@ -284,7 +284,8 @@ final class ConnectionPhase {
      * the graceful end (idle timeout); past the drain's, ends the read as a timeout; past the
      * handshake's, ends the connection. Nothing when bytes have arrived that the thread has not read
      * yet, or its thread was woken for them and has not run ({@code inputWaiting}): it is about to
-     * run, and checks its deadline itself.
+     * run, and checks its deadline itself; but only for an idle timeout past the deadline, as bytes
+     * that are no frame (TLS records without data) never let it check.
      */
     Overdue expireIfBlocked(long nowNanos, boolean inputWaiting) {
         lock.lock();
@@ -298,7 +299,7 @@ final class ConnectionPhase {
                 closedByServer = true;
                 return Overdue.HANDSHAKE;
             }
-            if (inputWaiting) {
+            if (inputWaiting && !deadlines.blockedLongPastDeadline(nowNanos)) {
                 return Overdue.NONE;
             }
             if (phase == Phase.CLOSING) {

@@ -63,6 +63,15 @@ final class ReadDeadlines {
         return nowNanos - (drain != UNSET ? drain : until) > 0;
     }
 
+    /**
+     * True if the thread has been blocked in a read for longer than the idle timeout past its deadline.
+     * Bytes that arrive then are no reason to wait longer: TLS records without data (a KeyUpdate) never
+     * end the read, and a client that kept sending them was spared at every check.
+     */
+    boolean blockedLongPastDeadline(long nowNanos) {
+        return blockedPastDeadline(nowNanos - idleNanos);
+    }
+
     /** The sweeper is ending the read: its end is a timeout, not the peer's. */
     void expire() {
         expired = true;

@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -399,6 +400,49 @@ class TlsServerTest {
             }
             Await.until("an idle timeout counted", WAIT, () -> server.stats().idleTimeouts() == 1);
         }
+    }
+
+    /**
+     * TLS records that carry no data (a TLS 1.3 KeyUpdate, which the JDK's client sends for each
+     * {@code startHandshake()} after the first) are no frame: a client that sends nothing else is idle
+     * at most the idle timeout after its deadline, and its connection ends within the drain's bound
+     * though it goes on sending. Its bytes were waiting at every check, so it outlived its idle
+     * timeout for as long as it sent them (an attacker's finding).
+     */
+    @Test
+    void aClientSendingOnlyKeyUpdatesIsIdle() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        Duration idleTimeout = Duration.ofSeconds(1);
+        Duration margin = Duration.ofMillis(1_500); // a sweep, and a busy machine
+        try (EchoServer server = start(pki, b -> b, c -> c.idleTimeout(idleTimeout));
+             SSLSocket flooder = TlsTestSockets.tlsSocket(server, pki.clientContext(), "TLSv1.3")) {
+            assertEquals("x", WireClient.over(flooder, Framing.DELIMITED).echo("x"));
+            long answered = System.nanoTime();
+            Duration idleWithin = idleTimeout.multipliedBy(2).plus(margin);
+            long idleMillis = floodUntil(flooder, answered, idleWithin, () -> server.stats().idleTimeouts() == 1);
+            assertTrue(idleMillis < idleWithin.toMillis(), "expected the flooder idle within " + idleWithin.toMillis()
+                    + " ms, not yet after " + idleMillis + " ms: " + server.stats());
+            Duration endWithin = Duration.ofNanos(ConnectionPhase.DRAIN_MAX_NANOS).plusSeconds(1).plus(margin);
+            long endMillis = floodUntil(flooder, System.nanoTime(), endWithin, () -> server.stats().connectionsActive() == 0);
+            assertTrue(endMillis < endWithin.toMillis(), "expected the flooder's connection ended within "
+                    + endWithin.toMillis() + " ms of its idle timeout, alive after " + endMillis + " ms: " + server.stats());
+        }
+    }
+
+    /**
+     * Sends KeyUpdates on {@code socket} until {@code done} or {@code within} from {@code fromNanos}, or the
+     * server closes it; returns the milliseconds from {@code fromNanos}. No reads: the JDK's client cannot
+     * read on one thread while another sends KeyUpdates (an internal_error), nor send them between reads.
+     */
+    private static long floodUntil(SSLSocket socket, long fromNanos, Duration within, BooleanSupplier done) {
+        try {
+            while (!done.getAsBoolean() && System.nanoTime() - fromNanos - within.toNanos() < 0) {
+                socket.startHandshake();
+            }
+        } catch (IOException closedByTheServer) {
+            Await.until("the server's count of the end", WAIT, done);
+        }
+        return (System.nanoTime() - fromNanos) / 1_000_000;
     }
 
     /**
