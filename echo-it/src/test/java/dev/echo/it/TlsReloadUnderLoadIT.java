@@ -129,8 +129,11 @@ class TlsReloadUnderLoadIT {
 
                 onRewritten.awaitEveryClientAnswered(5, WAIT);
                 onSwapped.awaitEveryClientAnswered(5, WAIT);
-                assertEquals(failuresBefore, onRewritten.failures() + onSwapped.failures(), "expected no failed request through "
-                        + REPLACEMENTS + " replacements: rewritten " + onRewritten.summary() + "; swapped " + onSwapped.summary());
+                assertEquals(failuresBefore, onRewritten.failures() + onSwapped.failures(), () -> "expected no failed request"
+                        + " through " + REPLACEMENTS + " replacements: rewritten " + onRewritten.summary() + "; swapped "
+                        + onSwapped.summary() + "; the servers' TLS counters: rewritten "
+                        + TlsSide.tlsLines(TlsSide.scrapeOrEmpty(rewrittenMetrics)) + "; swapped "
+                        + TlsSide.tlsLines(TlsSide.scrapeOrEmpty(swappedMetrics)));
                 System.out.println("TlsReloadUnderLoadIT: replacements served to a new connection of ours after " + replacements + "; clients on the rewritten: "
                         + onRewritten.summary() + "; on the swapped: " + onSwapped.summary());
             }
