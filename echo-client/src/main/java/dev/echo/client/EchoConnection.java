@@ -1,6 +1,7 @@
 package dev.echo.client;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.echo.core.ConnectFailures;
 import dev.echo.core.Durations;
 import dev.echo.core.FrameException;
 import dev.echo.core.FrameReader;
@@ -10,9 +11,7 @@ import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.core.tls.ClientTls;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -103,33 +102,13 @@ public final class EchoConnection implements AutoCloseable {
             if (socket != null) {
                 closeQuietly(socket, endpoint);
             }
-            throw new IOException("cannot connect to " + endpoint + ": " + connectFailure(e, config), e);
+            throw new IOException("cannot connect to " + endpoint + ": " + ConnectFailures.reason(e, config.connectTimeout()), e);
         }
     }
 
     /** Connects to {@code host:port} with every other setting at its {@link ClientConfig} default. */
     public static EchoConnection connect(String host, int port) throws IOException {
         return connect(ClientConfig.builder().host(host).port(port).build());
-    }
-
-    private static String connectFailure(Exception e, ClientConfig config) {
-        String tls = ClientTls.explain(e); // before the timeout below: a late handshake is a SocketTimeoutException too
-        if (tls != null) {
-            return tls;
-        }
-        if (e instanceof ConnectException) {
-            return "connection refused";
-        }
-        if (e instanceof SocketTimeoutException) {
-            return "no connection within " + Durations.format(config.connectTimeout());
-        }
-        if (e instanceof UnknownHostException) {
-            return "unknown host";
-        }
-        if (e instanceof NoRouteToHostException) {
-            return "no route to host";
-        }
-        return String.valueOf(e.getMessage());
     }
 
     /**

@@ -127,8 +127,13 @@ class ProbeCommandLineIT {
             Run run = run("127.0.0.1:" + port);
             assertEquals(2, run.exit(), "expected exit 2: " + run);
             assertEquals(1, run.err().lines().count(), "expected one line: " + run.err());
-            assertTrue(run.err().startsWith("echo-probe: target unreachable: cannot connect to 127.0.0.1:" + port), run.err());
+            assertEquals("echo-probe: target unreachable: cannot connect to 127.0.0.1:" + port + ": connection refused\n",
+                    run.err(), "the reason in the words the client and echo-load use");
         }
+        Run unknown = run("no-such-host.invalid:80");
+        assertEquals(2, unknown.exit(), "expected exit 2: " + unknown);
+        assertEquals("echo-probe: target unreachable: cannot connect to no-such-host.invalid:80: unknown host\n",
+                unknown.err(), "it said the host's name alone");
     }
 
     @Test

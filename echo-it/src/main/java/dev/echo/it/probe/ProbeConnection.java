@@ -1,11 +1,12 @@
 package dev.echo.it.probe;
 
-import dev.echo.core.tls.ClientTls;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.echo.core.ConnectFailures;
 import dev.echo.core.FrameException;
 import dev.echo.core.FrameReader;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ServerMessage;
+import dev.echo.core.tls.ClientTls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,8 +53,7 @@ final class ProbeConnection implements AutoCloseable {
             if (socket != null) {
                 closeQuietly(socket);
             }
-            String tls = ClientTls.explain(e);
-            throw new TargetUnreachableException(config.address(), tls != null ? tls : e.getMessage());
+            throw new TargetUnreachableException(config.address(), ConnectFailures.reason(e, config.timeout()));
         }
     }
 
