@@ -17,6 +17,7 @@ import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.StandardOutput;
 import dev.echo.cli.StandardOptions;
 import dev.echo.cli.ValueType;
+import dev.echo.core.Durations;
 import dev.echo.core.Framing;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -185,9 +187,22 @@ public final class LoadMain {
             verdict = ExitCodes.FAILED;
         } else {
             human.println(result.summary());
+            if (stoppedBy.get() != 0) {
+                // The verdict is of the answers so far: the run is not the one asked for.
+                human.printf(Locale.ROOT, "  stopped by %s after %.1f s of the %s asked for: the result so far%n",
+                        signalName(stoppedBy.get()), result.measuredSeconds(), Durations.format(invocation.config().duration()));
+            }
             verdict = writeJson(invocation.json(), result, out, err) ? verdict : ExitCodes.FAILED;
         }
         return stoppedBy.get() != 0 ? ExitCodes.signalled(stoppedBy.get()) : verdict;
+    }
+
+    private static String signalName(int signal) {
+        return switch (signal) {
+            case 2 -> "SIGINT";
+            case 15 -> "SIGTERM";
+            default -> "signal " + signal;
+        };
     }
 
     private static LatencyLog openLog(Path file, String tag, LoadConfig config) throws IOException {

@@ -116,6 +116,8 @@ class LoadMainRunTest {
             double seconds = (System.nanoTime() - start) / 1e9;
             assertEquals(130, run.code(), "expected 128 + SIGINT: " + run.err());
             assertTrue(run.out().contains("verdict: every answer verified"), "expected the partial summary:\n" + run.out());
+            assertTrue(run.out().matches("(?s).*verdict: every answer verified\\R  stopped by SIGINT after \\d+\\.\\d s of the 1m"
+                    + " asked for: the result so far\\R"), "expected the verdict said to be of a run cut short:\n" + run.out());
             assertTrue(seconds < 30, "expected the run to end at the signal, not after 60 s: " + seconds + " s");
             assertFalse(run.err().contains("Exception"), "expected no stack trace: " + run.err());
         }
