@@ -225,6 +225,9 @@ final class RequestLoop {
         if (unflushed) {
             writer.flush();
             unflushed = false;
+            // Counted as they leave: under TLS the flush comes after written() counted, and the last
+            // answers of a connection that went quiet were missing from bytesOut until it closed.
+            countBytes();
         }
     }
 

@@ -402,6 +402,17 @@ class TlsServerTest {
         }
     }
 
+    /** An answer's bytes are counted once it has left, though the connection stays open and quiet. */
+    @Test
+    void theBytesOfAnAnswerAreCountedWhileItsConnectionStaysOpen() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b); WireClient client = tlsClient(server, pki.clientContext())) {
+            assertEquals("counted", client.echo("counted"));
+            Await.until("the answer's bytes counted", WAIT, () -> server.stats().bytesOut() > 0, () -> server.stats().toString());
+            assertEquals(server.stats().bytesIn(), server.stats().bytesOut(), "an echo's answer is its request's bytes");
+        }
+    }
+
     /**
      * TLS records that carry no data (a TLS 1.3 KeyUpdate, which the JDK's client sends for each
      * {@code startHandshake()} after the first) are no frame: a client that sends nothing else is idle
