@@ -171,9 +171,10 @@ final class RequestLoop {
     private void written() throws IOException {
         unflushed = true;
         if (!flushedBeforeWaiting && reader.bufferedBytes() == 0) {
-            flushAnswers();
+            flushAnswers(); // counts the bytes
+        } else {
+            countBytes();
         }
-        countBytes();
     }
 
     /** Called by the transport inside a read of the input that is about to wait for the network. */

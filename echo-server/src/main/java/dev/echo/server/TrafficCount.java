@@ -16,10 +16,14 @@ final class TrafficCount {
     /** Adds what {@code reader} and {@code writer} moved since the last call. */
     void update(FrameReader reader, FrameWriter writer) {
         long in = reader.bytesRead();
-        counters.bytesIn(in - bytesInCounted);
-        bytesInCounted = in;
+        if (in != bytesInCounted) { // a shared counter is not touched for nothing
+            counters.bytesIn(in - bytesInCounted);
+            bytesInCounted = in;
+        }
         long out = writer.bytesWritten();
-        counters.bytesOut(out - bytesOutCounted);
-        bytesOutCounted = out;
+        if (out != bytesOutCounted) {
+            counters.bytesOut(out - bytesOutCounted);
+            bytesOutCounted = out;
+        }
     }
 }
