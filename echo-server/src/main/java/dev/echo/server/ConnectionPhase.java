@@ -62,6 +62,11 @@ final class ConnectionPhase {
     private long bytesArrivedAtShutdown = Long.MAX_VALUE;
     /** Set only when the thread has its streams: before that, shutdown is seen at the first frame boundary. */
     private boolean streamsReady;
+    /**
+     * True while the thread flushes answers at a frame boundary before a read: WAITING says every answer
+     * is flushed, so shutdown leaves our side to the thread until the flush is over ({@link #endFlush}).
+     */
+    private boolean flushing;
     /** Until when the thread may wait in a read; the transitions here move them. */
     private final ReadDeadlines deadlines;
     /** When the connection was accepted: its first wait's deadline counts from then. */
@@ -241,11 +246,43 @@ final class ConnectionPhase {
                 closedByServer = true;
                 return Action.CLOSE;
             }
-            if (phase == Phase.WAITING && streamsReady) {
+            if (phase == Phase.WAITING && streamsReady && !flushing) {
                 beginClosingLocked(System.nanoTime());
                 return Action.SHUT_OUTPUT;
             }
             return Action.NONE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The thread is about to flush answers before a read that may wait. Until {@link #endFlush}, shutdown
+     * does not shut our side: a FIN (or close_notify) sent by the stopping thread under that write cut an
+     * answer in two, and a slow reader got part of a frame, then the end of the stream.
+     */
+    void beginFlush() {
+        lock.lock(); // once a flush, like awaitFrame
+        try {
+            flushing = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The flush is over. True if shutdown came meanwhile and the connection is at a frame boundary: it
+     * is closing now, and the caller shuts our side, as {@link #stopIfWaiting} would have.
+     */
+    boolean endFlush() {
+        lock.lock();
+        try {
+            flushing = false;
+            if (shuttingDown && phase == Phase.WAITING && streamsReady) {
+                beginClosingLocked(System.nanoTime());
+                return true;
+            }
+            return false;
         } finally {
             lock.unlock();
         }

@@ -54,7 +54,7 @@ final class RequestLoop {
         this.writer = config.framing().newWriter(out, budget);
         this.flushedBeforeWaiting = transport.flushBeforeWaiting(this::flushBeforeWaiting);
         this.input = new FrameDeadlineInputStream(transport.input(), phase,
-                flushedBeforeWaiting ? () -> { } : this::flushAnswers);
+                flushedBeforeWaiting ? () -> { } : this::flushAtBoundary);
         this.reader = config.framing().newReader(input, config.maxFrameBytes(), budget);
         this.traffic = new TrafficCount(counters);
     }
@@ -180,7 +180,7 @@ final class RequestLoop {
     /** Called by the transport inside a read of the input that is about to wait for the network. */
     private void flushBeforeWaiting() throws IOException {
         if (unflushed) {
-            input.unblockedDuring(this::flushAnswers);
+            input.unblockedDuring(this::flushAtBoundary);
         }
     }
 
@@ -220,6 +220,26 @@ final class RequestLoop {
         long dropped = transport.drain(new FrameDeadlineInputStream(transport.drainInput(), phase, () -> { }),
                 phase.drainEndNanos());
         counters.bytesIn(dropped);
+    }
+
+    /**
+     * Flushes the answers before a read that may wait, with shutdown kept off our side meanwhile (it
+     * would cut the answer being written); shuts our side after, if shutdown came meanwhile.
+     */
+    private void flushAtBoundary() throws IOException {
+        if (!unflushed) {
+            return;
+        }
+        phase.beginFlush();
+        boolean shutNow;
+        try {
+            flushAnswers();
+        } finally {
+            shutNow = phase.endFlush();
+        }
+        if (shutNow) {
+            transport.shutOutput();
+        }
     }
 
     private void flushAnswers() throws IOException {

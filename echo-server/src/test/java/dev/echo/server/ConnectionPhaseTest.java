@@ -75,6 +75,38 @@ class ConnectionPhaseTest {
         assertTrue(late.deadlines().expired(), "expected the handshake's end to read as a timeout");
     }
 
+    /**
+     * Shutdown during the flush before a read leaves our side to the thread: the stopping thread's FIN
+     * under that write cut an answer in two (a busy run of ShutdownSlowReadersIT: slow readers got part
+     * of a frame, then the end of the stream). The thread shuts it once the flush is over.
+     */
+    @Test
+    void shutdownDuringTheFlushAtAFrameBoundaryShutsOurSideAfterTheFlush() {
+        ConnectionPhase phase = waitingPhase();
+        phase.beginFlush();
+        assertEquals(ConnectionPhase.Action.NONE, phase.stopIfWaiting(), "expected no FIN under the flush's write");
+        assertFalse(phase.closing());
+        assertTrue(phase.endFlush(), "expected the thread told to shut its side after the flush");
+        assertTrue(phase.closing());
+        assertFalse(phase.awaitFrame(false), "expected no further frame after shutdown");
+
+        ConnectionPhase quiet = waitingPhase();
+        quiet.beginFlush();
+        assertFalse(quiet.endFlush(), "expected nothing to do after a flush without shutdown");
+        assertEquals(ConnectionPhase.Action.SHUT_OUTPUT, quiet.stopIfWaiting(), "expected a later shutdown to shut as before");
+    }
+
+    /** Input waiting at every check spares a blocked read for one idle timeout past its deadline, not for ever. */
+    @Test
+    void inputWaitingSparesAnOverdueReadForOneIdleTimeoutAtMost() {
+        ConnectionPhase phase = waitingPhase();
+        long deadline = phase.deadlines().readDeadlineNanos();
+        phase.deadlines().blockedUntil(deadline);
+        assertEquals(ConnectionPhase.Overdue.NONE, phase.expireIfBlocked(deadline + IDLE_NANOS, true));
+        assertEquals(ConnectionPhase.Overdue.IDLE, phase.expireIfBlocked(deadline + IDLE_NANOS + 1, true),
+                "expected bytes that never make a frame (TLS KeyUpdates) to spare it no longer");
+    }
+
     @Test
     void anIdleReadPastItsDeadlineStartsClosingUnlessInputWaits() {
         ConnectionPhase phase = waitingPhase();
