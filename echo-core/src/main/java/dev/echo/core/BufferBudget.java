@@ -1,7 +1,5 @@
 package dev.echo.core;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * A bound on the buffer memory that many readers and writers hold together, such as every
  * connection of one server. Each reader's and writer's first {@value #OWN_BYTES} bytes (at most)
@@ -119,8 +117,11 @@ public final class BufferBudget {
         frameBytes -= bytes;
     }
 
-    /** What frames may hold in all right now: the budget less the reserve, or less what connections took if more. */
-    private synchronized long frameLimit() {
+    /**
+     * What frames may hold in all right now: the budget less the reserve, or less what connections took if
+     * more. The caller holds the lock.
+     */
+    private long frameLimit() {
         return limit - Math.max(connectionReserve, connectionBytes);
     }
 
