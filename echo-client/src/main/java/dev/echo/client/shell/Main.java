@@ -23,7 +23,15 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, System.in, System.out, System.err, Terminals.detect()));
+        Terminals.Attached terminals;
+        try {
+            terminals = Terminals.detect();
+        } catch (UsageException e) {
+            System.err.println(ClientOptions.SPEC.name() + ": " + e.getMessage());
+            System.exit(CommandSpec.EXIT_USAGE);
+            return;
+        }
+        System.exit(run(args, System.in, System.out, System.err, terminals));
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.echo.client.shell;
 import java.io.Console;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the shell's input comes from. On JDK 22 and later {@link System#console()} is not null even
@@ -22,20 +24,35 @@ final class Terminals {
      */
     record Attached(boolean stdin, boolean stdout) {}
 
-    /** The streams of this process. */
-    static Attached detect() {
+    /**
+     * The streams of this process.
+     *
+     * @throws UsageException if one of the system properties is set to anything but true or false
+     */
+    static Attached detect() throws UsageException {
         boolean both = consoleIsTerminal();
-        return new Attached(forced("echo.client.interactive", both), forced("echo.client.stdout-terminal", both));
+        return new Attached(forced(INTERACTIVE, System.getProperty(INTERACTIVE), both),
+                forced(STDOUT_TERMINAL, System.getProperty(STDOUT_TERMINAL), both));
     }
 
+    static final String INTERACTIVE = "echo.client.interactive";
+    static final String STDOUT_TERMINAL = "echo.client.stdout-terminal";
+
     /**
-     * The system property {@code name} if set, else {@code guess}. bin/echo-client sets {@code
-     * echo.client.stdout-terminal} from {@code [ -t 1 ]}: Java alone can only tell whether both
-     * stdin and stdout are a terminal, and so takes stdout for a pipe whenever stdin is one.
+     * The system property {@code name}'s value {@code forced} if set, else {@code guess}. bin/echo-client
+     * sets {@code echo.client.stdout-terminal} from {@code [ -t 1 ]}: Java alone can only tell whether
+     * both stdin and stdout are a terminal, and so takes stdout for a pipe whenever stdin is one. A value
+     * that is neither true nor false is refused rather than read as false: "yes" meant something.
      */
-    private static boolean forced(String name, boolean guess) {
-        String forced = System.getProperty(name);
-        return forced == null || forced.isBlank() ? guess : Boolean.parseBoolean(forced.trim());
+    static boolean forced(String name, @Nullable String forced, boolean guess) throws UsageException {
+        if (forced == null || forced.isBlank()) {
+            return guess;
+        }
+        return switch (forced.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new UsageException("invalid -D" + name + " '" + forced + "': expected true or false");
+        };
     }
 
     /** True if stdin and stdout are a terminal. */
