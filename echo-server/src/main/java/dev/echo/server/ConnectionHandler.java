@@ -93,7 +93,8 @@ final class ConnectionHandler implements Runnable {
         } catch (TruncatedFrameException e) {
             log.debug("connection {}: peer went away inside a frame: {}", id, e.getMessage());
         } catch (SSLException e) {
-            // The JDK wraps a socket failure under a record read in an SSLException too: only the peer's bytes count.
+            // The JDK wraps a socket failure under a record read in an SSLException too: only the peer's bytes count
+            // (a record that is not valid TLS, or a renegotiation the JDK refuses: both break the server's rules).
             if (phase.closedByServer() || e.getCause() instanceof java.net.SocketException) {
                 log.debug("connection {}: TLS connection ended: {}", id, e.toString());
             } else {

@@ -65,7 +65,7 @@ public interface EchoServerMXBean {
 
     long getTlsReloadsRefused();
 
-    /** TLS: connections closed after their handshake for a record that is not valid TLS. */
+    /** TLS: connections closed after their handshake for a record that is not valid TLS, or a refused renegotiation. */
     long getTlsBadRecords();
 
     /**

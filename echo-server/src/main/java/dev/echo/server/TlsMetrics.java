@@ -23,7 +23,7 @@ final class TlsMetrics {
                     .tag("reason", reason.label()).description("TLS handshakes that failed, by reason").register(registry);
         }
         FunctionCounter.builder("echo.tls.bad.records", counters, TlsCounters::badRecords)
-                .description("connections closed after their handshake for an invalid TLS record").register(registry);
+                .description("connections closed after their handshake for an invalid TLS record or a refused renegotiation").register(registry);
         FunctionCounter.builder("echo.tls.refused.unanswered", counters, TlsCounters::refusalsUnanswered)
                 .description("refused clients closed without their SERVER_BUSY answer: too many refusals "
                         + "in progress, or the client sent nothing, went away, failed the refusal's handshake "

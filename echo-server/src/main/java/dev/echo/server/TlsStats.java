@@ -11,7 +11,8 @@ import java.util.Map;
  * @param handshakes handshakes completed
  * @param handshakeFailures handshakes that failed, by reason; every reason present
  * @param badRecords connections closed after their handshake for sending what is not a valid TLS record
- *     (garbage, a forged or truncated record)
+ *     (garbage, a forged or truncated record) or for a TLS 1.2 renegotiation the server refuses (when
+ *     the JDK's {@code jdk.tls.rejectClientInitiatedRenegotiation} is set, as {@code bin/echo-server} sets it)
  * @param reloads changes of the TLS files that took effect
  * @param reloadsRefused changes of the TLS files that did not load (the last good material stayed)
  * @param refusedUnanswered refused clients closed without SERVER_BUSY: {@value TlsTransport#MAX_REFUSALS}
