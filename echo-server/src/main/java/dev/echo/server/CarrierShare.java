@@ -4,16 +4,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One connection's share of its carrier thread: every {@code turn}th unit of work (a frame answered,
- * a TLS record read) it gives the carrier up for a moment, if it runs on a virtual thread. Virtual threads are not preempted, and
- * there is one carrier per core: a connection whose input never runs dry never parks, so as many
- * pipelining clients (or clients sending TLS 1.3 KeyUpdates without end) as the machine has cores held
- * every carrier, and every other connection and {@code /healthz} waited seconds (an attacker's finding:
- * 5 of 7 echoes past 3 s on 2 cores, against none with platform threads).
+ * a TLS record read) it gives the carrier up for a moment, if it runs on a virtual thread. Virtual
+ * threads are not preempted, and there is one carrier per core: a connection whose input never runs
+ * dry never parks, so as many pipelining clients (or clients sending TLS 1.3 KeyUpdates without end)
+ * as the machine has cores held every carrier, and every other connection and {@code /healthz} waited
+ * seconds (an attacker's finding: 5 of 7 echoes past 3 s on 2 cores, against none with platform threads).
  *
- * <p>A turn given up costs a timed park and a context switch; once per {@value #FRAMES_PER_TURN} frames it
- * is a fraction of a percent of their work, and a connection that parks between requests gives up a
- * turn at the same rate.
- * One per connection, used by its thread alone.
+ * <p>A turn given up costs a timed park and a context switch; once per {@value #FRAMES_PER_TURN} frames
+ * it is a fraction of a percent of their work, and a connection that parks between requests gives up
+ * a turn at the same rate. One per connection, used by its thread alone.
  */
 final class CarrierShare {
     /**
