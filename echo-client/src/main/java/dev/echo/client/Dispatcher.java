@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
  * task of its own on the same timer, since it is in no connection's queue meanwhile.
  *
  * <p>Futures are completed only after the request's state is settled and with no lock of ours held:
- * on a connection's reader thread (answers), the timer thread (deadlines), a retry thread (lost
- * connections) or the calling thread (a call that could not start).
+ * on a connection's reader thread (answers), a virtual thread of its own (deadlines: never the timer
+ * thread, which every deadline needs), a retry thread (lost connections) or the calling thread (a
+ * call that could not start).
  */
 final class Dispatcher {
     final ClientConfig config;
@@ -423,11 +424,25 @@ final class Dispatcher {
         if (won == Request.WON_RELEASE) {
             permits.release();
         }
-        request.completeExceptionally(new RequestTimeoutException(message, written));
         // Nothing at all came back on that connection since this request was written: a peer that
         // died without a reset, or a server that stopped. Its other requests go elsewhere.
         if (written && awaitingThere && connection.lastAnswerNanos() - request.writtenNanos < 0) {
             connection.abandon(connection.endpoint + ": no answer for " + timeoutText + "; connection replaced");
+        }
+        completeOffTimer(request, new RequestTimeoutException(message, written));
+    }
+
+    /**
+     * Fails {@code request} on a virtual thread of its own: the timer decides, it never runs the
+     * caller's code. A dependent stage runs where its future completes, and a blocking fallback
+     * ({@code exceptionally(e -> client.echo(...))}) run on the one timer thread stopped every
+     * deadline of the client for good (an attacker's finding).
+     */
+    private static void completeOffTimer(Request<?> request, RequestTimeoutException timedOut) {
+        try {
+            Thread.ofVirtual().name("echo-client-deadline").start(() -> request.completeExceptionally(timedOut));
+        } catch (RuntimeException | OutOfMemoryError cannotStart) {
+            request.completeExceptionally(timedOut); // late rather than never
         }
     }
 

@@ -24,9 +24,9 @@ import java.util.concurrent.ExecutionException;
  * <p><b>Thread-safe and pipelined.</b> Any number of threads call at once; requests share one
  * connection per address, written back to back without waiting for answers, and the answers (which
  * the server sends in request order) are matched to their requests in order. Futures are completed
- * on the client's own threads (a connection's reader, its timer) and never while a lock of the client
- * is held; a dependent stage that blocks there holds up that connection's answers, so use the
- * {@code ...Async} stage methods for slow work.
+ * on the client's own threads (a connection's reader; a thread of its own for a deadline) and never
+ * while a lock of the client is held; a dependent stage that blocks on a reader holds up that
+ * connection's answers, so use the {@code ...Async} stage methods for slow work.
  *
  * <p><b>Bounded.</b> At most {@link ClientConfig#maxInFlight()} requests are outstanding; a call past
  * that waits (the async ones too: that is the back-pressure) until there is room or its deadline. A
@@ -161,7 +161,7 @@ public final class EchoClient implements AutoCloseable {
 
     private static <T> T await(CompletableFuture<T> future) {
         try {
-            return future.get(); // the client's timer completes every future by its deadline
+            return future.get(); // the client's timer fails every future at its deadline
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EchoClientException("interrupted while waiting for an answer", e);

@@ -227,6 +227,47 @@ class EchoClientTest {
     }
 
     /**
+     * A fallback that blocks, {@code exceptionally(e -> client.echo(...))}, is a common way to use a
+     * future. A deadline's failure used to complete the future on the client's one timer thread, which
+     * then ran the fallback and waited in it for good: no deadline of the client passed any more, and
+     * another thread's plain echo() with a 300 ms deadline still waited 5 s later (an attacker's
+     * finding). Deadlines now complete their futures off the timer.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aBlockingFallbackOnATimedOutCallStopsNoDeadline() throws Exception {
+        try (FakeServer hole = new FakeServer(request -> null);
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(hole.port())
+                     .requestTimeout(Duration.ofMillis(300)).closeTimeout(Duration.ZERO).build())) {
+            CompletableFuture<String> withFallback = client.echoAsync("first")
+                    .exceptionally(e -> client.echo("fallback after " + e.getClass().getSimpleName()));
+            CompletableFuture<Throwable> other = new CompletableFuture<>();
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    other.complete(new AssertionError("answered: " + client.echo("other")));
+                } catch (RuntimeException e) {
+                    other.complete(e);
+                }
+            });
+            Throwable otherEnd = endWithinFiveSeconds(other, "another thread's echo() with a 300 ms deadline");
+            assertInstanceOf(RequestTimeoutException.class, otherEnd, "the other call: " + otherEnd);
+            ExecutionException fallbackEnd = assertThrows(ExecutionException.class, () -> withFallback.get(5, TimeUnit.SECONDS),
+                    "the fallback's own call ends at its deadline too");
+            assertInstanceOf(RequestTimeoutException.class, fallbackEnd.getCause(), "the fallback: " + fallbackEnd);
+            Await.until("the silent connection replaced", Duration.ofSeconds(10), () -> hole.accepted.get() >= 2,
+                    () -> hole.accepted + " connections");
+        }
+    }
+
+    private static Throwable endWithinFiveSeconds(CompletableFuture<Throwable> end, String what) throws Exception {
+        try {
+            return end.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(what + " had not ended 5 s later: a deadline that never passed");
+        }
+    }
+
+    /**
      * A server that accepts and never reads: the socket fills and an async call waits in its write
      * (as its Javadoc says), until the requests written before it time out with no answer and the
      * connection is replaced, which ends the write; every future fails typed. Calls go on until one
