@@ -241,8 +241,9 @@ final class Dispatcher {
         try {
             if (request.ended()) {
                 if (answer.hasError()) {
-                    counters.lateAnswer(); // an error answer cannot be told from another request's
-                    return null;
+                    counters.lateAnswer();
+                    return request.answeredByError(answer.getError().getCode()) ? null
+                            : notItsError(connection, request, answer.getError(), ", which had timed out");
                 }
                 Object value = request.kind.valueOf(answer);
                 if (value == null) {
@@ -254,6 +255,11 @@ final class Dispatcher {
             budget.deposit();
             if (answer.hasError()) {
                 ErrorResponse error = answer.getError();
+                if (!request.answeredByError(error.getCode())) {
+                    String why = notItsError(connection, request, error, "");
+                    fail(request, new BadAnswerException(why), true);
+                    return why;
+                }
                 if (error.getCode() == ErrorResponse.Code.SHUTTING_DOWN) {
                     connection.drain();
                     retryLater(List.of(request), connection.endpoint + " is shutting down",
@@ -292,6 +298,15 @@ final class Dispatcher {
         }
         return connection.endpoint + ": answered " + describeValue(value) + " to " + request.describe()
                 + ", which had timed out: an answer meant for another request (answered twice or out of order)";
+    }
+
+    /**
+     * Why the connection must close after {@code error}, which cannot be {@code request}'s (an
+     * ADD_OVERFLOW for an echo or a sum that fits): a server that answered twice or out of order.
+     */
+    private static String notItsError(Connection connection, Request<?> request, ErrorResponse error, String late) {
+        return connection.endpoint + ": answered error " + error.getCode() + " to " + request.describe() + late
+                + ": an answer meant for another request (answered twice or out of order)";
     }
 
     /** Why the connection must close after {@code answer}, not of {@code request}'s kind. */

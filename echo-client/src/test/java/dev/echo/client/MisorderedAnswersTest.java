@@ -1,6 +1,7 @@
 package dev.echo.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import dev.echo.core.Framing;
 import dev.echo.core.FrameReader;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
+import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -87,6 +89,44 @@ class MisorderedAnswersTest {
             assertInstanceOf(BadAnswerException.class, e.getCause());
         }
     }
+    /**
+     * An error answer is checked too: a server that sent an overflowing add's ADD_OVERFLOW twice gave
+     * the next caller, an echo, {@code ServerErrorException: ADD_OVERFLOW} as its own answer, counted
+     * as answered, the connection kept (an attacker's finding). ADD_OVERFLOW can answer only an add
+     * whose sum does not fit, EMPTY_REQUEST nothing this client sends.
+     */
+    @Test
+    void anErrorThatCannotBeTheRequestsOwnIsABadAnswer() throws Exception {
+        ServerMessage overflow = Messages.error(ErrorResponse.Code.ADD_OVERFLOW, "2147483647 + 1 overflows int32");
+        try (SilentPeer twice = peer(3, requests -> List.of(overflow, overflow, Messages.sum(3)));
+             EchoClient client = EchoClient.connect(twice.config().requestTimeout(Duration.ofSeconds(20))
+                     .noRetries().build())) {
+            CompletableFuture<Integer> overflowing = client.addAsync(Integer.MAX_VALUE, 1);
+            CompletableFuture<String> echo = client.echoAsync("hello");
+            CompletableFuture<Integer> fits = client.addAsync(1, 2);
+            ExecutionException own = assertThrows(ExecutionException.class, () -> overflowing.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(ServerErrorException.class, own.getCause(), "its own answer: " + own.getCause());
+            ExecutionException e = assertThrows(ExecutionException.class, () -> echo.get(30, TimeUnit.SECONDS),
+                    "the repeated ADD_OVERFLOW must not answer echo 'hello'");
+            assertInstanceOf(BadAnswerException.class, e.getCause(), "the echo: " + e.getCause());
+            assertTrue(e.getCause().getMessage().contains("answered error ADD_OVERFLOW to echo 'hello'"), e.getCause().getMessage());
+            ExecutionException lost = assertThrows(ExecutionException.class, () -> fits.get(30, TimeUnit.SECONDS),
+                    "add 1 2 is not answered with the echo's answer: the connection was given up");
+            assertInstanceOf(EchoClientException.class, lost.getCause());
+        }
+        Request<Integer> fitting = new Request<>(null, null, 1, 2, AnswerKind.ADD, 0, 0);
+        Request<Integer> overflowing = new Request<>(null, null, Integer.MIN_VALUE, -1, AnswerKind.ADD, 0, 0);
+        Request<String> echo = new Request<>(null, "x", 0, 0, AnswerKind.ECHO, 0, 0);
+        assertTrue(overflowing.answeredByError(ErrorResponse.Code.ADD_OVERFLOW));
+        assertFalse(fitting.answeredByError(ErrorResponse.Code.ADD_OVERFLOW));
+        assertFalse(echo.answeredByError(ErrorResponse.Code.ADD_OVERFLOW));
+        assertFalse(echo.answeredByError(ErrorResponse.Code.EMPTY_REQUEST));
+        for (ErrorResponse.Code any : List.of(ErrorResponse.Code.MALFORMED_MESSAGE, ErrorResponse.Code.FRAME_TOO_LARGE,
+                ErrorResponse.Code.SERVER_BUSY, ErrorResponse.Code.SHUTTING_DOWN)) {
+            assertTrue(echo.answeredByError(any) && fitting.answeredByError(any), any + " may answer any request");
+        }
+    }
+
     /**
      * A server that never answers one request, after an earlier answer came back on the connection
      * (so that its timeout does not replace the connection): the next request's answer was taken as
