@@ -41,8 +41,9 @@ import java.util.concurrent.ExecutionException;
  * <p><b>Reconnects and retries.</b> A connection that ends is opened again, with exponential backoff
  * and jitter. A request that was not written, was answered {@code SHUTTING_DOWN}, or whose connection
  * ended before its answer is sent again (echo and add are idempotent) on a usable connection, within
- * its deadline, {@link ClientConfig#maxAttempts()} and a per-client {@link ClientConfig#retryBudget()}:
- * a server restart costs latency, not errors. Other error answers are never retried. Turn retries off
+ * its deadline, {@link ClientConfig#maxAttempts()} and a per-client {@link ClientConfig#retryBudget()}
+ * (a request's first resend after a lost connection takes none of it): a server restart costs
+ * latency, not errors, however many requests it cut. Other error answers are never retried. Turn retries off
  * with {@link ClientConfig.Builder#noRetries()}.
  *
  * <p><b>Several addresses.</b> Requests are spread round robin over the addresses with a usable

@@ -33,6 +33,8 @@ final class Request<T> extends CompletableFuture<T> implements Runnable {
     volatile long writtenNanos;
     volatile boolean everWritten;
     volatile int attempts;
+    /** It was sent again once after a lost connection, free of the retry budget; any later resend takes a token. */
+    volatile boolean resentAfterLoss;
     /** The last reason it had to be sent again; told when it finally fails. */
     volatile String lastTrouble;
     volatile ScheduledFuture<?> timeout;

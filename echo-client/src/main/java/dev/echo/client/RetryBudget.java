@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A token bucket for retries, per client (as gRPC's retry throttling and Finagle's RetryBudget): it
  * starts full at {@link ClientConfig#retryBudget()} retries; each retry takes one, each answer gives
  * back a tenth. A sick server thus gets a burst of retries and then at most one for every ten answers,
- * instead of every failure doubling its load.
+ * instead of every failure doubling its load. A request's first resend after a lost connection takes
+ * no token ({@code Dispatcher.retry}): that resend is at most one per request.
  */
 final class RetryBudget {
     /** Tenths of a retry: an answer deposits one, a retry withdraws {@value}. */

@@ -149,7 +149,7 @@ class EchoClientTest {
         String detail = "busy\u001b[2J\r\nFORGED";
         try (FakeServer forging = new FakeServer(request -> Messages.error(ErrorResponse.Code.ADD_OVERFLOW, detail));
              EchoClient client = EchoClient.connect(ClientConfig.builder().port(forging.port()).build())) {
-            ServerErrorException e = assertThrows(ServerErrorException.class, () -> client.add(1, 2));
+            ServerErrorException e = assertThrows(ServerErrorException.class, () -> client.add(Integer.MAX_VALUE, 1));
             assertEquals("ADD_OVERFLOW: busy\\u001b[2J\\u000d\\u000aFORGED", e.getMessage());
             assertEquals(detail, e.detail());
         }
