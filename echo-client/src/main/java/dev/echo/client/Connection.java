@@ -47,6 +47,8 @@ final class Connection {
     private final AnswerDecoder decoder = new AnswerDecoder();
     /** Guarded by writeLock: no request may join the queue once the reader has emptied it. */
     private boolean closed;
+    /** Guarded by writeLock: bytes written to {@link #writer} and not flushed yet. */
+    private boolean unflushed;
     /** False once closing or told SHUTTING_DOWN: no new requests are given to it. */
     private volatile boolean usable = true;
     /** Why it was closed by us, if it was; told to the requests it loses. */
@@ -125,20 +127,40 @@ final class Connection {
                 } else {
                     writer.write(request.message());
                 }
-                if (!writeLock.hasQueuedThreads()) { // a waiting writer flushes after its own write
-                    writer.flush();
-                }
+                unflushed = true;
             } catch (IOException e) {
-                String why = endpoint + ": cannot send: " + e.getMessage();
-                if (tcp != socket) {
-                    abandonUnlessTheReaderEnds(why);
-                } else {
-                    abandon(why);
-                }
+                cannotSend(e);
             }
             return true;
         } finally {
+            flushUnlessAWriterWaits();
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Flushes what was written, unless another writer waits for the lock: it flushes after its own
+     * write. On every way out of {@link #send}, the early returns included: a writer that found the
+     * connection no longer taking requests, or its request ended, returned without flushing, and the
+     * request written before it stayed in the buffer until it timed out (a helper's reading).
+     */
+    private void flushUnlessAWriterWaits() {
+        if (unflushed && !closed && !writeLock.hasQueuedThreads()) {
+            unflushed = false;
+            try {
+                writer.flush();
+            } catch (IOException e) {
+                cannotSend(e);
+            }
+        }
+    }
+
+    private void cannotSend(IOException e) {
+        String why = endpoint + ": cannot send: " + e.getMessage();
+        if (tcp != socket) {
+            abandonUnlessTheReaderEnds(why);
+        } else {
+            abandon(why);
         }
     }
 
