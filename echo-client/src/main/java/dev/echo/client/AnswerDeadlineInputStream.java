@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,22 +16,73 @@ import java.util.concurrent.TimeUnit;
  * each read, so a server that sent an answer a byte at a time, each within the timeout, held one
  * {@link EchoConnection#receive()} for the answer's size times the timeout (30 s against a read
  * timeout of 2 s, an attacker saw). Before each read the socket's timeout is set to what is left.
+ *
+ * <p>Under TLS that is not enough: one read of the {@code SSLSocket} reads a whole record from the
+ * TCP socket beneath, each of those reads with the whole timeout again, so a record trickled a byte
+ * at a time held a 2-character echo for 22 s against a read timeout of 1 s (a helper's attack). There
+ * a timer closes the TCP socket at the answer's deadline, unless the answer was read first.
  */
 final class AnswerDeadlineInputStream extends FilterInputStream {
     private final Socket socket;
+    /** The TCP socket beneath {@link #socket} under TLS, which the timer closes; null in clear text. */
+    private final Socket tcpUnderTls;
     /** False for a read timeout of zero: no limit. */
     private boolean limited;
     private long deadlineNanos;
+    private ScheduledFuture<?> watchdog;
+    /** Set by the timer: the TCP socket was closed at the answer's deadline. */
+    private volatile boolean closedAtDeadline;
 
-    AnswerDeadlineInputStream(Socket socket) throws IOException {
+    AnswerDeadlineInputStream(Socket socket, Socket tcp) throws IOException {
         super(socket.getInputStream());
         this.socket = socket;
+        this.tcpUnderTls = tcp != socket ? tcp : null;
     }
 
     /** The next answer must be read whole within {@code timeout} (zero: no limit), from now. */
     void startAnswer(Duration timeout) {
         limited = !timeout.isZero();
         deadlineNanos = System.nanoTime() + Durations.nanosSaturated(timeout);
+        if (limited && tcpUnderTls != null) {
+            Socket tcp = tcpUnderTls;
+            watchdog = Watchdog.TIMER.schedule(() -> {
+                closedAtDeadline = true;
+                try {
+                    tcp.close();
+                } catch (IOException e) {
+                    // closed already
+                }
+            }, Durations.nanosSaturated(timeout), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The answer was read whole (or its read failed): the timer has nothing more to do for it. */
+    void answerEnded() {
+        ScheduledFuture<?> w = watchdog;
+        if (w != null) {
+            w.cancel(false);
+            watchdog = null;
+        }
+    }
+
+    /** True if the timer closed the connection at the answer's deadline: a read that failed since timed out. */
+    boolean closedAtDeadline() {
+        return closedAtDeadline;
+    }
+
+    /** One daemon thread for every connection's TLS answer deadline, started on first use. */
+    private static final class Watchdog {
+        static final ScheduledThreadPoolExecutor TIMER = timer();
+
+        private static ScheduledThreadPoolExecutor timer() {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
+                Thread thread = new Thread(task, "echo-connection-answer-deadlines");
+                thread.setDaemon(true); // never keeps a JVM alive
+                return thread;
+            });
+            timer.setRemoveOnCancelPolicy(true); // answers read in time leave its queue at once
+            return timer;
+        }
     }
 
     @Override

@@ -71,7 +71,7 @@ public final class EchoConnection implements AutoCloseable {
         this.endpoint = config.endpoint();
         this.socket = socket;
         this.tcp = tcp;
-        this.input = new AnswerDeadlineInputStream(socket);
+        this.input = new AnswerDeadlineInputStream(socket, tcp);
         this.reader = config.framing().newReader(input, config.maxFrameBytes());
         this.writer = config.framing().newWriter(socket.getOutputStream());
     }
@@ -207,14 +207,19 @@ public final class EchoConnection implements AutoCloseable {
         try {
             length = reader.nextFrame();
         } catch (SocketTimeoutException e) {
-            throw failed("no answer within " + Durations.format(config.readTimeout()), e);
+            throw noAnswerInTime(e);
         } catch (FrameException e) {
             close();
             throw new IOException(endpoint + ": bad answer frame: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw failed(open ? "connection lost" : "connection closed", e);
+            throw input.closedAtDeadline() ? noAnswerInTime(e) : failed(open ? "connection lost" : "connection closed", e);
+        } finally {
+            input.answerEnded();
         }
         if (length < 0) {
+            if (input.closedAtDeadline()) {
+                throw noAnswerInTime(null);
+            }
             close();
             throw new ConnectionClosedException(endpoint);
         }
@@ -256,6 +261,12 @@ public final class EchoConnection implements AutoCloseable {
 
     /** How long a failed TLS write waits for the alert that may explain it. */
     private static final int ALERT_WAIT_MILLIS = 1_000;
+
+    /** Closes the connection: the answer was not read whole within the read timeout ({@code cause}: how the read ended). */
+    private IOException noAnswerInTime(IOException cause) {
+        close();
+        return new IOException(endpoint + ": no answer within " + Durations.format(config.readTimeout()), cause);
+    }
 
     private IOException failed(String what, IOException cause) {
         close();
