@@ -261,9 +261,12 @@ final class Connection {
             why = e instanceof SSLException ? endpoint + ": " + ClientTls.explain(e)
                     : abandonedBecause != null ? abandonedBecause
                     : endpoint + ": connection lost: " + e.getMessage();
-            // A fatal alert is the server's verdict on this client (its certificate, its protocols):
-            // sending the same requests again gets the same verdict.
-            refusedByPeer = e instanceof SSLException && String.valueOf(e.getMessage()).contains("fatal alert");
+            // A fatal alert before any answer is the server's verdict on this client (its certificate,
+            // its protocols): sending the same requests again gets the same verdict. After answers it is
+            // a connection failure like another (a record damaged on the way: bad_record_mac), and the
+            // requests go again (a helper's attack: they failed "not retried" on a healthy server).
+            refusedByPeer = !answeredAny && e instanceof SSLException
+                    && String.valueOf(e.getMessage()).contains("fatal alert");
         } catch (RuntimeException | Error e) {
             why = endpoint + ": reader failed: " + e;
             dispatcher.badAnswer(awaiting.poll(), why, e);
