@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A socket's input whose reads keep to one deadline, the answer's: {@code SO_TIMEOUT} alone bounds
@@ -30,8 +31,15 @@ final class AnswerDeadlineInputStream extends FilterInputStream {
     private boolean limited;
     private long deadlineNanos;
     private ScheduledFuture<?> watchdog;
-    /** Set by the timer: the TCP socket was closed at the answer's deadline. */
-    private volatile boolean closedAtDeadline;
+    /**
+     * The current answer's race between its reader and the timer, one per answer so that a timer task
+     * already running for an earlier answer cannot close the connection under a later one: {@link
+     * #READING}, then {@link #ENDED} (the reader won) or {@link #CLOSED} (the timer won, and closed TCP).
+     */
+    private AtomicInteger answer = new AtomicInteger(ENDED);
+    private static final int READING = 0;
+    private static final int ENDED = 1;
+    private static final int CLOSED = 2;
 
     AnswerDeadlineInputStream(Socket socket, Socket tcp) throws IOException {
         super(socket.getInputStream());
@@ -45,29 +53,33 @@ final class AnswerDeadlineInputStream extends FilterInputStream {
         deadlineNanos = System.nanoTime() + Durations.nanosSaturated(timeout);
         if (limited && tcpUnderTls != null) {
             Socket tcp = tcpUnderTls;
+            AtomicInteger race = new AtomicInteger(READING);
+            answer = race;
             watchdog = Watchdog.TIMER.schedule(() -> {
-                closedAtDeadline = true;
-                try {
-                    tcp.close();
-                } catch (IOException e) {
-                    // closed already
+                if (race.compareAndSet(READING, CLOSED)) {
+                    try {
+                        tcp.close();
+                    } catch (IOException e) {
+                        // closed already
+                    }
                 }
             }, Durations.nanosSaturated(timeout), TimeUnit.NANOSECONDS);
         }
     }
 
-    /** The answer was read whole (or its read failed): the timer has nothing more to do for it. */
-    void answerEnded() {
+    /**
+     * The answer was read whole (or its read failed): the timer has nothing more to do for it.
+     * Returns false if the timer came first and closed the connection: an answer read meanwhile
+     * came too late, on a connection that is gone.
+     */
+    boolean answerEnded() {
         ScheduledFuture<?> w = watchdog;
-        if (w != null) {
-            w.cancel(false);
-            watchdog = null;
+        if (w == null) {
+            return true;
         }
-    }
-
-    /** True if the timer closed the connection at the answer's deadline: a read that failed since timed out. */
-    boolean closedAtDeadline() {
-        return closedAtDeadline;
+        watchdog = null;
+        w.cancel(false);
+        return answer.compareAndSet(READING, ENDED); // else CLOSED: only this method ends a race it started
     }
 
     /** One daemon thread for every connection's TLS answer deadline, started on first use. */

@@ -207,19 +207,19 @@ public final class EchoConnection implements AutoCloseable {
         try {
             length = reader.nextFrame();
         } catch (SocketTimeoutException e) {
+            input.answerEnded();
             throw noAnswerInTime(e);
         } catch (FrameException e) {
+            input.answerEnded();
             close();
             throw new IOException(endpoint + ": bad answer frame: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw input.closedAtDeadline() ? noAnswerInTime(e) : failed(open ? "connection lost" : "connection closed", e);
-        } finally {
-            input.answerEnded();
+            throw !input.answerEnded() ? noAnswerInTime(e) : failed(open ? "connection lost" : "connection closed", e);
+        }
+        if (!input.answerEnded()) {
+            throw noAnswerInTime(null); // read, but the timer closed the connection under it first
         }
         if (length < 0) {
-            if (input.closedAtDeadline()) {
-                throw noAnswerInTime(null);
-            }
             close();
             throw new ConnectionClosedException(endpoint);
         }
