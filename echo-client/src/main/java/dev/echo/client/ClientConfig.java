@@ -35,7 +35,8 @@ import java.util.Objects;
  * @param retryBudget {@link EchoClient}: most retries in a burst, 0 or more; the budget refills by
  *     one for every ten answers, so that retries can add at most a tenth to the load when a server is
  *     sick; a request's first resend after a lost connection takes nothing from it (a crash loses up to
- *     {@code maxInFlight} requests at once); 0 turns retries off; default 1000
+ *     {@code maxInFlight} requests at once) unless that connection and the one before it answered
+ *     nothing; 0 turns retries off; default 1000
  * @param reconnectDelay {@link EchoClient}: the first delay before connecting again after a failed
  *     attempt, doubled on each further failure, with jitter; positive; default 50 ms
  * @param maxReconnectDelay {@link EchoClient}: the longest delay between connection attempts, at

@@ -97,6 +97,14 @@ final class Connection {
         return usable && (!onProbation || answeredAny || awaiting.isEmpty());
     }
 
+    /**
+     * True if this connection was on probation (the address's last one answered nothing) and answered
+     * nothing either: its lost requests are no crash's to resend for free, see {@code Dispatcher.retry}.
+     */
+    boolean answeredNothingOnProbation() {
+        return onProbation && !answeredAny;
+    }
+
     /** When the last answer came (or the connection opened). */
     long lastAnswerNanos() {
         return lastAnswerNanos;

@@ -263,7 +263,7 @@ final class Dispatcher {
                 if (error.getCode() == ErrorResponse.Code.SHUTTING_DOWN) {
                     connection.drain();
                     retryLater(List.of(request), connection.endpoint + " is shutting down",
-                            () -> ServerErrorException.of(error));
+                            () -> ServerErrorException.of(error), true);
                     return null;
                 }
                 complete(request, null, ServerErrorException.of(error));
@@ -366,7 +366,7 @@ final class Dispatcher {
             }
         }
         if (!open.isEmpty()) {
-            retryLater(open, why, null);
+            retryLater(open, why, null, connection.answeredNothingOnProbation());
         }
     }
 
@@ -386,15 +386,17 @@ final class Dispatcher {
      * connection's write. {@code refusal} makes the server's error answer to end it with if it cannot retry (null: lost).
      */
     private void retryLater(List<Request<?>> requests, String why,
-                            java.util.function.Supplier<ServerErrorException> refusal) {
+                            java.util.function.Supplier<ServerErrorException> refusal, boolean charged) {
         Thread.ofVirtual().name("echo-client-retry").start(() -> {
             for (Request<?> request : requests) {
-                retry(request, why, refusal);
+                retry(request, why, refusal, charged);
             }
         });
     }
 
-    private void retry(Request<?> request, String why, java.util.function.Supplier<ServerErrorException> refusal) {
+    /** @param charged the resend takes a budget token even if it is the request's first after a lost connection */
+    private void retry(Request<?> request, String why, java.util.function.Supplier<ServerErrorException> refusal,
+                       boolean charged) {
         request.lastTrouble = why;
         if (request.ended()) {
             return;
@@ -411,8 +413,10 @@ final class Dispatcher {
         // A request's first resend after a lost connection is free: a crash loses a whole pipeline, up to
         // maxInFlight requests, and charging each spent the default budget (1000, against 1024 in
         // flight) in one crash and lost 924 calls in a second one soon after (a helper's attack). What
-        // the budget throttles is a request lost again, and SHUTTING_DOWN answered again and again.
-        boolean free = refusal == null && config.retries() && !request.resentAfterLoss;
+        // the budget throttles is a request lost again, SHUTTING_DOWN answered again and again, and
+        // what a connection on probation lost without answering anything: a server that resets every
+        // connection got two sends per call for as long as it did so (a helper's review).
+        boolean free = !charged && refusal == null && config.retries() && !request.resentAfterLoss;
         String refused = request.attempts >= config.maxAttempts()
                 ? " (attempt " + request.attempts + " of " + config.maxAttempts() + ")"
                 : !free && !budget.tryWithdraw() ? " (retry budget of " + config.retryBudget() + " spent)" : null;

@@ -42,6 +42,8 @@ class RetryBudgetTest {
         final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         final List<Socket> open = new CopyOnWriteArrayList<>();
         final AtomicInteger held = new AtomicInteger();
+        /** Requests read in {@link #resetEach} mode. */
+        final AtomicInteger readThenReset = new AtomicInteger();
         volatile boolean holding = true;
         /** Resets each connection as soon as it has read a request, answering nothing. */
         volatile boolean resetEach;
@@ -70,6 +72,7 @@ class RetryBudgetTest {
                 OutputStream out = socket.getOutputStream();
                 for (ClientMessage request; (request = reader.read(ClientMessage.parser())) != null; ) {
                     if (resetEach) {
+                        readThenReset.incrementAndGet();
                         reset(socket);
                         return;
                     }
@@ -132,6 +135,33 @@ class RetryBudgetTest {
             ClientStats stats = client.stats();
             assertEquals(0, stats.failed(), stats.toString());
             assertEquals(2L * maxInFlight, stats.retried(), "each call resent once: " + stats);
+        }
+    }
+
+    /**
+     * A server that resets every connection: once the budget is spent, each call is one send, not
+     * two. The free resend is a crash's; a connection on probation (its address's last one answered
+     * nothing) that answers nothing either pays for what it lost (a helper's review: 80 sends for 40
+     * calls before this).
+     */
+    @Test
+    void aServerThatResetsEveryConnectionGetsOneSendPerCallOnceTheBudgetIsSpent() throws Exception {
+        try (CrashingServer server = new CrashingServer();
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(server.port())
+                     .requestTimeout(Duration.ofSeconds(20)).retryBudget(5)
+                     .reconnectDelay(Duration.ofMillis(1)).maxReconnectDelay(Duration.ofMillis(10)).build())) {
+            server.resetEach = true;
+            for (int i = 0; i < 10; i++) { // spends the budget
+                assertThrows(ConnectionLostException.class, () -> client.echo("spending"));
+            }
+            int before = server.readThenReset.get();
+            int calls = 40;
+            for (int i = 0; i < calls; i++) {
+                assertThrows(ConnectionLostException.class, () -> client.echo("after"));
+            }
+            int sends = server.readThenReset.get() - before;
+            assertTrue(sends <= calls + calls / 5, "a server resetting every connection read " + sends
+                    + " requests for " + calls + " calls: " + client.stats());
         }
     }
 
