@@ -126,7 +126,7 @@ public final class EchoClient implements AutoCloseable {
      * @throws EchoClientException if interrupted while waiting (the interrupt status is set again)
      */
     public String echo(String text) {
-        return await(echoAsync(text));
+        return await(dispatcher.submit(EchoTexts.sendable(text), 0, 0, AnswerKind.ECHO));
     }
 
     /**
@@ -135,7 +135,7 @@ public final class EchoClient implements AutoCloseable {
      * an int32.
      */
     public int add(int a, int b) {
-        return await(addAsync(a, b));
+        return await(dispatcher.submit(null, a, b, AnswerKind.ADD));
     }
 
     /**
@@ -160,9 +160,9 @@ public final class EchoClient implements AutoCloseable {
         return dispatcher.submit(null, a, b, AnswerKind.ADD);
     }
 
-    private static <T> T await(CompletableFuture<T> future) {
+    private <T> T await(Request<T> request) {
         try {
-            return future.get(); // the client's timer fails every future at its deadline
+            return dispatcher.await(request);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EchoClientException("interrupted while waiting for an answer", e);

@@ -35,6 +35,8 @@ final class Request<T> extends CompletableFuture<T> implements Runnable {
     volatile int attempts;
     /** It was sent again once after a lost connection, free of the retry budget; any later resend takes a token. */
     volatile boolean resentAfterLoss;
+    /** Its deadline's failure, set once the deadline ended it: a blocking call throws it without waiting for its delivery. */
+    volatile RequestTimeoutException timedOutWith;
     /** The last reason it had to be sent again; told when it finally fails. */
     volatile String lastTrouble;
     volatile ScheduledFuture<?> timeout;

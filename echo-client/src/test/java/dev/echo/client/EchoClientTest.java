@@ -259,6 +259,46 @@ class EchoClientTest {
         }
     }
 
+    /**
+     * A blocking call ends at its deadline while CPU-bound virtual threads hold every carrier: the
+     * deadline's failure is delivered on a virtual thread, and waiting for it alone, a call with a
+     * 200 ms deadline returned after 2.9 s (a helper's review). A blocking call now waits at most a
+     * little past its deadline and then ends the request itself.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aBlockingCallEndsAtItsDeadlineWhileVirtualThreadsHoldEveryCarrier() throws Exception {
+        try (FakeServer hole = new FakeServer(request -> null);
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(hole.port())
+                     .requestTimeout(Duration.ofMillis(200)).closeTimeout(Duration.ZERO).build())) {
+            int carriers = Runtime.getRuntime().availableProcessors();
+            java.util.concurrent.CountDownLatch spinning = new java.util.concurrent.CountDownLatch(carriers);
+            AtomicBoolean done = new AtomicBoolean();
+            List<Thread> busy = new ArrayList<>();
+            for (int i = 0; i < carriers; i++) {
+                busy.add(Thread.ofVirtual().start(() -> {
+                    spinning.countDown();
+                    long cap = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); // never parks: holds its carrier
+                    while (!done.get() && System.nanoTime() - cap < 0) {
+                        Thread.onSpinWait();
+                    }
+                }));
+            }
+            assertTrue(spinning.await(10, TimeUnit.SECONDS), "every carrier taken");
+            long start = System.nanoTime();
+            try {
+                assertThrows(RequestTimeoutException.class, () -> client.echo("from a platform thread"));
+            } finally {
+                done.set(true);
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            for (Thread t : busy) {
+                t.join();
+            }
+            assertTrue(millis < 1_000, "a 200 ms deadline ended the call after " + millis + " ms");
+        }
+    }
+
     private static Throwable endWithinFiveSeconds(CompletableFuture<Throwable> end, String what) throws Exception {
         try {
             return end.get(5, TimeUnit.SECONDS);
