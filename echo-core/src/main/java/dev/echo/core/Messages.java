@@ -90,7 +90,7 @@ public final class Messages {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isISOControl(c) || reordersOrBreaksLines(c)) {
+            if (unprintable(c)) {
                 if (out == null) {
                     out = new StringBuilder(text.length() + 16).append(text, 0, i);
                 }
@@ -100,6 +100,14 @@ public final class Messages {
             }
         }
         return out == null ? text : out.toString();
+    }
+
+    /**
+     * True for a character {@link #printable} escapes: a control character (C0, DEL, C1), a bidi mark,
+     * embedding, override or isolate, or U+2028/U+2029. For output formats with escapes of their own (JSON).
+     */
+    public static boolean unprintable(char c) {
+        return Character.isISOControl(c) || reordersOrBreaksLines(c);
     }
 
     /** The bidi marks, embeddings, overrides and isolates, and U+2028/U+2029, which some viewers break lines at. */

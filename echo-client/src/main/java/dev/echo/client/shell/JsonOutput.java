@@ -1,12 +1,17 @@
 package dev.echo.client.shell;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.proto.ServerMessage;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +27,37 @@ import java.util.concurrent.TimeUnit;
  */
 record JsonOutput(PrintWriter answers, PrintWriter notices) implements Output {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static {
+        MAPPER.getFactory().setCharacterEscapes(new PeerTextEscapes());
+    }
+
+    /**
+     * JSON's own escapes for every character {@link Messages#printable} escapes in the text output:
+     * Jackson writes C0 controls as backslash-u escapes but DEL, C1 controls (U+009B is a terminal's CSI),
+     * bidi overrides (U+202E) and U+2028 raw, and this output is read on terminals too (a helper's
+     * attack: a server's error detail reordered and drove the terminal through {@code --json}). The
+     * JSON reads back as the same string.
+     */
+    private static final class PeerTextEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        PeerTextEscapes() {
+            ascii[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return Messages.unprintable((char) ch)
+                    ? new SerializedString(String.format(Locale.ROOT, "\\u%04x", ch)) : null;
+        }
+    }
 
     /** The shell's own words go to the notices: nothing but JSON reaches the answers' stream. */
     @Override
