@@ -73,18 +73,28 @@ class ShutdownTest {
         }
     }
 
+    /**
+     * On an address of its own (127.0.0.3): the port the closed listener frees is anyone's, and the
+     * other test classes, running alongside and binding port 0 on 127.0.0.1 all the time, took it
+     * once before the late connect (busy-verify: 'no new connection accepted' failed, the test 150 ms
+     * old). Nothing else listens on 127.0.0.3, and a connect there leaves from 127.0.0.1, so it cannot
+     * meet itself either.
+     */
     @Test
     void listenerIsClosedFirst() throws Exception {
-        EchoServer server = TestServers.start(b -> b.shutdownGrace(Duration.ofSeconds(10)));
+        String host = "127.0.0.3";
+        EchoServer server = TestServers.start(b -> b.host(host).shutdownGrace(Duration.ofSeconds(10)));
         int port = server.port();
-        WireClient busy = TestServers.connect(server);
+        java.net.Socket socket = new java.net.Socket();
+        socket.connect(new java.net.InetSocketAddress(host, port), 2_000);
+        WireClient busy = WireClient.over(socket, Framing.DELIMITED);
         try {
             busy.write(new byte[] {20, 0x0a});
             Await.until("the server inside the client's frame", Duration.ofSeconds(5),
                     () -> ServerProbe.connectionsReadingFrame(server) == 1);
             CompletableFuture<Long> closed = closeInBackground(server);
             try (java.net.Socket late = new java.net.Socket()) {
-                late.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2_000);
+                late.connect(new java.net.InetSocketAddress(host, port), 2_000);
                 fail("expected no new connection accepted while shutting down");
             } catch (java.net.ConnectException expected) {
                 // refused: the listener is gone while a connection is still finishing
