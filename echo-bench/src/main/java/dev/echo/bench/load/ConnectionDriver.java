@@ -12,8 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Drives one connection: keeps up to {@code pipeline} requests in flight, either as fast as answers
  * come (closed loop) or at intended send times spaced by the per-connection share of {@code --rate};
- * checks every answer against its {@link RequestScript}. On stop it sends nothing more and waits
- * for the answers still in flight.
+ * checks every answer against its {@link RequestScript}, and closes the connection at the first answer
+ * that is not its request's. On stop it sends nothing more and waits for the answers still in flight.
  *
  * <p>The socket has no read timeout: on a virtual thread a timed read schedules and cancels a timer
  * on every wait, which cost the generator about a tenth of its CPU. Instead the run's clock calls
@@ -136,6 +136,10 @@ final class ConnectionDriver implements Runnable {
                 state.increment(Count.MISMATCHES);
                 state.problem("connection " + id + ", request " + nextAnswer + ": "
                         + script.mismatch(nextAnswer, answer).orElse("mismatch"));
+                // Answers carry no request id: after one that is not its request's (a lost or doubled
+                // answer), every later one is matched to the wrong request. Close, as the library does;
+                // the requests still in flight are counted unanswered.
+                return;
             } else if (verdict == Verdict.ERROR_ANSWER) {
                 state.increment(Count.ERROR_ANSWERS);
                 state.problem("connection " + id + ", request " + nextAnswer + ": "

@@ -24,6 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -119,6 +121,28 @@ class LoadRunEndToEndTest {
 
     @Test
     @Timeout(30)
+    void aConnectionIsClosedAtItsFirstMismatchBecauseItsLaterAnswersCannotBeMatched() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Integer> requestsRead = new CompletableFuture<>();
+            Thread stutterer = Thread.ofVirtual().start(() -> answerEveryRequestTwice(listener, requestsRead));
+            LoadConfig config = LoadConfig.builder().port(listener.getLocalPort()).connections(1).pipeline(1)
+                    .mix(1, 0).warmup(Duration.ZERO).duration(Duration.ofMillis(500)).progress(false)
+                    .timeout(Duration.ofSeconds(5)).build();
+            LoadResult result = new LoadRun(config, System.out).run();
+            // Answer 0 is right; the second answer is request 0's again, given to request 1: one mismatch,
+            // then the connection is closed, because every later answer would be one behind.
+            assertEquals(1, result.mismatches(), "expected one mismatch, then the connection closed: "
+                    + result.summary());
+            assertEquals(2, result.requests(), "expected nothing sent after the mismatch: " + result.summary());
+            assertEquals(2, (int) requestsRead.get(10, TimeUnit.SECONDS),
+                    "expected the server to see the connection end after two requests");
+            assertFalse(result.clean(), "expected the run to be unclean");
+            stutterer.join(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void aServerThatNeverAnswersIsAnErrorAfterTheTimeoutAndTheRunStillEnds() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread silent = Thread.ofVirtual().start(() -> {
@@ -139,6 +163,27 @@ class LoadRunEndToEndTest {
                     "expected the timeout named in: " + result.firstProblem());
             assertTrue(seconds < 10, "expected the run to end soon after the timeout, took " + seconds + " s");
             silent.join(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Answers every request right, twice; completes with the number of requests read when the client closes. */
+    private static void answerEveryRequestTwice(ServerSocket listener, CompletableFuture<Integer> requestsRead) {
+        int read = 0;
+        try (Socket socket = listener.accept()) {
+            FrameReader reader = Framing.DELIMITED.newReader(socket.getInputStream());
+            FrameWriter writer = Framing.DELIMITED.newWriter(socket.getOutputStream());
+            ClientMessage request;
+            while ((request = reader.read(ClientMessage.parser())) != null) {
+                read++;
+                ServerMessage answer = Messages.echoAnswer(request.getEchoMessage().getContent());
+                writer.write(answer);
+                writer.write(answer);
+                writer.flush();
+            }
+        } catch (IOException e) {
+            // a reset from the client's close: the connection has ended all the same
+        } finally {
+            requestsRead.complete(read);
         }
     }
 
