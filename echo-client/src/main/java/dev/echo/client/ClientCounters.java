@@ -12,6 +12,9 @@ final class ClientCounters {
     private final LongAdder failed = new LongAdder();
     private final LongAdder lateAnswers = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
+    private final LongAdder protocolErrors = new LongAdder();
+    /** Why the last connection closed for a protocol error was closed; null if none was. */
+    private volatile String lastProtocolError;
     private final LatencyHistogram latency = new LatencyHistogram();
 
     void call() {
@@ -48,8 +51,19 @@ final class ClientCounters {
         reconnects.increment();
     }
 
+    /** A connection closed because the server broke the protocol, for {@code why}. */
+    void protocolError(String why) {
+        lastProtocolError = why;
+        protocolErrors.increment();
+    }
+
+    String lastProtocolError() {
+        return lastProtocolError;
+    }
+
     ClientStats snapshot(int inFlight, int connections) {
         return new ClientStats(calls.sum(), sent.sum(), answered.sum(), retried.sum(), timedOut.sum(), failed.sum(),
-                lateAnswers.sum(), reconnects.sum(), inFlight, connections, new ClientStats.Latency(latency.snapshot()));
+                lateAnswers.sum(), protocolErrors.sum(), reconnects.sum(), inFlight, connections,
+                new ClientStats.Latency(latency.snapshot()));
     }
 }

@@ -14,13 +14,17 @@ import java.util.Objects;
  * @param timedOut calls that ended at their deadline
  * @param failed calls that ended without an answer: timed out, connection lost, bad answer, closed
  * @param lateAnswers answers that came after their request had timed out, read and dropped
+ * @param protocolErrors connections closed because the server broke the protocol: an answer meant for
+ *     another request (answered twice or out of order), to no request, of the wrong kind, or not a valid
+ *     frame or ServerMessage; why the last one was closed is {@link EchoClient#lastProtocolError()}
  * @param reconnects connections opened after the first one to each address
  * @param inFlight calls outstanding now (holding one of {@link ClientConfig#maxInFlight()})
  * @param connections connections open now
  * @param latency the answered calls' latency, from the call to its answer
  */
 public record ClientStats(long calls, long sent, long answered, long retried, long timedOut, long failed,
-                          long lateAnswers, long reconnects, int inFlight, int connections, Latency latency) {
+                          long lateAnswers, long protocolErrors, long reconnects, int inFlight, int connections,
+                          Latency latency) {
 
     public ClientStats {
         Objects.requireNonNull(latency, "latency");

@@ -259,7 +259,7 @@ final class Connection {
             // the head of the queue) goes again. It failed as a bad answer, never retried.
             why = endpoint + ": connection ended inside an answer (" + e.getMessage() + ")";
         } catch (FrameException e) {
-            why = endpoint + ": bad answer frame: " + e.getMessage();
+            why = dispatcher.protocolError(endpoint + ": bad answer frame: " + e.getMessage());
             dispatcher.badAnswer(awaiting.poll(), why, e);
         } catch (IOException e) {
             // Under TLS 1.3 the server judges our certificate after our handshake ended, so its
@@ -293,7 +293,7 @@ final class Connection {
                 answerArrived();
                 String broken = dispatcher.answeredWith(this, request, decoder.value());
                 if (broken != null) {
-                    return broken;
+                    return broken; // counted as a protocol error by the dispatcher
                 }
                 continue;
             }
@@ -301,12 +301,13 @@ final class Connection {
             try {
                 answer = reader.parseFrame(ServerMessage.parser());
             } catch (InvalidProtocolBufferException e) {
-                String why = endpoint + ": answer is not a valid ServerMessage: " + e.getMessage();
+                String why = dispatcher.protocolError(
+                        endpoint + ": answer is not a valid ServerMessage: " + e.getMessage());
                 dispatcher.badAnswer(request, why, e);
                 return why;
             }
             if (request == null) {
-                return endpoint + " sent an answer to no request: " + answer.getMessageCase();
+                return dispatcher.protocolError(endpoint + " sent an answer to no request: " + answer.getMessageCase());
             }
             answerArrived();
             String broken = dispatcher.answered(this, request, answer);

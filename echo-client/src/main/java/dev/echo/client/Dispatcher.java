@@ -297,22 +297,23 @@ final class Dispatcher {
         if (request.answeredBy(value)) {
             return null;
         }
-        return connection.endpoint + ": answered " + describeValue(value) + " to " + request.describe()
-                + ", which had timed out: an answer meant for another request (answered twice or out of order)";
+        return protocolError(connection.endpoint + ": answered " + describeValue(value) + " to " + request.describe()
+                + ", which had timed out: an answer meant for another request (answered twice or out of order)");
     }
 
     /**
      * Why the connection must close after {@code error}, which cannot be {@code request}'s (an
      * ADD_OVERFLOW for an echo or a sum that fits): a server that answered twice or out of order.
      */
-    private static String notItsError(Connection connection, Request<?> request, ErrorResponse error, String late) {
-        return connection.endpoint + ": answered error " + error.getCode() + " to " + request.describe() + late
-                + ": an answer meant for another request (answered twice or out of order)";
+    private String notItsError(Connection connection, Request<?> request, ErrorResponse error, String late) {
+        return protocolError(connection.endpoint + ": answered error " + error.getCode() + " to " + request.describe()
+                + late + ": an answer meant for another request (answered twice or out of order)");
     }
 
     /** Why the connection must close after {@code answer}, not of {@code request}'s kind. */
-    private static String wrongKind(Connection connection, Request<?> request, ServerMessage answer) {
-        return connection.endpoint + ": expected an " + request.what() + " answer, got " + answer.getMessageCase();
+    private String wrongKind(Connection connection, Request<?> request, ServerMessage answer) {
+        return protocolError(connection.endpoint + ": expected an " + request.what() + " answer, got "
+                + answer.getMessageCase());
     }
 
     private static String describeValue(Object value) {
@@ -327,8 +328,8 @@ final class Dispatcher {
         if (request.answeredBy(value)) {
             return null;
         }
-        String why = connection.endpoint + ": answered " + describeValue(value) + " to " + request.describe()
-                + ": an answer meant for another request (answered twice or out of order)";
+        String why = protocolError(connection.endpoint + ": answered " + describeValue(value) + " to "
+                + request.describe() + ": an answer meant for another request (answered twice or out of order)");
         fail(request, new BadAnswerException(why), true);
         return why;
     }
@@ -555,6 +556,19 @@ final class Dispatcher {
             }
         }
         return n;
+    }
+
+    /**
+     * Counts {@code why} as the server's protocol error, for which its connection closes, and returns
+     * it. Counted before the request it ends fails, so that its caller sees the count.
+     */
+    String protocolError(String why) {
+        counters.protocolError(why);
+        return why;
+    }
+
+    String lastProtocolError() {
+        return counters.lastProtocolError();
     }
 
     ClientStats stats() {

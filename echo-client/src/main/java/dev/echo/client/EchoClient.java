@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -182,6 +183,17 @@ public final class EchoClient implements AutoCloseable {
     /** The configuration this client was made with. */
     public ClientConfig config() {
         return config;
+    }
+
+    /**
+     * Why the client last closed a connection because the server broke the protocol (counted in
+     * {@link ClientStats#protocolErrors()}), or empty if it never did. A call that got such an answer
+     * failed with {@link BadAnswerException}; but an answer to no request (a server that answered
+     * twice, read while nothing was waiting) fails no call, and the calls after it succeed on a new
+     * connection: this is how a caller learns the server misbehaved. Safe from any thread.
+     */
+    public Optional<String> lastProtocolError() {
+        return Optional.ofNullable(dispatcher.lastProtocolError());
     }
 
     /** Each resolved address and its state: {@code 127.0.0.1:8080 (connected), 127.0.0.1:8081 (connection refused)}. */

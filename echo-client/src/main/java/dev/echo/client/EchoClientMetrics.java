@@ -13,9 +13,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * Binds an {@link EchoClient}'s {@link ClientStats} to a Micrometer registry: counters {@code
  * echo.client.calls}, {@code .sent}, {@code .answered}, {@code .retried}, {@code .timed.out}, {@code
- * .failed}, {@code .late.answers}, {@code .reconnects}; gauges {@code echo.client.in.flight}, {@code
- * .connections}; latency time gauges {@code echo.client.latency} with tag {@code quantile} 0.5, 0.99,
- * 0.999. Each meter reads the client's own counters when scraped: nothing is added per call.
+ * .failed}, {@code .late.answers}, {@code .protocol.errors}, {@code .reconnects}; gauges {@code
+ * echo.client.in.flight}, {@code .connections}; latency time gauges {@code echo.client.latency} with
+ * tag {@code quantile} 0.5, 0.99, 0.999. Each meter reads the client's own counters when scraped: nothing is added per call.
  *
  * <p>Micrometer is an optional dependency of echo-client: an application that uses this class adds
  * {@code io.micrometer:micrometer-core} itself; one that does not never loads it.
@@ -43,6 +43,8 @@ public final class EchoClientMetrics implements MeterBinder {
         counter(registry, "echo.client.timed.out", "calls that reached their deadline", ClientStats::timedOut);
         counter(registry, "echo.client.failed", "calls that ended without an answer", ClientStats::failed);
         counter(registry, "echo.client.late.answers", "answers after their deadline, dropped", ClientStats::lateAnswers);
+        counter(registry, "echo.client.protocol.errors", "connections closed because the server broke the protocol",
+                ClientStats::protocolErrors);
         counter(registry, "echo.client.reconnects", "connections opened again", ClientStats::reconnects);
         Gauge.builder("echo.client.in.flight", client, c -> c.stats().inFlight()).tags(tags)
                 .description("calls outstanding").register(registry);

@@ -70,6 +70,8 @@ class MisorderedAnswersTest {
             ExecutionException lost = assertThrows(ExecutionException.class, () -> two.get(30, TimeUnit.SECONDS),
                     "'two' is not completed with 'one' either: the connection was given up");
             assertInstanceOf(EchoClientException.class, lost.getCause());
+            assertEquals(1, client.stats().protocolErrors(), "one connection closed for it: " + client.stats());
+            assertEquals(e.getCause().getMessage(), client.lastProtocolError().orElseThrow(), "its reason kept");
         }
     }
 
@@ -89,6 +91,25 @@ class MisorderedAnswersTest {
             assertInstanceOf(BadAnswerException.class, e.getCause());
         }
     }
+    /**
+     * An answer read while no request waits (a server that answered one request twice) fails no call:
+     * the connection is closed and the next call succeeds on a new one. Nothing told the caller the
+     * server had broken the protocol, so the shell printed only "reconnected to" (a helper's finding).
+     */
+    @Test
+    void anAnswerToNoRequestIsCountedWithItsReasonThoughNoCallFails() throws Exception {
+        try (SilentPeer twice = peer(1, requests -> List.of(echoed(requests.get(0)), echoed(requests.get(0))));
+             EchoClient client = EchoClient.connect(twice.config().requestTimeout(Duration.ofSeconds(20)).build())) {
+            assertTrue(client.lastProtocolError().isEmpty(), "no protocol error yet");
+            assertEquals("one", client.echo("one"));
+            dev.echo.testkit.Await.until("the doubled answer counted", Duration.ofSeconds(10),
+                    () -> client.stats().protocolErrors() == 1, () -> "stats: " + client.stats());
+            String why = client.lastProtocolError().orElseThrow();
+            assertTrue(why.contains("sent an answer to no request: ECHO_MESSAGE"), why);
+            assertEquals(0, client.stats().failed(), "no call failed for it");
+        }
+    }
+
     /**
      * An error answer is checked too: a server that sent an overflowing add's ADD_OVERFLOW twice gave
      * the next caller, an echo, {@code ServerErrorException: ADD_OVERFLOW} as its own answer, counted

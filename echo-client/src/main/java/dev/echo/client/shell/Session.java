@@ -1,5 +1,6 @@
 package dev.echo.client.shell;
 
+import dev.echo.client.BadAnswerException;
 import dev.echo.client.ClientConfig;
 import dev.echo.client.EchoClient;
 import dev.echo.client.EchoClientException;
@@ -41,6 +42,8 @@ final class Session implements AutoCloseable {
     private volatile EchoClient client;
     /** The client's reconnects already told to the user. */
     private long announcedReconnects;
+    /** The client's protocol errors already told to the user (or said by a failure's own line). */
+    private long announcedProtocolErrors;
     /** False after {@code disconnect}: requests are refused until {@code connect}. */
     private boolean wantConnected = true;
     /** A connection was open once: opening another one later is a reconnect, and is announced. */
@@ -142,23 +145,48 @@ final class Session implements AutoCloseable {
             return Outcome.FAILED;
         }
         EchoClient current = client;
+        boolean brokeProtocol = announceProtocolErrors(current, true);
         announceReconnects(current, true);
         Outcome outcome;
         try {
             outcome = task.run(current);
         } catch (CancellationException e) {
             output.notices().println("cancelled");
+            announceProtocolErrors(current, true);
             announceReconnects(current, false);
             return Outcome.FAILED;
         } catch (EchoClientException e) {
             output.notices().println(roundTrips.cancelled() ? "cancelled" : e.getMessage());
+            announceProtocolErrors(current, !(e instanceof BadAnswerException)); // whose line is the reason
             announceReconnects(current, false); // the failure said it all: reconnects that led nowhere
             return Outcome.FAILED;
         }
+        brokeProtocol |= announceProtocolErrors(current, true);
         // Only after a success: after an error answer or a failure the line said it all, and a reconnect
         // the library made since (a server that closed after a refusal) would read as a fix for it.
         announceReconnects(current, outcome == Outcome.OK);
-        return outcome;
+        // A server that broke the protocol fails the command that found it, even though the library's
+        // new connection answered it: a script of two echoes to a server answering twice exited 0 or 2
+        // by the timing of the first duplicate (a helper's finding); it exits 2 now.
+        return brokeProtocol ? outcome.worse(Outcome.FAILED) : outcome;
+    }
+
+    /**
+     * Prints why the library closed a connection for a protocol error (an answer to no request: a
+     * server that answered twice) since the last time, if {@code say}; returns whether there was one.
+     */
+    private boolean announceProtocolErrors(EchoClient current, boolean say) {
+        long errors = current.stats().protocolErrors();
+        if (errors == announcedProtocolErrors) {
+            return false;
+        }
+        long more = errors - announcedProtocolErrors;
+        announcedProtocolErrors = errors;
+        if (say) {
+            output.notices().println(current.lastProtocolError().orElse("the server broke the protocol")
+                    + (more > 1 ? " (and " + (more - 1) + " more)" : "") + "; connection closed");
+        }
+        return true;
     }
 
     /**
@@ -188,6 +216,7 @@ final class Session implements AutoCloseable {
             return false;
         }
         announcedReconnects = 0;
+        announcedProtocolErrors = 0;
         everConnected = true;
         if (announce != null) {
             PrintWriter to = announce.startsWith("connected") ? output.text() : output.notices();

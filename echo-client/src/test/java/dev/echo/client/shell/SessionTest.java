@@ -93,6 +93,60 @@ class SessionTest {
         }
     }
 
+    /**
+     * A server that answers every request twice: the library closes the connection at the duplicate
+     * (an answer to no request) and the next command succeeds on a new one. The shell said only
+     * "reconnected to" and exited 0, or 2 when the duplicate came after the next request was sent (a
+     * helper's finding): now it says why the connection was closed and the command that saw it fails.
+     */
+    @Test
+    void aServerThatAnswersTwiceFailsTheNextCommandWithTheReason() throws Exception {
+        try (java.net.ServerSocket twice = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+            Thread.ofVirtual().start(() -> {
+                while (!twice.isClosed()) {
+                    try {
+                        java.net.Socket socket = twice.accept();
+                        Thread.ofVirtual().start(() -> answerEachTwice(socket, ended));
+                    } catch (IOException e) {
+                        // closed
+                    }
+                }
+            });
+            try (Session session = session(twice.getLocalPort())) {
+                // The duplicate is read just after the first answer: before the first command ends (it
+                // fails) or after (the second fails); a script of both exits 2 either way.
+                Outcome first = session.execute(CommandParser.parseLine("echo one"));
+                Await.until("the client to close the connection at the doubled answer", Duration.ofSeconds(10),
+                        () -> ended.get() == 1);
+                Outcome second = session.execute(CommandParser.parseLine("echo two"));
+                assertEquals(Outcome.FAILED, first.worse(second),
+                        "the server broke the protocol: a command fails though every answer came: " + first + ", " + second);
+                assertEquals("one\ntwo\n", answers.toString(), "both answers printed");
+                assertTrue(notices.toString().startsWith("127.0.0.1:" + twice.getLocalPort()
+                        + " sent an answer to no request: ECHO_MESSAGE; connection closed\n"), "the reason: " + notices);
+            }
+        }
+    }
+
+    /** Reads requests and writes each one's echo twice; counts the connection in {@code ended} when it ends. */
+    private static void answerEachTwice(java.net.Socket socket, java.util.concurrent.atomic.AtomicInteger ended) {
+        try (socket) {
+            dev.echo.core.FrameReader reader = dev.echo.core.Framing.DELIMITED.newReader(socket.getInputStream());
+            dev.echo.core.proto.ClientMessage request;
+            while ((request = reader.read(dev.echo.core.proto.ClientMessage.parser())) != null) {
+                byte[] answer = dev.echo.core.Framing.DELIMITED.encode(
+                        dev.echo.core.Messages.echoAnswer(request.getEchoMessage().getContent()));
+                socket.getOutputStream().write(answer);
+                socket.getOutputStream().write(answer);
+            }
+        } catch (IOException e) {
+            // the client closed it
+        } finally {
+            ended.incrementAndGet();
+        }
+    }
+
     private static void answerOnceAndClose(java.net.Socket socket, boolean answers) {
         try (socket) {
             dev.echo.core.proto.ClientMessage request = dev.echo.core.Framing.DELIMITED.newReader(socket.getInputStream())
