@@ -1,13 +1,11 @@
 package dev.echo.client;
 
+import dev.echo.core.ConnectFailures;
 import dev.echo.core.HostPort;
 import dev.echo.core.tls.ClientTls;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -89,7 +87,7 @@ final class Address {
                 }
             }
             failures++;
-            trouble = reason(e);
+            trouble = ConnectFailures.reason(e, dispatcher.config.connectTimeout());
             return false;
         }
     }
@@ -169,18 +167,5 @@ final class Address {
         if (c != null) {
             c.abandon(endpoint + ": client closed");
         }
-    }
-
-    private String reason(Exception e) {
-        if (e instanceof ConnectException) {
-            return "connection refused";
-        }
-        if (e instanceof SocketTimeoutException) {
-            return "no connection within " + dev.echo.core.Durations.format(dispatcher.config.connectTimeout());
-        }
-        if (e instanceof NoRouteToHostException) {
-            return "no route to host";
-        }
-        return String.valueOf(e.getMessage());
     }
 }

@@ -44,8 +44,8 @@ import java.util.Objects;
  * @param closeTimeout {@link EchoClient}: how long {@link EchoClient#close()} lets outstanding
  *     requests finish; zero = not at all; default 5 s
  * @param tls plain TCP ({@link ClientTls#OFF}, the default) or TLS; with TLS, the handshake may take
- *     as long again as {@code connectTimeout}, and the server's certificate is checked against {@code
- *     host} (or the TLS server name)
+ *     {@link #handshakeTimeout()} more, and the server's certificate is checked against {@code host}
+ *     (or the TLS server name)
  */
 public record ClientConfig(String host, int port, List<String> addresses, Framing framing, Duration connectTimeout,
                            Duration readTimeout, int maxFrameBytes, Duration requestTimeout, int maxInFlight,
@@ -101,6 +101,21 @@ public record ClientConfig(String host, int port, List<String> addresses, Framin
                 "maxReconnectDelay must be at least reconnectDelay (" + reconnectDelay + "): " + maxReconnectDelay);
         ConfigChecks.notNegative("closeTimeout", closeTimeout);
         Objects.requireNonNull(tls, "tls");
+    }
+
+    /**
+     * How long a TLS handshake may take with no connect timeout: the kernel ends a TCP connect that
+     * gets no answer, but nothing ends a handshake that a server which took the connection stalls
+     * (echo-client {@code --tls --connect-timeout 0} waited for good).
+     */
+    public static final Duration UNLIMITED_CONNECT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * How long a TLS handshake may take, after the TCP connection: {@link #connectTimeout()}, or
+     * {@link #UNLIMITED_CONNECT_HANDSHAKE_TIMEOUT} when that is zero (no limit).
+     */
+    public Duration handshakeTimeout() {
+        return connectTimeout.isZero() ? UNLIMITED_CONNECT_HANDSHAKE_TIMEOUT : connectTimeout;
     }
 
     /** Every default: what {@link #builder()} starts from. */

@@ -20,8 +20,9 @@ final class Connector {
      * @throws IOException if it cannot connect within the connect timeout
      */
     static ClientTls.Connected open(InetSocketAddress address, String host, ClientConfig config) throws IOException {
-        // With TLS, the handshake is done (under the connect timeout again) before the socket is returned.
-        ClientTls.Connected connected = config.tls().open(address, host, config.connectTimeout(), config.connectTimeout());
+        // With TLS, the handshake is done (under its own timeout) before the socket is returned.
+        ClientTls.Connected connected = config.tls().open(address, host, config.connectTimeout(),
+                config.handshakeTimeout());
         Socket socket = connected.socket();
         try {
             socket.setTcpNoDelay(true);

@@ -91,9 +91,9 @@ public final class EchoConnection implements AutoCloseable {
             if (address.isUnresolved()) {
                 throw new UnknownHostException(config.host());
             }
-            // With TLS, the handshake is done (under the connect timeout again) before the socket is returned.
+            // With TLS, the handshake is done (under its own timeout) before the socket is returned.
             ClientTls.Connected connected = config.tls().open(address, config.host(), config.connectTimeout(),
-                    config.connectTimeout());
+                    config.handshakeTimeout());
             socket = connected.socket();
             socket.setTcpNoDelay(true); // requests are small and latency-bound
             socket.setSoTimeout(SocketTimeouts.socketMillis(config.readTimeout()));

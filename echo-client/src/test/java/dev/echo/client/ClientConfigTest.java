@@ -21,6 +21,14 @@ class ClientConfigTest {
         assertEquals(documented, ClientConfig.builder().build(), "expected the documented defaults");
     }
 
+    /** No connect timeout is no limit for the TCP connect only: a stalled handshake waited for good. */
+    @Test
+    void aHandshakeHasALimitEvenWithNoConnectTimeout() {
+        assertEquals(Duration.ofMillis(300),
+                ClientConfig.builder().connectTimeout(Duration.ofMillis(300)).build().handshakeTimeout());
+        assertEquals(Duration.ofSeconds(10), ClientConfig.builder().connectTimeout(Duration.ZERO).build().handshakeTimeout());
+    }
+
     @Test
     void toBuilderRoundTrips() {
         ClientConfig config = ClientConfig.builder().host("::1").port(1).framing(Framing.RAW)

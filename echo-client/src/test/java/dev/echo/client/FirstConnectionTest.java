@@ -60,8 +60,9 @@ class FirstConnectionTest {
     }
 
     /**
-     * With no connect timeout, the attempt at the silent address waits for ever: {@code close()} must
-     * end it (its socket closed, so the peer reads the end). It was left waiting, thread and socket.
+     * With no connect timeout, the attempt at the silent address waits for its handshake's 10 s:
+     * {@code close()} must end it sooner (its socket closed, so the peer reads the end). It was left
+     * waiting, thread and socket (for ever, when a handshake had no limit either).
      */
     @Test
     void closeEndsAFirstAttemptThatWouldWaitForEver() throws Exception {
@@ -84,9 +85,28 @@ class FirstConnectionTest {
                 assertEquals("up", client.echo("up"));
                 assertFalse(attemptEnded.isDone(), "the silent address's attempt waits while the client is open");
             }
-            String end = attemptEnded.completeOnTimeout("still waiting", 10, TimeUnit.SECONDS).get();
+            // Within 5 s of close(), and so before the handshake's own 10 s would end it.
+            String end = attemptEnded.completeOnTimeout("still waiting", 5, TimeUnit.SECONDS).get();
             assertTrue(end.endsWith("then the end") || end.contains("SocketException"),
-                    "close() ends the first attempt at the silent address within 10 s: " + end);
+                    "close() ends the first attempt at the silent address within 5 s: " + end);
+        }
+    }
+
+    /**
+     * A server that takes the connection and stalls the handshake: the failure names the handshake,
+     * not the TCP connect ("no connection within 300ms" it said, while the connect had taken no time).
+     */
+    @Test
+    void aStalledHandshakeIsNamedAsTheHandshakes() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        try (SilentPeer handshakeNeverAnswered = new SilentPeer(socket -> socket.getInputStream().readAllBytes())) {
+            ClientConfig config = ClientConfig.builder().port(handshakeNeverAnswered.port())
+                    .tls(ClientTls.builder().trustedCa(pki.caCertificate()).build())
+                    .connectTimeout(Duration.ofMillis(300)).build();
+            EchoClientException e = org.junit.jupiter.api.Assertions.assertThrows(EchoClientException.class,
+                    () -> EchoClient.connect(config).close());
+            assertTrue(e.getMessage().contains("the TLS handshake did not complete in time (no answer within 300ms)"),
+                    e.getMessage());
         }
     }
 }

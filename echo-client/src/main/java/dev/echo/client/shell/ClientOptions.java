@@ -43,7 +43,8 @@ record ClientOptions(ClientConfig config, List<String> command, boolean help, bo
     static final CliOption<Integer> PORT = StandardOptions.serverPort("server port", ClientConfig.DEFAULT_PORT);
     static final CliOption<Framing> FRAMING = StandardOptions.framing("wire framing");
     static final CliOption<Duration> CONNECT_TIMEOUT = CliOption.value("connect-timeout", "DURATION", ValueType.duration(),
-            "how long to wait for a connection; 0 = no limit")
+            "how long to wait for a connection, and then for a TLS handshake; 0 = no limit for the connection"
+                    + " (a handshake still gets " + Durations.format(ClientConfig.UNLIMITED_CONNECT_HANDSHAKE_TIMEOUT) + ")")
             .defaultValue(Durations.format(ClientConfig.DEFAULT_CONNECT_TIMEOUT));
     static final CliOption<Duration> TIMEOUT = CliOption.value("timeout", "DURATION", ValueType.duration(),
             "how long to wait for each answer; 0 = no limit").defaultValue(Durations.format(ClientConfig.DEFAULT_READ_TIMEOUT));
