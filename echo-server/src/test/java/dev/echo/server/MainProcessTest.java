@@ -20,11 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Main as a real process: SIGTERM must give a graceful stop, the summary line and exit code 0, not 143;
  * a certificate about to expire is warned of in its log.
  */
+@ResourceLock(TestServers.CHILD_PROCESSES)
 class MainProcessTest {
 
     @Test

@@ -14,6 +14,13 @@ import java.util.function.UnaryOperator;
 public final class TestServers {
     private TestServers() {}
 
+    /**
+     * The {@code @ResourceLock} of tests that start child processes and of tests that need a closed
+     * listener to refuse at once: a child inherits every open socket of this JVM (not close-on-exec)
+     * until its jspawnhelper closes them, and a listener it holds keeps accepting in the kernel.
+     */
+    public static final String CHILD_PROCESSES = "child-processes";
+
     public static EchoServer start() {
         return start(b -> b);
     }

@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The watcher's warnings as an operator reads them, on a clock the test moves: the expiry warning at
@@ -118,6 +119,7 @@ class TlsMaterialWatcherTest {
 
     /** A FIFO swapped in for the key: opening it would wait for a writer, for ever. */
     @Test
+    @ResourceLock(TestServers.CHILD_PROCESSES)
     void aFifoInPlaceOfTheKeyIsRefusedWithoutWaitingAndALaterGoodPairIsLoaded() throws Exception {
         Issued first = issue(Duration.ofDays(30));
         TlsMaterialWatcher watcher = start();
