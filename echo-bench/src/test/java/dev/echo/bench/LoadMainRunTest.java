@@ -122,4 +122,53 @@ class LoadMainRunTest {
             assertFalse(run.err().contains("Exception"), "expected no stack trace: " + run.err());
         }
     }
+
+    /**
+     * Ctrl-C while a stalled server holds the answers in flight: the run waited the whole {@code
+     * --timeout} (here 20 s) for them before it ended (a helper's finding); now a second's grace, then
+     * they are abandoned, and said to be.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"raw", "library"})
+    @Timeout(60)
+    void ctrlCAgainstAStalledServerEndsAfterAShortGraceNotTheTimeout(String client) throws Exception {
+        try (java.net.ServerSocket stalled = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!stalled.isClosed()) {
+                    try {
+                        java.net.Socket socket = stalled.accept();
+                        Thread.ofVirtual().start(() -> readAllThenClose(socket));
+                    } catch (java.io.IOException e) {
+                        // closed: the test is over
+                    }
+                }
+            });
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            long[] signalledAt = new long[1];
+            Consumer<IntConsumer> ctrlCWhenMeasuring = onSignal -> Thread.ofVirtual().start(() -> {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!out.toString(StandardCharsets.UTF_8).contains("measuring") && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(10_000_000L); // polling the output: the condition, with a deadline
+                }
+                signalledAt[0] = System.nanoTime();
+                onSignal.accept(2);
+            });
+            LoadMainRun run = LoadMainRun.of(out, ctrlCWhenMeasuring, "--port", Integer.toString(stalled.getLocalPort()),
+                    "--connections", "2", "--warmup", "0", "--duration", "60s", "--timeout", "20s", "--client", client);
+            double afterSignal = (System.nanoTime() - signalledAt[0]) / 1e9;
+            assertEquals(130, run.code(), "expected 128 + SIGINT: " + run.err());
+            assertTrue(afterSignal < 10, "expected the run to end about a second after the signal, not at the 20 s"
+                    + " timeout: " + afterSignal + " s\n" + run.out());
+            assertTrue(run.out().contains("answers in flight abandoned at the stop"), "expected them said abandoned:\n"
+                    + run.out());
+        }
+    }
+
+    private static void readAllThenClose(java.net.Socket socket) {
+        try (socket) {
+            socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException e) {
+            // the client closed it
+        }
+    }
 }

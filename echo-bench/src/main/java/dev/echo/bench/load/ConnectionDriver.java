@@ -28,6 +28,7 @@ final class ConnectionDriver implements Runnable {
     /** When the current wait for an answer began (System.nanoTime), or 0 when not waiting. */
     private volatile long waitingSince;
     private volatile boolean timedOut;
+    private volatile boolean abandonedAtStop;
 
     ConnectionDriver(int id, LoadConfig config, ClientConfig clientConfig, RunState state) {
         this.id = id;
@@ -54,6 +55,11 @@ final class ConnectionDriver implements Runnable {
         try (client) {
             drive(client);
         } catch (IOException | RuntimeException e) {
+            if (abandonedAtStop) {
+                // Not the connection's failure: the user stopped the run. Its requests count as unanswered.
+                state.problem("connection " + id + ": answers in flight abandoned at the stop");
+                return;
+            }
             state.increment(Count.CONNECTION_ERRORS);
             state.problem("connection " + id + ": " + (timedOut
                     ? "no answer within " + config.timeout().toMillis() + " ms" : e.getMessage()));
@@ -84,6 +90,15 @@ final class ConnectionDriver implements Runnable {
         EchoConnection c = client;
         if (c != null) {
             timedOut = true;
+            c.close();
+        }
+    }
+
+    /** Closes the connection at a stop the user asked for: its answers in flight are abandoned. */
+    void abandonAtStop() {
+        EchoConnection c = client;
+        if (c != null) {
+            abandonedAtStop = true;
             c.close();
         }
     }

@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Drivers {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How long answers in flight are awaited after a stop the user asked for (Ctrl-C, SIGTERM), at
+     * most {@code --timeout}: a healthy server's come within milliseconds, and a stalled one's held
+     * the user for the whole timeout (a helper's finding).
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(1);
 
     private final LoadConfig config;
     private final RunState state;
@@ -77,7 +83,9 @@ final class Drivers {
     private EchoClient sharedClient() {
         if (shared == null && !sharedFailed) {
             try {
+                // No close timeout: the calls are over when it is closed, or abandoned at a stop.
                 shared = EchoClient.connect(clientConfig.toBuilder().requestTimeout(config.timeout())
+                        .closeTimeout(Duration.ZERO)
                         .maxInFlight(Math.max(ClientConfig.DEFAULT_MAX_IN_FLIGHT,
                                 (int) Math.min(Integer.MAX_VALUE, (long) config.connections() * config.pipeline())))
                         .build());
@@ -103,13 +111,16 @@ final class Drivers {
 
     /**
      * Waits for every connection to receive its answers in flight and end. One still waiting after
-     * the timeout is closed; one that does not end even then is given up on as a problem.
+     * the timeout is closed; after a stop the user asked for ({@code stopRequested}), one still waiting
+     * after {@link #STOP_GRACE} is closed and its answers in flight abandoned (the shared client of
+     * {@code --client library} closed). One that does not end even then is given up on as a problem.
      */
-    void awaitStopped() throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos + SECOND;
+    void awaitStopped(boolean stopRequested) throws InterruptedException {
+        long deadline = System.nanoTime() + (stopRequested ? Math.min(timeoutNanos, STOP_GRACE.toNanos())
+                : timeoutNanos + SECOND);
         try {
             for (int i = 0; i < threads.size(); i++) {
-                if (threads.get(i) != null && !awaitStopped(i, deadline)) {
+                if (threads.get(i) != null && !awaitStopped(i, deadline, stopRequested)) {
                     state.problem("connection " + i + " did not stop after its socket was closed");
                     return;
                 }
@@ -121,17 +132,24 @@ final class Drivers {
         }
     }
 
-    private boolean awaitStopped(int i, long deadline) throws InterruptedException {
+    private boolean awaitStopped(int i, long deadline, boolean stopRequested) throws InterruptedException {
         while (!threads.get(i).join(Duration.ofMillis(100))) {
             long now = System.nanoTime();
             if (now >= deadline + 5 * SECOND) {
                 return false;
             }
             if (i >= connections.size()) {
+                if (stopRequested && now >= deadline && shared != null) {
+                    shared.close(); // its calls fail at once, as abandoned by a closed client
+                }
                 continue; // a PerRequestDriver or a LibraryDriver: ends by its own timeout or deadlines
             }
             if (now >= deadline) {
-                connections.get(i).abort();
+                if (stopRequested) {
+                    connections.get(i).abandonAtStop();
+                } else {
+                    connections.get(i).abort();
+                }
             } else {
                 connections.get(i).abortIfStuck(now, timeoutNanos);
             }

@@ -2,6 +2,7 @@ package dev.echo.bench.load;
 
 import dev.echo.bench.load.RequestScript.Verdict;
 import dev.echo.bench.load.RunState.Count;
+import dev.echo.client.ClientClosedException;
 import dev.echo.client.EchoClient;
 import dev.echo.client.EchoClientException;
 import dev.echo.client.ServerErrorException;
@@ -74,6 +75,10 @@ final class LibraryDriver implements Runnable {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ServerErrorException error) {
                 answer = Messages.error(error.code(), error.detail());
+            } else if (e.getCause() instanceof ClientClosedException && state.stopping) {
+                // Closed by Drivers after the stop's grace: not a failure of the client. Unanswered.
+                state.problem("thread " + id + ": answers in flight abandoned at the stop");
+                return;
             } else {
                 state.increment(Count.CONNECTION_ERRORS);
                 state.problem("thread " + id + ", request " + n + ": " + (e.getCause() instanceof EchoClientException

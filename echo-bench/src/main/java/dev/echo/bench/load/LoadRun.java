@@ -54,7 +54,8 @@ public final class LoadRun {
 
     /**
      * Ends the run early (e.g. on Ctrl-C): the measured window closes now, answers in flight are
-     * still awaited and checked, and {@link #run()} returns the result so far. Any thread may call it.
+     * still awaited (for at most a second) and checked, and {@link #run()} returns the result so far.
+     * Any thread may call it.
      */
     public void requestStop() {
         stopRequested = true;
@@ -74,7 +75,7 @@ public final class LoadRun {
             windowEdges.closed();
         }
         state.stopping = true;
-        drivers.awaitStopped();
+        drivers.awaitStopped(stopRequested);
         return window.result(config);
     }
 
