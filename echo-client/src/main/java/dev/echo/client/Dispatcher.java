@@ -42,6 +42,14 @@ final class Dispatcher {
     private final AtomicInteger nextAddress = new AtomicInteger();
     /** Requests that found no usable connection; sent when one comes up. */
     private final ConcurrentLinkedQueue<Request<?>> waiting = new ConcurrentLinkedQueue<>();
+    /**
+     * Ends under way: counted before a request can end, since its permit may go back before its future
+     * is complete (a deadline's failure is delivered on a thread of its own), and uncounted once the
+     * future and the stages it runs are done. close() waits for these as for the permits.
+     */
+    private final AtomicInteger ending = new AtomicInteger();
+    /** How many of {@link #ending} this thread is inside: close() from a dependent stage does not wait for itself. */
+    private final ThreadLocal<int[]> endingHere = ThreadLocal.withInitial(() -> new int[1]);
     /** No new calls: close() began. */
     private volatile boolean closing;
     /** Everything still outstanding fails: close() stopped waiting. */
@@ -445,8 +453,10 @@ final class Dispatcher {
                 ? ", written to " + connection.endpoint
                 : ", never written: " + (request.lastTrouble != null ? request.lastTrouble + "; " : "")
                         + describeAddresses());
+        ending.incrementAndGet(); // uncounted by completeOffTimer's thread
         int won = request.finish();
         if (won == Request.LOST) {
+            ending.decrementAndGet();
             return;
         }
         counters.timedOut();
@@ -493,45 +503,77 @@ final class Dispatcher {
      * ({@code exceptionally(e -> client.echo(...))}) run on the one timer thread stopped every
      * deadline of the client for good (an attacker's finding).
      */
-    private static void completeOffTimer(Request<?> request, RequestTimeoutException timedOut) {
+    private void completeOffTimer(Request<?> request, RequestTimeoutException timedOut) {
+        Runnable deliver = () -> {
+            int[] here = endingHere.get();
+            here[0]++; // counted in ending by timedOut()
+            try {
+                request.completeExceptionally(timedOut);
+            } finally {
+                endDone(here);
+            }
+        };
         try {
-            Thread.ofVirtual().name("echo-client-deadline").start(() -> request.completeExceptionally(timedOut));
+            Thread.ofVirtual().name("echo-client-deadline").start(deliver);
         } catch (RuntimeException | OutOfMemoryError cannotStart) {
-            request.completeExceptionally(timedOut); // late rather than never
+            deliver.run(); // late rather than never
         }
+    }
+
+    /** Counts an end under way, on this thread and in all; {@link #endDone} uncounts it. */
+    private int[] endBegun() {
+        int[] here = endingHere.get();
+        here[0]++;
+        ending.incrementAndGet();
+        return here;
+    }
+
+    private void endDone(int[] here) {
+        ending.decrementAndGet();
+        here[0]--;
     }
 
     @SuppressWarnings("unchecked")
     private void complete(Request<?> request, Object value, ServerErrorException error) {
-        int won = request.finish();
-        if (won == Request.LOST) {
-            return;
-        }
-        counters.answered(System.nanoTime() - request.startNanos);
-        if (won == Request.WON_RELEASE) {
-            permits.release();
-        }
-        if (error != null) {
-            request.completeExceptionally(error);
-        } else {
-            ((Request<Object>) request).complete(value);
+        int[] here = endBegun();
+        try {
+            int won = request.finish();
+            if (won == Request.LOST) {
+                return;
+            }
+            counters.answered(System.nanoTime() - request.startNanos);
+            if (won == Request.WON_RELEASE) {
+                permits.release();
+            }
+            if (error != null) {
+                request.completeExceptionally(error);
+            } else {
+                ((Request<Object>) request).complete(value);
+            }
+        } finally {
+            endDone(here);
         }
     }
 
     private void fail(Request<?> request, EchoClientException failure, boolean started) {
-        int won = request.finish();
-        if (won == Request.LOST) {
-            return;
+        int[] here = endBegun();
+        try {
+            int won = request.finish();
+            if (won == Request.LOST) {
+                return;
+            }
+            if (failure instanceof RequestTimeoutException) {
+                counters.timedOut(); // one that waited for room (maxInFlight) until its deadline
+            } else {
+                counters.failed();
+            }
+            if (won == Request.WON_RELEASE && started) {
+                permits.release();
+            }
+            request.completeExceptionally(failure);
+        } finally {
+            endDone(here);
         }
-        if (failure instanceof RequestTimeoutException) {
-            counters.timedOut(); // one that waited for room (maxInFlight) until its deadline
-        } else {
-            counters.failed();
-        }
-        if (won == Request.WON_RELEASE && started) {
-            permits.release();
-        }
-        request.completeExceptionally(failure);
     }
 
     /** {@code 127.0.0.1:8080 (connection refused), ...}. */
@@ -600,7 +642,9 @@ final class Dispatcher {
     }
 
     private void awaitIdle(long deadlineNanos) {
-        while (inFlight() > 0 && System.nanoTime() - deadlineNanos < 0) {
+        int own = endingHere.get()[0];
+        // Permits first: an end is counted before the permit can go back, and uncounted after the future.
+        while ((inFlight() > 0 || ending.get() > own) && System.nanoTime() - deadlineNanos < 0) {
             try {
                 Thread.sleep(1); // close() is rare; a condition signalled on every answer would cost every call
             } catch (InterruptedException e) {

@@ -209,7 +209,10 @@ public final class EchoClient implements AutoCloseable {
     /**
      * Refuses new calls ({@link ClientClosedException}), lets outstanding ones finish for up to {@link
      * ClientConfig#closeTimeout()}, then fails the rest with {@link ClientClosedException} and closes
-     * every connection. Idempotent in effect; never throws.
+     * every connection. Idempotent in effect; never throws. When it returns, every future the client
+     * returned is complete and the dependent stages its threads ran on completing them have returned,
+     * unless one outlasted that wait (the close timeout and a second more); one that calls close() is
+     * not waited for.
      */
     @Override
     public void close() {
