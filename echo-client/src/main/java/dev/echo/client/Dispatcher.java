@@ -486,11 +486,20 @@ final class Dispatcher {
             return request.get(Math.max(0, left), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException late) {
             timedOut(request);
+        }
+        // Ended here, or otherwise: by a thread running now, or by the timer, which won the request's end
+        // just before us and sets timedOutWith a moment later, while the future waits for a carrier (a
+        // helper's review: a plain get() here waited for that carrier after all).
+        while (true) {
             RequestTimeoutException failure = request.timedOutWith;
             if (failure != null) {
                 throw new ExecutionException(failure);
             }
-            return request.get(); // it ended otherwise: completed by a thread that is running now
+            try {
+                return request.get(1, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException notYet) {
+                // the timer's verdict or the completion is a moment away
+            }
         }
     }
 
