@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.core.FrameException;
 import dev.echo.core.FrameReader;
 import dev.echo.core.FrameWriter;
+import dev.echo.core.Messages;
 import dev.echo.core.TruncatedFrameException;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.core.tls.ClientTls;
@@ -302,7 +303,7 @@ final class Connection {
                 answer = reader.parseFrame(ServerMessage.parser());
             } catch (InvalidProtocolBufferException e) {
                 String why = dispatcher.protocolError(
-                        endpoint + ": answer is not a valid ServerMessage: " + e.getMessage());
+                        endpoint + ": answer is not a valid ServerMessage: " + Messages.unparsable(e));
                 dispatcher.badAnswer(request, why, e);
                 return why;
             }

@@ -229,7 +229,7 @@ public final class EchoConnection implements AutoCloseable {
             return answer;
         } catch (InvalidProtocolBufferException e) {
             close();
-            throw new IOException(endpoint + ": answer is not a valid ServerMessage: " + e.getMessage(), e);
+            throw new IOException(endpoint + ": answer is not a valid ServerMessage: " + Messages.unparsable(e), e);
         }
     }
 

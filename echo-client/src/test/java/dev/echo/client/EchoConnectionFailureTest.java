@@ -41,6 +41,24 @@ class EchoConnectionFailureTest {
         }
     }
 
+    /** A server answering 200 nested groups: one line, without protobuf's advice to its developers. */
+    @Test
+    void anUnparsableAnswerIsOneLineWithoutProtobufsAdvice() throws IOException {
+        byte[] nested = new byte[200];
+        java.util.Arrays.fill(nested, (byte) (15 << 3 | 3)); // a group starting in unknown field 15, 200 deep
+        try (SilentPeer peer = new SilentPeer(socket -> {
+                    Framing.DELIMITED.newReader(socket.getInputStream()).nextFrame();
+                    socket.getOutputStream().write(new byte[] {(byte) 0xc8, 0x01}); // the length, 200, as a varint
+                    socket.getOutputStream().write(nested);
+                    socket.getInputStream().readAllBytes();
+                });
+             EchoConnection client = EchoConnection.connect(peer.config().build())) {
+            IOException e = assertThrows(IOException.class, () -> client.echo("hi"));
+            assertEquals("127.0.0.1:" + peer.port() + ": answer is not a valid ServerMessage: Protocol message had too"
+                    + " many levels of nesting", e.getMessage());
+        }
+    }
+
     @Test
     void connectionRefusedNamesEndpoint() throws IOException {
         // Bound, not listening, and held: refused, and no test beside this one can take the port.

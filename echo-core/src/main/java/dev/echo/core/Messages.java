@@ -1,5 +1,6 @@
 package dev.echo.core;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.core.proto.AddRequest;
 import dev.echo.core.proto.AddResponse;
 import dev.echo.core.proto.ClientMessage;
@@ -114,5 +115,18 @@ public final class Messages {
     private static boolean reordersOrBreaksLines(char c) {
         return c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
                 || (c >= '\u2066' && c <= '\u2069') || c == '\u2028' || c == '\u2029';
+    }
+
+    /**
+     * Why a frame is not a valid message, in protobuf's first sentence ({@code Protocol message had too
+     * many levels of nesting}): its next ones tell a developer how to raise a limit ({@code Use
+     * CodedInputStream.setRecursionLimit() to increase the depth limit}), no use in a tool's one line
+     * or an error answer's detail, where a peer's bad frame is reported.
+     */
+    public static String unparsable(InvalidProtocolBufferException e) {
+        String message = String.valueOf(e.getMessage()).strip();
+        int end = message.indexOf(". ");
+        String first = end < 0 ? message : message.substring(0, end);
+        return first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
     }
 }

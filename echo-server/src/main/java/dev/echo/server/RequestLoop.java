@@ -126,7 +126,7 @@ final class RequestLoop {
             request = reader.parseFrame(RequestHandler.requestParser());
         } catch (InvalidProtocolBufferException e) {
             FrameFailure failure = FrameFailure.unparsable(config.framing());
-            String detail = "frame of " + length + " bytes is not a valid ClientMessage: " + e.getMessage();
+            String detail = "frame of " + length + " bytes is not a valid ClientMessage: " + Messages.unparsable(e);
             counters.frameFailed(failure, id, transport.peer(), detail);
             if (failure.closesConnection()) {
                 endWith(failure.answer(detail));

@@ -1,7 +1,9 @@
 package dev.echo.bench.netty;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.core.FrameFailure;
 import dev.echo.core.Framing;
+import dev.echo.core.Messages;
 import dev.echo.core.RequestHandler;
 import dev.echo.core.proto.ClientMessage;
 import io.netty.channel.ChannelFutureListener;
@@ -42,7 +44,8 @@ final class EchoServerHandler extends SimpleChannelInboundHandler<ClientMessage>
             answer(ctx, FrameFailure.MALFORMED, String.valueOf(cause.getMessage()));
         } else if (cause instanceof DecoderException) {
             Throwable why = cause.getCause() != null ? cause.getCause() : cause;
-            answer(ctx, FrameFailure.unparsable(Framing.DELIMITED), "not a valid ClientMessage: " + why.getMessage());
+            answer(ctx, FrameFailure.unparsable(Framing.DELIMITED), "not a valid ClientMessage: "
+                    + (why instanceof InvalidProtocolBufferException bad ? Messages.unparsable(bad) : why.getMessage()));
         } else if (cause instanceof IOException) {
             log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.echo.core.ConnectFailures;
 import dev.echo.core.FrameException;
 import dev.echo.core.FrameReader;
+import dev.echo.core.Messages;
 import dev.echo.core.proto.ClientMessage;
 import dev.echo.core.proto.ServerMessage;
 import dev.echo.core.tls.ClientTls;
@@ -100,7 +101,7 @@ final class ProbeConnection implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             throw new CheckFailedException("no answer within " + Probe.format(config.timeout()));
         } catch (InvalidProtocolBufferException e) {
-            throw new CheckFailedException("the answer is not a ServerMessage: " + e.getMessage());
+            throw new CheckFailedException("the answer is not a ServerMessage: " + Messages.unparsable(e));
         } catch (FrameException e) {
             throw new CheckFailedException("the answer is not a valid " + config.framing().cliName() + " frame: " + e.getMessage());
         } catch (SocketException e) {
