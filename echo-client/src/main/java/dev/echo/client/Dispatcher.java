@@ -633,13 +633,15 @@ final class Dispatcher {
     void close() {
         closing = true;
         long deadline = System.nanoTime() + Durations.nanosSaturated(config.closeTimeout());
-        awaitIdle(deadline);
+        awaitIdle(deadline, true);
         stopped = true;
         for (Address address : addresses) {
             address.stop();
         }
         failWaiting();
-        awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(1)); // the readers fail what they held
+        // The readers fail what they held. Not cut short by an interrupt, which ends the wait above: it
+        // left futures incomplete after close() returned.
+        awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(1), false);
         timer.shutdownNow();
     }
 
@@ -650,16 +652,23 @@ final class Dispatcher {
         }
     }
 
-    private void awaitIdle(long deadlineNanos) {
+    /** Waits until nothing is in flight or ending, or the deadline; an interrupt ends it if {@code interruptible}. */
+    private void awaitIdle(long deadlineNanos, boolean interruptible) {
         int own = endingHere.get()[0];
+        boolean interrupted = false;
         // Permits first: an end is counted before the permit can go back, and uncounted after the future.
         while ((inFlight() > 0 || ending.get() > own) && System.nanoTime() - deadlineNanos < 0) {
             try {
                 Thread.sleep(1); // close() is rare; a condition signalled on every answer would cost every call
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                interrupted = true;
+                if (interruptible) {
+                    break;
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -212,7 +212,8 @@ public final class EchoClient implements AutoCloseable {
      * every connection. Idempotent in effect; never throws. When it returns, every future the client
      * returned is complete and the dependent stages its threads ran on completing them have returned,
      * unless one outlasted that wait (the close timeout and a second more); one that calls close() is
-     * not waited for.
+     * not waited for. An interrupt ends the wait for outstanding calls (they fail at once), not that
+     * second; the thread's interrupt status is kept.
      */
     @Override
     public void close() {

@@ -123,6 +123,29 @@ class CloseEndsEveryCallTest {
         }
     }
 
+    /**
+     * An interrupted close() stops waiting for calls to finish, but not for the readers to fail what
+     * they held: it returned at once with those futures incomplete (a helper's reading).
+     */
+    @Test
+    @Timeout(60)
+    void anInterruptedCloseStillReturnsWithEveryFutureComplete() throws Exception {
+        try (SilentPeer silent = new SilentPeer(socket -> socket.getInputStream().readAllBytes())) {
+            EchoClient client = EchoClient.connect(silent.config().requestTimeout(Duration.ofSeconds(30)).build());
+            List<CompletableFuture<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                calls.add(client.echoAsync("unanswered " + i));
+            }
+            Await.until("every call written", Duration.ofSeconds(10), () -> client.stats().sent() == 200);
+            Thread.currentThread().interrupt();
+            client.close();
+            boolean stillInterrupted = Thread.interrupted();
+            long incomplete = calls.stream().filter(call -> !call.isDone()).count();
+            assertEquals(0, incomplete, "futures incomplete after an interrupted close()");
+            assertTrue(stillInterrupted, "the interrupt is kept for the caller");
+        }
+    }
+
     /** close() called from a dependent stage, which a client thread runs, does not wait for that stage. */
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
