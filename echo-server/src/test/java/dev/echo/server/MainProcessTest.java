@@ -38,7 +38,8 @@ class MainProcessTest {
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String first = CompletableFuture.supplyAsync(() -> readLine(out)).get(20, TimeUnit.SECONDS);
+            String first = CompletableFuture.supplyAsync(() -> readLine(out), TestServers.ownThread("child-stdout"))
+                    .get(20, TimeUnit.SECONDS);
             assertNotNull(first, "expected the listening line before the process ended");
             Matcher listening = Pattern.compile("echo-server listening on 127\\.0\\.0\\.1:(\\d+) \\(framing=delimited, threads=virtual\\)")
                     .matcher(first);
@@ -80,7 +81,7 @@ class MainProcessTest {
                     }
                 }
                 return null;
-            }).completeOnTimeout(null, 20, TimeUnit.SECONDS).get();
+            }, TestServers.ownThread("child-stderr")).completeOnTimeout(null, 20, TimeUnit.SECONDS).get();
             assertNotNull(warning, "expected a line ending '" + expected + "' in the log, got " + seen);
         } finally {
             process.destroyForcibly();

@@ -101,7 +101,7 @@ class MetricsEndpointTest {
             busy.write(new byte[] {10, 1}); // part of a frame: the connection holds the grace period open
             Await.until("the server to see part of a frame", Duration.ofSeconds(10),
                     () -> ServerProbe.connectionsReadingFrame(server) == 1);
-            closing = CompletableFuture.runAsync(server::close);
+            closing = CompletableFuture.runAsync(server::close, TestServers.ownThread("closing"));
             Await.until("close() to begin", Duration.ofSeconds(10), () -> ServerProbe.shutdownBegun(server));
             HttpResponse<String> stopping = get(address, "/healthz");
             assertEquals(503, stopping.statusCode(), "expected 503 during the grace period, got " + stopping.body());

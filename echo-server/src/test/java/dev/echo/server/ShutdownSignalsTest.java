@@ -44,7 +44,7 @@ class ShutdownSignalsTest {
             Await.until("the server to see part of a frame", Duration.ofSeconds(10),
                     () -> ServerProbe.connectionsReadingFrame(server) == 1);
             signals.received("TERM", System.nanoTime());
-            CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close, TestServers.ownThread("closing"));
             Await.until("close() to begin", Duration.ofSeconds(10), () -> ServerProbe.shutdownBegun(server));
             long before = System.nanoTime();
             signals.received("TERM", System.nanoTime() + ShutdownSignals.SAME_EVENT.toNanos());

@@ -130,7 +130,7 @@ class TlsMaterialWatcherTest {
         CompletableFuture<Void> checks = CompletableFuture.runAsync(() -> {
             watcher.check();
             watcher.check();
-        });
+        }, TestServers.ownThread("checks"));
         assertEquals(null, checks.get(10, TimeUnit.SECONDS), "the checks ended");
         assertEquals(List.of(false), reloads, "expected one refused reload");
         assertTrue(warnings.size() == 1 && warnings.get(0).startsWith(REFUSED) && warnings.get(0).contains(key() + " is not a regular file"),
