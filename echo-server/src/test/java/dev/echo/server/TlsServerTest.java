@@ -739,6 +739,10 @@ class TlsServerTest {
             try {
                 WireClient holder = tlsClient(server, pki.clientContext());
                 assertEquals("holding", holder.echo("holding"), "expected the holder served");
+                // Bytes are counted after the flush that sent them: the holder can read its answer first,
+                // and a test's "bytes out before" missed these 12 (CI, once).
+                Await.until("the holder's answer counted", WAIT, () -> server.stats().bytesOut() > 0,
+                        () -> server.stats().toString());
                 return new FullServer(pki, server, holder);
             } catch (Exception | Error e) {
                 server.close();
