@@ -300,6 +300,39 @@ class MetricsEndpointLimitsTest {
         }
     }
 
+    /**
+     * A connection still reading its request answers 408 itself when its timed read ends at the
+     * deadline; the sweep cut it 100 ms after the deadline if that read had not woken by then, and
+     * the client got a bare close (busy-verify, once). The sweep now waits a second for it.
+     */
+    @Test
+    void theSweepLeavesAReadingConnectionItsOwn408() throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Socket client = new Socket(listener.getInetAddress(), listener.getLocalPort());
+             Socket accepted = listener.accept()) {
+            long window = TimeUnit.SECONDS.toNanos(20);
+            MetricsConnection connection = new MetricsConnection(accepted, window, MAX_HEAD,
+                    request -> HttpAnswer.text(200, "ok\n"), refusals, closed -> { });
+            long deadline = System.nanoTime() + window; // the connection's, or a moment after it
+            Thread exchange = Thread.ofVirtual().start(connection);
+            long slack = MetricsEndpoint.SWEEP_PERIOD.toNanos();
+            // Parked in its read, as a thread whose read timer is late is; then a second past: closed.
+            Await.until("the sweep to close the parked reading connection a second past its deadline",
+                    Duration.ofSeconds(10), () -> parked(exchange)
+                            && connection.pastDeadline(deadline + MetricsConnection.READ_BACKSTOP_NANOS + 2 * slack, slack),
+                    () -> "thread " + exchange.getState());
+            assertFalse(connection.pastDeadline(deadline + 2 * slack, slack),
+                    "expected the sweep to leave a reading connection its 408 for more than a sweep period");
+            connection.close();
+            exchange.join();
+        }
+    }
+
+    private static boolean parked(Thread thread) {
+        Thread.State state = thread.getState();
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+    }
+
     /** What {@link MetricsEndpoint#victim} is told: a real socket's unread request, and nothing once it is read. */
     @Test
     void aConnectionKnowsWhetherItsClientsBytesWaitUnread() throws Exception {
