@@ -27,8 +27,16 @@ final class ConnectionDriver implements Runnable {
     private volatile EchoConnection client;
     /** When the current wait for an answer began (System.nanoTime), or 0 when not waiting. */
     private volatile long waitingSince;
-    private volatile boolean timedOut;
-    private volatile boolean abandonedAtStop;
+    /** Why another thread closed the connection, or null: its thread's failure is then its own. */
+    private volatile CloseReason closedFor;
+
+    /** Why a connection was closed from outside its own thread. */
+    enum CloseReason {
+        /** An answer was overdue: a connection error. */
+        TIMED_OUT,
+        /** The user stopped the run: its answers in flight are abandoned, not an error. */
+        ABANDONED_AT_STOP
+    }
 
     ConnectionDriver(int id, LoadConfig config, ClientConfig clientConfig, RunState state) {
         this.id = id;
@@ -55,13 +63,14 @@ final class ConnectionDriver implements Runnable {
         try (client) {
             drive(client);
         } catch (IOException | RuntimeException e) {
-            if (abandonedAtStop) {
+            CloseReason reason = closedFor;
+            if (reason == CloseReason.ABANDONED_AT_STOP) {
                 // Not the connection's failure: the user stopped the run. Its requests count as unanswered.
                 state.problem("connection " + id + ": answers in flight abandoned at the stop");
                 return;
             }
             state.increment(Count.CONNECTION_ERRORS);
-            state.problem("connection " + id + ": " + (timedOut
+            state.problem("connection " + id + ": " + (reason == CloseReason.TIMED_OUT
                     ? "no answer within " + config.timeout().toMillis() + " ms" : e.getMessage()));
         } finally {
             state.open.decrementAndGet();
@@ -76,31 +85,26 @@ final class ConnectionDriver implements Runnable {
      */
     boolean abortIfStuck(long now, long timeoutNanos) {
         long since = waitingSince;
-        EchoConnection c = client;
-        if (since != 0 && c != null && now - since > timeoutNanos) {
-            timedOut = true;
-            c.close();
-            return true;
+        if (since != 0 && now - since > timeoutNanos) {
+            return closeFor(CloseReason.TIMED_OUT);
         }
         return false;
     }
 
-    /** Closes the connection now, whatever it is doing. */
-    void abort() {
+    /**
+     * Closes the connection now, whatever it is doing; its thread fails out of its read and counts
+     * the failure as {@code reason} says.
+     *
+     * @return true if there was a connection to close
+     */
+    boolean closeFor(CloseReason reason) {
         EchoConnection c = client;
-        if (c != null) {
-            timedOut = true;
-            c.close();
+        if (c == null) {
+            return false;
         }
-    }
-
-    /** Closes the connection at a stop the user asked for: its answers in flight are abandoned. */
-    void abandonAtStop() {
-        EchoConnection c = client;
-        if (c != null) {
-            abandonedAtStop = true;
-            c.close();
-        }
+        closedFor = reason;
+        c.close();
+        return true;
     }
 
     private void drive(EchoConnection client) throws IOException {

@@ -145,11 +145,8 @@ final class Drivers {
                 continue; // a PerRequestDriver or a LibraryDriver: ends by its own timeout or deadlines
             }
             if (now >= deadline) {
-                if (stopRequested) {
-                    connections.get(i).abandonAtStop();
-                } else {
-                    connections.get(i).abort();
-                }
+                connections.get(i).closeFor(stopRequested
+                        ? ConnectionDriver.CloseReason.ABANDONED_AT_STOP : ConnectionDriver.CloseReason.TIMED_OUT);
             } else {
                 connections.get(i).abortIfStuck(now, timeoutNanos);
             }
