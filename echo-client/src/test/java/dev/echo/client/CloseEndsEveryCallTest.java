@@ -99,8 +99,7 @@ class CloseEndsEveryCallTest {
     void closeReturnsOnlyOnceTheStagesOfAnAnsweredCallHaveRun() throws Exception {
         CountDownLatch answer = new CountDownLatch(1);
         try (FakeServer held = answeringOnce(answer);
-             EchoClient client = EchoClient.connect(ClientConfig.builder().port(held.port())
-                     .requestTimeout(Duration.ofSeconds(20)).closeTimeout(Duration.ofSeconds(10)).build())) {
+             EchoClient client = patientClientOf(held)) {
             CountDownLatch stageStarted = new CountDownLatch(1);
             AtomicBoolean stageEnded = new AtomicBoolean();
             CompletableFuture<String> call = client.echoAsync("answered");
@@ -152,8 +151,7 @@ class CloseEndsEveryCallTest {
     void closeCalledFromADependentStageDoesNotWaitForItself() throws Exception {
         CountDownLatch answer = new CountDownLatch(1);
         try (FakeServer held = answeringOnce(answer);
-             EchoClient client = EchoClient.connect(ClientConfig.builder().port(held.port())
-                     .requestTimeout(Duration.ofSeconds(20)).closeTimeout(Duration.ofSeconds(10)).build())) {
+             EchoClient client = patientClientOf(held)) {
             CompletableFuture<Long> closedIn = client.echoAsync("then close").thenApply(value -> {
                 long start = System.nanoTime();
                 client.close();
@@ -164,6 +162,12 @@ class CloseEndsEveryCallTest {
             assertTrue(millis < 5_000, "close() from a dependent stage took " + millis + " ms (close timeout 10 s)");
             assertTrue(client.isClosed());
         }
+    }
+
+    /** A client whose calls and close() outwait anything these tests hold back. */
+    private static EchoClient patientClientOf(FakeServer server) {
+        return EchoClient.connect(ClientConfig.builder().port(server.port())
+                .requestTimeout(Duration.ofSeconds(20)).closeTimeout(Duration.ofSeconds(10)).build());
     }
 
     /** A server that answers each echo once {@code answer} is counted down: the stage is attached before. */

@@ -41,9 +41,9 @@ final class Session implements AutoCloseable {
     /** Volatile: {@link #cancel()} closes it from another thread to abort a blocked round trip. */
     private volatile EchoClient client;
     /** The client's reconnects already told to the user. */
-    private long announcedReconnects;
+    private final ToldCount reconnectsTold = new ToldCount();
     /** The client's protocol errors already told to the user (or said by a failure's own line). */
-    private long announcedProtocolErrors;
+    private final ToldCount protocolErrorsTold = new ToldCount();
     /** False after {@code disconnect}: requests are refused until {@code connect}. */
     private boolean wantConnected = true;
     /** A connection was open once: opening another one later is a reconnect, and is announced. */
@@ -141,11 +141,15 @@ final class Session implements AutoCloseable {
             output.notices().println("not connected: type connect [host:port] first");
             return Outcome.FAILED;
         }
+        // Said before the client may be replaced below: a new client's counts start from zero, and
+        // the reason the old one closed its connection was lost with it.
+        EchoClient before = client;
+        boolean brokeProtocol = before != null && announceProtocolErrors(before, true);
         if (!isConnected() && !open(everConnected ? "reconnected to " : null)) {
             return Outcome.FAILED;
         }
         EchoClient current = client;
-        boolean brokeProtocol = announceProtocolErrors(current, true);
+        brokeProtocol |= announceProtocolErrors(current, true);
         announceReconnects(current, true);
         Outcome outcome;
         try {
@@ -176,12 +180,10 @@ final class Session implements AutoCloseable {
      * server that answered twice) since the last time, if {@code say}; returns whether there was one.
      */
     private boolean announceProtocolErrors(EchoClient current, boolean say) {
-        long errors = current.stats().protocolErrors();
-        if (errors == announcedProtocolErrors) {
+        long more = protocolErrorsTold.takeNew(current.stats().protocolErrors());
+        if (more == 0) {
             return false;
         }
-        long more = errors - announcedProtocolErrors;
-        announcedProtocolErrors = errors;
         if (say) {
             output.notices().println(current.lastProtocolError().orElse("the server broke the protocol")
                     + (more > 1 ? " (and " + (more - 1) + " more)" : "") + "; connection closed");
@@ -197,12 +199,8 @@ final class Session implements AutoCloseable {
         if (current.isClosed()) {
             return;
         }
-        long reconnects = current.stats().reconnects();
-        if (reconnects > announcedReconnects) {
-            announcedReconnects = reconnects;
-            if (say) {
-                output.notices().println("reconnected to " + target.endpoint());
-            }
+        if (reconnectsTold.takeNew(current.stats().reconnects()) > 0 && say) {
+            output.notices().println("reconnected to " + target.endpoint());
         }
     }
 
@@ -215,8 +213,8 @@ final class Session implements AutoCloseable {
             output.notices().println(e.getMessage());
             return false;
         }
-        announcedReconnects = 0;
-        announcedProtocolErrors = 0;
+        reconnectsTold.reset();
+        protocolErrorsTold.reset();
         everConnected = true;
         if (announce != null) {
             PrintWriter to = announce.startsWith("connected") ? output.text() : output.notices();
