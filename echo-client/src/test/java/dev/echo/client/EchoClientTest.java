@@ -11,6 +11,7 @@ import dev.echo.core.proto.ErrorResponse;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import dev.echo.testkit.Await;
+import dev.echo.testkit.OwnThread;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -167,7 +168,7 @@ class EchoClientTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, OwnThread.named("load"));
             Await.until("some answers before the restart", Duration.ofSeconds(20), () -> client.stats().answered() > 2_000);
             first.close(); // graceful: SHUTTING_DOWN answers and FINs between frames
             try (EchoServer second = start(port)) {
@@ -684,7 +685,7 @@ class EchoClientTest {
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
-                });
+                }, OwnThread.named("load"));
                 Await.until("both addresses busy", Duration.ofSeconds(20),
                         () -> a.stats().echoRequests() > 1_000 && b.stats().echoRequests() > 1_000);
                 b.close(); // under load: SHUTTING_DOWN answers and FINs, requests in flight there go to a

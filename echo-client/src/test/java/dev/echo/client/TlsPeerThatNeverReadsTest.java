@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.echo.core.tls.ClientTls;
 import dev.echo.core.tls.PemFiles;
+import dev.echo.testkit.OwnThread;
 import dev.echo.testkit.TestPki;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -96,7 +97,8 @@ class TlsPeerThatNeverReadsTest {
                         fail("a request was neither answered nor failed 30 s after its 1 s deadline");
                     }
                 }
-                CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> client.join().close());
+                CompletableFuture<Void> closed = CompletableFuture.runAsync(
+                        () -> client.join().close(), OwnThread.named("closing"));
                 closed.get(30, TimeUnit.SECONDS);
             } finally {
                 sender.interrupt();
@@ -151,7 +153,8 @@ class TlsPeerThatNeverReadsTest {
                 // The write blocks once the buffers are full: then a close from here must end it.
                 dev.echo.testkit.Await.until("the writer blocked in its write", Duration.ofSeconds(30),
                         () -> writer.getState() == Thread.State.WAITING || writer.getState() == Thread.State.TIMED_WAITING);
-                CompletableFuture<Void> closed = CompletableFuture.runAsync(connection::close);
+                CompletableFuture<Void> closed = CompletableFuture.runAsync(
+                        connection::close, OwnThread.named("closing"));
                 try {
                     closed.get(10, TimeUnit.SECONDS);
                 } catch (TimeoutException e) {

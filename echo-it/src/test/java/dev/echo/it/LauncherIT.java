@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.testkit.Await;
+import dev.echo.testkit.OwnThread;
 import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,8 +39,10 @@ class LauncherIT {
     @Test
     void launchersStartedTogetherBothWorkAndAChangedSourceRebuildsInOneLine() throws Exception {
         copyWithoutBuildOutput(DockerCli.repoRoot(), copy);
-        CompletableFuture<Command.Result> server = CompletableFuture.supplyAsync(() -> launch("echo-server", "--version"));
-        CompletableFuture<Command.Result> client = CompletableFuture.supplyAsync(() -> launch("echo-client", "--version"));
+        CompletableFuture<Command.Result> server = CompletableFuture.supplyAsync(
+                () -> launch("echo-server", "--version"), OwnThread.named("echo-server launcher"));
+        CompletableFuture<Command.Result> client = CompletableFuture.supplyAsync(
+                () -> launch("echo-client", "--version"), OwnThread.named("echo-client launcher"));
         assertLaunched("echo-server", server.get());
         assertLaunched("echo-client", client.get());
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.tls.PemFiles;
+import dev.echo.testkit.OwnThread;
 import dev.echo.testkit.WireClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -38,7 +39,7 @@ class MainProcessTest {
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String first = CompletableFuture.supplyAsync(() -> readLine(out), TestServers.ownThread("child-stdout"))
+            String first = CompletableFuture.supplyAsync(() -> readLine(out), OwnThread.named("child-stdout"))
                     .get(20, TimeUnit.SECONDS);
             assertNotNull(first, "expected the listening line before the process ended");
             Matcher listening = Pattern.compile("echo-server listening on 127\\.0\\.0\\.1:(\\d+) \\(framing=delimited, threads=virtual\\)")
@@ -81,7 +82,7 @@ class MainProcessTest {
                     }
                 }
                 return null;
-            }, TestServers.ownThread("child-stderr")).completeOnTimeout(null, 20, TimeUnit.SECONDS).get();
+            }, OwnThread.named("child-stderr")).completeOnTimeout(null, 20, TimeUnit.SECONDS).get();
             assertNotNull(warning, "expected a line ending '" + expected + "' in the log, got " + seen);
         } finally {
             process.destroyForcibly();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.Messages;
 import dev.echo.testkit.Await;
+import dev.echo.testkit.OwnThread;
 import dev.echo.testkit.WireClient;
 import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
@@ -101,7 +102,7 @@ class MetricsEndpointTest {
             busy.write(new byte[] {10, 1}); // part of a frame: the connection holds the grace period open
             Await.until("the server to see part of a frame", Duration.ofSeconds(10),
                     () -> ServerProbe.connectionsReadingFrame(server) == 1);
-            closing = CompletableFuture.runAsync(server::close, TestServers.ownThread("closing"));
+            closing = CompletableFuture.runAsync(server::close, OwnThread.named("closing"));
             Await.until("close() to begin", Duration.ofSeconds(10), () -> ServerProbe.shutdownBegun(server));
             HttpResponse<String> stopping = get(address, "/healthz");
             assertEquals(503, stopping.statusCode(), "expected 503 during the grace period, got " + stopping.body());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.testkit.Await;
+import dev.echo.testkit.OwnThread;
 import dev.echo.testkit.WireClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -44,7 +45,7 @@ class ShutdownSignalsTest {
             Await.until("the server to see part of a frame", Duration.ofSeconds(10),
                     () -> ServerProbe.connectionsReadingFrame(server) == 1);
             signals.received("TERM", System.nanoTime());
-            CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close, TestServers.ownThread("closing"));
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close, OwnThread.named("closing"));
             Await.until("close() to begin", Duration.ofSeconds(10), () -> ServerProbe.shutdownBegun(server));
             long before = System.nanoTime();
             signals.received("TERM", System.nanoTime() + ShutdownSignals.SAME_EVENT.toNanos());

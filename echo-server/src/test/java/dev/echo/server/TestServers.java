@@ -5,7 +5,6 @@ import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 
 /**
@@ -59,16 +58,6 @@ public final class TestServers {
     public static void awaitNoActiveConnections(EchoServer server, Duration deadline) {
         Await.until("0 active connections", deadline, () -> server.stats().connectionsActive() == 0,
                 () -> "stats are " + server.stats());
-    }
-
-    /**
-     * Runs each task on a new daemon platform thread named {@code name}: for blocking work a test hands to
-     * a CompletableFuture (a server's close(), a child's output). Not the default async pool, the common
-     * ForkJoinPool: on 2 cores it has one worker, which does not make up for a blocked task, so one test's
-     * blocking read held another's close() for as long as it blocked.
-     */
-    public static Executor ownThread(String name) {
-        return task -> Thread.ofPlatform().daemon().name(name).start(task);
     }
 
     /** Closes {@code server} and returns how long its {@code close()} took, in milliseconds. */

@@ -7,6 +7,7 @@ import dev.echo.certs.CertificateAuthority;
 import dev.echo.certs.Issued;
 import dev.echo.core.BufferBudget;
 import dev.echo.core.tls.TlsMaterialException;
+import dev.echo.testkit.OwnThread;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,7 +131,7 @@ class TlsMaterialWatcherTest {
         CompletableFuture<Void> checks = CompletableFuture.runAsync(() -> {
             watcher.check();
             watcher.check();
-        }, TestServers.ownThread("checks"));
+        }, OwnThread.named("checks"));
         assertEquals(null, checks.get(10, TimeUnit.SECONDS), "the checks ended");
         assertEquals(List.of(false), reloads, "expected one refused reload");
         assertTrue(warnings.size() == 1 && warnings.get(0).startsWith(REFUSED) && warnings.get(0).contains(key() + " is not a regular file"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.echo.client.ClientConfig;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
+import dev.echo.testkit.OwnThread;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -87,7 +88,7 @@ class InteractiveShellTest {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }, OwnThread.named("shell"));
             keyboard.write(keys.getBytes(StandardCharsets.UTF_8));
             keyboard.flush();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -12,6 +12,7 @@ import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import dev.echo.server.ServerTls;
 import dev.echo.testkit.FullOutput;
+import dev.echo.testkit.OwnThread;
 import dev.echo.testkit.TestPki;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -308,7 +309,8 @@ class MainTest {
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         process.getOutputStream().close();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(
+                () -> read(process.getErrorStream()), OwnThread.named("child-stderr"));
         String out = read(process.getInputStream());
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the client exits within 30 s");
         return new Captured(process.exitValue(), out, err.get(10, TimeUnit.SECONDS));

@@ -12,6 +12,7 @@ import dev.echo.core.proto.ClientMessage;
 import dev.echo.server.EchoServer;
 import dev.echo.server.ServerConfig;
 import dev.echo.testkit.Await;
+import dev.echo.testkit.OwnThread;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -206,7 +207,8 @@ class SessionTest {
         int port = first.port();
         try (Session session = session(port)) {
             Command repeat = CommandParser.parseLine("repeat 20000 echo survive");
-            CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(() -> session.execute(repeat));
+            CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(
+                    () -> session.execute(repeat), OwnThread.named("session"));
             Await.until("the repeat got going", Duration.ofSeconds(20), () -> session.requestsSent() >= 100);
             first.close();
             try (EchoServer second = serverOn(port)) {
@@ -224,7 +226,8 @@ class SessionTest {
     void cancelStopsARunningRepeatAndTheSessionGoesOn() throws Exception {
         try (EchoServer server = serverOn(0); Session session = session(server.port())) {
             Command repeat = CommandParser.parseLine("repeat 1000000 add 1 2");
-            CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(() -> session.execute(repeat));
+            CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(
+                    () -> session.execute(repeat), OwnThread.named("session"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (session.requestsSent() < 100 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
@@ -244,7 +247,8 @@ class SessionTest {
     void cancelAbortsARoundTripThatWaitsForASilentServer() throws Exception {
         try (SilentPeer peer = new SilentPeer(socket -> {}); Session session = session(peer.port())) {
             CompletableFuture<Outcome> running =
-                    CompletableFuture.supplyAsync(() -> session.execute(new Command.Echo("anyone?")));
+                    CompletableFuture.supplyAsync(
+                            () -> session.execute(new Command.Echo("anyone?")), OwnThread.named("session"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (session.requestsSent() < 1 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
