@@ -126,10 +126,11 @@ class LoadMainRunTest {
     /**
      * Ctrl-C while a stalled server holds the answers in flight: the run waited the whole {@code
      * --timeout} (here 20 s) for them before it ended (a helper's finding); now a second's grace, then
-     * they are abandoned, and said to be.
+     * they are abandoned, and said to be. With {@code --new-connection-per-request} too, which waited
+     * the timeout still (each connection's own read timeout).
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"raw", "library"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"raw", "library", "per-request"})
     @Timeout(60)
     void ctrlCAgainstAStalledServerEndsAfterAShortGraceNotTheTimeout(String client) throws Exception {
         try (java.net.ServerSocket stalled = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
@@ -153,8 +154,12 @@ class LoadMainRunTest {
                 signalledAt[0] = System.nanoTime();
                 onSignal.accept(2);
             });
-            LoadMainRun run = LoadMainRun.of(out, ctrlCWhenMeasuring, "--port", Integer.toString(stalled.getLocalPort()),
-                    "--connections", "2", "--warmup", "0", "--duration", "60s", "--timeout", "20s", "--client", client);
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--port",
+                    Integer.toString(stalled.getLocalPort()), "--connections", "2", "--warmup", "0", "--duration", "60s",
+                    "--timeout", "20s"));
+            args.addAll(client.equals("per-request")
+                    ? java.util.List.of("--new-connection-per-request") : java.util.List.of("--client", client));
+            LoadMainRun run = LoadMainRun.of(out, ctrlCWhenMeasuring, args.toArray(String[]::new));
             double afterSignal = (System.nanoTime() - signalledAt[0]) / 1e9;
             assertEquals(130, run.code(), "expected 128 + SIGINT: " + run.err());
             assertTrue(afterSignal < 10, "expected the run to end about a second after the signal, not at the 20 s"

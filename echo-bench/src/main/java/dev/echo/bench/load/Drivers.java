@@ -29,6 +29,8 @@ final class Drivers {
     private final ThreadFactory factory = Thread.ofVirtual().name("echo-load-", 0).factory();
     private final List<Thread> threads;
     private final List<ConnectionDriver> connections;
+    /** {@code --new-connection-per-request}: the slots, in their threads' order. */
+    private final List<PerRequestDriver> perRequest;
     /** {@code --client library}: the client the threads share (the library has its own deadlines). */
     private EchoClient shared;
     private boolean sharedFailed;
@@ -43,6 +45,7 @@ final class Drivers {
         this.timeoutNanos = config.timeout().toNanos();
         this.threads = new ArrayList<>(config.connections());
         this.connections = new ArrayList<>(config.connections());
+        this.perRequest = new ArrayList<>(config.newConnectionPerRequest() ? config.connections() : 0);
     }
 
     /**
@@ -63,8 +66,10 @@ final class Drivers {
                 thread = factory.newThread(new LibraryDriver(threads.size(), config, client, state));
             } else if (config.newConnectionPerRequest()) {
                 // Its connections read with a socket timeout of their own: none lives long enough to watch.
-                thread = factory.newThread(new PerRequestDriver(threads.size(), config,
-                        clientConfig.toBuilder().readTimeout(config.timeout()).build(), state));
+                PerRequestDriver slot = new PerRequestDriver(threads.size(), config,
+                        clientConfig.toBuilder().readTimeout(config.timeout()).build(), state);
+                thread = factory.newThread(slot);
+                perRequest.add(slot);
             } else {
                 ConnectionDriver connection = new ConnectionDriver(threads.size(), config, clientConfig, state);
                 thread = factory.newThread(connection);
@@ -113,7 +118,7 @@ final class Drivers {
      * Waits for every connection to receive its answers in flight and end. One still waiting after
      * the timeout is closed; after a stop the user asked for ({@code stopRequested}), one still waiting
      * after {@link #STOP_GRACE} is closed and its answers in flight abandoned (the shared client of
-     * {@code --client library} closed). One that does not end even then is given up on as a problem.
+     * {@code --client library} closed, the request's connection of {@code --new-connection-per-request}). One that does not end even then is given up on as a problem.
      */
     void awaitStopped(boolean stopRequested) throws InterruptedException {
         long deadline = System.nanoTime() + (stopRequested ? Math.min(timeoutNanos, STOP_GRACE.toNanos())
@@ -139,10 +144,14 @@ final class Drivers {
                 return false;
             }
             if (i >= connections.size()) {
-                if (stopRequested && now >= deadline && shared != null) {
-                    shared.close(); // its calls fail at once, as abandoned by a closed client
+                if (stopRequested && now >= deadline) {
+                    if (shared != null) {
+                        shared.close(); // its calls fail at once, as abandoned by a closed client
+                    } else if (i < perRequest.size()) {
+                        perRequest.get(i).abandonAtStop();
+                    }
                 }
-                continue; // a PerRequestDriver or a LibraryDriver: ends by its own timeout or deadlines
+                continue; // a PerRequestDriver or a LibraryDriver: else ends by its own timeout or deadlines
             }
             if (now >= deadline) {
                 connections.get(i).closeFor(stopRequested

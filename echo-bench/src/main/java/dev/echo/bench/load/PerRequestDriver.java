@@ -11,13 +11,17 @@ import java.io.IOException;
  * Drives one slot of {@code --new-connection-per-request}: connect (and, with TLS, handshake), one
  * request, its answer, close; again until the run stops. Each request's latency counts from before
  * its connect, so with TLS the throughput is full handshakes per second and the latency a handshake
- * plus a round trip.
+ * plus a round trip. At a stop the user asked for, {@link #abandonAtStop} closes the connection of
+ * a request still waiting for its answer.
  */
 final class PerRequestDriver implements Runnable {
     private final int id;
     private final LoadConfig config;
     private final ClientConfig clientConfig;
     private final RunState state;
+    /** The connection of the request under way, for {@link #abandonAtStop}; null between requests. */
+    private volatile EchoConnection current;
+    private volatile boolean abandonedAtStop;
 
     /** {@code clientConfig} must have a read timeout: nothing watches these connections. */
     PerRequestDriver(int id, LoadConfig config, ClientConfig clientConfig, RunState state) {
@@ -50,6 +54,10 @@ final class PerRequestDriver implements Runnable {
                 first = false;
             }
             state.open.incrementAndGet();
+            current = client;
+            if (abandonedAtStop) {
+                client.close(); // abandoned while it connected: the read below fails at once
+            }
             try (client) {
                 client.send(script.request(n));
                 state.increment(Count.SENT);
@@ -63,12 +71,27 @@ final class PerRequestDriver implements Runnable {
                             + script.mismatch(n, answer).orElse("mismatch"));
                 }
             } catch (IOException | RuntimeException e) {
+                if (abandonedAtStop) {
+                    // Not the connection's failure: the user stopped the run. Its request counts as unanswered.
+                    state.problem("connection " + id + ": answers in flight abandoned at the stop");
+                    return;
+                }
                 state.increment(Count.CONNECTION_ERRORS);
                 state.problem("connection " + id + ", request " + n + ": " + e.getMessage());
                 return;
             } finally {
+                current = null;
                 state.open.decrementAndGet();
             }
+        }
+    }
+
+    /** Closes the connection of the request under way, if any: its answer is abandoned. Any thread may call it. */
+    void abandonAtStop() {
+        abandonedAtStop = true;
+        EchoConnection c = current;
+        if (c != null) {
+            c.close();
         }
     }
 }
