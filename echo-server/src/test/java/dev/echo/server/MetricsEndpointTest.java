@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.echo.core.Framing;
 import dev.echo.core.Messages;
+import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.proto.ServerMessage;
 import dev.echo.testkit.Await;
 import dev.echo.testkit.OwnThread;
 import dev.echo.testkit.WireClient;
-import dev.echo.core.proto.ErrorResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,16 +56,21 @@ class MetricsEndpointTest {
     @Test
     void theScrapeCountsWhatWasSent() throws Exception {
         try (EchoServer server = startWithMetrics(); WireClient client = TestServers.connect(server)) {
+            List<ServerMessage> answers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                client.echo("counted " + i);
+                answers.add(client.call(Messages.echo("counted " + i)));
             }
-            client.add(1, 2);
+            answers.add(client.call(Messages.add(1, 2)));
             client.send(Messages.add(Integer.MAX_VALUE, 1)); // ADD_OVERFLOW: an add, and an error
-            client.expectError(ErrorResponse.Code.ADD_OVERFLOW);
+            answers.add(client.expectError(ErrorResponse.Code.ADD_OVERFLOW));
             client.write(new byte[] {0});
-            client.expectError(ErrorResponse.Code.EMPTY_REQUEST);
+            answers.add(client.expectError(ErrorResponse.Code.EMPTY_REQUEST));
             client.write(new byte[] {2, (byte) 0xff, (byte) 0xff});
-            client.expectError(ErrorResponse.Code.MALFORMED_MESSAGE);
+            answers.add(client.expectError(ErrorResponse.Code.MALFORMED_MESSAGE));
+            // Bytes are counted after the flush that sent them: the last answer can be read first.
+            long sent = answers.stream().mapToLong(answer -> Framing.DELIMITED.encode(answer).length).sum();
+            Await.until("every answer's bytes counted", Duration.ofSeconds(10), () -> server.stats().bytesOut() == sent,
+                    () -> server.stats().toString());
             InetSocketAddress address = server.metricsAddress().orElseThrow();
 
             HttpResponse<String> response = get(address, "/metrics");
