@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,9 +78,9 @@ class ShutdownSlowReadersIT {
         try (WireClient connection = WireClient.connectReadingAt(port, READ_BYTES_PER_SECOND)) {
             AtomicReference<IOException> writeFailure = new AtomicReference<>();
             AtomicLong written = new AtomicLong();
-            // A platform thread, like a client process of its own: the server drains our input after its FIN
-            // only while we keep sending (a quiet second ends it), and the test JVM's busy carrier threads
-            // could keep a virtual writer waiting that long.
+            // A platform thread, like a client process of its own: the test JVM's busy carrier threads could keep
+            // a virtual writer waiting for seconds. Once we send after its FIN, the server drains our input until
+            // our FIN, 5 s at most (a quiet second ended it before, and a writer that paused longer was reset).
             Thread writer = Thread.ofPlatform().daemon().name("pipelining-writer-" + c).start(() -> {
                 try {
                     for (int r = 0; r < REQUESTS; r++) {
@@ -90,6 +91,10 @@ class ShutdownSlowReadersIT {
                     writeFailure.set(e);
                 }
             });
+            // A reset's error goes to whichever call meets it first: when the writer does ('Connection reset by
+            // peer'), this reader sees the end of stream, inside a frame or not. So every failure names both.
+            Supplier<String> writerState = () -> written + " of " + REQUESTS + " requests written, the writer "
+                    + (writeFailure.get() != null ? "failed: " + writeFailure.get() : writer.isAlive() ? "still writing" : "done");
             boolean refused = false;
             while (true) {
                 ServerMessage answer;
@@ -97,14 +102,15 @@ class ShutdownSlowReadersIT {
                     answer = connection.receiveOrNull();
                 } catch (FrameException e) {
                     throw new AssertionError("client " + c + ": a partial frame after " + answers.get(c)
-                            + " whole answers: " + e, e);
+                            + " whole answers" + (refused ? " and SHUTTING_DOWN" : "") + ": " + e + "; "
+                            + writerState.get(), e);
                 } catch (SocketException e) {
-                    throw new AssertionError("client " + c + ": " + e.getMessage() + " after " + answers.get(c)
+                    throw new AssertionError("client " + c + ": " + e + " after " + answers.get(c)
                             + " whole answers" + (refused ? " and SHUTTING_DOWN" : "") + " and " + connection.bufferedBytes()
-                            + " bytes of a next frame (" + written + " requests written)", e);
+                            + " bytes of a next frame; " + writerState.get(), e);
                 }
                 if (answer == null) {
-                    break; // the clean end
+                    break; // the clean end, unless the writer met a reset (below)
                 }
                 if (refused) {
                     throw new AssertionError("client " + c + ": an answer after SHUTTING_DOWN: " + answer);
@@ -120,11 +126,12 @@ class ShutdownSlowReadersIT {
             }
             if (!writer.join(Duration.ofSeconds(30))) {
                 throw new AssertionError("client " + c + ": its writer still blocked 30 s after the end of stream, "
-                        + written + " requests written: the server neither read nor closed");
+                        + writerState.get() + ": the server neither read nor closed");
             }
             if (writeFailure.get() != null) {
-                throw new AssertionError("client " + c + ": writing request " + written + " failed, " + answers.get(c)
-                        + " answers read: " + writeFailure.get(), writeFailure.get());
+                throw new AssertionError("client " + c + ": writing request " + written + " failed (its reader got "
+                        + answers.get(c) + " whole answers" + (refused ? " and SHUTTING_DOWN" : "") + ", then the end of"
+                        + " stream): " + writeFailure.get(), writeFailure.get());
             }
         }
     }

@@ -190,6 +190,11 @@ final class ConnectionHandler implements Runnable {
         return phase.readingFrame();
     }
 
+    /** True once our side is shut (the drain follows) or the connection is closed. */
+    boolean closing() {
+        return phase.closing();
+    }
+
     /** Shutdown began: a connection waiting at a frame boundary ends now; any other ends at its next one. */
     void stopIfWaiting() {
         switch (phase.stopIfWaiting()) {

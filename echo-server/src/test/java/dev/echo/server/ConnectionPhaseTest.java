@@ -96,6 +96,28 @@ class ConnectionPhaseTest {
         assertEquals(ConnectionPhase.Action.SHUT_OUTPUT, quiet.stopIfWaiting(), "expected a later shutdown to shut as before");
     }
 
+    /**
+     * After our FIN a peer that sends nothing is closed after the quiet second; one that still sends is
+     * mid pipeline, with answers it may not have read, and a close before its own FIN would have its next
+     * write reset them (ShutdownPausedWriterTest): its drain lasts until the bound.
+     */
+    @Test
+    void aPeerSendingAfterOurFinIsDrainedUntilTheBoundNotAQuietSecond() {
+        ConnectionPhase silent = waitingPhase();
+        long before = System.nanoTime();
+        assertTrue(silent.beginClosing(), "expected our FIN asked for");
+        long quietEnd = silent.deadlines().readDeadlineNanos();
+        assertTrue(quietEnd - before >= ConnectionPhase.DRAIN_QUIET_NANOS
+                        && quietEnd - silent.drainEndNanos() < 0,
+                "expected a silent peer's drain to end a quiet second after our FIN, before the bound");
+
+        ConnectionPhase sending = waitingPhase();
+        assertTrue(sending.beginClosing(), "expected our FIN asked for");
+        sending.bytesArrived(10 * 1024);
+        assertEquals(sending.drainEndNanos(), sending.deadlines().readDeadlineNanos(),
+                "expected a peer that sends after our FIN drained until the bound (or its FIN)");
+    }
+
     /** Input waiting at every check spares a blocked read for one idle timeout past its deadline, not for ever. */
     @Test
     void inputWaitingSparesAnOverdueReadForOneIdleTimeoutAtMost() {

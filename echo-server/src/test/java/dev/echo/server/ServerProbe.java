@@ -20,6 +20,11 @@ final class ServerProbe {
         return server.registry().snapshot().stream().filter(ConnectionHandler::readingFrame).count();
     }
 
+    /** Connections whose server side is shut (FIN sent, input drained) or closed, still registered. */
+    static long connectionsClosing(EchoServer server) {
+        return server.registry().snapshot().stream().filter(ConnectionHandler::closing).count();
+    }
+
     /** True once close() has begun ending connections. */
     static boolean shutdownBegun(EchoServer server) {
         return server.registry().isShuttingDown();

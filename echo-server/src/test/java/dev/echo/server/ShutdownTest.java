@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShutdownTest {
 
     /** Runs close() on its own thread and returns when it has begun ending connections. */
-    private static CompletableFuture<Long> closeInBackground(EchoServer server) {
+    static CompletableFuture<Long> closeInBackground(EchoServer server) {
         CompletableFuture<Long> closed = new CompletableFuture<>();
         Thread.ofPlatform().name("test-close-" + server.port()).start(() -> {
             long start = System.nanoTime();
