@@ -32,14 +32,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * answer still in the send buffer: answers the server counted and the client never gets (its reader
  * sees "Connection reset", or, when its writer took the reset's error first, part of an answer and
  * the end of stream: ShutdownSlowReadersIT's failure). A client that sends after the FIN is mid
- * pipeline, so the drain waits for its FIN, within the drain's bound; a pause of 2.5 s is within it.
+ * pipeline, so the drain waits for its FIN, within the drain's bound; a pause of 1.5 s is within it.
  */
 class ShutdownPausedWriterTest {
     /** 10 KiB each: far more than the socket buffers hold, so the writer is still sending at the stop. */
     private static final int REQUESTS = 3_000;
     private static final String FILLER = "w".repeat(10 * 1024);
     /** Longer than the drain's quiet second, well short of its bound (5 s from our FIN). */
-    private static final Duration PAUSE = Duration.ofMillis(2_500);
+    private static final Duration PAUSE = Duration.ofMillis(1_500);
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final int RECEIVE_BUFFER_BYTES = 32 * 1024;
 
