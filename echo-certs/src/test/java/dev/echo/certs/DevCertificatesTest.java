@@ -178,7 +178,7 @@ class DevCertificatesTest {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        }, task -> Thread.ofPlatform().daemon().name("serve-one").start(task)); // blocks: not the common pool
     }
 
     private static SSLSocket client(DevCertificateSet set, boolean withCertificate, String host, int port) throws Exception {
