@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Output files named on a command line, checked before any work starts: a run of minutes must not
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 public final class OutputFiles {
     /** The name that means standard output, where an option allows it. */
     public static final String STDOUT = "-";
+    /** The kernel's views of itself: files there are no place for a report. */
+    private static final Set<String> PSEUDO_FILESYSTEMS = Set.of("proc", "sysfs");
 
     private OutputFiles() {}
 
@@ -45,11 +48,26 @@ public final class OutputFiles {
         if (!Files.isDirectory(parent)) {
             throw invalid(option, text, parent + " is not a directory");
         }
+        Path existing = Files.exists(file) ? file : parent;
+        String store = fileStoreType(existing);
+        if (PSEUDO_FILESYSTEMS.contains(store)) {
+            // As root, access(2) calls these writable and they open for writing: only the write fails, at the end.
+            throw invalid(option, text, existing + " is on a " + store + " filesystem, which takes no reports");
+        }
         if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(parent)) {
             throw invalid(option, text, Files.exists(file) ? "the file is not writable"
                     : "directory " + parent + " is not writable");
         }
         return file;
+    }
+
+    /** The type of the filesystem {@code path} is on ({@code ext4}, {@code proc}), or "" if it cannot be told. */
+    private static String fileStoreType(Path path) {
+        try {
+            return Files.getFileStore(path).type();
+        } catch (IOException | SecurityException e) {
+            return "";
+        }
     }
 
     /** Why writing failed, in a few words: the JDK's exceptions often carry only the path. */

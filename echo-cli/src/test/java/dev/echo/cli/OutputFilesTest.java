@@ -2,6 +2,7 @@ package dev.echo.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -32,6 +33,19 @@ class OutputFilesTest {
                 regular.resolve("x.json").toString());
         assertUsage("invalid --json ' ': expected a file name", " ");
         assertUsage("invalid --json 'a\0b': not a path (Nul character not allowed)", "a\0b");
+    }
+
+    /**
+     * As root, access(2) calls every file writable, and /proc/version opens for writing too: only the
+     * write at the end of a run failed (EIO).
+     */
+    @Test
+    void aFileOfTheKernelsPseudoFilesystemsIsRefused() throws Exception {
+        assumeTrue(Files.isRegularFile(Path.of("/proc/version")), "a Linux /proc");
+        assertUsage("invalid --json '/proc/version': /proc/version is on a proc filesystem, which takes no reports",
+                "/proc/version");
+        assertUsage("invalid --json '/proc/report.json': /proc is on a proc filesystem, which takes no reports",
+                "/proc/report.json");
     }
 
     @Test
