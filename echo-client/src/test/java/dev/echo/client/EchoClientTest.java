@@ -13,6 +13,7 @@ import dev.echo.server.ServerConfig;
 import dev.echo.testkit.Await;
 import dev.echo.testkit.OwnThread;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -752,10 +753,19 @@ class EchoClientTest {
         }
     }
 
+    /**
+     * A port bound, not listening, and held, so that no other process can take it: port 1 was taken by
+     * something else on this machine during a fresh-clone CI run (root may bind it), and connected.
+     */
     @Test
-    void connectingToNothingFailsWithTheReason() {
-        ConnectionLostException e = assertThrows(ConnectionLostException.class,
-                () -> EchoClient.connect(ClientConfig.builder().port(1).build()));
-        assertTrue(e.getMessage().startsWith("cannot connect to 127.0.0.1:1 (connection refused)"), e.getMessage());
+    void connectingToNothingFailsWithTheReason() throws IOException {
+        try (Socket bound = new Socket()) {
+            bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = bound.getLocalPort();
+            ConnectionLostException e = assertThrows(ConnectionLostException.class,
+                    () -> EchoClient.connect(ClientConfig.builder().port(port).build()));
+            assertTrue(e.getMessage().startsWith("cannot connect to 127.0.0.1:" + port + " (connection refused)"),
+                    e.getMessage());
+        }
     }
 }
