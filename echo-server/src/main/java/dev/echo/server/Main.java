@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.cli.StandardOutput;
 import dev.echo.cli.UsageException;
 import dev.echo.core.HostPort;
 import dev.echo.core.RequestKind;
@@ -79,11 +80,11 @@ public final class Main {
         }
         if (parsed.help()) {
             out.print(CommandLineOptions.SPEC.help());
-            return EXIT_OK;
+            return StandardOutput.exitCode(CommandLineOptions.NAME, EXIT_OK, out, err, EXIT_USAGE);
         }
         if (parsed.version()) {
             out.println(CommandLineOptions.SPEC.versionLine());
-            return EXIT_OK;
+            return StandardOutput.exitCode(CommandLineOptions.NAME, EXIT_OK, out, err, EXIT_USAGE);
         }
         configureLogging(parsed.logLevel());
         EchoServer server = EchoServer.create(parsed.config());

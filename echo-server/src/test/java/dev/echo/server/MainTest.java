@@ -11,6 +11,8 @@ import dev.echo.cli.UsageException;
 import dev.echo.core.Messages;
 import dev.echo.testkit.Await;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -196,6 +198,22 @@ class MainTest {
     void theReadmeTableIsTheOneTheDefinitionsMake() throws Exception {
         assertEquals(CommandLineOptions.SPEC.markdownTable(), ReadmeTables.table(Path.of("../README.md"), "echo-server"),
                 "README.md's echo-server table differs from the options; paste the expected one");
+    }
+
+    /** Every other tool said so and exited non-zero; the server's help and version exited 0 into /dev/full. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "--version"})
+    void helpOrVersionToAStdoutThatTakesNothingIsNotASuccess(String option) {
+        PrintStream full = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        });
+        Captured err = new Captured();
+        int code = Main.run(new String[] {option}, full, err.stream, new CountDownLatch(0), () -> {});
+        assertEquals("echo-server: cannot write to standard output\n", err.text());
+        assertEquals(2, code, "not a success");
     }
 
     @Test
