@@ -6,6 +6,7 @@ import dev.echo.bench.OptionsCommand;
 import dev.echo.cli.UsageException;
 import dev.echo.cli.CliOption;
 import dev.echo.cli.CommandSpec;
+import dev.echo.cli.OutputFiles;
 import dev.echo.cli.ParsedArgs;
 import dev.echo.cli.ValueType;
 import dev.echo.bench.netty.NettyTls;
@@ -99,6 +100,8 @@ public final class CompareMain {
     }
 
     private static Settings settings(ParsedArgs cl) throws UsageException {
+        // Before minutes of runs, not after them; and before anything else can fail.
+        Path out = cl.get(OUT) == null ? null : OutputFiles.checkWritable(OUT.longName(), cl.get(OUT));
         int rounds = cl.get(ROUNDS);
         Duration duration = cl.get(DURATION);
         Duration warmup = cl.get(WARMUP);
@@ -141,10 +144,9 @@ public final class CompareMain {
         if (servers.contains(ServerKind.NETTY_OPENSSL) && !NettyTls.Provider.OPENSSL.available()) {
             throw new UsageException("server netty+openssl: OpenSSL (netty-tcnative) does not load here");
         }
-        String out = cl.get(OUT);
         return new Settings(RepoJars.locate(cl.get(ROOT)), rounds, duration, warmup, scenarios, servers,
-                platformThreads, size, CliValues.words(cl.get(SERVER_JVM_OPTS)), out == null ? null : Path.of(out),
-                baselineJar, CliValues.words(cl.get(BASELINE_ARGS)), tls ? throwawayCertificate() : null);
+                platformThreads, size, CliValues.words(cl.get(SERVER_JVM_OPTS)), out, baselineJar,
+                CliValues.words(cl.get(BASELINE_ARGS)), tls ? throwawayCertificate() : null);
     }
 
     /** A self-signed certificate for 127.0.0.1 in a temporary directory removed at exit. */

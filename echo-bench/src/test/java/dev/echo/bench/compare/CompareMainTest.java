@@ -112,6 +112,19 @@ class CompareMainTest {
         }
     }
 
+    /** The table was written only after the whole comparison (minutes), and then failed. */
+    @Test
+    void anUnwritableOutIsRefusedBeforeTheRun() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = LoadMain.run(new String[] {"compare", "--out", "/missing/dir/t.md"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, code, "expected exit 2: " + err);
+        assertEquals("echo-load compare: invalid --out '/missing/dir/t.md': directory /missing/dir does not exist\n",
+                err.toString(StandardCharsets.UTF_8), "one line, before any server starts");
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing run");
+    }
+
     @Test
     void badCompareArgumentsAreUsageErrors() {
         assertThrows(UsageException.class, () -> CompareMain.COMMAND.parse(new String[] {"--rounds", "0"}), "expected rounds 0 rejected");
