@@ -98,8 +98,9 @@ public final class LoadMain {
             .group("Time", DURATION, WARMUP, TIMEOUT)
             .group("Output", JSON, HDR_LOG, TAG, QUIET)
             .footer("Example: echo-load --port 8080 --connections 64 --duration 10s --json result.json\n"
-                    + "Exit code: 0 every answer verified, 1 anything mismatched or failed, 2 a bad argument,"
-                    + " 130 stopped by Ctrl-C (the result so far is still printed and written).")
+                    + "Exit code: 0 every answer verified, 1 anything mismatched or failed (a server that cannot be\n"
+                    + "reached too), 2 a bad argument, 130 stopped by Ctrl-C, 143 by SIGTERM (the result so far is\n"
+                    + "still printed and written).")
             .build();
 
     public static void main(String[] args) {
