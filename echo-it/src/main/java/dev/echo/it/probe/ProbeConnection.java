@@ -45,9 +45,9 @@ final class ProbeConnection implements AutoCloseable {
     static ProbeConnection open(ProbeConfig config) throws TargetUnreachableException {
         Socket socket = null;
         try {
-            // With TLS, the handshake is done (under the timeout again) before the socket is returned.
+            // With TLS, the handshake is done (under its own timeout) before the socket is returned.
             socket = config.tls().connect(new InetSocketAddress(config.host(), config.port()), config.host(),
-                    config.timeout(), config.timeout());
+                    config.timeout(), config.handshakeTimeout());
             socket.setTcpNoDelay(true); // a write of a few bytes leaves as its own segment
             return new ProbeConnection(config, socket);
         } catch (IOException e) {
