@@ -29,6 +29,7 @@ import io.netty.handler.codec.MessageToMessageDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -131,9 +132,20 @@ public final class NettyEchoServer implements AutoCloseable {
             serverChannel = bootstrap.bind(host, port).sync().channel();
         } catch (Exception e) {
             close();
-            throw new IOException("cannot listen on " + HostPort.of(host, port) + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + HostPort.of(host, port) + ": " + bindReason(e), e);
         }
         return this;
+    }
+
+    /**
+     * Why a bind failed, as echo-server says it ("address already in use"): the epoll transport's text
+     * leads with its system call, "bind(..) failed with error(-98): Address already in use".
+     */
+    static String bindReason(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int detail = message.lastIndexOf(": ");
+        return (message.startsWith("bind(") && detail >= 0 ? message.substring(detail + 2) : message)
+                .toLowerCase(Locale.ROOT);
     }
 
     /** The bound port (after {@link #start()}). */

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.testkit.WireClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,6 +40,17 @@ class NettyEchoServerTest {
             client.send(Messages.echo("x".repeat(2000)));
             client.expectError(ErrorResponse.Code.FRAME_TOO_LARGE);
             assertNull(client.receiveOrNull(), "expected the server to close the connection after FRAME_TOO_LARGE");
+        }
+    }
+
+    /** The epoll transport's own text was passed on: "bind(..) failed with error(-98): Address already in use". */
+    @Test
+    @Timeout(20)
+    void aPortInUseIsSaidAsEchoServerSaysIt() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            IOException e = assertThrows(IOException.class, () -> new NettyEchoServer("127.0.0.1", port, 1024, 1).start());
+            assertEquals("cannot listen on 127.0.0.1:" + port + ": address already in use", e.getMessage());
         }
     }
 
