@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -117,29 +118,28 @@ public final class LoadMain {
      * passes its own, as no test can send this JVM a signal).
      */
     static int run(String[] args, PrintStream out, PrintStream err, Consumer<IntConsumer> stopSignals) {
-        return StandardOutput.exitCode("echo-load", dispatch(args, out, err, stopSignals), out, err, ExitCodes.FAILED);
+        String name = args.length > 0 && SUBCOMMANDS.containsKey(args[0]) ? "echo-load " + args[0] : "echo-load";
+        return StandardOutput.exitCode(name, dispatch(args, out, err, stopSignals), out, err, ExitCodes.FAILED);
     }
+
+    /** A subcommand's entry point: its arguments after its name, stdout, stderr; the exit code. */
+    private interface Subcommand {
+        int run(String[] args, PrintStream out, PrintStream err);
+    }
+
+    /** The subcommands besides {@code run} (the bare form's explicit name), by name. */
+    private static final Map<String, Subcommand> SUBCOMMANDS = Map.of("merge", MergeMain::run,
+            "compare", CompareMain::run, "scale", ScaleMain::run, "netty-server", NettyMain::run);
 
     private static int dispatch(String[] args, PrintStream out, PrintStream err, Consumer<IntConsumer> stopSignals) {
         if (args.length > 0) {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
-            switch (args[0]) {
-                case "run" -> {
-                    return runLoad(rest, out, err, stopSignals); // the explicit name of the bare form
-                }
-                case "merge" -> {
-                    return MergeMain.run(rest, out, err);
-                }
-                case "compare" -> {
-                    return CompareMain.run(rest, out, err);
-                }
-                case "scale" -> {
-                    return ScaleMain.run(rest, out, err);
-                }
-                case "netty-server" -> {
-                    return NettyMain.run(rest, out, err);
-                }
-                default -> { }
+            if (args[0].equals("run")) {
+                return runLoad(rest, out, err, stopSignals);
+            }
+            Subcommand subcommand = SUBCOMMANDS.get(args[0]);
+            if (subcommand != null) {
+                return subcommand.run(rest, out, err);
             }
         }
         return runLoad(args, out, err, stopSignals);

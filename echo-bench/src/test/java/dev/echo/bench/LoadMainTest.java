@@ -123,7 +123,8 @@ class LoadMainTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = LoadMain.run((tool + " --help").strip().split(" "), FullOutput.printStream(),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals("echo-load: cannot write to standard output\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals(("echo-load " + tool).strip() + ": cannot write to standard output\n",
+                err.toString(StandardCharsets.UTF_8), "the line names the subcommand, as its other lines do");
         assertEquals(1, code, "expected exit 1, as for any output that cannot be written");
     }
 
