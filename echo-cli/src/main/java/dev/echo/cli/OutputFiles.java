@@ -48,14 +48,16 @@ public final class OutputFiles {
         if (!Files.isDirectory(parent)) {
             throw invalid(option, text, parent + " is not a directory");
         }
-        Path existing = Files.exists(file) ? file : parent;
+        // What the write will meet: the file if it is there, else the directory it is created in.
+        boolean fileExists = Files.exists(file);
+        Path existing = fileExists ? file : parent;
         String store = fileStoreType(existing);
         if (PSEUDO_FILESYSTEMS.contains(store)) {
             // As root, access(2) calls these writable and they open for writing: only the write fails, at the end.
             throw invalid(option, text, existing + " is on a " + store + " filesystem, which takes no reports");
         }
-        if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(parent)) {
-            throw invalid(option, text, Files.exists(file) ? "the file is not writable"
+        if (!Files.isWritable(existing)) {
+            throw invalid(option, text, fileExists ? "the file is not writable"
                     : "directory " + parent + " is not writable");
         }
         return file;

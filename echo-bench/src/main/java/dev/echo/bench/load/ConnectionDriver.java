@@ -66,7 +66,7 @@ final class ConnectionDriver implements Runnable {
             CloseReason reason = closedFor;
             if (reason == CloseReason.ABANDONED_AT_STOP) {
                 // Not the connection's failure: the user stopped the run. Its requests count as unanswered.
-                state.problem("connection " + id + ": answers in flight abandoned at the stop");
+                state.abandonedAtStop(id);
                 return;
             }
             state.increment(Count.CONNECTION_ERRORS);

@@ -118,7 +118,8 @@ final class Drivers {
      * Waits for every connection to receive its answers in flight and end. One still waiting after
      * the timeout is closed; after a stop the user asked for ({@code stopRequested}), one still waiting
      * after {@link #STOP_GRACE} is closed and its answers in flight abandoned (the shared client of
-     * {@code --client library} closed, the request's connection of {@code --new-connection-per-request}). One that does not end even then is given up on as a problem.
+     * {@code --client library} closed, the request's connection of {@code --new-connection-per-request}).
+     * One that does not end even then is given up on as a problem.
      */
     void awaitStopped(boolean stopRequested) throws InterruptedException {
         long deadline = System.nanoTime() + (stopRequested ? Math.min(timeoutNanos, STOP_GRACE.toNanos())

@@ -73,7 +73,7 @@ final class PerRequestDriver implements Runnable {
             } catch (IOException | RuntimeException e) {
                 if (abandonedAtStop) {
                     // Not the connection's failure: the user stopped the run. Its request counts as unanswered.
-                    state.problem("connection " + id + ": answers in flight abandoned at the stop");
+                    state.abandonedAtStop(id);
                     return;
                 }
                 state.increment(Count.CONNECTION_ERRORS);

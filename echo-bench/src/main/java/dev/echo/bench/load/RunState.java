@@ -37,6 +37,11 @@ final class RunState {
         firstProblem.compareAndSet(null, description);
     }
 
+    /** Connection {@code id}'s answers in flight were abandoned at a stop the user asked for: not its failure. */
+    void abandonedAtStop(int id) {
+        problem("connection " + id + ": answers in flight abandoned at the stop");
+    }
+
     long errors() {
         return sum(Count.ERROR_ANSWERS) + sum(Count.CONNECTION_ERRORS);
     }
