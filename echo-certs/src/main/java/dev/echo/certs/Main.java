@@ -36,7 +36,9 @@ public final class Main {
                     + " ca.pem, ca.key, server.pem (chain), server.key, client.pem (chain), client.key."
                     + " For development and tests only: the CA's key lies beside the certificates.")
             .footer("Example: " + NAME + " certs --name echo.internal,10.0.0.5, then bin/echo-server --tls-cert"
-                    + " certs/server.pem --tls-key certs/server.key --tls-client-ca certs/ca.pem.")
+                    + " certs/server.pem --tls-key certs/server.key --tls-client-ca certs/ca.pem.\n"
+                    + "Exit code: 0 written, 1 the files could not be written, 2 a bad argument or a file of the set"
+                    + " that exists (without --force).")
             .group("Certificates", NAMES, DAYS, FORCE)
             .build();
 

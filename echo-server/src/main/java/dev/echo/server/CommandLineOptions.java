@@ -97,7 +97,9 @@ final class CommandLineOptions {
             .group("Logging and metrics", STATS_INTERVAL, LOG_LEVEL, METRICS_PORT, METRICS_HOST)
             .environment("ECHO_")
             .footer("Durations read like 500ms, 30s, 5m, 1h (or 0).\n"
-                    + "Example: " + NAME + " --port 9000 --threads platform:64 --idle-timeout 30s")
+                    + "Example: " + NAME + " --port 9000 --threads platform:64 --idle-timeout 30s\n"
+                    + "Exit code: 0 a graceful stop (SIGTERM, SIGINT, SIGHUP), 2 a bad argument, a port in use or TLS"
+                    + " files that do not load, 128 + N a second signal N during the grace period (143, 130, 129).")
             .build();
 
     private CommandLineOptions() {}

@@ -73,6 +73,8 @@ public final class CompareMain {
             .group("Servers", ROOT, SERVERS, BASELINE_JAR, BASELINE_ARGS, PLATFORM_THREADS, SERVER_JVM_OPTS)
             .group("Runs", TLS, ROUNDS, SCENARIOS, DURATION, WARMUP, SIZE)
             .group("Output", OUT)
+            .footer("Exit code: 0 every answer of every run verified, 1 a mismatch or a failure (a server that"
+                    + " exited, a file that could not be written), 2 a bad argument.")
             .build();
     /** {@link OptionsCommand#parse} gives the settings, or null when --help or --version was asked for. */
     static final OptionsCommand<Settings> COMMAND = new OptionsCommand<>(SPEC, CompareMain::settings);

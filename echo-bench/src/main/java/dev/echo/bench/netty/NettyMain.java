@@ -51,7 +51,8 @@ public final class NettyMain {
             .group("Listening", HOST, PORT)
             .group("TLS", TLS_CERT, TLS_KEY, TLS_CLIENT_CA, TLS_PROVIDER)
             .group("Limits and threads", MAX_FRAME_BYTES, WORKERS)
-            .footer("Example: " + NAME + " --port 0")
+            .footer("Example: " + NAME + " --port 0\n"
+                    + "Exit code: 0 stopped by SIGINT or SIGTERM, 2 a bad argument or an address it cannot listen on.")
             .build();
 
     private NettyMain() {}

@@ -43,6 +43,8 @@ public final class ScaleMain {
                     + " reports the server's memory per connection and the latency percentiles of all requests.")
             .group("Server", ROOT, SERVER, SERVER_JVM_OPTS)
             .group("Load", CONNECTIONS, PROCESSES, PER_CONNECTION_RATE, CONNECT_RATE, DURATION)
+            .footer("Exit code: 0 every generator's every request verified, 1 a mismatch or a failure, 2 a bad"
+                    + " argument.")
             .build();
     /** {@link OptionsCommand#parse} gives the settings, or null when --help or --version was asked for. */
     static final OptionsCommand<ScaleSettings> COMMAND = new OptionsCommand<>(SPEC, ScaleMain::settings);
