@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * on every wait, which cost the generator about a tenth of its CPU. Instead the run's clock calls
  * {@link #abortIfStuck} each second, which closes a connection whose answer is overdue.
  */
-final class ConnectionDriver implements Runnable {
+final class ConnectionDriver implements Driver {
     private final int id;
     private final LoadConfig config;
     private final ClientConfig clientConfig;
@@ -29,14 +29,6 @@ final class ConnectionDriver implements Runnable {
     private volatile long waitingSince;
     /** Why another thread closed the connection, or null: its thread's failure is then its own. */
     private volatile CloseReason closedFor;
-
-    /** Why a connection was closed from outside its own thread. */
-    enum CloseReason {
-        /** An answer was overdue: a connection error. */
-        TIMED_OUT,
-        /** The user stopped the run: its answers in flight are abandoned, not an error. */
-        ABANDONED_AT_STOP
-    }
 
     ConnectionDriver(int id, LoadConfig config, ClientConfig clientConfig, RunState state) {
         this.id = id;
@@ -80,31 +72,27 @@ final class ConnectionDriver implements Runnable {
     /**
      * Closes the connection if it has waited for an answer for longer than {@code timeoutNanos};
      * its thread then fails out of its read and counts a connection error. Any thread may call it.
-     *
-     * @return true if it closed the connection
      */
-    boolean abortIfStuck(long now, long timeoutNanos) {
+    @Override
+    public void abortIfStuck(long now, long timeoutNanos) {
         long since = waitingSince;
         if (since != 0 && now - since > timeoutNanos) {
-            return closeFor(CloseReason.TIMED_OUT);
+            closeFor(CloseReason.TIMED_OUT);
         }
-        return false;
     }
 
     /**
      * Closes the connection now, whatever it is doing; its thread fails out of its read and counts
      * the failure as {@code reason} says.
-     *
-     * @return true if there was a connection to close
      */
-    boolean closeFor(CloseReason reason) {
+    @Override
+    public void closeFor(CloseReason reason) {
         EchoConnection c = client;
         if (c == null) {
-            return false;
+            return; // not connected yet: nothing to close
         }
         closedFor = reason;
         c.close();
-        return true;
     }
 
     private void drive(EchoConnection client) throws IOException {

@@ -10,8 +10,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The run's connections: each {@link ConnectionDriver} on its own virtual thread, started at the
- * connect rate, watched for overdue answers, and awaited at the end.
+ * The run's connections: each {@link Driver} on its own virtual thread, started at the connect
+ * rate, watched for overdue answers, and awaited at the end.
  */
 final class Drivers {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
@@ -27,10 +27,9 @@ final class Drivers {
     private final ClientConfig clientConfig;
     private final long timeoutNanos;
     private final ThreadFactory factory = Thread.ofVirtual().name("echo-load-", 0).factory();
-    private final List<Thread> threads;
-    private final List<ConnectionDriver> connections;
-    /** {@code --new-connection-per-request}: the slots, in their threads' order. */
-    private final List<PerRequestDriver> perRequest;
+    /** How many drivers were due so far: each one's id, and its place in the connect rate. */
+    private int attempts;
+    private final List<Started> started;
     /** {@code --client library}: the client the threads share (the library has its own deadlines). */
     private EchoClient shared;
     private boolean sharedFailed;
@@ -43,9 +42,7 @@ final class Drivers {
                 .framing(config.framing()).connectTimeout(config.timeout()).readTimeout(Duration.ZERO)
                 .tls(config.tls()).build();
         this.timeoutNanos = config.timeout().toNanos();
-        this.threads = new ArrayList<>(config.connections());
-        this.connections = new ArrayList<>(config.connections());
-        this.perRequest = new ArrayList<>(config.newConnectionPerRequest() ? config.connections() : 0);
+        this.started = new ArrayList<>(config.connections());
     }
 
     /**
@@ -54,28 +51,25 @@ final class Drivers {
      * @return true once every connection attempt has finished, opened or failed
      */
     boolean openDue(long start, long now) {
-        while (threads.size() < config.connections() && (config.connectRate() == 0
-                || start + (long) (threads.size() * SECOND / config.connectRate()) <= now)) {
-            Thread thread;
+        while (attempts < config.connections() && (config.connectRate() == 0
+                || start + (long) (attempts * SECOND / config.connectRate()) <= now)) {
+            int id = attempts++;
+            Driver driver;
             if (config.libraryClient()) {
                 EchoClient client = sharedClient();
                 if (client == null) {
-                    threads.add(null);
                     continue;
                 }
-                thread = factory.newThread(new LibraryDriver(threads.size(), config, client, state));
+                driver = new LibraryDriver(id, config, client, state);
             } else if (config.newConnectionPerRequest()) {
                 // Its connections read with a socket timeout of their own: none lives long enough to watch.
-                PerRequestDriver slot = new PerRequestDriver(threads.size(), config,
+                driver = new PerRequestDriver(id, config,
                         clientConfig.toBuilder().readTimeout(config.timeout()).build(), state);
-                thread = factory.newThread(slot);
-                perRequest.add(slot);
             } else {
-                ConnectionDriver connection = new ConnectionDriver(threads.size(), config, clientConfig, state);
-                thread = factory.newThread(connection);
-                connections.add(connection);
+                driver = new ConnectionDriver(id, config, clientConfig, state);
             }
-            threads.add(thread);
+            Thread thread = factory.newThread(driver);
+            started.add(new Started(id, driver, thread));
             thread.start();
         }
         return state.connectAttemptsDone.get() == config.connections();
@@ -109,8 +103,8 @@ final class Drivers {
 
     /** Closes every connection whose answer is overdue at {@code now}. */
     void abortStuck(long now) {
-        for (ConnectionDriver connection : connections) {
-            connection.abortIfStuck(now, timeoutNanos);
+        for (Started s : started) {
+            s.driver().abortIfStuck(now, timeoutNanos);
         }
     }
 
@@ -125,9 +119,9 @@ final class Drivers {
         long deadline = System.nanoTime() + (stopRequested ? Math.min(timeoutNanos, STOP_GRACE.toNanos())
                 : timeoutNanos + SECOND);
         try {
-            for (int i = 0; i < threads.size(); i++) {
-                if (threads.get(i) != null && !awaitStopped(i, deadline, stopRequested)) {
-                    state.problem("connection " + i + " did not stop after its socket was closed");
+            for (Started s : started) {
+                if (!awaitStopped(s, deadline, stopRequested)) {
+                    state.problem("connection " + s.id() + " did not stop after its socket was closed");
                     return;
                 }
             }
@@ -138,29 +132,23 @@ final class Drivers {
         }
     }
 
-    private boolean awaitStopped(int i, long deadline, boolean stopRequested) throws InterruptedException {
-        while (!threads.get(i).join(Duration.ofMillis(100))) {
+    private boolean awaitStopped(Started s, long deadline, boolean stopRequested) throws InterruptedException {
+        while (!s.thread().join(Duration.ofMillis(100))) {
             long now = System.nanoTime();
             if (now >= deadline + 5 * SECOND) {
                 return false;
             }
-            if (i >= connections.size()) {
-                if (stopRequested && now >= deadline) {
-                    if (shared != null) {
-                        shared.close(); // its calls fail at once, as abandoned by a closed client
-                    } else if (i < perRequest.size()) {
-                        perRequest.get(i).abandonAtStop();
-                    }
-                }
-                continue; // a PerRequestDriver or a LibraryDriver: else ends by its own timeout or deadlines
-            }
             if (now >= deadline) {
-                connections.get(i).closeFor(stopRequested
-                        ? ConnectionDriver.CloseReason.ABANDONED_AT_STOP : ConnectionDriver.CloseReason.TIMED_OUT);
+                s.driver().closeFor(stopRequested
+                        ? Driver.CloseReason.ABANDONED_AT_STOP : Driver.CloseReason.TIMED_OUT);
             } else {
-                connections.get(i).abortIfStuck(now, timeoutNanos);
+                s.driver().abortIfStuck(now, timeoutNanos);
             }
         }
         return true;
+    }
+
+    /** A started driver and its thread; {@code id} is the attempt's number, which the driver's lines name too. */
+    private record Started(int id, Driver driver, Thread thread) {
     }
 }

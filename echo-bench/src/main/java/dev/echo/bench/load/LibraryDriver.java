@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutionException;
  * library's own cost shows beside theirs. Closed loop only. Each answer is rebuilt as a
  * ServerMessage for the script's check, which the raw drivers do not pay; it is a few dozen bytes.
  */
-final class LibraryDriver implements Runnable {
+final class LibraryDriver implements Driver {
     private final int id;
     private final LoadConfig config;
     private final EchoClient client;
@@ -42,6 +42,15 @@ final class LibraryDriver implements Runnable {
         } finally {
             state.open.decrementAndGet();
         }
+    }
+
+    /** At the stop, closes the shared client: every thread's calls fail at once, as abandoned by a closed client. */
+    @Override
+    public void closeFor(CloseReason reason) {
+        if (reason != CloseReason.ABANDONED_AT_STOP) {
+            return; // a late answer fails the library's own request deadline
+        }
+        client.close();
     }
 
     private void drive() throws InterruptedException {

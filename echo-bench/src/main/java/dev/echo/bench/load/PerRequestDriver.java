@@ -11,15 +11,15 @@ import java.io.IOException;
  * Drives one slot of {@code --new-connection-per-request}: connect (and, with TLS, handshake), one
  * request, its answer, close; again until the run stops. Each request's latency counts from before
  * its connect, so with TLS the throughput is full handshakes per second and the latency a handshake
- * plus a round trip. At a stop the user asked for, {@link #abandonAtStop} closes the connection of
- * a request still waiting for its answer.
+ * plus a round trip. At a stop the user asked for, {@link #closeFor} closes the connection of a
+ * request still waiting for its answer.
  */
-final class PerRequestDriver implements Runnable {
+final class PerRequestDriver implements Driver {
     private final int id;
     private final LoadConfig config;
     private final ClientConfig clientConfig;
     private final RunState state;
-    /** The connection of the request under way, for {@link #abandonAtStop}; null between requests. */
+    /** The connection of the request under way, for {@link #closeFor}; null between requests. */
     private volatile EchoConnection current;
     private volatile boolean abandonedAtStop;
 
@@ -86,8 +86,12 @@ final class PerRequestDriver implements Runnable {
         }
     }
 
-    /** Closes the connection of the request under way, if any: its answer is abandoned. Any thread may call it. */
-    void abandonAtStop() {
+    /** At the stop, closes the connection of the request under way, if any: its answer is abandoned. */
+    @Override
+    public void closeFor(CloseReason reason) {
+        if (reason != CloseReason.ABANDONED_AT_STOP) {
+            return; // a late answer fails its connection's own read timeout
+        }
         abandonedAtStop = true;
         EchoConnection c = current;
         if (c != null) {
