@@ -45,6 +45,21 @@ class ShutdownSlowReadersIT {
     private static final Duration GRACE = Duration.ofSeconds(30);
     /** Answers every client has read before close(): the clients are mid-stream, with full buffers. */
     private static final int ANSWERS_BEFORE_CLOSE = 100;
+    /*
+     * Why many clients end at exactly 394 answers under "virtual". This comes from the test, not from any
+     * bound in the server. The clients' readers run on virtual threads in this JVM, on the same two carriers
+     * as the server's connections, and on a busy machine they start late. Until a reader starts, the server
+     * fills its connection until a write blocks: 4,031,584 bytes here, which is 393 answers of 10,248 bytes
+     * plus 4,120 bytes of the 394th. That amount is Linux's loopback buffering (tcp_wmem's 4 MiB send buffer
+     * and the client's receive buffer), not a count. The reader is behind its pace (PacedInputStream counts
+     * from its first read), so it drains all of that at once. The server's thread is woken for the new room,
+     * but then waits for a carrier while the other readers catch up in turn, so the client sits at 393.
+     * If close() comes then, the server has read exactly 394 requests (4,037,712 bytes; its frame buffer
+     * never holds more than the current 10,248-byte frame). It finishes the 394th answer and ends, with no
+     * SHUTTING_DOWN. Measured: with 5 KiB echoes the wait came at 786-789 answers, the same ~4.03 MB; a
+     * client SO_RCVBUF of 1 MiB moved it to 193-200; with the readers on platform threads, or the server on
+     * "platform:32", no client waited at a shared count. No answer was lost in any run.
+     */
 
     @ParameterizedTest
     @ValueSource(strings = {"virtual", "platform:32"})
