@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
  * opens it again on a virtual thread, waiting between failed attempts with exponential backoff and
  * jitter ({@link ClientConfig#reconnectDelay()} doubling up to {@link
  * ClientConfig#maxReconnectDelay()}). A connection that ended without answering anything counts as
- * a failure, so that a server which accepts and closes at once is not hammered.
+ * a failure, so that a server which accepts and closes at once is not hammered. After the server
+ * refused the client with a TLS alert, it is connected again only while calls ask: {@link
+ * ReconnectOnDemand}.
  */
 final class Address {
     private final Dispatcher dispatcher;
@@ -31,12 +33,15 @@ final class Address {
     private volatile Thread reconnecting;
     /** The last connection ended without answering anything: the next one starts on probation. */
     private volatile boolean lastAnsweredNothing;
+    /** Attempts after the server refused the client, asked for by calls. */
+    final ReconnectOnDemand onDemand;
 
     Address(Dispatcher dispatcher, String host, InetSocketAddress socketAddress) {
         this.dispatcher = dispatcher;
         this.host = host;
         this.socketAddress = socketAddress;
         this.endpoint = HostPort.of(socketAddress);
+        this.onDemand = new ReconnectOnDemand(this, dispatcher);
     }
 
     /** The open connection that takes requests, or null. */
@@ -71,6 +76,7 @@ final class Address {
                 everConnected = true;
             }
             trouble = null;
+            onDemand.accepted(); // before the reader starts: a refusal it reads must stay recorded
             connection.start();
             if (dispatcher.stopped()) {
                 connection.abandon("client closed");
@@ -88,12 +94,20 @@ final class Address {
             }
             failures++;
             trouble = ConnectFailures.reason(e, dispatcher.config.connectTimeout());
+            if (TlsRefusal.byServer(e)) { // TLS 1.2: the server refused us in the handshake
+                onDemand.refused(backoffMillis(failures));
+            }
             return false;
         }
     }
 
-    /** Called by the connection's reader when it ended. */
-    void ended(Connection connection, boolean answeredAny) {
+    /**
+     * Called by the connection's reader when it ended.
+     *
+     * @param refusal why the server refused the client with a TLS alert before answering anything, or
+     *     null: then the address is connected again only when calls ask ({@link ReconnectOnDemand})
+     */
+    void ended(Connection connection, boolean answeredAny, String refusal) {
         synchronized (this) {
             if (current != connection) {
                 return;
@@ -106,6 +120,11 @@ final class Address {
             failures++;
         }
         lastAnsweredNothing = !answeredAny;
+        if (refusal != null) {
+            trouble = refusal;
+            onDemand.refused(backoffMillis(failures));
+            return;
+        }
         reconnectInBackground();
     }
 
@@ -120,16 +139,46 @@ final class Address {
         thread.start();
     }
 
-    /** Starts the reconnect loop unless the client is stopping. */
+    /**
+     * Starts the reconnect loop unless the client is stopping or the server refused the client (then
+     * calls ask for attempts: {@link ReconnectOnDemand}).
+     */
     void reconnectInBackground() {
-        if (dispatcher.stopped()) {
+        if (dispatcher.stopped() || onDemand.refused()) {
             return;
         }
         reconnecting = Thread.ofVirtual().name("echo-client-connect " + endpoint).start(this::reconnectLoop);
     }
 
+    /**
+     * Runs {@code attempt} on a virtual thread that {@link #stop} interrupts; nothing once the client
+     * stopped. For the attempts {@link ReconnectOnDemand} makes: started by the timer, which must not wait.
+     */
+    void inBackground(Runnable attempt) {
+        if (dispatcher.stopped()) {
+            return;
+        }
+        Thread thread = Thread.ofVirtual().name("echo-client-connect " + endpoint).unstarted(attempt);
+        reconnecting = thread;
+        thread.start();
+        if (dispatcher.stopped()) {
+            thread.interrupt(); // close() may have read reconnecting just before it was this thread
+        }
+    }
+
+    /**
+     * One attempt after a refusal, asked for by a call. Refused again, it stops there; failing otherwise
+     * (no connection, a timeout), the address reconnects in the background as after any such failure.
+     */
+    void connectAfterRefusal() {
+        if (dispatcher.stopped() || connectOnce() || onDemand.refused()) {
+            return;
+        }
+        reconnectLoop();
+    }
+
     private void reconnectLoop() {
-        while (!dispatcher.stopped()) {
+        while (!dispatcher.stopped() && !onDemand.refused()) {
             if (failures > 0) {
                 try {
                     Thread.sleep(backoffMillis(failures));
@@ -143,6 +192,7 @@ final class Address {
             if (connectOnce()) {
                 return;
             }
+            // Refused by the server (TLS 1.2: in the handshake): the loop ends, calls ask for attempts.
         }
     }
 
@@ -157,7 +207,7 @@ final class Address {
         return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
     }
 
-    /** Stops reconnecting and closes the connection. */
+    /** Stops reconnecting (a loop, or an attempt a call asked for) and closes the connection. */
     void stop() {
         Thread t = reconnecting;
         if (t != null) {

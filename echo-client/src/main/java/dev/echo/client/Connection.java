@@ -252,7 +252,7 @@ final class Connection {
 
     private void readLoop() {
         String why;
-        boolean refusedByPeer = false;
+        String refusal = null;
         try {
             why = readAnswers();
         } catch (TruncatedFrameException e) {
@@ -274,13 +274,14 @@ final class Connection {
             // its protocols): sending the same requests again gets the same verdict. After answers it is
             // a connection failure like another (a record damaged on the way: bad_record_mac), and the
             // requests go again (a helper's attack: they failed "not retried" on a healthy server).
-            refusedByPeer = !answeredAny && e instanceof SSLException
-                    && String.valueOf(e.getMessage()).contains("fatal alert");
+            if (!answeredAny && e instanceof SSLException && TlsRefusal.byServer(e)) {
+                refusal = ClientTls.explain(e);
+            }
         } catch (RuntimeException | Error e) {
             why = endpoint + ": reader failed: " + e;
             dispatcher.badAnswer(awaiting.poll(), why, e);
         }
-        end(why, refusedByPeer);
+        end(why, refusal);
     }
 
     /** Reads until the connection ends or breaks the protocol; returns why it ended. */
@@ -329,7 +330,8 @@ final class Connection {
         }
     }
 
-    private void end(String why, boolean refusedByPeer) {
+    /** @param refusal the server's refusal of this client (a TLS alert before any answer), or null */
+    private void end(String why, String refusal) {
         readerEnded.countDown();
         abandon(why); // first: a writer blocked on a full socket holds the lock until the socket closes
         writeLock.lock();
@@ -345,12 +347,12 @@ final class Connection {
         for (Request<?> request; (request = awaiting.poll()) != null; ) {
             lost.add(request);
         }
-        if (refusedByPeer) {
+        if (refusal != null) {
             dispatcher.refused(lost, why);
         } else {
             dispatcher.lost(this, lost, why);
         }
-        address.ended(this, answeredAny);
+        address.ended(this, answeredAny, refusal);
     }
 
     @Override

@@ -165,8 +165,20 @@ final class Dispatcher {
             fail(request, new EchoClientException("interrupted waiting to send " + request.what()), false);
             return request;
         }
+        askRefusedAddresses();
         dispatch(request); // its deadline: the sweep once written, else ownDeadline
         return request;
+    }
+
+    /**
+     * A call is made or waits: each address its server refused with a TLS alert gets an attempt at
+     * its backoff's end, if none is pending (one volatile read per address otherwise). See {@link
+     * ReconnectOnDemand}.
+     */
+    private void askRefusedAddresses() {
+        for (Address address : addresses) {
+            address.onDemand.wanted();
+        }
     }
 
     /** Gives {@code request} to a usable connection, or keeps it waiting for one. */
@@ -181,6 +193,7 @@ final class Dispatcher {
             if (connection == null) {
                 ownDeadline(request);
                 waiting.add(request);
+                askRefusedAddresses(); // after the add: an attempt that just ended looks at the queue after it
                 if (stopped) {
                     // close() may have emptied the queue between the check above and the add, and its
                     // timer may be gone with this request's deadline: the call would never end.
@@ -588,6 +601,19 @@ final class Dispatcher {
     /** {@code 127.0.0.1:8080 (connection refused), ...}. */
     String describeAddresses() {
         return addresses.stream().map(Address::describe).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * True if a call waits for a connection: ended ones not yet swept out of the queue do not count,
+     * since an attempt made for them would be a handshake nobody waits for.
+     */
+    boolean callsWaiting() {
+        for (Request<?> request : waiting) {
+            if (!request.ended()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Requests in the queue of those waiting for a connection, ended ones not yet swept out included. */

@@ -40,7 +40,8 @@ import java.util.concurrent.ExecutionException;
  * whole request timeout (a peer that vanished without a reset) is closed and replaced.
  *
  * <p><b>Reconnects and retries.</b> A connection that ends is opened again, with exponential backoff
- * and jitter. A request that was not written, was answered {@code SHUTTING_DOWN}, or whose connection
+ * and jitter; after a server refused the client with a TLS alert, only when calls are made, at the same
+ * pace. A request that was not written, was answered {@code SHUTTING_DOWN}, or whose connection
  * ended before its answer is sent again (echo and add are idempotent) on a usable connection, within
  * its deadline, {@link ClientConfig#maxAttempts()} and a per-client {@link ClientConfig#retryBudget()}
  * (a request's first resend after a lost connection takes none of it): a server restart costs

@@ -6,7 +6,8 @@ import java.util.List;
  * {@link EchoClient#connect}'s first attempt at every address, in parallel: the caller goes on as
  * soon as one is connected, not when the slowest attempt ends (it waited for an address that took
  * the whole connect timeout, and for ever with no timeout, an attacker saw). An address whose
- * attempt failed keeps trying in the background once the caller has gone on.
+ * attempt failed keeps trying in the background once the caller has gone on, unless its server
+ * refused the client with a TLS alert: then calls ask for its attempts ({@link ReconnectOnDemand}).
  */
 final class FirstConnection {
     private final List<Address> addresses;
