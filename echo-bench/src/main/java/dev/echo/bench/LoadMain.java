@@ -183,7 +183,8 @@ public final class LoadMain {
             }
         }
         int verdict = result.clean() ? ExitCodes.OK : ExitCodes.FAILED;
-        if (result.connectionsOpened() == 0) {
+        // Stopped before any connection opened (the connects abandoned), it is still the result so far.
+        if (result.connectionsOpened() == 0 && stoppedBy.get() == 0) {
             err.println("echo-load: " + (result.firstProblem() == null ? "no connection opened" : result.firstProblem()));
             verdict = ExitCodes.FAILED;
         } else {

@@ -169,6 +169,68 @@ class LoadMainRunTest {
         }
     }
 
+    /**
+     * SIGTERM while the connections are still opening, to a server that takes the TCP connection and
+     * never answers the TLS handshake: the stop waited for the connect timeout (here 30 s), or gave up on
+     * the threads after the grace with "did not stop" (a helper's finding). Now the connects are cut short
+     * and counted as abandoned at the stop, not as connection errors.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"raw", "library", "per-request"})
+    @Timeout(90)
+    void sigtermWhileTheTlsHandshakesHangEndsAfterAShortGraceNotTheConnectTimeout(String client) throws Exception {
+        dev.echo.testkit.TestPki pki = dev.echo.testkit.TestPki.create(dir.resolve("pki"));
+        Path json = dir.resolve("run.json");
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+            Thread.ofVirtual().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        java.net.Socket socket = silent.accept();
+                        accepted.incrementAndGet();
+                        Thread.ofVirtual().start(() -> readAllThenClose(socket)); // reads the ClientHello, answers nothing
+                    } catch (java.io.IOException e) {
+                        // closed: the test is over
+                    }
+                }
+            });
+            // --client library opens one shared connection; the others one per --connections.
+            int connecting = client.equals("library") ? 1 : 2;
+            long[] signalledAt = new long[1];
+            Consumer<IntConsumer> sigtermWhenConnecting = onSignal -> Thread.ofVirtual().start(() -> {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (accepted.get() < connecting && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(10_000_000L); // polling the listener: the condition, with a deadline
+                }
+                signalledAt[0] = System.nanoTime();
+                onSignal.accept(15);
+            });
+            List<String> args = new ArrayList<>(List.of("--port", Integer.toString(silent.getLocalPort()),
+                    "--connections", "2", "--warmup", "0", "--duration", "60s", "--timeout", "30s",
+                    "--tls-ca", pki.caCertificate().toString(), "--json", json.toString()));
+            args.addAll(client.equals("per-request") ? List.of("--new-connection-per-request")
+                    : List.of("--client", client));
+            LoadMainRun run = LoadMainRun.of(new ByteArrayOutputStream(), sigtermWhenConnecting,
+                    args.toArray(String[]::new));
+            double afterSignal = (System.nanoTime() - signalledAt[0]) / 1e9;
+            String all = run.out() + run.err();
+            assertTrue(accepted.get() >= connecting, "expected the connections accepted before the stop: " + all);
+            assertEquals(143, run.code(), "expected 128 + SIGTERM: " + all);
+            // The grace is a second; before, 6 s (grace, then 5 s for the thread) or the 30 s timeout.
+            assertTrue(afterSignal < 5, "expected the run to end about a second after the signal, not at the 30 s"
+                    + " timeout: " + afterSignal + " s\n" + all);
+            assertFalse(all.contains("did not stop"), "expected every connect to end at the stop:\n" + all);
+            assertTrue(run.out().contains("connect abandoned at the stop"), "expected the connects said abandoned:\n"
+                    + all);
+            assertTrue(run.out().matches("(?s).*\\R  stopped by SIGTERM after \\d+\\.\\d s of the 1m asked for: the result"
+                    + " so far\\R"), "expected the result so far, said to be of a run cut short:\n" + all);
+            LoadReport report = LoadReport.fromJson(Files.readString(json));
+            assertEquals(0, report.connectionErrors(), "expected an abandoned connect not counted as a connection"
+                    + " error:\n" + all);
+            assertFalse(all.contains("Exception"), "expected no stack trace: " + all);
+        }
+    }
+
     private static void readAllThenClose(java.net.Socket socket) {
         try (socket) {
             socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());

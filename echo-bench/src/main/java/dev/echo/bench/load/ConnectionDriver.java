@@ -25,6 +25,8 @@ final class ConnectionDriver implements Driver {
     private final ClientConfig clientConfig;
     private final RunState state;
     private volatile EchoConnection client;
+    /** The connect under way, which a stop cuts short: there is no connection to close yet. */
+    private final StoppableConnect connect = new StoppableConnect();
     /** When the current wait for an answer began (System.nanoTime), or 0 when not waiting. */
     private volatile long waitingSince;
     /** Why another thread closed the connection, or null: its thread's failure is then its own. */
@@ -41,8 +43,12 @@ final class ConnectionDriver implements Driver {
     public void run() {
         EchoConnection client;
         try {
-            client = EchoConnection.connect(clientConfig);
+            client = connect.open(() -> EchoConnection.connect(clientConfig));
         } catch (IOException e) {
+            if (connect.abandoned()) {
+                state.connectAbandonedAtStop(id); // the user stopped the run, not the server's failure
+                return;
+            }
             state.increment(Count.CONNECTION_ERRORS);
             state.problem(e.getMessage());
             return;
@@ -83,13 +89,16 @@ final class ConnectionDriver implements Driver {
 
     /**
      * Closes the connection now, whatever it is doing; its thread fails out of its read and counts
-     * the failure as {@code reason} says.
+     * the failure as {@code reason} says. At the stop, a connect still under way is abandoned.
      */
     @Override
     public void closeFor(CloseReason reason) {
         EchoConnection c = client;
         if (c == null) {
-            return; // not connected yet: nothing to close
+            if (reason == CloseReason.ABANDONED_AT_STOP) {
+                connect.abandon(); // a timed-out connect ends on its own connect timeout
+            }
+            return;
         }
         closedFor = reason;
         c.close();

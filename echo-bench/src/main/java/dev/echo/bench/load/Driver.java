@@ -24,8 +24,8 @@ interface Driver extends Runnable {
 
     /**
      * Closes the connection now, whatever it is doing; its thread fails out of its wait and counts
-     * the failure as {@code reason} says. Any thread may call it. A driver whose connections time
-     * out on their own ignores {@link CloseReason#TIMED_OUT}.
+     * the failure as {@code reason} says; at the stop, a connect under way is abandoned. Any thread
+     * may call it. A driver whose connections time out on their own ignores {@link CloseReason#TIMED_OUT}.
      */
     void closeFor(CloseReason reason);
 }

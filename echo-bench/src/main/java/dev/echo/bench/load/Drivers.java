@@ -3,6 +3,7 @@ package dev.echo.bench.load;
 import dev.echo.client.ClientConfig;
 import dev.echo.client.EchoClient;
 import dev.echo.client.EchoClientException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,8 @@ final class Drivers {
     /** {@code --client library}: the client the threads share (the library has its own deadlines). */
     private EchoClient shared;
     private boolean sharedFailed;
+    /** The shared client's connect, on the clock's thread: a stop cuts it short (see {@link #abandonSharedConnect}). */
+    private final StoppableConnect sharedConnect = new StoppableConnect();
 
     Drivers(LoadConfig config, RunState state) {
         this.config = config;
@@ -56,7 +59,7 @@ final class Drivers {
             int id = attempts++;
             Driver driver;
             if (config.libraryClient()) {
-                EchoClient client = sharedClient();
+                EchoClient client = sharedClient(id);
                 if (client == null) {
                     continue;
                 }
@@ -79,26 +82,41 @@ final class Drivers {
      * {@code --client library}: the one client every thread shares, connected on first use; null (and
      * every thread's attempt counted as failed) if it cannot connect.
      */
-    private EchoClient sharedClient() {
+    private EchoClient sharedClient(int id) {
         if (shared == null && !sharedFailed) {
+            // No close timeout: the calls are over when it is closed, or abandoned at a stop.
+            ClientConfig sharedConfig = clientConfig.toBuilder().requestTimeout(config.timeout())
+                    .closeTimeout(Duration.ZERO)
+                    .maxInFlight(Math.max(ClientConfig.DEFAULT_MAX_IN_FLIGHT,
+                            (int) Math.min(Integer.MAX_VALUE, (long) config.connections() * config.pipeline())))
+                    .build();
             try {
-                // No close timeout: the calls are over when it is closed, or abandoned at a stop.
-                shared = EchoClient.connect(clientConfig.toBuilder().requestTimeout(config.timeout())
-                        .closeTimeout(Duration.ZERO)
-                        .maxInFlight(Math.max(ClientConfig.DEFAULT_MAX_IN_FLIGHT,
-                                (int) Math.min(Integer.MAX_VALUE, (long) config.connections() * config.pipeline())))
-                        .build());
+                shared = sharedConnect.open(() -> EchoClient.connect(sharedConfig));
                 state.connectionsOpened.incrementAndGet();
-            } catch (EchoClientException e) {
+            } catch (EchoClientException | IOException e) {
                 sharedFailed = true;
-                state.problem(e.getMessage());
+                if (sharedConnect.abandoned()) {
+                    state.connectAbandonedAtStop(id);
+                } else {
+                    state.problem(e.getMessage());
+                }
             }
         }
         if (shared == null) {
-            state.increment(RunState.Count.CONNECTION_ERRORS);
+            if (!sharedConnect.abandoned()) {
+                state.increment(RunState.Count.CONNECTION_ERRORS); // abandoned at the stop: not an error
+            }
             state.connectAttemptsDone.incrementAndGet();
         }
         return shared;
+    }
+
+    /**
+     * At a stop the user asked for: ends the shared client's connect if it is under way. It blocks the
+     * clock, which would see the stop only at the connect timeout. Any thread may call it.
+     */
+    void abandonSharedConnect() {
+        sharedConnect.abandon();
     }
 
     /** Closes every connection whose answer is overdue at {@code now}. */
@@ -112,7 +130,8 @@ final class Drivers {
      * Waits for every connection to receive its answers in flight and end. One still waiting after
      * the timeout is closed; after a stop the user asked for ({@code stopRequested}), one still waiting
      * after {@link #STOP_GRACE} is closed and its answers in flight abandoned (the shared client of
-     * {@code --client library} closed, the request's connection of {@code --new-connection-per-request}).
+     * {@code --client library} closed, the request's connection of {@code --new-connection-per-request}),
+     * or its connect if it is still connecting.
      * One that does not end even then is given up on as a problem.
      */
     void awaitStopped(boolean stopRequested) throws InterruptedException {

@@ -22,6 +22,7 @@ public final class LoadRun {
     private final WindowEdges windowEdges;
     private volatile boolean stopRequested;
     private volatile Thread clock;
+    private volatile Drivers drivers;
 
     /**
      * @param progress where progress lines go each second (ignored unless {@link LoadConfig#progress()})
@@ -55,10 +56,15 @@ public final class LoadRun {
     /**
      * Ends the run early (e.g. on Ctrl-C): the measured window closes now, answers in flight are
      * still awaited (for at most a second) and checked, and {@link #run()} returns the result so far.
-     * Any thread may call it.
+     * Connects under way are abandoned (the shared client's of {@code --client library} at once, the
+     * others' after that second). Any thread may call it.
      */
     public void requestStop() {
         stopRequested = true;
+        Drivers d = drivers;
+        if (d != null) {
+            d.abandonSharedConnect();
+        }
         LockSupport.unpark(clock);
     }
 
@@ -67,6 +73,7 @@ public final class LoadRun {
         clock = Thread.currentThread();
         RunState state = new RunState();
         Drivers drivers = new Drivers(config, state);
+        this.drivers = drivers;
         MeasuredWindow window = new MeasuredWindow(state, measuredIntervals);
         ProgressLine line = new ProgressLine(state);
         runClock(state, drivers, window, line);

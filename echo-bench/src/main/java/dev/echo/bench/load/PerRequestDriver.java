@@ -12,7 +12,7 @@ import java.io.IOException;
  * request, its answer, close; again until the run stops. Each request's latency counts from before
  * its connect, so with TLS the throughput is full handshakes per second and the latency a handshake
  * plus a round trip. At a stop the user asked for, {@link #closeFor} closes the connection of a
- * request still waiting for its answer.
+ * request still waiting for its answer, or abandons its connect.
  */
 final class PerRequestDriver implements Driver {
     private final int id;
@@ -22,6 +22,8 @@ final class PerRequestDriver implements Driver {
     /** The connection of the request under way, for {@link #closeFor}; null between requests. */
     private volatile EchoConnection current;
     private volatile boolean abandonedAtStop;
+    /** The connects, which a stop cuts short: the request has no connection to close yet. */
+    private final StoppableConnect connect = new StoppableConnect();
 
     /** {@code clientConfig} must have a read timeout: nothing watches these connections. */
     PerRequestDriver(int id, LoadConfig config, ClientConfig clientConfig, RunState state) {
@@ -39,10 +41,14 @@ final class PerRequestDriver implements Driver {
             long start = System.nanoTime();
             EchoConnection client;
             try {
-                client = EchoConnection.connect(clientConfig);
+                client = connect.open(() -> EchoConnection.connect(clientConfig));
             } catch (IOException e) {
-                state.increment(Count.CONNECTION_ERRORS);
-                state.problem(e.getMessage());
+                if (abandonedAtStop) {
+                    state.connectAbandonedAtStop(id); // the user stopped the run, not the server's failure
+                } else {
+                    state.increment(Count.CONNECTION_ERRORS);
+                    state.problem(e.getMessage());
+                }
                 if (first) {
                     state.connectAttemptsDone.incrementAndGet();
                 }
@@ -86,13 +92,17 @@ final class PerRequestDriver implements Driver {
         }
     }
 
-    /** At the stop, closes the connection of the request under way, if any: its answer is abandoned. */
+    /**
+     * At the stop, closes the connection of the request under way, if any: its answer is abandoned;
+     * or ends its connect.
+     */
     @Override
     public void closeFor(CloseReason reason) {
         if (reason != CloseReason.ABANDONED_AT_STOP) {
             return; // a late answer fails its connection's own read timeout
         }
         abandonedAtStop = true;
+        connect.abandon();
         EchoConnection c = current;
         if (c != null) {
             c.close();

@@ -42,6 +42,11 @@ final class RunState {
         problem("connection " + id + ": answers in flight abandoned at the stop");
     }
 
+    /** Connection {@code id}'s connect was cut short by a stop the user asked for: not a connection error. */
+    void connectAbandonedAtStop(int id) {
+        problem("connection " + id + ": connect abandoned at the stop");
+    }
+
     long errors() {
         return sum(Count.ERROR_ANSWERS) + sum(Count.CONNECTION_ERRORS);
     }
