@@ -97,6 +97,23 @@ public final class EchoServer implements AutoCloseable {
         return Math.max(0, Math.min(budget / 4, budget - config.maxFrameBytes()));
     }
 
+    /**
+     * The warning for a TLS server whose buffer budget holds fewer connections' record buffers ({@link
+     * TlsTransport#RECORD_BUFFER_BYTES} each) than its connection limit: past that many, new TLS clients
+     * are refused SERVER_BUSY however many slots are free, which the limit alone does not tell an
+     * operator (a 512 MiB container's default budget holds about 1,200, the default limit is 10,000).
+     */
+    static Optional<String> tlsCapacityWarning(ServerConfig config) {
+        long fit = config.maxBufferedBytes() / TlsTransport.RECORD_BUFFER_BYTES;
+        if (config.tls() == null || fit >= config.maxConnections()) {
+            return Optional.empty();
+        }
+        return Optional.of("the buffer budget of " + config.maxBufferedBytes() + " bytes holds the TLS record buffers"
+                + " of " + fit + " connections (" + TlsTransport.RECORD_BUFFER_BYTES + " bytes each), fewer than the "
+                + config.maxConnections() + " of --max-connections: TLS clients past " + fit + " get SERVER_BUSY."
+                + " Raise --max-buffered-bytes (or the heap) or lower --max-connections to match");
+    }
+
     /** A server for {@code config}, not yet listening. */
     public static EchoServer create(ServerConfig config) {
         return new EchoServer(config, new ServerEvents());
@@ -151,6 +168,7 @@ public final class EchoServer implements AutoCloseable {
             acceptThread.start();
             log.debug("listening on {} (framing={}, threads={})", HostPort.of(boundAddress),
                     config.framing().cliName(), config.threadMode());
+            tlsCapacityWarning(config).ifPresent(line -> log.warn("port {}: {}", port, line));
             return this;
         } finally {
             lifecycle.unlock();
