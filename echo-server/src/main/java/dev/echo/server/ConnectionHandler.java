@@ -98,8 +98,7 @@ final class ConnectionHandler implements Runnable {
             if (phase.closedByServer() || e.getCause() instanceof java.net.SocketException) {
                 log.debug("connection {}: TLS connection ended: {}", id, e.toString());
             } else {
-                transport.invalidRecord();
-                log.debug("connection {}: closed after an invalid TLS record: {}", id, e.toString());
+                badRecord(e);
             }
         } catch (IOException e) {
             if (phase.closedByServer()) {
@@ -131,16 +130,34 @@ final class ConnectionHandler implements Runnable {
         if (e.reason() == HandshakeFailure.TIMEOUT || e.reason() == HandshakeFailure.SERVER_STOPPED) {
             return;
         }
+        // Under TLS 1.3 the client's first request follows its handshake at once: bytes we never read.
+        endAfterAlert("a failed handshake");
+    }
+
+    /**
+     * The peer sent what is not a valid TLS record after its handshake: the JDK has sent its fatal
+     * alert, after every answer (flushed before each record is read). Counted and told, then the end
+     * of a failed handshake: what the client sent after the bad record (the rest of an HTTP request),
+     * left unread, would make the close a reset that destroys the answers and the alert.
+     */
+    private void badRecord(SSLException e) {
+        transport.invalidRecord();
+        counters.tlsBadRecord(id, transport.peer(), e.getMessage());
+        endAfterAlert("an invalid TLS record");
+    }
+
+    /**
+     * The JDK has sent its alert: FIN after it and drain, so that the client's bytes we never read
+     * cause no reset that would destroy the alert (and what came before it) before the client reads it.
+     */
+    private void endAfterAlert(String after) {
         try {
-            // The JDK has sent its alert: FIN after it and drain, so that the client's bytes we never
-            // read (under TLS 1.3 its first request follows its handshake at once) cause no reset
-            // that would destroy the alert before the client reads why it was refused.
             if (phase.beginClosing()) {
                 transport.shutOutput();
             }
             transport.drain(new FrameDeadlineInputStream(transport.drainInput(), phase, () -> { }), phase.drainEndNanos());
         } catch (IOException failure) {
-            log.debug("connection {}: ending after a failed handshake: {}", id, failure.toString());
+            log.debug("connection {}: ending after {}: {}", id, after, failure.toString());
         }
     }
 

@@ -25,16 +25,19 @@ import javax.net.ssl.SSLProtocolException;
  *
  * <p>It also reads ahead: the JDK reads each record in two exact reads (its header, then its body),
  * each a system call and, on a virtual thread, often a park; here one read of the socket takes what
- * has arrived, up to {@value #BUFFER_BYTES} bytes, and the records are handed on from that. Only when
- * nothing is left does a read go to the socket and possibly wait, and then {@link #beforeWaiting}
- * runs first: the connection flushes its answers there, once for all the requests of a batch (as
- * Netty flushes once per read), rather than once per request record.
+ * has arrived, up to {@value #BUFFER_BYTES} bytes, and the records are handed on from that.
+ *
+ * <p>{@link #beforeRecord} runs before each record is handed on and before every read of the socket
+ * (which may wait): the connection flushes its answers there, if it has any. Not only before a wait:
+ * a record that does not decrypt, or text, makes the JDK send its fatal alert and close TLS's output
+ * at once, and the answers to the requests of the records before it, still in the writer's buffer,
+ * could never be sent (an attacker's finding: 100 pipelined requests and a forged record, 97
+ * answers of 100). The requests of one record are still answered together, in one record.
  */
 final class RecordHeaderCheckingInputStream extends InputStream {
     static final int HEADER_BYTES = 5;
     private static final int CHANGE_CIPHER_SPEC = 20;
     private static final int HEARTBEAT = 24;
-    private static final int ALERT = 21;
     private static final int HANDSHAKE = 22;
     private static final int MAJOR_VERSION = 3;
     /** The highest minor version a record header carries (TLS 1.3's ClientHello says 3.1 or 3.3). */
@@ -64,7 +67,7 @@ final class RecordHeaderCheckingInputStream extends InputStream {
     private int limit;
     /** {@code limit - position}, for other threads ({@link #buffered()}). */
     private volatile int buffered;
-    private IoAction beforeWaiting = () -> { };
+    private IoAction beforeRecord = () -> { };
 
     /** @param start the connection's first bytes, read already ({@link #readStart}); {@code tcp} carries the rest */
     RecordHeaderCheckingInputStream(byte[] start, InputStream tcp) {
@@ -105,9 +108,12 @@ final class RecordHeaderCheckingInputStream extends InputStream {
         return HexFormat.ofDelimiter(" ").formatHex(start);
     }
 
-    /** From now on, {@code action} runs before every read that goes to the socket; set by the connection's thread. */
-    void beforeWaiting(IoAction action) {
-        this.beforeWaiting = action;
+    /**
+     * From now on, {@code action} runs before each record is handed on and before every read that goes
+     * to the socket; set by the connection's thread.
+     */
+    void beforeRecord(IoAction action) {
+        this.beforeRecord = action;
     }
 
     /** Bytes read from the socket and not yet handed on; any thread. */
@@ -133,15 +139,14 @@ final class RecordHeaderCheckingInputStream extends InputStream {
             System.arraycopy(start, startPosition, b, off, n);
             startPosition += n;
         } else if (position < limit) {
-            if (headerFilled == 0 && bodyLeft == 0 && buffer[position] == ALERT) {
-                // The answers go out before the JDK reads an alert: under TLS 1.2 a close_notify closes both
-                // ways, and answers still buffered above were lost. A client that sent its requests and then
-                // close_notify in one segment got none (an attacker's finding); one that waits got them all.
-                beforeWaiting.run();
+            if (headerFilled == 0 && bodyLeft == 0) {
+                // The answers go out before the JDK reads the next record: one that does not decrypt ends
+                // TLS's output, and under TLS 1.2 a close_notify closes both ways too (answers lost before).
+                beforeRecord.run();
             }
             n = take(b, off, len);
         } else {
-            beforeWaiting.run();
+            beforeRecord.run();
             if (len >= buffer.length) {
                 n = tcp.read(b, off, len); // as large as the buffer: no copy through it
                 if (n < 0) {

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * One connection's conversation: read a frame, answer it, repeat, and end it the way the protocol
  * and the {@link ConnectionPhase} say. Answers are flushed when no pipelined request is waiting in
  * the reader, and always before a read that may block (under TLS, where the TLS layer is about to
- * read the socket), so a client never waits for an answer that sits in a buffer. A failure gets the
- * answer {@link FrameFailure} prescribes; every end that is not the peer's goes through its {@link
- * ConnectionTransport}'s graceful end.
+ * read its next record or the socket), so a client never waits for an answer that sits in a buffer.
+ * A failure gets the answer {@link FrameFailure} prescribes; every end that is not the peer's goes
+ * through its {@link ConnectionTransport}'s graceful end.
  */
 final class RequestLoop {
     private static final Logger log = LoggerFactory.getLogger(RequestLoop.class);
@@ -165,8 +165,8 @@ final class RequestLoop {
 
     /**
      * An answer was written: it leaves now unless another request is already here to be answered with
-     * it (in the reader's buffer, or, under TLS, anywhere short of the socket: the transport flushes
-     * when a read is about to wait for it).
+     * it (in the reader's buffer, or, under TLS, in the record being read: the transport flushes
+     * before the next record is read).
      */
     private void written() throws IOException {
         unflushed = true;
@@ -177,7 +177,7 @@ final class RequestLoop {
         }
     }
 
-    /** Called by the transport inside a read of the input that is about to wait for the network. */
+    /** Called by the transport inside a read of the input, before its next record or a wait for the network. */
     private void flushBeforeWaiting() throws IOException {
         if (unflushed) {
             input.unblockedDuring(this::flushAtBoundary);

@@ -167,6 +167,14 @@ final class ServerCounters {
         events.handshakeFailed(connection, peer, detail);
     }
 
+    /**
+     * A TLS connection closed for a record that is not valid (the transport counts it in {@link
+     * TlsCounters#badRecord}): told one by one and in the summary.
+     */
+    void tlsBadRecord(long connection, SocketAddress peer, String detail) {
+        events.tlsBadRecord(connection, peer, detail);
+    }
+
     /** Starts the per-minute summary of the events, on a thread named {@code threadName}. */
     void startEvents(String threadName) {
         events.start(threadName);

@@ -51,7 +51,9 @@ final class ServerEvents {
         MALFORMED("malformed"),
         FRAME_TOO_LARGE("too-large"),
         /** A TLS handshake that failed, for any {@link HandshakeFailure} reason. */
-        HANDSHAKE_FAILED("tls-handshake-failed");
+        HANDSHAKE_FAILED("tls-handshake-failed"),
+        /** A TLS connection closed after its handshake for a record that is not valid (or a refused renegotiation). */
+        TLS_BAD_RECORD("tls-bad-record");
 
         final String label;
 
@@ -128,6 +130,11 @@ final class ServerEvents {
     /** A TLS handshake failed; {@code detail} starts with the reason's label. */
     void handshakeFailed(long connection, SocketAddress peer, String detail) {
         record(Kind.HANDSHAKE_FAILED, connection, peer, detail);
+    }
+
+    /** A TLS connection closed for what is not a valid record; {@code detail} is the JDK's reason. */
+    void tlsBadRecord(long connection, SocketAddress peer, String detail) {
+        record(Kind.TLS_BAD_RECORD, connection, peer, detail);
     }
 
     /** A connection turned away with SERVER_BUSY at the limit of {@code maxConnections}. */

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * decrypted bytes), the drain reads TCP (its records are dropped undecrypted), and a close closes TCP
  * (closing the {@code SSLSocket} writes a close_notify, which could wait behind a stalled write).
  * The TLS layer reads TCP through a {@link RecordHeaderCheckingInputStream}, which refuses what is
- * not TLS at its first record header and reads ahead, and where answers are flushed
- * ({@link #flushBeforeWaiting}).
+ * not TLS at its first record header and reads ahead, and where answers are flushed, before each
+ * record ({@link #flushBeforeWaiting}).
  *
  * <p>The handshake runs on the connection's thread, never the accept thread, and is timed like a
  * read by the {@link ConnectionPhase}: past the handshake timeout the idle sweeper closes the
@@ -244,13 +244,14 @@ final class TlsConnection extends ConnectionTransport {
     }
 
     /**
-     * Answers are flushed where the TLS layer is about to read the socket: with every request
-     * record that had arrived handed on, so a batch of pipelined requests is answered in one record.
+     * Answers are flushed where the TLS layer is about to read its next record or the socket: the
+     * requests of one record are answered in one record, and every answer is sent before the JDK
+     * meets a record that is not valid, whose fatal alert ends TLS's output at once.
      */
     @Override
     boolean flushBeforeWaiting(IoAction flush) {
         established();
-        records.beforeWaiting(flush);
+        records.beforeRecord(flush);
         return true;
     }
 

@@ -50,11 +50,11 @@ class RecordHeaderCheckingInputStreamTest {
 
     /**
      * Read as the JDK reads (a header, then its body, each exactly): the records that have arrived
-     * come from one read of the socket, and what runs before waiting (the connection's flush) runs
-     * only when nothing is left, not before each record.
+     * come from one read of the socket, and what runs before a record (the connection's flush) runs
+     * before that read and before each record handed on from the buffer, never inside a record.
      */
     @Test
-    void recordsThatArrivedTogetherComeFromOneSocketReadAndBeforeWaitingRunsOnlyWhenNothingIsLeft() throws IOException {
+    void recordsThatArrivedTogetherComeFromOneSocketReadAndBeforeRecordRunsBeforeEach() throws IOException {
         byte[] stream = concat(record(0x16, 3, 1, 10), record(0x17, 3, 3, 30), record(0x17, 3, 3, 30));
         int[] socketReads = new int[1];
         int given = RecordHeaderCheckingInputStream.START_BYTES;
@@ -67,7 +67,7 @@ class RecordHeaderCheckingInputStreamTest {
         };
         RecordHeaderCheckingInputStream checked = new RecordHeaderCheckingInputStream(Arrays.copyOf(stream, given), tcp);
         int[] waits = new int[1];
-        checked.beforeWaiting(() -> waits[0]++);
+        checked.beforeRecord(() -> waits[0]++);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int[] recordLengths = {10, 30, 30};
         for (int length : recordLengths) {
@@ -76,10 +76,11 @@ class RecordHeaderCheckingInputStreamTest {
         }
         assertArrayEquals(stream, out.toByteArray());
         assertEquals(1, socketReads[0], "expected every record from one read of the socket");
-        assertEquals(1, waits[0], "expected beforeWaiting only before that read");
+        // The first record's header began with the bytes given: the read of its rest, then the other two records.
+        assertEquals(3, waits[0], "expected beforeRecord before that read and before each later record");
         assertEquals(0, checked.buffered());
         assertEquals(-1, checked.read());
-        assertEquals(2, waits[0], "expected beforeWaiting before the read that found the end");
+        assertEquals(4, waits[0], "expected beforeRecord before the read that found the end");
     }
 
     /**
@@ -138,7 +139,7 @@ class RecordHeaderCheckingInputStreamTest {
                 new ByteArrayInputStream(stream, given, stream.length - given));
         ByteArrayOutputStream handedOn = new ByteArrayOutputStream();
         StringBuilder flushedAt = new StringBuilder();
-        checked.beforeWaiting(() -> flushedAt.append(handedOn.size()).append(' '));
+        checked.beforeRecord(() -> flushedAt.append(handedOn.size()).append(' '));
         while (handedOn.size() < stream.length) { // as the JDK reads: a header, then exactly its body
             byte[] header = checked.readNBytes(RecordHeaderCheckingInputStream.HEADER_BYTES);
             handedOn.writeBytes(header);

@@ -10,7 +10,10 @@ import dev.echo.testkit.Await;
 import dev.echo.testkit.WireClient;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
+import dev.echo.core.Framing;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -133,6 +136,28 @@ class ServerEventsTest {
                     summaries::toString);
             assertTrue(eventLines.stream().anyMatch(line -> line.startsWith("tls-handshake-failed on connection ")
                     && line.contains(" from " + peer + ": not_tls")), "expected a line naming the reason, got " + eventLines);
+        }
+    }
+    /** A record that is not TLS after the handshake: at DEBUG with its bytes, in the summary, and in the TLS counters. */
+    @Test
+    void aTlsServerSumsUpBadRecordsAndLogsEachWithItsBytes(@TempDir Path dir) throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key")).build();
+        ServerEvents events = events(Duration.ofMillis(100));
+        ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).tls(tls).shutdownGrace(Duration.ofSeconds(2)).build();
+        try (EchoServer server = EchoServer.create(config, events).start(); Socket tcp = TlsTestSockets.connect(server);
+             WireClient client = WireClient.over(TlsTestSockets.tlsSocket(tcp, server, pki.clientContext(), "TLSv1.3"),
+                     Framing.DELIMITED)) {
+            String peer = "127.0.0.1:" + tcp.getLocalPort();
+            assertEquals("before", client.echo("before"));
+            tcp.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Await.until("a summary telling tls-bad-record=1 (" + peer + ")", Duration.ofSeconds(10),
+                    () -> summaries.stream().anyMatch(line -> line.equals("last 100ms: tls-bad-record=1 (" + peer + ")")),
+                    summaries::toString);
+            assertTrue(eventLines.stream().anyMatch(line -> line.startsWith("tls-bad-record on connection ")
+                    && line.contains(" from " + peer + ": not a TLS record header: 47 45 54 20 2f")),
+                    "expected a line with the bytes, got " + eventLines);
+            assertEquals(1, server.tlsStats().orElseThrow().badRecords());
         }
     }
 }

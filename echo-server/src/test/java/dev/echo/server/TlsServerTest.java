@@ -40,6 +40,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -575,12 +577,14 @@ class TlsServerTest {
     }
 
     /**
-     * Requests that arrive together are answered together: 64 request records in one TCP segment get
-     * their answers in a record or two, as Netty's flush per read batch does, not one record (and one
-     * write) each as before the read-ahead (64 here).
+     * Requests that arrive in one record are answered together: 64 requests in one record get their
+     * answers in a record or two, not one record (and one write) each. Requests in records of their
+     * own get an answer record each: the answers are flushed before the next record is read, since one
+     * that does not decrypt ends TLS's output (see the test below); those records still come from one
+     * read of the socket.
      */
     @Test
-    void pipelinedRequestRecordsArrivingTogetherAreAnsweredInFewRecords() throws Exception {
+    void pipelinedRequestsArrivingInOneRecordAreAnsweredInFewRecords() throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
         int pipelined = 64;
         try (EchoServer server = start(pki, b -> b)) {
@@ -592,11 +596,14 @@ class TlsServerTest {
                 long[] answerRecords = new long[2];
                 for (int batch = 0; batch < answerRecords.length; batch++) {
                     long before = tcp.applicationRecordsIn();
-                    tcp.holdOutput();
+                    java.io.ByteArrayOutputStream requests = new java.io.ByteArrayOutputStream();
                     for (int i = 0; i < pipelined; i++) {
-                        client.send(dev.echo.core.Messages.echo("batch " + batch + " request " + i)); // a record each
+                        requests.writeBytes(Framing.DELIMITED.encode(dev.echo.core.Messages.echo("batch " + batch + " request " + i)));
                     }
-                    assertEquals(pipelined, tcp.releaseOutput(), "expected a record per request, sent in one write");
+                    tcp.holdOutput();
+                    socket.getOutputStream().write(requests.toByteArray());
+                    socket.getOutputStream().flush();
+                    assertEquals(1, tcp.releaseOutput(), "expected the requests in one record");
                     for (int i = 0; i < pipelined; i++) {
                         assertEquals("batch " + batch + " request " + i, client.receive().getEchoMessage().getContent());
                     }
@@ -606,6 +613,71 @@ class TlsServerTest {
                         + " buffer grew, got " + Arrays.toString(answerRecords) + " (first batch, second)");
             }
         }
+    }
+
+    /**
+     * Requests and then a record that does not decrypt (its tag changed) or text that is not TLS, in
+     * one write: every answer computed before the bad record reaches the client, then the fatal alert.
+     * They were lost: the answers waited in the writer's buffer for the read that would wait, and the
+     * JDK, reading the bad record first, sent its alert and closed TLS's output under them (100
+     * requests: 97 answers; 1 request: none).
+     */
+    @ParameterizedTest
+    @CsvSource({"virtual, 1, bad-tag", "virtual, 100, bad-tag", "virtual, 100, text",
+            "platform:2, 1, bad-tag", "platform:2, 100, bad-tag", "platform:2, 100, text"})
+    void answersComputedBeforeABadRecordReachTheClientBeforeTheAlert(String threads, int pipelined, String bad)
+            throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b, c -> c.threadMode(ThreadMode.parse(threads)))) {
+            RecordCountingSocket tcp = new RecordCountingSocket();
+            SSLSocket socket = TlsTestSockets.tlsSocket(TlsTestSockets.connected(tcp, server), server, pki.clientContext(), "TLSv1.3");
+            try (WireClient client = WireClient.over(socket, Framing.DELIMITED)) {
+                assertEquals("warm", client.echo("warm")); // the handshake's last records are read by now
+                tcp.holdOutput();
+                for (int i = 0; i < pipelined; i++) {
+                    client.send(dev.echo.core.Messages.echo("request " + i)); // a record each
+                }
+                if (bad.equals("bad-tag")) {
+                    client.send(dev.echo.core.Messages.echo("never answered"));
+                    tcp.releaseOutput(TlsServerTest::withLastRecordChanged);
+                } else {
+                    byte[] text = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+                    tcp.releaseOutput(requests -> concat(requests, text));
+                }
+                int answers = 0;
+                try {
+                    for (; answers < pipelined; answers++) {
+                        assertEquals("request " + answers, client.receive().getEchoMessage().getContent());
+                    }
+                } catch (IOException lost) {
+                    throw new AssertionError(answers + " of " + pipelined + " answers arrived, then " + lost, lost);
+                }
+                IOException end = assertThrows(IOException.class, client::receive, "expected the server's fatal alert");
+                assertTrue(end instanceof javax.net.ssl.SSLException, "expected the alert, not a reset: " + end);
+            }
+            Await.until("a bad record counted and the connection closed", WAIT,
+                    () -> server.tlsStats().orElseThrow().badRecords() == 1 && server.stats().connectionsActive() == 0);
+            assertEquals(pipelined + 1, server.stats().requestsAnswered(), "expected the warm-up and each request answered");
+        }
+    }
+
+    /** {@code records} with the last byte of its last record (the AEAD tag's) changed: it will not decrypt. */
+    private static byte[] withLastRecordChanged(byte[] records) {
+        int last = 0;
+        for (int at = 0; at < records.length; at += 5 + (((records[at + 3] & 0xff) << 8) | (records[at + 4] & 0xff))) {
+            last = at;
+        }
+        byte[] changed = records.clone();
+        int end = last + 5 + (((records[last + 3] & 0xff) << 8) | (records[last + 4] & 0xff));
+        assertEquals(records.length, end, "expected whole records");
+        changed[end - 1] ^= 0x01;
+        return changed;
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     /**
@@ -655,8 +727,13 @@ class TlsServerTest {
 
         /** Sends what was held in one write; returns how many records it holds. */
         synchronized int releaseOutput() throws IOException {
+            return releaseOutput(bytes -> bytes);
+        }
+
+        /** Sends what was held, changed by {@code change}, in one write; returns how many records it held. */
+        synchronized int releaseOutput(UnaryOperator<byte[]> change) throws IOException {
             holding = false;
-            super.getOutputStream().write(held.toByteArray());
+            super.getOutputStream().write(change.apply(held.toByteArray()));
             held.reset();
             return recordsHeld;
         }
