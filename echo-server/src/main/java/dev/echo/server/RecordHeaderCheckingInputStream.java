@@ -27,18 +27,22 @@ import javax.net.ssl.SSLProtocolException;
  * each a system call and, on a virtual thread, often a park; here one read of the socket takes what
  * has arrived, up to {@value #BUFFER_BYTES} bytes, and the records are handed on from that.
  *
- * <p>{@link #beforeRecord} runs before each record is handed on and before every read of the socket
- * (which may wait): the connection flushes its answers there, if it has any. Not only before a wait:
- * a record that does not decrypt, or text, makes the JDK send its fatal alert and close TLS's output
- * at once, and the answers to the requests of the records before it, still in the writer's buffer,
- * could never be sent (an attacker's finding: 100 pipelined requests and a forged record, 97
- * answers of 100). The requests of one record are still answered together, in one record.
+ * <p>{@link #beforeRecord} runs before every read of the socket (which may wait) and before each
+ * buffered record that is not application data with a valid header: the connection flushes its
+ * answers there, if it has any, once for all the request records of a batch (as Netty flushes once
+ * per read). Not only before a wait: an alert, a handshake message or text that is not TLS makes the
+ * JDK close TLS's output (a fatal alert, or a close_notify under TLS 1.2), and the answers to the
+ * requests before it, still in the writer's buffer, could never be sent (attackers' findings: requests
+ * then close_notify, or then {@code GET /}, in one write lost their answers). A record with a valid
+ * header that does not decrypt (damaged or forged on the way) still ends the connection with the
+ * answers of its batch unsent: seeing it would take a flush before every record, a write per request.
  */
 final class RecordHeaderCheckingInputStream extends InputStream {
     static final int HEADER_BYTES = 5;
     private static final int CHANGE_CIPHER_SPEC = 20;
     private static final int HEARTBEAT = 24;
     private static final int HANDSHAKE = 22;
+    private static final int APPLICATION_DATA = 23;
     private static final int MAJOR_VERSION = 3;
     /** The highest minor version a record header carries (TLS 1.3's ClientHello says 3.1 or 3.3). */
     private static final int MAX_MINOR_VERSION = 4;
@@ -109,8 +113,8 @@ final class RecordHeaderCheckingInputStream extends InputStream {
     }
 
     /**
-     * From now on, {@code action} runs before each record is handed on and before every read that goes
-     * to the socket; set by the connection's thread.
+     * From now on, {@code action} runs before every read that goes to the socket and before each
+     * buffered record that is not application data; set by the connection's thread.
      */
     void beforeRecord(IoAction action) {
         this.beforeRecord = action;
@@ -139,9 +143,8 @@ final class RecordHeaderCheckingInputStream extends InputStream {
             System.arraycopy(start, startPosition, b, off, n);
             startPosition += n;
         } else if (position < limit) {
-            if (headerFilled == 0 && bodyLeft == 0) {
-                // The answers go out before the JDK reads the next record: one that does not decrypt ends
-                // TLS's output, and under TLS 1.2 a close_notify closes both ways too (answers lost before).
+            if (headerFilled == 0 && bodyLeft == 0 && !applicationDataNext()) {
+                // The answers go out before the JDK reads what may end TLS's output under them.
                 beforeRecord.run();
             }
             n = take(b, off, len);
@@ -164,6 +167,19 @@ final class RecordHeaderCheckingInputStream extends InputStream {
         }
         check(b, off, n);
         return n;
+    }
+
+    /**
+     * True if the buffered record at {@code position} is application data with a valid header, or too
+     * little of its header is here to tell (the read of the rest runs {@link #beforeRecord} first).
+     */
+    private boolean applicationDataNext() {
+        if (limit - position < HEADER_BYTES) {
+            return true;
+        }
+        int length = ((buffer[position + 3] & 0xff) << 8) | (buffer[position + 4] & 0xff);
+        return buffer[position] == APPLICATION_DATA && buffer[position + 1] == MAJOR_VERSION
+                && length <= MAX_BODY_BYTES;
     }
 
     /** Hands on up to {@code len} buffered bytes (there is at least one). */

