@@ -116,7 +116,7 @@ class TlsRefusalsIT {
                 // Nothing else was counted: each refusal under its own reason, once.
                 String scrape = TlsSide.scrape(metrics);
                 for (String other : new String[] {"handshake_timeout", "protocol_or_cipher_mismatch", "client_aborted",
-                        "bad_client_certificate", "malformed_handshake", "other"}) {
+                        "bad_client_certificate", "malformed_handshake", "too_many_records", "other"}) {
                     assertEquals(0, TlsSide.sample(scrape, "echo_tls_handshake_failures_total", "reason", other),
                             "expected no " + other + " counted: " + TlsSide.tlsLines(scrape));
                 }

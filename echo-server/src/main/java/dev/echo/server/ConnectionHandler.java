@@ -32,6 +32,14 @@ final class ConnectionHandler implements Runnable {
     /** Unique in the JVM, so that logs of servers running side by side never mix up connections. */
     private static final AtomicLong IDS = new AtomicLong();
 
+    /**
+     * The most a connection that our alert ended (a failed handshake, a bad record) may send during its
+     * drain: a refused client's first requests (TLS 1.3 sends them right after its Finished) fit many
+     * times over. Past it the socket is closed, with a reset: the peer is no client of ours, and one that
+     * floods the drain (3.7 GB in its 5 s, 4 s of CPU, an attacker measured) only costs the server reads.
+     */
+    static final long MAX_DRAIN_BYTES_AFTER_ALERT = 256 * 1024;
+
     /** After its drain's bound, how long a closing connection may stay stuck outside a read before it is closed. */
     private static final long CLOSING_SLACK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -136,9 +144,10 @@ final class ConnectionHandler implements Runnable {
 
     /**
      * The peer sent what is not a valid TLS record after its handshake: the JDK has sent its fatal
-     * alert, after every answer (flushed before each record is read). Counted and told, then the end
-     * of a failed handshake: what the client sent after the bad record (the rest of an HTTP request),
-     * left unread, would make the close a reset that destroys the answers and the alert.
+     * alert, after the answers to the requests before it unless it was application data that did not
+     * decrypt ({@link RecordHeaderCheckingInputStream}). Counted and told, then the end of a failed
+     * handshake: what the client sent after the bad record (the rest of an HTTP request), left unread,
+     * would make the close a reset that destroys the answers and the alert.
      */
     private void badRecord(SSLException e) {
         transport.invalidRecord();
@@ -148,14 +157,16 @@ final class ConnectionHandler implements Runnable {
 
     /**
      * The JDK has sent its alert: FIN after it and drain, so that the client's bytes we never read
-     * cause no reset that would destroy the alert (and what came before it) before the client reads it.
+     * cause no reset that would destroy the alert (and what came before it) before the client reads it;
+     * at most {@link #MAX_DRAIN_BYTES_AFTER_ALERT}, since a peer that floods the drain is no client.
      */
     private void endAfterAlert(String after) {
         try {
             if (phase.beginClosing()) {
                 transport.shutOutput();
             }
-            transport.drain(new FrameDeadlineInputStream(transport.drainInput(), phase, () -> { }), phase.drainEndNanos());
+            transport.drain(new FrameDeadlineInputStream(transport.drainInput(), phase, () -> { }), phase.drainEndNanos(),
+                    MAX_DRAIN_BYTES_AFTER_ALERT);
         } catch (IOException failure) {
             log.debug("connection {}: ending after {}: {}", id, after, failure.toString());
         }

@@ -101,18 +101,24 @@ abstract sealed class ConnectionTransport permits PlainConnection, TlsConnection
     abstract InputStream drainInput() throws IOException;
 
     /**
-     * Reads and drops {@code in} until the peer closes or {@code endNanos} passes (the idle sweeper
-     * ends a read that is blocked past the drain's deadline); returns how many bytes were dropped.
+     * Reads and drops {@code in} until the peer closes, {@code endNanos} passes (the idle sweeper
+     * ends a read that is blocked past the drain's deadline) or {@code maxBytes} are dropped; returns
+     * how many bytes were dropped.
      */
-    final long drain(InputStream in, long endNanos) throws IOException {
+    final long drain(InputStream in, long endNanos, long maxBytes) throws IOException {
         byte[] sink = new byte[DRAIN_CHUNK];
         long dropped = 0;
         int n;
         // The time check stops a peer that keeps the input busy for ever; its read deadline cannot.
-        while (System.nanoTime() - endNanos < 0 && (n = in.read(sink, 0, sink.length)) >= 0) {
+        while (dropped < maxBytes && System.nanoTime() - endNanos < 0
+                && (n = in.read(sink, 0, (int) Math.min(sink.length, maxBytes - dropped))) >= 0) {
             dropped += n;
         }
-        log.trace("connection {}: dropped {} bytes after closing our side", id, dropped);
+        if (dropped >= maxBytes) {
+            log.debug("connection {}: dropped {} bytes after closing our side, the most it may send: closing", id, dropped);
+        } else {
+            log.trace("connection {}: dropped {} bytes after closing our side", id, dropped);
+        }
         return dropped;
     }
 

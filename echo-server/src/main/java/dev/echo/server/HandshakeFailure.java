@@ -38,6 +38,13 @@ public enum HandshakeFailure {
      * that does not decode, a server name that is no host name, a message out of order.
      */
     MALFORMED_HANDSHAKE("malformed_handshake"),
+    /**
+     * The client sent more records than any handshake needs ({@link RecordLimits}): more than 4 alerts in
+     * a row (warnings, which the JDK would read one by one until the timeout), or more than 256 records
+     * before the handshake was complete (a message in tiny fragments, which the JDK reassembles at a
+     * cost that grows with their square).
+     */
+    TOO_MANY_RECORDS("too_many_records"),
     /** The handshake was not complete within the handshake timeout. */
     TIMEOUT("handshake_timeout"),
     /**
@@ -76,7 +83,8 @@ public enum HandshakeFailure {
     /**
      * How {@link #of} reads a failure, first match wins. The order matters: the JDK's messages that
      * quote the client's own bytes (a server name) come first, so that no client picks its label by
-     * the words it puts there; an alert the client sent ("Received fatal alert: NAME") comes before the
+     * the words it puts there; an alert the client sent ("Received fatal alert: NAME", or a warning that
+     * ends the handshake, "received handshake warning: NAME") comes before the
      * alert names, since unknown_ca from a client is its verdict on our certificate, not ours on its
      * certificate; the specific texts come before the general ones ("expired", "handshake_failure").
      * The alert the server sends is named in the message, "(NAME) why", since JDK-8311644 (JDK 23, and
@@ -84,6 +92,7 @@ public enum HandshakeFailure {
      * and some refusals stay {@link #OTHER}.
      */
     private static final List<Rule> RULES = List.of(
+            Rule.typed(TOO_MANY_RECORDS, TooManyRecordsException.class),
             Rule.typed(EXPIRED, CertificateExpiredException.class, CertificateNotYetValidException.class),
             Rule.saying(MALFORMED_HANDSHAKE, "illegal server name"),
             Rule.saying(BAD_CLIENT_CERTIFICATE, "the certificate chain length ("),
@@ -92,8 +101,14 @@ public enum HandshakeFailure {
             Rule.saying(PROTOCOL_MISMATCH, "no supported signature algorithm",
                     "no supported certificateverify signature algorithm"),
             Rule.saying(PROTOCOL_MISMATCH, "received fatal alert: protocol_version",
-                    "received fatal alert: handshake_failure", "received fatal alert: insufficient_security"),
-            Rule.saying(CLIENT_ABORTED, "received fatal alert"),
+                    "received fatal alert: handshake_failure", "received fatal alert: insufficient_security",
+                    "received handshake warning: protocol_version", "received handshake warning: handshake_failure",
+                    "received handshake warning: insufficient_security"),
+            // A warning the JDK takes as the end of a handshake (no_renegotiation, bad_certificate, ...) it
+            // reports as "(handshake_failure) received handshake warning: NAME": the client's alert, not a mismatch;
+            // SSL 3's no_certificate says what it says.
+            Rule.saying(NO_CLIENT_CERTIFICATE, "received handshake warning: no_certificate"),
+            Rule.saying(CLIENT_ABORTED, "received fatal alert", "received handshake warning"),
             Rule.saying(NO_CLIENT_CERTIFICATE, "empty client certificate chain", "certificate_required"),
             Rule.saying(UNKNOWN_CA, "pkix path", "unable to find valid certification path", "unknown_ca"),
             Rule.saying(EXPIRED, "expired", "not yet valid"),

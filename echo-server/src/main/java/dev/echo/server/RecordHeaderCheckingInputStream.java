@@ -36,6 +36,9 @@ import javax.net.ssl.SSLProtocolException;
  * then close_notify, or then {@code GET /}, in one write lost their answers). A record with a valid
  * header that does not decrypt (damaged or forged on the way) still ends the connection with the
  * answers of its batch unsent: seeing it would take a flush before every record, a write per request.
+ *
+ * <p>Each header is counted against {@link RecordLimits} too: alerts in a row, and records before the
+ * handshake is complete ({@link #handshakeComplete}), fail the read with a {@link TooManyRecordsException}.
  */
 final class RecordHeaderCheckingInputStream extends InputStream {
     static final int HEADER_BYTES = 5;
@@ -67,6 +70,7 @@ final class RecordHeaderCheckingInputStream extends InputStream {
     private int startPosition;
     private final byte[] buffer = new byte[BUFFER_BYTES];
     private final CarrierShare share = new CarrierShare(CarrierShare.RECORDS_PER_TURN);
+    private final RecordLimits limits = new RecordLimits();
     private int position;
     private int limit;
     /** {@code limit - position}, for other threads ({@link #buffered()}). */
@@ -118,6 +122,11 @@ final class RecordHeaderCheckingInputStream extends InputStream {
      */
     void beforeRecord(IoAction action) {
         this.beforeRecord = action;
+    }
+
+    /** The handshake is complete: records are no longer counted against its bound ({@link RecordLimits}); the connection's thread. */
+    void handshakeComplete() {
+        limits.handshakeComplete();
     }
 
     /** Bytes read from the socket and not yet handed on; any thread. */
@@ -237,6 +246,7 @@ final class RecordHeaderCheckingInputStream extends InputStream {
             throw new SSLProtocolException("not a TLS record header: " + HexFormat.ofDelimiter(" ").formatHex(header)
                     + " (\"" + printable() + "\")");
         }
+        limits.next(type);
         return length;
     }
 

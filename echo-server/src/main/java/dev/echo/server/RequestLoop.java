@@ -218,7 +218,7 @@ final class RequestLoop {
         reader.release(); // its buffer, and its share of the budget, are not needed any more
         // Through a deadline of its own: under TLS the drain reads TCP, not the records' contents.
         long dropped = transport.drain(new FrameDeadlineInputStream(transport.drainInput(), phase, () -> { }),
-                phase.drainEndNanos());
+                phase.drainEndNanos(), Long.MAX_VALUE);
         counters.bytesIn(dropped);
     }
 

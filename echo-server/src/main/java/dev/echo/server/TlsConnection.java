@@ -120,6 +120,7 @@ final class TlsConnection extends ConnectionTransport {
         if (phase.deadlines().expired()) {
             throw timeout(phase, null);
         }
+        records.handshakeComplete();
         tls = layered;
         if (log.isDebugEnabled()) {
             log.debug("connection {}: TLS {} {} with {}", id, layered.getSession().getProtocol(),

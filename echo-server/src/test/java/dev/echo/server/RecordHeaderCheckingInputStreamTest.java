@@ -188,6 +188,61 @@ class RecordHeaderCheckingInputStreamTest {
                 "expected no flush between the two requests' records: " + flushedAt);
     }
 
+    /**
+     * The JDK reads warning alerts during a handshake one by one without end (an attacker's client kept a
+     * core busy with them for the whole handshake timeout): four in a row pass, as OpenSSL takes, the
+     * fifth fails at its header; alerts broken by other records never add up.
+     */
+    @Test
+    void theFifthAlertRecordInARowFailsAtItsHeader() throws IOException {
+        byte[] warning = record(0x15, 3, 3, 2);
+        byte[] four = concat(record(0x16, 3, 3, 40), warning, warning, warning, warning);
+        assertArrayEquals(four, readAll(four, 64), "expected four alerts in a row handed on");
+        byte[] five = concat(four, warning);
+        TooManyRecordsException e = assertThrows(TooManyRecordsException.class, () -> readAll(five, 64));
+        assertTrue(e.getMessage().contains("5 alert records in a row"), e.getMessage());
+        byte[] broken = concat(four, record(0x16, 3, 3, 40), warning, warning, warning, warning);
+        assertArrayEquals(broken, readAll(broken, 7), "expected the count to start again after another record");
+    }
+
+    /**
+     * Before its handshake is complete a peer may send {@value RecordLimits#MAX_HANDSHAKE_RECORDS}
+     * records (the JDK reassembles a message split into tiny ones at a cost that grows with their
+     * square); after it, any number, alerts in a row still bounded.
+     */
+    @Test
+    void recordsBeforeTheHandshakeIsCompleteAreBoundedAndNotAfter() throws IOException {
+        byte[] fragment = record(0x16, 3, 3, 1);
+        byte[][] allowed = new byte[RecordLimits.MAX_HANDSHAKE_RECORDS][];
+        Arrays.fill(allowed, fragment);
+        byte[] most = concat(allowed);
+        assertArrayEquals(most, readAll(most, 64), "expected the bound's worth of records handed on");
+        byte[] oneMore = concat(most, fragment);
+        TooManyRecordsException e = assertThrows(TooManyRecordsException.class, () -> readAll(oneMore, 64));
+        assertTrue(e.getMessage().contains("before the handshake"), e.getMessage());
+
+        int given = RecordHeaderCheckingInputStream.START_BYTES;
+        byte[] handshake = record(0x16, 3, 3, 40);
+        byte[][] after = new byte[10 * RecordLimits.MAX_HANDSHAKE_RECORDS][];
+        for (int i = 0; i < after.length; i++) {
+            after[i] = i % 2 == 0 ? record(0x17, 3, 3, 30) : record(0x15, 3, 3, 26);
+        }
+        byte[] stream = concat(handshake, concat(after));
+        RecordHeaderCheckingInputStream checked = new RecordHeaderCheckingInputStream(Arrays.copyOf(stream, given),
+                new ByteArrayInputStream(stream, given, stream.length - given));
+        checked.readNBytes(handshake.length);
+        checked.handshakeComplete();
+        assertArrayEquals(Arrays.copyOfRange(stream, handshake.length, stream.length), checked.readAllBytes(),
+                "expected records without bound once the handshake is complete");
+        byte[] alerts = concat(handshake, record(0x15, 3, 3, 26), record(0x15, 3, 3, 26), record(0x15, 3, 3, 26),
+                record(0x15, 3, 3, 26), record(0x15, 3, 3, 26));
+        RecordHeaderCheckingInputStream established = new RecordHeaderCheckingInputStream(Arrays.copyOf(alerts, given),
+                new ByteArrayInputStream(alerts, given, alerts.length - given));
+        established.readNBytes(handshake.length);
+        established.handshakeComplete();
+        assertThrows(TooManyRecordsException.class, established::readAllBytes, "expected alerts in a row bounded after it too");
+    }
+
     /** Reads {@code stream} (its first bytes given as read already) in reads of at most {@code chunk} bytes. */
     private static byte[] readAll(byte[] stream, int chunk) throws IOException {
         int given = Math.min(RecordHeaderCheckingInputStream.START_BYTES, stream.length);
