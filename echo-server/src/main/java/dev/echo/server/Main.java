@@ -33,6 +33,7 @@ public final class Main {
 
     public static void main(String[] args) {
         rejectClientRenegotiation();
+        ignoreServerNames();
         System.exit(run(args, System.out, System.err));
     }
 
@@ -48,6 +49,23 @@ public final class Main {
     static void rejectClientRenegotiation() {
         if (System.getProperty(REJECT_RENEGOTIATION) == null) {
             System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
+    }
+
+    /** The JDK's list of TLS extensions a server ignores, read once when its first server-side handshake starts. */
+    static final String SERVER_DISABLED_EXTENSIONS = "jdk.tls.server.disableExtensions";
+
+    /**
+     * The server presents one certificate whatever name a client asks for, but the JDK parses the
+     * ClientHello's server name (SNI) itself and ends the handshake with illegal_parameter for a name
+     * that is not a strict host name: {@code echo_server.internal} (an underscore, as docker-compose
+     * and Kubernetes service names have) or {@code localhost.} (a trailing dot), which Go and OpenSSL
+     * clients send. Ignoring the extension serves them. Left alone when ECHO_JAVA_OPTS sets the list,
+     * as {@code -Djdk.tls.server.disableExtensions=} (empty) does to restore the JDK's default.
+     */
+    static void ignoreServerNames() {
+        if (System.getProperty(SERVER_DISABLED_EXTENSIONS) == null) {
+            System.setProperty(SERVER_DISABLED_EXTENSIONS, "server_name");
         }
     }
 
