@@ -106,18 +106,27 @@ abstract sealed class ConnectionTransport permits PlainConnection, TlsConnection
      * how many bytes were dropped.
      */
     final long drain(InputStream in, long endNanos, long maxBytes) throws IOException {
-        byte[] sink = new byte[DRAIN_CHUNK];
-        long dropped = 0;
-        int n;
-        // The time check stops a peer that keeps the input busy for ever; its read deadline cannot.
-        while (dropped < maxBytes && System.nanoTime() - endNanos < 0
-                && (n = in.read(sink, 0, (int) Math.min(sink.length, maxBytes - dropped))) >= 0) {
-            dropped += n;
-        }
+        long dropped = dropInput(in, endNanos, maxBytes);
         if (dropped >= maxBytes) {
             log.debug("connection {}: dropped {} bytes after closing our side, the most it may send: closing", id, dropped);
         } else {
             log.trace("connection {}: dropped {} bytes after closing our side", id, dropped);
+        }
+        return dropped;
+    }
+
+    /**
+     * Reads and drops {@code in} until it ends, {@code endNanos} passes or {@code maxBytes} are
+     * dropped; returns how many were. Reads must time out of their own (a read deadline, a
+     * sweeper, a socket timeout): the time check here only stops a peer that never stops sending.
+     */
+    static long dropInput(InputStream in, long endNanos, long maxBytes) throws IOException {
+        byte[] sink = new byte[DRAIN_CHUNK];
+        long dropped = 0;
+        int n;
+        while (dropped < maxBytes && System.nanoTime() - endNanos < 0
+                && (n = in.read(sink, 0, (int) Math.min(sink.length, maxBytes - dropped))) >= 0) {
+            dropped += n;
         }
         return dropped;
     }

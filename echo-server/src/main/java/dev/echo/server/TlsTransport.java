@@ -201,15 +201,9 @@ final class TlsTransport implements Transport {
             } else {
                 socket.shutdownOutput();
             }
-            byte[] sink = new byte[1024];
-            long dropped = 0;
-            int n;
             // Dropped: closing with unread input would reset the connection over the answer. Bounded by bytes
             // as a failed handshake's drain is: a peer that floods it is no client waiting for SERVER_BUSY.
-            while (System.nanoTime() - deadline < 0 && dropped < ConnectionHandler.MAX_DRAIN_BYTES_AFTER_ALERT
-                    && (n = in.read(sink)) >= 0) {
-                dropped += n;
-            }
+            ConnectionTransport.dropInput(in, deadline, ConnectionHandler.MAX_DRAIN_BYTES_AFTER_ALERT);
         } catch (IOException e) {
             log.debug("refused TLS client: {}", e.toString());
         }
