@@ -11,6 +11,7 @@ import dev.echo.testkit.WireClient;
 import dev.echo.core.Messages;
 import dev.echo.core.proto.ErrorResponse;
 import dev.echo.core.Framing;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -124,10 +125,7 @@ class ServerEventsTest {
     @Test
     void aTlsServerSumsUpFailedHandshakesAndLogsEachWithItsReason(@TempDir Path dir) throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
-        ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key")).build();
-        ServerEvents events = events(Duration.ofMillis(100));
-        ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).tls(tls).shutdownGrace(Duration.ofSeconds(2)).build();
-        try (EchoServer server = EchoServer.create(config, events).start(); WireClient plain = TestServers.connect(server)) {
+        try (EchoServer server = tlsServerSummingUpEvery100ms(pki); WireClient plain = TestServers.connect(server)) {
             String peer = "127.0.0.1:" + plain.socket().getLocalPort();
             assertEquals(ErrorResponse.Code.MALFORMED_MESSAGE, plain.call(Messages.echo("clear text")).getError().getCode(),
                     "expected a plain client told it is not TLS");
@@ -138,14 +136,19 @@ class ServerEventsTest {
                     && line.contains(" from " + peer + ": not_tls")), "expected a line naming the reason, got " + eventLines);
         }
     }
+
+    /** A TLS server (no client certificates) on 127.0.0.1 whose events are summed up every 100 ms into this test's lists. */
+    private EchoServer tlsServerSummingUpEvery100ms(TestCertificates pki) throws IOException {
+        ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key")).build();
+        ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).tls(tls).shutdownGrace(Duration.ofSeconds(2)).build();
+        return EchoServer.create(config, events(Duration.ofMillis(100))).start();
+    }
+
     /** A record that is not TLS after the handshake: at DEBUG with its bytes, in the summary, and in the TLS counters. */
     @Test
     void aTlsServerSumsUpBadRecordsAndLogsEachWithItsBytes(@TempDir Path dir) throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
-        ServerTls tls = ServerTls.builder(pki.dir().resolve("server.pem"), pki.dir().resolve("server.key")).build();
-        ServerEvents events = events(Duration.ofMillis(100));
-        ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).tls(tls).shutdownGrace(Duration.ofSeconds(2)).build();
-        try (EchoServer server = EchoServer.create(config, events).start(); Socket tcp = TlsTestSockets.connect(server);
+        try (EchoServer server = tlsServerSummingUpEvery100ms(pki); Socket tcp = TlsTestSockets.connect(server);
              WireClient client = WireClient.over(TlsTestSockets.tlsSocket(tcp, server, pki.clientContext(), "TLSv1.3"),
                      Framing.DELIMITED)) {
             String peer = "127.0.0.1:" + tcp.getLocalPort();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.echo.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,12 +12,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +51,7 @@ class TlsRecordFloodTest {
                     USER_CANCELED_WARNING);
             assertTrue(flood.closed(), "expected the server to close the connection within " + CLOSED_WITHIN
                     + " (handshake timeout " + HANDSHAKE_TIMEOUT + "); " + flood);
-            awaitOnly(server, HandshakeFailure.TOO_MANY_RECORDS);
+            TlsTestSockets.awaitOnlyFailure(server, HandshakeFailure.TOO_MANY_RECORDS);
         }
     }
 
@@ -75,7 +71,7 @@ class TlsRecordFloodTest {
             }
             Flood flood = floodUntilClosed(server, Arrays.copyOf(records.array(), records.position()), null);
             assertTrue(flood.closed(), "expected the server to close the connection within " + CLOSED_WITHIN + "; " + flood);
-            awaitOnly(server, HandshakeFailure.TOO_MANY_RECORDS);
+            TlsTestSockets.awaitOnlyFailure(server, HandshakeFailure.TOO_MANY_RECORDS);
         }
     }
 
@@ -117,7 +113,7 @@ class TlsRecordFloodTest {
                 socket.getOutputStream().flush();
                 TlsTestSockets.assertClosedByTheServer(socket);
             }
-            awaitOnly(server, HandshakeFailure.CLIENT_ABORTED);
+            TlsTestSockets.awaitOnlyFailure(server, HandshakeFailure.CLIENT_ABORTED);
         }
         assertEquals(HandshakeFailure.CLIENT_ABORTED, HandshakeFailure.of(
                 new SSLHandshakeException("(handshake_failure) received handshake warning: no_renegotiation")));
@@ -145,7 +141,7 @@ class TlsRecordFloodTest {
             Flood flood = floodUntilClosed(server, hello, new byte[4096], DRAIN_CLOSED_WITHIN);
             assertTrue(flood.closed(), "expected the server to close the connection within " + DRAIN_CLOSED_WITHIN
                     + ", not at the drain's 5 s; " + flood);
-            awaitOnly(server, HandshakeFailure.MALFORMED_HANDSHAKE);
+            TlsTestSockets.awaitOnlyFailure(server, HandshakeFailure.MALFORMED_HANDSHAKE);
         }
     }
 
@@ -205,36 +201,15 @@ class TlsRecordFloodTest {
         }
     }
 
+    private static byte[] clientHello(SSLContext context, String protocol) throws IOException {
+        return TlsTestSockets.clientHello(context, parameters -> parameters.setProtocols(new String[] {protocol}));
+    }
+
     private static byte[] repeat(byte[] bytes, int times) {
         byte[] all = new byte[bytes.length * times];
         for (int i = 0; i < times; i++) {
             System.arraycopy(bytes, 0, all, i * bytes.length, bytes.length);
         }
         return all;
-    }
-
-    /** The first record a JDK client of {@code protocol} sends: its ClientHello. */
-    private static byte[] clientHello(SSLContext context, String protocol) throws IOException {
-        SSLEngine engine = context.createSSLEngine("localhost", 0);
-        engine.setUseClientMode(true);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setProtocols(new String[] {protocol});
-        engine.setSSLParameters(parameters);
-        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-        engine.wrap(ByteBuffer.allocate(0), out);
-        out.flip();
-        byte[] hello = new byte[out.remaining()];
-        out.get(hello);
-        return hello;
-    }
-
-    /** Waits until {@code reason} is counted once, then checks that it is the only failure counted. */
-    private static void awaitOnly(EchoServer server, HandshakeFailure reason) {
-        Await.until(reason.label() + " counted", WAIT,
-                () -> server.tlsStats().orElseThrow().handshakeFailures(reason) == 1,
-                () -> server.tlsStats().orElseThrow().handshakeFailures().toString());
-        Map<HandshakeFailure, Long> failures = server.tlsStats().orElseThrow().handshakeFailures();
-        assertEquals(1, server.tlsStats().orElseThrow().handshakeFailureTotal(),
-                "expected the failure counted once, under " + reason.label() + " only: " + failures);
     }
 }

@@ -1,12 +1,18 @@
 package dev.echo.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.echo.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -66,5 +72,30 @@ final class TlsTestSockets {
         } catch (IOException e) {
             // a reset also means closed
         }
+    }
+
+    /** The first record a JDK client of {@code context} would send, its ClientHello, with {@code asking} applied to its parameters. */
+    static byte[] clientHello(SSLContext context, Consumer<SSLParameters> asking) throws IOException {
+        SSLEngine engine = context.createSSLEngine("localhost", 0);
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        asking.accept(parameters);
+        engine.setSSLParameters(parameters);
+        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] hello = new byte[out.remaining()];
+        out.get(hello);
+        return hello;
+    }
+
+    /** Waits until {@code reason} is counted once, then checks that it is the only handshake failure counted. */
+    static void awaitOnlyFailure(EchoServer server, HandshakeFailure reason) {
+        Await.until(reason.label() + " counted", WAIT,
+                () -> server.tlsStats().orElseThrow().handshakeFailures(reason) == 1,
+                () -> server.tlsStats().orElseThrow().handshakeFailures().toString());
+        assertEquals(1, server.tlsStats().orElseThrow().handshakeFailureTotal(),
+                "expected the refusal counted once, under " + reason.label() + " only: "
+                        + server.tlsStats().orElseThrow().handshakeFailures());
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.core.Framing;
-import dev.echo.testkit.Await;
 import dev.echo.testkit.WireClient;
 import java.io.IOException;
 import java.net.Socket;
@@ -18,10 +17,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLProtocolException;
@@ -49,12 +46,13 @@ class TlsUnusualRefusalsTest {
         try (EchoServer server = start(pki)) {
             // The JDK's message quotes the name: words in it ("expired") must not choose the label.
             String name = "placeholder-expired.example";
-            byte[] hello = clientHello(pki.clientContext(), name);
+            byte[] hello = TlsTestSockets.clientHello(pki.clientContext(),
+                    parameters -> parameters.setServerNames(List.of(new SNIHostName(name))));
             int at = indexOf(hello, name.getBytes(StandardCharsets.US_ASCII));
             assertTrue(at > 0, "expected the server name in the ClientHello");
             hello[at + "placeholder".length()] = ' '; // "placeholder expired.example": no host name has a space
             assertClosedAfterSending(server, hello);
-            awaitOnly(server, HandshakeFailure.MALFORMED_HANDSHAKE);
+            TlsTestSockets.awaitOnlyFailure(server, HandshakeFailure.MALFORMED_HANDSHAKE);
         }
     }
 
@@ -67,7 +65,7 @@ class TlsUnusualRefusalsTest {
             body.putShort((short) 0x0303).put(new byte[32]).put((byte) 0).putShort((short) 0x4000).putInt(0x13011302);
             byte[] message = handshakeMessage(1, body.array());
             assertClosedAfterSending(server, record(0x16, message));
-            awaitOnly(server, HandshakeFailure.MALFORMED_HANDSHAKE);
+            TlsTestSockets.awaitOnlyFailure(server, HandshakeFailure.MALFORMED_HANDSHAKE);
         }
     }
 
@@ -77,7 +75,7 @@ class TlsUnusualRefusalsTest {
         try (EchoServer server = start(pki)) {
             // The JDK takes at most 8 certificates from a client (jdk.tls.server.maxInboundCertificateChainLength).
             assertThrows(IOException.class, () -> echoOver(server, pki.longChainClientContext(9)));
-            awaitOnly(server, HandshakeFailure.BAD_CLIENT_CERTIFICATE);
+            TlsTestSockets.awaitOnlyFailure(server, HandshakeFailure.BAD_CLIENT_CERTIFICATE);
             try (WireClient client = WireClient.over(tlsSocket(server, pki.longChainClientContext(8)), Framing.DELIMITED)) {
                 assertEquals("eight are taken", client.echo("eight are taken"),
                         "expected a chain of 8 accepted: the refusal above is its length");
@@ -94,7 +92,7 @@ class TlsUnusualRefusalsTest {
             // The server reads that alert, or meets the closed socket when it writes first: either way
             // client_aborted. Which one depends on timing; the test below pins the alert's reading.
             assertThrows(IOException.class, () -> echoOver(server, refusingAsExpired(pki)));
-            awaitOnly(server, HandshakeFailure.CLIENT_ABORTED);
+            TlsTestSockets.awaitOnlyFailure(server, HandshakeFailure.CLIENT_ABORTED);
         }
     }
 
@@ -120,7 +118,7 @@ class TlsUnusualRefusalsTest {
                         socket.startHandshake();
                     }
                 }, "expected the handshake refused in " + protocol);
-                awaitOnly(server, HandshakeFailure.PROTOCOL_MISMATCH);
+                TlsTestSockets.awaitOnlyFailure(server, HandshakeFailure.PROTOCOL_MISMATCH);
             }
         }
     }
@@ -163,16 +161,6 @@ class TlsUnusualRefusalsTest {
         return EchoServer.create(ServerConfig.builder().port(0).tls(tls).build()).start();
     }
 
-    /** Waits until {@code reason} is counted once, then checks that it is the only failure counted. */
-    private static void awaitOnly(EchoServer server, HandshakeFailure reason) {
-        Await.until(reason.label() + " counted", WAIT,
-                () -> server.tlsStats().orElseThrow().handshakeFailures(reason) == 1,
-                () -> server.tlsStats().orElseThrow().handshakeFailures().toString());
-        Map<HandshakeFailure, Long> failures = server.tlsStats().orElseThrow().handshakeFailures();
-        assertEquals(1, server.tlsStats().orElseThrow().handshakeFailureTotal(),
-                "expected the refusal counted once, under " + reason.label() + " only: " + failures);
-    }
-
     private static void echoOver(EchoServer server, SSLContext context) throws IOException {
         try (SSLSocket socket = tlsSocket(server, context)) {
             WireClient.over(socket, Framing.DELIMITED).echo("should not be answered"); // TLS 1.3: a refusal may show here
@@ -194,21 +182,6 @@ class TlsUnusualRefusalsTest {
             socket.getOutputStream().flush();
             TlsTestSockets.assertClosedByTheServer(socket);
         }
-    }
-
-    /** The first record a JDK client would send: its ClientHello, asking for {@code serverName}. */
-    private static byte[] clientHello(SSLContext context, String serverName) throws IOException {
-        SSLEngine engine = context.createSSLEngine("localhost", 0);
-        engine.setUseClientMode(true);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setServerNames(List.of(new SNIHostName(serverName)));
-        engine.setSSLParameters(parameters);
-        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-        engine.wrap(ByteBuffer.allocate(0), out);
-        out.flip();
-        byte[] hello = new byte[out.remaining()];
-        out.get(hello);
-        return hello;
     }
 
     private static byte[] handshakeMessage(int type, byte[] body) {
