@@ -28,4 +28,9 @@ interface Driver extends Runnable {
      * may call it. A driver whose connections time out on their own ignores {@link CloseReason#TIMED_OUT}.
      */
     void closeFor(CloseReason reason);
+
+    /** The problem line for driver {@code id} whose thread went on after {@link #closeFor} closed what it waits on. */
+    default String didNotStop(int id) {
+        return "connection " + id + " did not stop after its socket was closed";
+    }
 }

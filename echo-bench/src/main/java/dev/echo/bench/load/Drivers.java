@@ -140,7 +140,7 @@ final class Drivers {
         try {
             for (Started s : started) {
                 if (!awaitStopped(s, deadline, stopRequested)) {
-                    state.problem("connection " + s.id() + " did not stop after its socket was closed");
+                    state.problem(s.driver().didNotStop(s.id()));
                     return;
                 }
             }

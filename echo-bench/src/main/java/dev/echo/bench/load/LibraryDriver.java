@@ -53,6 +53,12 @@ final class LibraryDriver implements Driver {
         client.close();
     }
 
+    /** A caller's thread, not a connection: the connections are the shared client's. */
+    @Override
+    public String didNotStop(int id) {
+        return "caller " + id + " of the shared client did not stop after the client was closed";
+    }
+
     private void drive() throws InterruptedException {
         int pipeline = config.pipeline();
         RequestScript script = new RequestScript(id, config.size(), config.echoWeight(), config.addWeight(), pipeline);
