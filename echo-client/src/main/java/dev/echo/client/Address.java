@@ -112,7 +112,8 @@ final class Address {
     /**
      * Called by the connection's reader when it ended.
      *
-     * @param refusal why the server refused the client with a TLS alert before answering anything, or
+     * @param refusal why the server refused the client with a TLS alert, or sent data that is not TLS of
+     *     the session, before answering anything, or
      *     null: then the address is connected again only when calls ask ({@link ReconnectOnDemand})
      */
     void ended(Connection connection, boolean answeredAny, String refusal) {

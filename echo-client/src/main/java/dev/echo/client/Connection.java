@@ -253,6 +253,7 @@ final class Connection {
     private void readLoop() {
         String why;
         String refusal = null;
+        String notRetried = null;
         try {
             why = readAnswers();
         } catch (TruncatedFrameException e) {
@@ -274,14 +275,16 @@ final class Connection {
             // its protocols): sending the same requests again gets the same verdict. After answers it is
             // a connection failure like another (a record damaged on the way: bad_record_mac), and the
             // requests go again (a helper's attack: they failed "not retried" on a healthy server).
-            if (!answeredAny && e instanceof SSLException && TlsRefusal.byServer(e)) {
+            // Garbage before any answer (text, a forged record) is treated as a refusal: see TlsRefusal.
+            notRetried = !answeredAny && e instanceof SSLException ? TlsRefusal.notRetriedBecause(e) : null;
+            if (notRetried != null) {
                 refusal = ClientTls.explain(e);
             }
         } catch (RuntimeException | Error e) {
             why = endpoint + ": reader failed: " + e;
             dispatcher.badAnswer(awaiting.poll(), why, e);
         }
-        end(why, refusal);
+        end(why, refusal, notRetried);
     }
 
     /** Reads until the connection ends or breaks the protocol; returns why it ended. */
@@ -330,8 +333,12 @@ final class Connection {
         }
     }
 
-    /** @param refusal the server's refusal of this client (a TLS alert before any answer), or null */
-    private void end(String why, String refusal) {
+    /**
+     * @param refusal the server's refusal of this client (a TLS alert, or data not TLS of the session,
+     *     before any answer), or null
+     * @param notRetried why the refusal's requests are not sent again, with {@code refusal}
+     */
+    private void end(String why, String refusal, String notRetried) {
         readerEnded.countDown();
         abandon(why); // first: a writer blocked on a full socket holds the lock until the socket closes
         writeLock.lock();
@@ -348,7 +355,7 @@ final class Connection {
             lost.add(request);
         }
         if (refusal != null) {
-            dispatcher.refused(lost, why);
+            dispatcher.refused(lost, why, notRetried);
         } else {
             dispatcher.lost(this, lost, why);
         }

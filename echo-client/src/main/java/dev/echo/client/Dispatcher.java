@@ -393,11 +393,14 @@ final class Dispatcher {
         }
     }
 
-    /** The server refused this client with a TLS alert: {@code requests} fail at once, not retried. */
-    void refused(List<Request<?>> requests, String why) {
+    /**
+     * The server refused this client with a TLS alert, or sent data that is not TLS of the session, before
+     * any answer: {@code requests} fail at once, not retried, {@code because} says why.
+     */
+    void refused(List<Request<?>> requests, String why, String because) {
         for (Request<?> request : requests) {
             boolean release = request.leaveQueue();
-            fail(request, new ConnectionLostException(why + " (not retried: the server would refuse it again)"), true);
+            fail(request, new ConnectionLostException(why + " (not retried: " + because + ")"), true);
             if (release) {
                 permits.release();
             }

@@ -1,5 +1,6 @@
 package dev.echo.client;
 
+import dev.echo.core.tls.ClientTls;
 import javax.net.ssl.SSLException;
 
 /**
@@ -7,7 +8,8 @@ import javax.net.ssl.SSLException;
  * certificate, one of a CA it does not trust, no protocol in common). Under TLS 1.2 it fails the
  * handshake; under TLS 1.3 the server judges our certificate after our handshake ended, so it comes
  * on the first read. Either way it is the server's verdict on this client, which the same attempt gets
- * again; a timeout, a refused or reset connection is not one.
+ * again; a timeout, a refused or reset connection is not one. Before any answer, data that is not TLS
+ * of the session (text, a forged record) counts as one too: see {@link #notRetriedBecause}.
  */
 final class TlsRefusal {
     private TlsRefusal() {}
@@ -23,5 +25,22 @@ final class TlsRefusal {
             }
         }
         return false;
+    }
+
+    /**
+     * Why requests a connection lost to {@code failure} before it answered anything are not sent again,
+     * or null if they may be. A fatal alert from the server is its verdict on this client. Data that is
+     * not TLS of the session (text, records under other keys) before any answer is the server's way of
+     * speaking: five attempts made five handshakes to hear the same garbage (an attacker's finding).
+     * After an answer, either is a connection failure like another (a record damaged on the way).
+     */
+    static String notRetriedBecause(Throwable failure) {
+        if (byServer(failure)) {
+            return "the server would refuse it again";
+        }
+        if (ClientTls.notTlsOfTheSession(failure)) {
+            return "the server would send the same again";
+        }
+        return null;
     }
 }

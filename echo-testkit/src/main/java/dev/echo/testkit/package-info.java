@@ -4,7 +4,8 @@
  * dev.echo.testkit.Await} for every wait on a condition (always with a deadline), a {@link
  * dev.echo.testkit.ServerProcess} that runs a server jar as its own JVM (echo-bench's comparisons
  * use it too, so it is main code), a {@link dev.echo.testkit.PacedInputStream} for slow readers and
- * {@link dev.echo.testkit.TestPki}, certificate files for TLS tests (issued by echo-certs).
+ * {@link dev.echo.testkit.TestPki}, certificate files for TLS tests (issued by echo-certs), and a
+ * {@link dev.echo.testkit.MisbehavingServer} that sends what a hostile server would, over TLS too.
  *
  * <p>It knows the wire contract (echo-core) and echo-certs' CA and nothing else: no server class, no
  * client library, no test framework (a broken expectation is a plain {@link java.lang.AssertionError}).

@@ -201,8 +201,10 @@ public final class ClientTls {
                                 Duration timeout) throws IOException {
         String expected = serverName != null ? serverName : host;
         SSLSocket socket;
+        CheckedInputSocket checked;
         try {
-            socket = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, expected, address.getPort(), true);
+            checked = new CheckedInputSocket(plain);
+            socket = (SSLSocket) sslContext.getSocketFactory().createSocket(checked, expected, address.getPort(), true);
         } catch (IOException | RuntimeException e) {
             plain.close();
             throw e;
@@ -227,6 +229,7 @@ public final class ClientTls {
                 throw new java.net.SocketException("closed at the handshake deadline");
             }
             socket.setSoTimeout(0);
+            checked.handshakeComplete();
             return socket;
         } catch (IOException | RuntimeException e) {
             if (deadline != null) {
@@ -291,6 +294,15 @@ public final class ClientTls {
      */
     public static String explain(Throwable failure) {
         return TlsFailure.explain(failure);
+    }
+
+    /**
+     * True if {@code failure} is the server sending, after the handshake, data that is not TLS of this
+     * session: text or another protocol (a record header that is not TLS's), or a record that does not
+     * decrypt. {@link #explain} says so; a client may take it for the server's way, not a passing fault.
+     */
+    public static boolean notTlsOfTheSession(Throwable failure) {
+        return TlsFailure.notOfTheSession(failure);
     }
 
     /** {@code TLS (JDK CAs, host name verified)}, or {@code plain TCP} for {@link #OFF}: for start lines. */

@@ -32,6 +32,8 @@ enum TlsFailure {
     CLIENT_CERTIFICATE_REFUSED("the server refused our client certificate (%s)"),
     CLIENT_CERTIFICATE_REQUIRED_OR_REFUSED("the server requires a client certificate and got none it accepts (%s)"),
     PROTOCOL_MISMATCH("the server and the client have no TLS protocol version or cipher suite in common (%s)"),
+    // After the handshake: text, another protocol, or records under keys not of this session.
+    NOT_OF_THE_SESSION("the server sent data that is not TLS of this session (%s)"),
     HANDSHAKE_TIMEOUT("the TLS handshake did not complete in time (%s)"),
     OTHER("TLS failed: %s");
 
@@ -70,7 +72,35 @@ enum TlsFailure {
         return null;
     }
 
+    /**
+     * True if {@code failure} is, or was caused by, data from the server that is not TLS of this session:
+     * a record header that is not TLS's ({@link RecordHeaderInputStream}), or a record that does not
+     * decrypt (our own bad_record_mac; a server's alert of that name is about our records).
+     */
+    static boolean notOfTheSession(Throwable failure) {
+        return notOfTheSessionReason(failure) != null;
+    }
+
+    private static String notOfTheSessionReason(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof NotTlsRecordException) {
+                return t.getMessage();
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof SSLException && message.contains("(bad_record_mac)") && !message.contains("Received fatal alert")) {
+                return "a record that does not decrypt: bad_record_mac";
+            }
+        }
+        return null;
+    }
+
     private static String explainOne(Throwable t) {
+        String notOfTheSession = notOfTheSessionReason(t);
+        if (notOfTheSession != null) {
+            return String.format(Locale.ROOT, NOT_OF_THE_SESSION.line, notOfTheSession);
+        }
         String message = String.valueOf(t.getMessage());
         if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException
                 || (t instanceof CertPathValidatorException v
