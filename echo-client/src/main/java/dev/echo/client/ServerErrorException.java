@@ -8,9 +8,10 @@ import java.util.Objects;
  * The server answered a request with an {@link ErrorResponse}. The connection stays usable. An
  * {@link EchoClient} never retries these, except {@code SHUTTING_DOWN} (the server did not execute
  * the request), which it sends again elsewhere and reports only when it cannot. The message is
- * {@code CODE: detail}, for example {@code ADD_OVERFLOW: 2147483647 + 1 overflows int32}, its control
- * characters written as {@link Messages#printable} does (a log or a terminal is where it ends up);
- * {@link #detail()} is the server's text as sent.
+ * {@code CODE: detail}, for example {@code ADD_OVERFLOW: 2147483647 + 1 overflows int32}, the detail
+ * as {@link Messages#printableDetail} writes it, control characters escaped and cut after {@value
+ * Messages#PRINTED_DETAIL_CHARS} characters (a log or a terminal is where a message ends up, and the
+ * server is untrusted: one sent a megabyte); {@link #detail()} is the server's text as sent, whole.
  */
 public final class ServerErrorException extends EchoClientException {
     private static final long serialVersionUID = 1L;
@@ -26,7 +27,7 @@ public final class ServerErrorException extends EchoClientException {
 
     private ServerErrorException(ErrorResponse.Code code, int codeNumber, String detail) {
         super(describe(Objects.requireNonNull(code, "code"), codeNumber) + ": "
-                + Messages.printable(Objects.requireNonNull(detail, "detail")));
+                + Messages.printableDetail(Objects.requireNonNull(detail, "detail")));
         this.code = code;
         this.codeNumber = codeNumber;
         this.detail = detail;
@@ -52,7 +53,7 @@ public final class ServerErrorException extends EchoClientException {
         return codeNumber;
     }
 
-    /** The server's human-readable detail, possibly empty. */
+    /** The server's human-readable detail as sent, possibly empty, however long (the message holds its start). */
     public String detail() {
         return detail;
     }

@@ -15,6 +15,11 @@ import java.util.Locale;
  */
 public final class Messages {
     private static final int DESCRIBED_TEXT_CHARS = 40;
+    /**
+     * Most characters of a peer's prose (an error answer's detail) that a tool prints: enough for any
+     * reason a person reads; the server is untrusted, and one sent a megabyte, printed as one 2 MB line.
+     */
+    public static final int PRINTED_DETAIL_CHARS = 300;
 
     private Messages() {}
 
@@ -64,7 +69,7 @@ public final class Messages {
         return switch (answer.getMessageCase()) {
             case ECHO_MESSAGE -> "echo " + describe(answer.getEchoMessage().getContent());
             case ADD_RESPONSE -> "add_response " + answer.getAddResponse().getResult();
-            case ERROR -> "error " + answer.getError().getCode() + " '" + printable(answer.getError().getDetail()) + "'";
+            case ERROR -> "error " + answer.getError().getCode() + " '" + printableDetail(answer.getError().getDetail()) + "'";
             case MESSAGE_NOT_SET -> "an empty answer";
         };
     }
@@ -101,6 +106,30 @@ public final class Messages {
             }
         }
         return out == null ? text : out.toString();
+    }
+
+    /**
+     * A peer's prose (an error answer's detail) as a tool prints it in a line: {@link #bounded}, then
+     * {@link #printable}, so that neither its length nor its control characters can flood or drive a
+     * terminal or forge a line of a log.
+     */
+    public static String printableDetail(String text) {
+        return printable(bounded(text));
+    }
+
+    /**
+     * {@code text} whole if it has at most {@value #PRINTED_DETAIL_CHARS} characters, else its first
+     * ones and {@code ... (N more characters)}; never cut inside a surrogate pair. Unescaped: for
+     * output formats with escapes of their own (JSON); {@link #printableDetail} for text.
+     */
+    public static String bounded(String text) {
+        if (text.length() <= PRINTED_DETAIL_CHARS) {
+            return text;
+        }
+        int cut = Character.isHighSurrogate(text.charAt(PRINTED_DETAIL_CHARS - 1)) ? PRINTED_DETAIL_CHARS - 1
+                : PRINTED_DETAIL_CHARS;
+        int more = text.length() - cut;
+        return text.substring(0, cut) + "... (" + more + (more == 1 ? " more character)" : " more characters)");
     }
 
     /**

@@ -30,4 +30,21 @@ class MessagesTest {
         assertEquals("While parsing a protocol message, the input ended unexpectedly in the middle of a field",
                 whyUnparsable(new byte[] {0x0a, 5, 'a'}));
     }
+
+    /**
+     * A server's detail is bounded where a tool prints it: an untrusted server sent a megabyte, printed
+     * as one 2 MB line. Cut before a surrogate pair, never inside one; escaped after the cut.
+     */
+    @Test
+    void aLongDetailIsCutAndCounted() {
+        String limit = "a".repeat(Messages.PRINTED_DETAIL_CHARS);
+        assertEquals(limit, Messages.bounded(limit), "at the limit: whole");
+        assertEquals(limit + "... (1000 more characters)", Messages.bounded(limit + "b".repeat(1000)));
+        String pairAtTheCut = "a".repeat(Messages.PRINTED_DETAIL_CHARS - 1) + "\uD83D\uDE00" + "c";
+        assertEquals("a".repeat(Messages.PRINTED_DETAIL_CHARS - 1) + "... (3 more characters)", Messages.bounded(pairAtTheCut));
+        assertEquals("\\u001b[2J" + "x".repeat(Messages.PRINTED_DETAIL_CHARS - 4) + "... (10 more characters)",
+                Messages.printableDetail("\u001b[2J" + "x".repeat(Messages.PRINTED_DETAIL_CHARS + 6)));
+        assertEquals("error MALFORMED_MESSAGE '" + limit + "... (1 more character)'",
+                Messages.describe(Messages.error(dev.echo.core.proto.ErrorResponse.Code.MALFORMED_MESSAGE, limit + "z")));
+    }
 }

@@ -114,8 +114,9 @@ record JsonOutput(PrintWriter answers, PrintWriter notices) implements Output {
         return node;
     }
 
+    /** The detail bounded as in the text output: a line of JSON is read on terminals too. */
     private static JsonNode error(ErrorResponse error) {
-        return MAPPER.createObjectNode().put("code", Output.code(error)).put("detail", error.getDetail());
+        return MAPPER.createObjectNode().put("code", Output.code(error)).put("detail", Messages.bounded(error.getDetail()));
     }
 
     private static long micros(long nanos) {

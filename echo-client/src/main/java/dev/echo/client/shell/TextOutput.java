@@ -50,9 +50,10 @@ record TextOutput(PrintWriter answers, PrintWriter notices, boolean timings, boo
         answers.println((result.cancelled() ? "cancelled after " : "") + line);
     }
 
-    /** {@code error ADD_OVERFLOW: 2147483647 + 1 overflows int32} and {@code suffix}. */
+    /** {@code error ADD_OVERFLOW: 2147483647 + 1 overflows int32} and {@code suffix}; a long detail cut short. */
     private Outcome error(ErrorResponse error, String suffix) {
-        (errorsApart ? notices : answers).println("error " + Output.code(error) + ": " + Messages.printable(error.getDetail()) + suffix);
+        (errorsApart ? notices : answers).println("error " + Output.code(error) + ": " + Messages.printableDetail(error.getDetail())
+                + suffix);
         return Outcome.SERVER_ERROR;
     }
 

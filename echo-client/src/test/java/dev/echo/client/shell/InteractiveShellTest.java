@@ -48,6 +48,20 @@ class InteractiveShellTest {
         }
     }
 
+    /** An error answer with a megabyte of detail is one bounded, escaped line on the terminal too. */
+    @Test
+    void aHugeErrorDetailIsOneBoundedLine(@TempDir Path dir) throws Exception {
+        byte[] answer = dev.echo.core.Framing.DELIMITED.encode(dev.echo.core.Messages.error(
+                dev.echo.core.proto.ErrorResponse.Code.MALFORMED_MESSAGE, HostileServerTest.HUGE_DETAIL));
+        try (dev.echo.testkit.MisbehavingServer server = dev.echo.testkit.MisbehavingServer.plain(
+                dev.echo.testkit.MisbehavingServer.answerWith(answer))) {
+            String line = "error MALFORMED_MESSAGE: " + HostileServerTest.HUGE_DETAIL_PRINTED;
+            String screen = typeAndQuit(server.port(), dir.resolve("history"), "echo hi\r", line);
+            assertTrue(shownLines(screen, server.port()).contains(line), screen.substring(0, Math.min(2000, screen.length())));
+            assertTrue(screen.length() < 2000, "nothing else of it: " + screen.length() + " characters");
+        }
+    }
+
     /** ECHO_CLIENT_HISTORY pointed at notes: JLine replaced their lines with its own. */
     @Test
     void aFileThatIsNotAHistoryIsLeftAsItIsAndTheShellWorks(@TempDir Path dir) throws Exception {
