@@ -46,6 +46,8 @@ final class Connection {
     private final RequestEncoder encoder = new RequestEncoder();
     /** The reader's own. */
     private final AnswerDecoder decoder = new AnswerDecoder();
+    /** The reader's request between taking it from {@link #awaiting} and handing its answer on; the reader's own. */
+    private Request<?> inHand;
     /** Guarded by writeLock: no request may join the queue once the reader has emptied it. */
     private boolean closed;
     /** Guarded by writeLock: bytes written to {@link #writer} and not flushed yet. */
@@ -281,8 +283,10 @@ final class Connection {
                 refusal = ClientTls.explain(e);
             }
         } catch (RuntimeException | Error e) {
+            // An OutOfMemoryError while the answer is decoded, most likely: the request in hand is out of
+            // the queue, where neither the deadline sweep nor close() would find it, and holds a permit.
             why = endpoint + ": reader failed: " + e;
-            dispatcher.badAnswer(awaiting.poll(), why, e);
+            dispatcher.badAnswer(inHand != null ? inHand : awaiting.poll(), why, e);
         }
         end(why, refusal, notRetried);
     }
@@ -294,9 +298,11 @@ final class Connection {
                 return abandonedBecause != null ? abandonedBecause : endpoint + " closed the connection";
             }
             Request<?> request = awaiting.poll();
+            inHand = request;
             if (request != null && decoder.decode(reader, request.kind)) { // the common case, read by hand
                 answerArrived();
                 String broken = dispatcher.answeredWith(this, request, decoder.value());
+                inHand = null;
                 if (broken != null) {
                     return broken; // counted as a protocol error by the dispatcher
                 }
@@ -304,11 +310,12 @@ final class Connection {
             }
             ServerMessage answer;
             try {
-                answer = reader.parseFrame(ServerMessage.parser());
+                answer = reader.parseFrame(Messages.answerParser());
             } catch (InvalidProtocolBufferException e) {
                 String why = dispatcher.protocolError(
                         endpoint + ": answer is not a valid ServerMessage: " + Messages.unparsable(e));
                 dispatcher.badAnswer(request, why, e);
+                inHand = null;
                 return why;
             }
             if (request == null) {
@@ -316,6 +323,7 @@ final class Connection {
             }
             answerArrived();
             String broken = dispatcher.answered(this, request, answer);
+            inHand = null;
             if (broken != null) {
                 return broken;
             }

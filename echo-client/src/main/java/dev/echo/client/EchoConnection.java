@@ -224,7 +224,7 @@ public final class EchoConnection implements AutoCloseable {
             throw new ConnectionClosedException(endpoint);
         }
         try {
-            ServerMessage answer = reader.parseFrame(ServerMessage.parser());
+            ServerMessage answer = reader.parseFrame(Messages.answerParser());
             answersReceived++;
             return answer;
         } catch (InvalidProtocolBufferException e) {

@@ -1,6 +1,8 @@
 package dev.echo.core;
 
+import com.google.protobuf.DiscardUnknownFieldsParser;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
 import dev.echo.core.proto.AddRequest;
 import dev.echo.core.proto.AddResponse;
 import dev.echo.core.proto.ClientMessage;
@@ -22,6 +24,18 @@ public final class Messages {
     public static final int PRINTED_DETAIL_CHARS = 300;
 
     private Messages() {}
+
+    /**
+     * Skips unknown fields instead of keeping them, as {@link RequestHandler#requestParser()} does for
+     * servers: the server a client reads is untrusted, and an answer of 4 MiB of unknown fields, kept,
+     * cost a client 306 MB of allocation, 122 MB held and 2 s of CPU (an attacker's measurement).
+     */
+    private static final Parser<ServerMessage> ANSWER_PARSER = DiscardUnknownFieldsParser.wrap(ServerMessage.parser());
+
+    /** The parser clients read answers with: {@link ServerMessage#parser()}, unknown fields skipped, not kept. */
+    public static Parser<ServerMessage> answerParser() {
+        return ANSWER_PARSER;
+    }
 
     /** A request to echo {@code content}. */
     public static ClientMessage echo(String content) {

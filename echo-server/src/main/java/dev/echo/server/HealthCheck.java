@@ -145,7 +145,7 @@ public final class HealthCheck {
             socket.setSoTimeout((int) timeout.toMillis());
             socket.getOutputStream().write(config.framing().encode(Messages.echo("healthcheck")));
             socket.getOutputStream().flush();
-            ServerMessage answer = config.framing().newReader(socket.getInputStream()).read(ServerMessage.parser());
+            ServerMessage answer = config.framing().newReader(socket.getInputStream()).read(Messages.answerParser());
             if (answer == null) {
                 throw new IOException("closed without an answer");
             }

@@ -93,7 +93,7 @@ final class ProbeConnection implements AutoCloseable {
     ServerMessage answer() throws CheckFailedException {
         in.deadlineIn(config.timeout().toNanos());
         try {
-            ServerMessage answer = reader.read(ServerMessage.parser());
+            ServerMessage answer = reader.read(Messages.answerParser());
             if (answer == null) {
                 throw new ServerClosedException("the server closed the connection");
             }
