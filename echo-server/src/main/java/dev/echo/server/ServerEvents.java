@@ -215,7 +215,7 @@ final class ServerEvents {
     private void summarizeUntilStopped() {
         long next = System.nanoTime();
         while (true) {
-            next += interval.toNanos();
+            next += Durations.nanosSaturated(interval);
             if (!awaitUntil(next)) {
                 return;
             }

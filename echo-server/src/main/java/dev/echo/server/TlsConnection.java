@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.core.Durations;
 import dev.echo.core.Messages;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,7 +68,7 @@ final class TlsConnection extends ConnectionTransport {
 
     private void handshake(ConnectionPhase phase) throws IOException {
         socket.setTcpNoDelay(true);
-        long deadline = phase.beginHandshake(transport.handshakeTimeout().toNanos());
+        long deadline = phase.beginHandshake(Durations.nanosSaturated(transport.handshakeTimeout()));
         boolean late = deadline - System.nanoTime() <= 0;
         if (late) {
             // It waited for a thread (a platform pool's queue) past its deadline. Silent all along: closed
@@ -82,7 +83,7 @@ final class TlsConnection extends ConnectionTransport {
                 }
                 throw timeout(phase, null);
             }
-            deadline = phase.beginHandshake(transport.handshakeTimeout().toNanos());
+            deadline = phase.beginHandshake(Durations.nanosSaturated(transport.handshakeTimeout()));
         }
         byte[] start;
         phase.deadlines().blockedUntil(deadline);

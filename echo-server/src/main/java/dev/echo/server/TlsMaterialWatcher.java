@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.core.Durations;
 import dev.echo.core.tls.TlsMaterialException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ final class TlsMaterialWatcher implements Runnable {
         this.reloaded = reloaded;
         this.warnings = warnings;
         this.clock = clock;
-        this.pause = new PeriodicPause(tls.reloadCheckInterval().toNanos());
+        this.pause = new PeriodicPause(Durations.nanosSaturated(tls.reloadCheckInterval()));
         this.loaded = stamps();
         this.thread = Thread.ofPlatform().daemon(true).name("echo-tls-" + port).unstarted(this);
     }

@@ -69,6 +69,20 @@ class TlsServerTest {
         }
     }
 
+    /**
+     * A handshake timeout too long for a long of nanoseconds (an attacker's finding: above ~292 years,
+     * --tls-handshake-timeout 999999999h) is as good as none: every connection failed with an
+     * ArithmeticException, logged at WARN with its stack.
+     */
+    @Test
+    void aHandshakeTimeoutBeyondALongOfNanosecondsServesAsNone() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (EchoServer server = start(pki, b -> b.handshakeTimeout(Duration.ofHours(999_999_999)));
+             WireClient client = tlsClient(server, pki.clientContext())) {
+            assertEquals("served", client.echo("served"));
+        }
+    }
+
     @Test
     void eachRefusalIsCountedUnderItsOwnReasonAndDisturbsNobodyElse() throws Exception {
         TestCertificates pki = TestCertificates.create(dir);
