@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * symbolic links, so that Kubernetes' update of a mounted Secret, an atomic swap of its {@code
  * ..data} link, is a change like a rewrite). A change is loaded once two checks in a row see the
  * same files, so that a certificate and key written one after the other are read together; material
- * that does not load is refused with one line and counted, and the last good one stays. The same
+ * that does not load is refused with one line and counted, and the last good one stays. Refused files
+ * are tried again while they stay as they are, after 1, 2, 4 ... {@value #MAX_RETRY_CHECKS} checks: what
+ * refused them may pass without a write (a permission mended by chmod, descriptors freed, a certificate's
+ * notBefore reached), and a line and a count come only when the reason changes. The same
  * thread warns once a day from {@link #EXPIRY_WARNING} before the certificate served expires.
  * Warnings go to a sink, the log's WARN unless a test takes them ({@link #LOG_WARNINGS}).
  */
@@ -47,6 +50,13 @@ final class TlsMaterialWatcher implements Runnable {
     /** Stamps seen changed at the last check, waiting for one more check to see them again. */
     private List<Stamp> pending;
     private Instant lastExpiryWarning = Instant.MIN;
+    /** The most checks between two tries of the same refused files: about a minute at the default interval. */
+    static final int MAX_RETRY_CHECKS = 64;
+    /** Why the files as they are now were refused, or null: they loaded, or no try since they changed. */
+    private String refusedBecause;
+    /** Checks between tries of refused files, doubling up to {@link #MAX_RETRY_CHECKS}, and how many are left. */
+    private int retryEvery;
+    private int checksUntilRetry;
 
     /**
      * @param reloaded told true for each reload that took effect, false for each refused
@@ -96,11 +106,19 @@ final class TlsMaterialWatcher implements Runnable {
         List<Stamp> now = stamps();
         if (now.equals(loaded)) {
             pending = null;
+            if (refusedBecause != null && --checksUntilRetry <= 0) {
+                retryEvery = Math.min(2 * retryEvery, MAX_RETRY_CHECKS);
+                checksUntilRetry = retryEvery;
+                reload();
+            }
         } else if (!now.equals(pending)) {
             pending = now; // changed: load once the next check sees the same
         } else {
             pending = null;
-            loaded = now; // a refused change is not tried again until the files change again
+            loaded = now;
+            refusedBecause = null; // new files: a refusal of them is news
+            retryEvery = 1;
+            checksUntilRetry = 1;
             reload();
         }
         warnIfExpiringSoon();
@@ -126,12 +144,17 @@ final class TlsMaterialWatcher implements Runnable {
             return;
         }
         target.use(material);
+        refusedBecause = null;
         reloaded.accept(true);
         lastExpiryWarning = Instant.MIN;
         log.info("TLS files reloaded: new connections get {}", material.describe());
     }
 
     private void refused(String why) {
+        if (why.equals(refusedBecause)) {
+            return; // tried again, refused again for the same reason: said and counted once
+        }
+        refusedBecause = why;
         warnings.accept("TLS files changed but were not loaded, still serving the last good certificate: " + why);
         reloaded.accept(false);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.echo.certs.CertificateAuthority;
 import dev.echo.certs.Issued;
+import dev.echo.testkit.Await;
 import dev.echo.core.BufferBudget;
 import dev.echo.core.tls.TlsMaterialException;
 import dev.echo.testkit.OwnThread;
@@ -116,6 +117,49 @@ class TlsMaterialWatcherTest {
         watcher.check();
         assertEquals(List.of(false, true), reloads, "expected the whole files loaded once written");
         assertEquals(notAfter(fixed), transport.material().notAfter(), "expected the whole files' certificate served");
+    }
+
+    /**
+     * A certificate whose notBefore is seconds ahead (a CA whose clock runs ahead, openssl's default of
+     * no backdating): refused, then loaded by a later check with no write in between, once it is valid;
+     * one line and one refusal counted however often it was tried. Before, a refused file was tried
+     * again only when written again: the old certificate stayed until it expired.
+     */
+    @Test
+    void aRefusedCertificateIsTriedAgainWithoutAWriteAndLoadedOnceItIsValid() throws Exception {
+        Issued first = issue(Duration.ofDays(30));
+        TlsMaterialWatcher watcher = start();
+        Instant validFrom = Instant.now().plusSeconds(3);
+        Issued early = ca.issueServer("localhost", List.of("localhost"), validFrom, validFrom.plus(Duration.ofDays(31)));
+        swapIn(chain(), early);
+        watcher.check();
+        watcher.check();
+        assertEquals(List.of(false), reloads, "expected the not-yet-valid certificate refused");
+        assertTrue(warnings.get(0).startsWith(REFUSED) && warnings.get(0).contains("not valid before"), warnings.toString());
+        assertEquals(notAfter(first), transport.material().notAfter(), "expected the last good certificate still served");
+
+        // Retried after 1, 2, 4 ... 64 checks: 200 checks from its notBefore on load it whatever the pace.
+        Await.until("the certificate loaded once valid, with no write", Duration.ofSeconds(30), () -> {
+            watcher.check();
+            return reloads.contains(true);
+        }, () -> reloads + " " + warnings);
+        for (int i = 0; i < 200; i++) {
+            watcher.check();
+        }
+        assertEquals(List.of(false, true), reloads, "expected one refusal counted, then one reload: " + warnings);
+        assertEquals(1, warnings.size(), "expected one line for the refusal however often it was tried: " + warnings);
+        assertEquals(notAfter(early), transport.material().notAfter(), "expected the new certificate served");
+        assertTrue(Instant.now().isAfter(validFrom), "loaded before its notBefore");
+    }
+
+    /** Swaps {@code issued}'s chain and key into the served files, key first. */
+    private void swapIn(Path chain, Issued issued) throws IOException {
+        Path newChain = dir.resolve("early.pem");
+        Path newKey = dir.resolve("early.key");
+        issued.writeChain(newChain);
+        issued.writeKey(newKey);
+        swapIn(key(), Files.readAllBytes(newKey));
+        swapIn(chain, Files.readAllBytes(newChain));
     }
 
     /** A FIFO swapped in for the key: opening it would wait for a writer, for ever. */
