@@ -12,12 +12,14 @@ import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * One loaded set of TLS files: the JDK's {@link SSLContext} made from them and the parameters every
@@ -61,6 +63,7 @@ final class TlsMaterial {
                 TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
                 trustManagers.init(clientCas);
                 trust = trustManagers.getTrustManagers();
+                checkCaNamesFit(tls, trust);
             }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers.getKeyManagers(), trust, null);
@@ -75,6 +78,36 @@ final class TlsMaterial {
         } catch (GeneralSecurityException e) {
             throw new TlsMaterialException(tls.privateKey(), "cannot make a TLS context from it and "
                     + tls.certificateChain().getFileName() + ": " + e.getMessage());
+        }
+    }
+
+    /** What TLS 1.2's CertificateRequest holds of CA names: a vector of at most 2^16 - 1 bytes (RFC 5246 7.4.4). */
+    static final int TLS12_CA_NAMES_MAX_BYTES = 65_535;
+
+    /**
+     * Under TLS 1.2 the server names every client CA in its CertificateRequest; a bundle whose names do
+     * not fit made the JDK fail every TLS 1.2 handshake with internal_error, counted {@code other}, while
+     * TLS 1.3 clients were served (about 1,000 CAs; an attacker pass found it with a corporate-sized bundle).
+     */
+    private static void checkCaNamesFit(ServerTls tls, TrustManager[] trust) throws TlsMaterialException {
+        if (tls.clientAuth() == ServerTls.ClientAuth.NONE || !tls.protocols().contains("TLSv1.2")) {
+            return;
+        }
+        int names = 0;
+        long bytes = 0;
+        for (TrustManager manager : trust) {
+            if (manager instanceof X509TrustManager x509) {
+                for (X509Certificate ca : x509.getAcceptedIssuers()) {
+                    names++;
+                    bytes += 2 + ca.getSubjectX500Principal().getEncoded().length; // each name has a 2-byte length
+                }
+            }
+        }
+        if (bytes > TLS12_CA_NAMES_MAX_BYTES) {
+            throw new TlsMaterialException(tls.clientCa(), String.format(Locale.ROOT,
+                    "its %,d CA names take %,d bytes, more than the %,d a TLS 1.2 certificate request holds:"
+                            + " every TLS 1.2 handshake would fail; keep fewer CAs in it, or serve TLS 1.3 only"
+                            + " (--tls-protocols TLSv1.3)", names, bytes, TLS12_CA_NAMES_MAX_BYTES));
         }
     }
 
