@@ -465,8 +465,11 @@ final class Dispatcher {
         boolean written = request.everWritten;
         Connection connection = request.connection;
         boolean awaitingThere = request.isQueued();
+        // What sent it again (a lost connection, SHUTTING_DOWN answered) said: else a server that answers every
+        // call SHUTTING_DOWN read as one that never answers (an attacker pass on the client).
         String message = request.what() + " request timed out after " + timeoutText + (written
                 ? ", written to " + connection.endpoint
+                        + (request.lastTrouble != null ? " (sent again after: " + request.lastTrouble + ")" : "")
                 : ", never written: " + (request.lastTrouble != null ? request.lastTrouble + "; " : "")
                         + describeAddresses());
         ending.incrementAndGet(); // uncounted by completeOffTimer's thread

@@ -483,6 +483,21 @@ class EchoClientTest {
     }
 
     /**
+     * A server that answers every call SHUTTING_DOWN and keeps each connection: the call goes again until
+     * its deadline, whose message says why it went again; it read as a server that never answers.
+     */
+    @Test
+    void aCallTimedOutAfterShuttingDownAnswersSaysSo() throws Exception {
+        try (FakeServer stopping = new FakeServer(request -> Messages.error(ErrorResponse.Code.SHUTTING_DOWN, "stopping"));
+             EchoClient client = EchoClient.connect(ClientConfig.builder().port(stopping.port())
+                     .requestTimeout(Duration.ofSeconds(1)).build())) {
+            RequestTimeoutException timedOut = assertThrows(RequestTimeoutException.class, () -> client.echo("hi"));
+            assertTrue(timedOut.getMessage().contains("(sent again after: 127.0.0.1:" + stopping.port() + " is shutting down)"),
+                    timedOut.getMessage());
+        }
+    }
+
+    /**
      * The counters as ClientStats documents them: a call that waited for room until its deadline timed
      * out (it was counted failed only); one that ends with the server's SHUTTING_DOWN when it cannot
      * go again was answered, with an error (it was counted failed, not answered). An attacker's finding.
