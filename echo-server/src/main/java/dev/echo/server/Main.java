@@ -47,9 +47,7 @@ public final class Main {
      * ECHO_JAVA_OPTS restores the JDK's default.
      */
     static void rejectClientRenegotiation() {
-        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
-            System.setProperty(REJECT_RENEGOTIATION, "true");
-        }
+        setIfAbsent(REJECT_RENEGOTIATION, "true");
     }
 
     /** The JDK's list of TLS extensions a server ignores, read once when its first server-side handshake starts. */
@@ -64,9 +62,7 @@ public final class Main {
      * as {@code -Djdk.tls.server.disableExtensions=} (empty) does to restore the JDK's default.
      */
     static void ignoreServerNames() {
-        if (System.getProperty(SERVER_DISABLED_EXTENSIONS) == null) {
-            System.setProperty(SERVER_DISABLED_EXTENSIONS, "server_name");
-        }
+        setIfAbsent(SERVER_DISABLED_EXTENSIONS, "server_name");
     }
 
     /**
