@@ -1,5 +1,6 @@
 package dev.echo.server;
 
+import dev.echo.core.tls.TlsRecordHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -41,12 +42,10 @@ import javax.net.ssl.SSLProtocolException;
  * handshake is complete ({@link #handshakeComplete}), fail the read with a {@link TooManyRecordsException}.
  */
 final class RecordHeaderCheckingInputStream extends InputStream {
-    static final int HEADER_BYTES = 5;
-    private static final int CHANGE_CIPHER_SPEC = 20;
-    private static final int HEARTBEAT = 24;
+    static final int HEADER_BYTES = TlsRecordHeaders.HEADER_BYTES;
     private static final int HANDSHAKE = 22;
     private static final int APPLICATION_DATA = 23;
-    private static final int MAJOR_VERSION = 3;
+    private static final int MAJOR_VERSION = TlsRecordHeaders.MAJOR_VERSION;
     /** The highest minor version a record header carries (TLS 1.3's ClientHello says 3.1 or 3.3). */
     private static final int MAX_MINOR_VERSION = 4;
     /**
@@ -55,8 +54,7 @@ final class RecordHeaderCheckingInputStream extends InputStream {
      * 22 bytes starts with 0x16 too.
      */
     static final int START_BYTES = 3;
-    /** The largest TLSCiphertext: 2^14 bytes of plaintext and 2,048 of expansion (RFC 5246 6.2.3). */
-    static final int MAX_BODY_BYTES = (1 << 14) + 2048;
+    static final int MAX_BODY_BYTES = TlsRecordHeaders.MAX_BODY_BYTES;
 
     /** Read ahead at most: a hundred small request records, or a quarter of the largest one. */
     static final int BUFFER_BYTES = 4096;
@@ -108,7 +106,7 @@ final class RecordHeaderCheckingInputStream extends InputStream {
 
     /** The body length a whole record {@code header} ({@value #HEADER_BYTES} bytes) announces. */
     static int recordLength(byte[] header) {
-        return ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+        return TlsRecordHeaders.bodyLength(header, 0);
     }
 
     /** {@code start} in hex, for messages. */
@@ -186,9 +184,8 @@ final class RecordHeaderCheckingInputStream extends InputStream {
         if (limit - position < HEADER_BYTES) {
             return true;
         }
-        int length = ((buffer[position + 3] & 0xff) << 8) | (buffer[position + 4] & 0xff);
         return buffer[position] == APPLICATION_DATA && buffer[position + 1] == MAJOR_VERSION
-                && length <= MAX_BODY_BYTES;
+                && TlsRecordHeaders.bodyLength(buffer, position) <= MAX_BODY_BYTES;
     }
 
     /** Hands on up to {@code len} buffered bytes (there is at least one). */
@@ -240,23 +237,11 @@ final class RecordHeaderCheckingInputStream extends InputStream {
     }
 
     private int validBodyLength() throws SSLProtocolException {
-        int type = header[0] & 0xff;
-        int length = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
-        if (type < CHANGE_CIPHER_SPEC || type > HEARTBEAT || header[1] != MAJOR_VERSION || length > MAX_BODY_BYTES) {
-            throw new SSLProtocolException("not a TLS record header: " + HexFormat.ofDelimiter(" ").formatHex(header)
-                    + " (\"" + printable() + "\")");
+        if (!TlsRecordHeaders.valid(header)) {
+            throw new SSLProtocolException(TlsRecordHeaders.notTls(header));
         }
-        limits.next(type);
-        return length;
-    }
-
-    /** The header as text, unprintable bytes as '.', for the message. */
-    private String printable() {
-        StringBuilder text = new StringBuilder(HEADER_BYTES);
-        for (byte c : header) {
-            text.append(c >= 0x20 && c < 0x7f && c != '"' ? (char) c : '.');
-        }
-        return text.toString();
+        limits.next(header[0] & 0xff);
+        return TlsRecordHeaders.bodyLength(header, 0);
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.echo.core.tls;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HexFormat;
 
 /**
  * A TLS client's TCP input as the JDK's {@code SSLSocket} reads it, every record header checked as it
@@ -16,12 +15,7 @@ import java.util.HexFormat;
  * Bodies pass unread.
  */
 final class RecordHeaderInputStream extends FilterInputStream {
-    private static final int HEADER_BYTES = 5;
-    private static final int CHANGE_CIPHER_SPEC = 20;
-    private static final int HEARTBEAT = 24;
-    private static final int MAJOR_VERSION = 3;
-    /** The largest TLSCiphertext: 2^14 bytes of plaintext and 2,048 of expansion (RFC 5246 6.2.3). */
-    private static final int MAX_BODY_BYTES = (1 << 14) + 2048;
+    private static final int HEADER_BYTES = TlsRecordHeaders.HEADER_BYTES;
 
     private final byte[] header = new byte[HEADER_BYTES];
     private int headerFilled;
@@ -72,23 +66,10 @@ final class RecordHeaderInputStream extends FilterInputStream {
     }
 
     private int bodyLength() throws NotTlsRecordException {
-        int type = header[0] & 0xff;
-        int length = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
-        if (checking && (type < CHANGE_CIPHER_SPEC || type > HEARTBEAT || header[1] != MAJOR_VERSION
-                || length > MAX_BODY_BYTES)) {
-            throw new NotTlsRecordException("not a TLS record header: " + HexFormat.ofDelimiter(" ").formatHex(header)
-                    + " (\"" + printable() + "\")");
+        if (checking && !TlsRecordHeaders.valid(header)) {
+            throw new NotTlsRecordException(TlsRecordHeaders.notTls(header));
         }
-        return length;
-    }
-
-    /** The header as text, unprintable bytes as '.': it is the server's. */
-    private String printable() {
-        StringBuilder text = new StringBuilder(HEADER_BYTES);
-        for (byte c : header) {
-            text.append(c >= 0x20 && c < 0x7f && c != '"' ? (char) c : '.');
-        }
-        return text.toString();
+        return TlsRecordHeaders.bodyLength(header, 0);
     }
 
     @Override
